@@ -1,0 +1,105 @@
+# hvut top-level Makefile. `./configure` writes config.mak; plain `make` runs it
+# for the host arch when it has not been run. The arch fragment
+# $(ARCH_TESTDIR)/Makefile lists the tests and the arch's objects.
+
+SRCDIR ?= $(CURDIR)
+ifeq ($(wildcard config.mak),)
+  ifeq ($(filter deps clean distclean help,$(MAKECMDGOALS)),)
+    $(info hvut: no config.mak here, running $(SRCDIR)/configure with defaults)
+    $(shell $(SRCDIR)/configure >&2)
+  endif
+endif
+-include config.mak
+
+VPATH := $(SRCDIR)
+DEPS := $(SRCDIR)/scripts/deps.sh
+
+.DEFAULT_GOAL := all
+.PHONY: all deps run check standalone bench clean distclean help FORCE
+
+# --- toolchain -------------------------------------------------------------
+ifeq ($(CC_IS),clang)
+  CLANG_TARGET := --target=$(GNU_TRIPLE)
+  # clang has one assembler/linker driver for every target; binutils does the linking.
+  TARGET_CFLAGS := $(CLANG_TARGET) $(if $(CROSS_PREFIX),--gcc-toolchain=/usr -B/usr/bin/$(CROSS_PREFIX))
+endif
+OBJCOPY := $(CROSS_PREFIX)objcopy
+NM := $(CROSS_PREFIX)nm
+
+# The compiler's own headers only: nothing from the host's libc.
+COMPILER_INCLUDE := $(shell $(CC) $(TARGET_CFLAGS) -print-file-name=include 2>/dev/null)
+
+CFLAGS := -std=gnu11 -O2 -g $(TARGET_CFLAGS) -ffreestanding -nostdinc -isystem $(COMPILER_INCLUDE) \
+	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer -fno-common \
+	-fno-strict-aliasing -Wall -Wextra $(WERROR) \
+	-I$(SRCDIR)/lib/libc/include -I$(SRCDIR)/lib -I$(SRCDIR)/lib/$(ARCH_LIBDIR)
+ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
+LDFLAGS := $(TARGET_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+	-Wl,--no-warn-rwx-segments -Wl,-z,noexecstack
+
+# --- the arch-neutral library ---------------------------------------------
+LIBC_OBJS := lib/libc/string.o lib/libc/ctype.o lib/libc/strtol.o lib/libc/printf.o
+LIB_OBJS := lib/report.o lib/alloc.o lib/malloc.o lib/argv.o lib/exit.o lib/devicetree.o
+
+ifneq ($(ARCH_TESTDIR),)
+include $(SRCDIR)/$(ARCH_TESTDIR)/Makefile
+endif
+
+LIBHVUT := lib/libhvut.a
+$(LIBHVUT): $(LIBC_OBJS) $(LIB_OBJS) $(ARCH_LIB_OBJS)
+	@rm -f $@
+	$(CROSS_PREFIX)ar rcs $@ $^
+
+# Each test is <testdir>/<name>.c plus the objects named in <name>-objs
+# (variable names without '/', so this works with GNU Make 4.2.1 too).
+define test_rule
+$(ARCH_TESTDIR)/$(1).elf: $(ARCH_TESTDIR)/$(1).o $$($(1)-objs) $(ARCH_START) $(LIBHVUT) $(ARCH_LDSCRIPT)
+	$$(CC) $$(LDFLAGS) -Wl,-T,$(SRCDIR)/$(ARCH_LDSCRIPT) -o $$@ $(ARCH_START) \
+		$(ARCH_TESTDIR)/$(1).o $$($(1)-objs) $(LIBHVUT) $(ARCH_LIBS)
+endef
+$(foreach t,$(TESTS),$(eval $(call test_rule,$(t))))
+
+TEST_ELFS := $(patsubst %,$(ARCH_TESTDIR)/%.elf,$(TESTS))
+all: deps $(TEST_ELFS) $(ARCH_EXTRA_IMAGES)
+
+%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(ARCH_CFLAGS) -MMD -MP -c -o $@ $<
+%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(ASFLAGS) $(ARCH_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find . -name '*.d' 2>/dev/null)
+
+# --- what the README promises ----------------------------------------------
+# deps: install what this configuration needs (apt-get), or say which packages are missing.
+deps:
+	@$(DEPS) build $(ARCH) $(CC_IS)
+
+run: all
+	$(SRCDIR)/run_tests.sh
+
+check: all
+	$(SRCDIR)/scripts/check.sh
+
+standalone: all
+	$(SRCDIR)/scripts/mkstandalone.sh
+
+bench: all
+	$(SRCDIR)/scripts/bench.sh
+
+clean:
+	find . \( -name '*.o' -o -name '*.d' -o -name '*.a' -o -name '*.elf' -o -name '*.flat' \
+		-o -name '*.bin' -o -name '*.iso' \) -not -path './.git/*' -delete
+	rm -rf logs tests/host-bin
+
+distclean: clean
+	rm -f config.mak
+
+help:
+	@echo "make [all]        build the tests for the configured arch (runs ./configure if needed)"
+	@echo "make run          run the suite (run_tests.sh)"
+	@echo "make check        the project's own tests: host unit tests, harness tests, guest suite"
+	@echo "make standalone   write tests/<name>: self-contained scripts that run one test"
+	@echo "make bench        per-test overhead and whole-suite wall time"
+	@echo "make deps         install the packages this configuration needs"

@@ -1,0 +1,20 @@
+/* argv and environ handed to the guest by the VMM (docs/protocol.md, "Input"). */
+#ifndef HVUT_ARGV_H
+#define HVUT_ARGV_H
+#include <stddef.h>
+
+#define HVUT_MAX_ARGS 64
+#define HVUT_MAX_ENV 64
+
+extern int __argc;
+extern char *__argv[HVUT_MAX_ARGS + 1];
+extern char *__environ[HVUT_MAX_ENV + 1];
+
+/* Splits a command line at blanks (no quoting); argv[0] becomes progname. */
+void setup_args(const char *progname, const char *cmdline);
+/* Takes KEY=VAL lines (NUL, CR and blank lines ignored) from an initrd image. */
+void setup_env(const char *buf, size_t size);
+/* Adds or replaces one KEY=VAL (copied). */
+int setenv_kv(const char *kv);
+
+#endif

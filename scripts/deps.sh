@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# deps.sh WHAT [ARCH] [CC]: make sure the host tools hvut needs are present.
+# WHAT: build (compiler, binutils), run (the VMM), bochs (the Bochs lane),
+#       check (linters and test tools), all (everything for every arch).
+# Missing tools are installed with apt-get when we are root on Debian;
+# otherwise we print the package names and fail.
+set -euo pipefail
+
+what=${1:-build}
+arch=${2:-x86_64}
+cc=${3:-gcc}
+
+declare -A need=()   # tool -> Debian package
+
+want() { need[$1]=$2; }
+
+cross_tools() {
+	case $1 in
+	x86_64)
+		if [ "$(uname -m)" = x86_64 ]; then want gcc gcc; want ld binutils
+		else want x86_64-linux-gnu-gcc gcc-x86-64-linux-gnu; fi ;;
+	arm64) want aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu ;;
+	riscv64) want riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu ;;
+	ppc64) want powerpc64le-linux-gnu-gcc gcc-powerpc64le-linux-gnu ;;
+	esac
+}
+
+vmm_tools() {
+	case $1 in
+	x86_64) want qemu-system-x86_64 qemu-system-x86 ;;
+	arm64) want qemu-system-aarch64 qemu-system-arm ;;
+	riscv64) want qemu-system-riscv64 qemu-system-misc
+		want /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin opensbi ;;
+	ppc64) want qemu-system-ppc64 qemu-system-ppc ;;
+	esac
+}
+
+bochs_tools() {
+	want bochs-bin bochs
+	want /usr/share/bochs/BIOS-bochs-latest bochsbios
+	want /usr/share/vgabios/vgabios.bin vgabios
+	want /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so.0.0.0 bochs-term
+	want grub-mkrescue grub-common
+	want /usr/lib/grub/i386-pc/moddep.lst grub-pc-bin
+	want xorriso xorriso
+	want mformat mtools
+}
+
+check_tools() {
+	want shellcheck shellcheck
+	want xmllint libxml2-utils
+	want prove perl
+	want yamllint yamllint
+	want cc gcc
+	want make make
+	want timeout coreutils
+}
+
+case $what in
+build) cross_tools "$arch"; [ "$cc" = clang ] && want clang clang && want ld.lld lld ;;
+run) vmm_tools "$arch" ;;
+bochs) bochs_tools ;;
+check) check_tools ;;
+all)
+	for a in x86_64 arm64 riscv64 ppc64; do cross_tools $a; vmm_tools $a; done
+	want clang clang; want ld.lld lld; bochs_tools; check_tools ;;
+*) echo "usage: $0 build|run|bochs|check|all [ARCH] [gcc|clang]" >&2; exit 2 ;;
+esac
+
+missing=()
+for tool in "${!need[@]}"; do
+	if [[ $tool == /* ]]; then [ -e "$tool" ] && continue
+	else command -v "$tool" >/dev/null 2>&1 && continue; fi
+	missing+=("${need[$tool]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+mapfile -t pkgs < <(printf '%s\n' "${missing[@]}" | sort -u)
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "hvut: installing ${pkgs[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	# A fresh machine has no package lists yet; refresh at most once an hour.
+	if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -60 2>/dev/null | head -n 1)" ]; then
+		apt-get update -q >&2 || true
+	fi
+	if apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2; then
+		exit 0
+	fi
+fi
+echo "hvut: missing packages: ${pkgs[*]}" >&2
+echo "hvut: install them with: apt-get install ${pkgs[*]}" >&2
+exit 1
