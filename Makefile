@@ -12,6 +12,13 @@ endif
 -include config.mak
 
 VPATH := $(SRCDIR)
+# `make V=1` shows the full commands.
+V ?= 0
+ifeq ($(V),0)
+  quiet = @printf '  %-6s %s\n' $(1) $@;
+else
+  quiet =
+endif
 DEPS := $(SRCDIR)/scripts/deps.sh
 
 .DEFAULT_GOAL := all
@@ -39,7 +46,7 @@ LDFLAGS := $(TARGET_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z
 
 # --- the arch-neutral library ---------------------------------------------
 LIBC_OBJS := lib/libc/string.o lib/libc/ctype.o lib/libc/strtol.o lib/libc/printf.o
-LIB_OBJS := lib/report.o lib/alloc.o lib/malloc.o lib/argv.o lib/exit.o lib/devicetree.o
+LIB_OBJS := lib/report.o lib/alloc.o lib/malloc.o lib/argv.o lib/exit.o
 
 ifneq ($(ARCH_TESTDIR),)
 include $(SRCDIR)/$(ARCH_TESTDIR)/Makefile
@@ -48,13 +55,13 @@ endif
 LIBHVUT := lib/libhvut.a
 $(LIBHVUT): $(LIBC_OBJS) $(LIB_OBJS) $(ARCH_LIB_OBJS)
 	@rm -f $@
-	$(CROSS_PREFIX)ar rcs $@ $^
+	$(call quiet,AR) $(CROSS_PREFIX)ar rcs $@ $^
 
 # Each test is <testdir>/<name>.c plus the objects named in <name>-objs
 # (variable names without '/', so this works with GNU Make 4.2.1 too).
 define test_rule
 $(ARCH_TESTDIR)/$(1).elf: $(ARCH_TESTDIR)/$(1).o $$($(1)-objs) $(ARCH_START) $(LIBHVUT) $(ARCH_LDSCRIPT)
-	$$(CC) $$(LDFLAGS) -Wl,-T,$(SRCDIR)/$(ARCH_LDSCRIPT) -o $$@ $(ARCH_START) \
+	$$(call quiet,LD) $$(CC) $$(LDFLAGS) -Wl,-T,$(SRCDIR)/$(ARCH_LDSCRIPT) -o $$@ $(ARCH_START) \
 		$(ARCH_TESTDIR)/$(1).o $$($(1)-objs) $(LIBHVUT) $(ARCH_LIBS)
 endef
 $(foreach t,$(TESTS),$(eval $(call test_rule,$(t))))
@@ -64,10 +71,10 @@ all: deps $(TEST_ELFS) $(ARCH_EXTRA_IMAGES)
 
 %.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(ARCH_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call quiet,CC) $(CC) $(CFLAGS) $(ARCH_CFLAGS) -MMD -MP -c -o $@ $<
 %.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(ASFLAGS) $(ARCH_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call quiet,AS) $(CC) $(ASFLAGS) $(ARCH_CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(shell find . -name '*.d' 2>/dev/null)
 
