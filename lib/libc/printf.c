@@ -225,8 +225,10 @@ static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
 			fmt++;
 		} else {
 			sp->prec = 0;
+			/* Saturate rather than overflow an int on absurd precisions. */
 			for (; *fmt >= '0' && *fmt <= '9'; fmt++)
-				sp->prec = sp->prec * 10 + (*fmt - '0');
+				if (sp->prec < (__INT_MAX__ - 9) / 10)
+					sp->prec = sp->prec * 10 + (*fmt - '0');
 		}
 	}
 	switch (*fmt) {
