@@ -184,7 +184,7 @@ int main(int argc, char **argv, char **envp)
 	int v;
 
 	(void)argc, (void)argv, (void)envp;
-	tcg = !strcmp(hypervisor_signature(), "TCGTCGTCGTCG");
+	tcg = hypervisor_is_tcg();
 	report_info("vendor %s, hypervisor '%s'%s",
 		    cpu_vendor() == X86_VENDOR_INTEL ? "Intel" : cpu_vendor() == X86_VENDOR_AMD ? "AMD" : "other",
 		    hypervisor_signature(), tcg ? ": known TCG deviations are XFAIL" : "");
