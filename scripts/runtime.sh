@@ -19,10 +19,9 @@
 # trap (hvut_main and the standalone wrapper both have temp files).
 HVUT_CLEANUP=()
 hvut_cleanup() {
-	local p
-	for p in "${HVUT_CLEANUP[@]}"; do
-		rm -rf -- "$p"
-	done
+	if [ ${#HVUT_CLEANUP[@]} -gt 0 ]; then
+		rm -rf -- "${HVUT_CLEANUP[@]}"
+	fi
 	HVUT_CLEANUP=()
 }
 hvut_cleanup_add() {
@@ -46,19 +45,21 @@ hvut_host_arch() {
 	esac
 }
 
-# Microseconds since the epoch, integer (bash has no floats). EPOCHREALTIME's
-# separator follows the locale, hence both '.' and ','.
+# hvut_now_us: microseconds since the epoch into HVUT_NOW_US (a variable, not
+# output: command substitution would cost a fork). EPOCHREALTIME's separator
+# follows the locale, hence both '.' and ','.
 hvut_now_us() {
 	local t=${EPOCHREALTIME:-}
 	if [ -n "$t" ]; then
 		t=${t//[.,]/}
-		echo "$((10#$t))"
+		HVUT_NOW_US=$((10#$t))
 	else
-		echo "$(($(date +%s) * 1000000))"
+		HVUT_NOW_US=$(($(date +%s) * 1000000))
 	fi
 }
 
-# "1.5" or "90" seconds -> microseconds; fails on anything else.
+# hvut_secs_to_us S: "1.5" or "90" seconds -> microseconds in HVUT_US;
+# fails on anything else.
 hvut_secs_to_us() {
 	local s=$1 int frac
 	[[ $s =~ ^[0-9]+(\.[0-9]+)?$ ]] || return 1
@@ -68,7 +69,7 @@ hvut_secs_to_us() {
 		frac=${s#*.}000000
 		frac=${frac:0:6}
 	fi
-	echo "$((10#$int * 1000000 + 10#$frac))"
+	HVUT_US=$((10#$int * 1000000 + 10#$frac))
 }
 
 # microseconds -> "1.2"
@@ -199,15 +200,17 @@ hvut_run_guest() {
 		shift
 	fi
 	local limit=${TIMEOUT:-90} limit_us tmpd vpid apid vrc=0 t0 t1
-	if ! limit_us=$(hvut_secs_to_us "$limit"); then
+	if ! hvut_secs_to_us "$limit"; then
 		echo "hvut: CRASH (TIMEOUT='$limit' is not a number of seconds)"
 		return 3
 	fi
+	limit_us=$HVUT_US
 	tmpd=$(mktemp -d "${TMPDIR:-/tmp}/hvut-run.XXXXXX")
 	hvut_cleanup_add "$tmpd"
 	mkfifo "$tmpd/console"
 
-	t0=$(hvut_now_us)
+	hvut_now_us
+	t0=$HVUT_NOW_US
 	# timeout signals the whole process group it creates, so helpers the VMM
 	# forks die too. The sh in between merges the VMM's stderr into the
 	# console while keeping timeout's own messages apart.
@@ -242,7 +245,8 @@ hvut_run_guest() {
 		done
 	} 2>/dev/null
 	trap - INT TERM HUP
-	t1=$(hvut_now_us)
+	hvut_now_us
+	t1=$HVUT_NOW_US
 
 	local summary=0 exitst='' last='' timed_out=0 how rc
 	if [ -f "$tmpd/state" ]; then
@@ -325,4 +329,84 @@ hvut_main() {
 	rc=0
 	hvut_run_guest "$elf" -- "${VMM_CMD[@]}" || rc=$?
 	exit "$rc"
+}
+
+# --- shared by run_tests.sh, mkstandalone.sh, bench.sh and check.sh --------
+
+# hvut_read_config FILE: config.mak's "KEY := value" lines into the
+# associative array HVUT_CONFIG (make syntax beyond that is not used there).
+# shellcheck disable=SC2034 # read by the scripts that source this file
+declare -gA HVUT_CONFIG=()
+hvut_read_config() {
+	local line
+	while IFS= read -r line || [ -n "$line" ]; do
+		if [[ $line =~ ^([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*:?=[[:space:]]*(.*)$ ]]; then
+			# shellcheck disable=SC2034 # read by the scripts that source this file
+			HVUT_CONFIG[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]%"${BASH_REMATCH[2]##*[![:space:]]}"}
+		fi
+	done <"$1"
+}
+
+# hvut_parse_cfg FILE: one record per [section], fields
+#   name file smp extra_params test_args groups arch accel timeout bochs_cpu line
+# (line: where the section starts) separated by \037 with defaults filled in. On any error, prints every
+# "FILE:LINE: what" it found and returns 2, having printed no record.
+# Values are taken literally: no quotes, no variables.
+# shellcheck disable=SC2016 # awk program, not shell
+hvut_parse_cfg() {
+	LC_ALL=C awk -v cfg="$1" '
+function bad(msg) { printf "%s:%d: %s\n", cfg, FNR, msg > "/dev/stderr"; err = 1 }
+function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
+BEGIN {
+	nk = split("file smp extra_params test_args groups arch accel timeout bochs_cpu", K, " ")
+	for (i = 1; i <= nk; i++) known[K[i]] = 1
+	cur = ""
+}
+{ sub(/\r$/, "") }
+/^[ \t]*(#.*)?$/ { next }
+/^[ \t]*\[/ {
+	if ($0 !~ /^[ \t]*\[[A-Za-z0-9_.+-]+\][ \t]*$/) {
+		bad("malformed section header (a name is letters, digits, _ . + -)")
+		cur = "-"
+		next
+	}
+	s = $0
+	sub(/^[ \t]*\[/, "", s)
+	sub(/\][ \t]*$/, "", s)
+	if (s in seen) {
+		bad("duplicate section [" s "] (first at line " seen[s] ")")
+		cur = "-"
+		next
+	}
+	seen[s] = FNR
+	order[++n] = s
+	cur = s
+	next
+}
+{
+	eq = index($0, "=")
+	if (eq == 0) { bad("expected \"key = value\", got: " $0); next }
+	k = trim(substr($0, 1, eq - 1))
+	v = trim(substr($0, eq + 1))
+	if (k !~ /^[A-Za-z_][A-Za-z0-9_]*$/) { bad("expected \"key = value\", got: " $0); next }
+	if (!(k in known)) { bad("unknown key \"" k "\" (known: file smp extra_params test_args groups arch accel timeout bochs_cpu)"); next }
+	if (cur == "") { bad("key \"" k "\" before any [section]"); next }
+	if (cur == "-") next
+	if ((cur, k) in val) { bad("duplicate key \"" k "\" in [" cur "]"); next }
+	if (k == "smp" && (v !~ /^[0-9]+$/ || v + 0 < 1)) { bad("smp must be a number >= 1, got: " v); next }
+	if (k == "timeout" && v !~ /^[0-9]+(\.[0-9]+)?$/) { bad("timeout must be seconds (0 = none), got: " v); next }
+	if (v ~ /\037/) { bad("control character in value"); next }
+	val[cur, k] = v
+}
+function get(t, k, dflt) { return ((t, k) in val) ? val[t, k] : dflt }
+END {
+	if (err) exit 2
+	for (i = 1; i <= n; i++) {
+		t = order[i]
+		printf "%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\n", t,
+			get(t, "file", t ".elf"), get(t, "smp", 1), get(t, "extra_params", ""),
+			get(t, "test_args", ""), get(t, "groups", ""), get(t, "arch", ""),
+			get(t, "accel", "tcg kvm"), get(t, "timeout", 90), get(t, "bochs_cpu", ""), seen[t]
+	}
+}' "$1"
 }
