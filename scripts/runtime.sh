@@ -18,6 +18,7 @@
 # --- cleanup: one EXIT trap for everything, so helpers never steal each other's
 # trap (hvut_main and the standalone wrapper both have temp files).
 HVUT_CLEANUP=()
+# shellcheck disable=SC2317 # called by the EXIT trap
 hvut_cleanup() {
 	if [ ${#HVUT_CLEANUP[@]} -gt 0 ]; then
 		rm -rf -- "${HVUT_CLEANUP[@]}"
