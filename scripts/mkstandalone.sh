@@ -41,6 +41,7 @@ write_one() {
 	read -r -a extra_words <<<"$extra" || true
 	cat <<EOF
 #!/usr/bin/env bash
+# shellcheck disable=SC2317 # the library has functions this test never calls
 # hvut standalone test "$name" ($arch), written by scripts/mkstandalone.sh
 # from $testdir/unittests.cfg. Needs bash, coreutils, awk and the VMM.
 # Environment (each optional): ACCEL, SMP, TIMEOUT, TEST_ARGS, HVUT_ENV,
@@ -68,7 +69,8 @@ EOF
 	if [ -n "$tarch" ] && [ "$tarch" != "$arch" ]; then
 		printf 'echo %q\nexit 2\n' "SKIP $name (arch $tarch only; this script is for $arch)"
 	fi
-	printf 'case " %s " in *" $ACCEL "*) ;; *)\n' "$accel"
+	printf 'hvut_accels=%q\n' "$accel"
+	printf 'case " $hvut_accels " in *" $ACCEL "*) ;; *)\n'
 	printf '\techo "SKIP %s (accel %s only; running $ACCEL)"\n\texit 2 ;;\nesac\n' "$name" "$accel"
 	echo 'hvut_elfdir=$(mktemp -d "${TMPDIR:-/tmp}/hvut-standalone.XXXXXX")'
 	echo 'hvut_cleanup_add "$hvut_elfdir"'
