@@ -41,8 +41,10 @@
 #define CP_FAR_RET 2
 
 static bool has_shstk, has_ibt;
-/* Known Bochs 2.7 deviations from the SDM are declared XFAIL (docs/x86-mission-tests.md). */
-static bool bochs;
+/* Known Bochs 2.7 and QEMU TCG deviations from the SDM are declared XFAIL (docs/x86-mission-tests.md). */
+static bool bochs, tcg;
+/* "force": attempt the CR4.CET write even where it is known to hang the VMM. */
+static bool force;
 
 static const struct { u32 msr; const char *name; } cet_msrs[] = {
 	{ MSR_IA32_U_CET, "IA32_U_CET" },
@@ -59,9 +61,10 @@ static void expect_msr_gp(u32 msr, const char *name)
 	u64 v;
 	int r = rdmsr_safe(msr, &v);
 
-	report(r == GP_VECTOR, "RDMSR %s (%#x) #GPs (got %s)", name, msr, exception_name(r));
+	/* TCG reads unknown MSRs as 0 and ignores writes to them. */
+	report_xfail(tcg, r == GP_VECTOR, "RDMSR %s (%#x) #GPs (got %s)", name, msr, exception_name(r));
 	r = wrmsr_safe(msr, 0);
-	report(r == GP_VECTOR, "WRMSR %s (%#x) #GPs (got %s)", name, msr, exception_name(r));
+	report_xfail(tcg, r == GP_VECTOR, "WRMSR %s (%#x) #GPs (got %s)", name, msr, exception_name(r));
 }
 
 /* WRMSR of val is accepted and reads back unchanged. */
@@ -166,6 +169,11 @@ static void check_cr4(void)
 	int r;
 
 	report_prefix_push("CR4.CET");
+	if (!has_shstk && !has_ibt && tcg && !force) {
+		report_skip("setting CR4.CET without CET: not attempted, QEMU 7.2 TCG hangs on it (cfg entry cet-cr4-force)");
+		report_prefix_pop();
+		return;
+	}
 	if (!has_shstk && !has_ibt) {
 		r = write_cr4_safe(cr4 | X86_CR4_CET);
 		report(r == GP_VECTOR && !(read_cr4() & X86_CR4_CET), "setting CR4.CET #GPs without CET (got %s)",
@@ -204,9 +212,9 @@ static void check_xss(void)
 		    ecx, exception_name(r));
 	if (!xsaves) {
 		/* The SDM defines IA32_XSS only when CPUID.(0xd,1):EAX[3] (XSAVES) = 1. */
-		report(r == GP_VECTOR, "RDMSR IA32_XSS #GPs without XSAVES (got %s)", exception_name(r));
+		report_xfail(tcg, r == GP_VECTOR, "RDMSR IA32_XSS #GPs without XSAVES (got %s)", exception_name(r));
 		r = wrmsr_safe(MSR_IA32_XSS, XSS_CET_U);
-		report(r == GP_VECTOR, "WRMSR IA32_XSS.CET_U #GPs without XSAVES (got %s)", exception_name(r));
+		report_xfail(tcg, r == GP_VECTOR, "WRMSR IA32_XSS.CET_U #GPs without XSAVES (got %s)", exception_name(r));
 		report_prefix_pop();
 		return;
 	}
@@ -408,6 +416,8 @@ int main(int argc, char **argv, char **envp)
 	has_shstk = this_cpu_has(X86_FEATURE_SHSTK);
 	has_ibt = this_cpu_has(X86_FEATURE_IBT);
 	bochs = getenv("ACCEL") && !strcmp(getenv("ACCEL"), "bochs");
+	tcg = hypervisor_is_tcg();
+	force = want(argc, argv, "force") && argc > 1;
 	report_prefix_push("cet");
 	report_info("CPUID.(7,0):ECX.SHSTK[7]=%d EDX.IBT[20]=%d", has_shstk, has_ibt);
 	if (want(argc, argv, "msr")) {
