@@ -26,8 +26,8 @@ arch_vmm_command() {
 	shift 2
 	local bios=${OPENSBI:-${FIRMWARE:-default}}
 	if [[ " ${TEST_ARGS:-} " == *" firmware=opensbi-new "* ]]; then
-		# Without the firmware this entry cannot run on this host: SKIP, saying why.
-		bios=$(riscv_new_opensbi) || return 2
+		# Without the firmware the VMM cannot start: a CRASH, saying why (docs/protocol.md).
+		bios=$(riscv_new_opensbi) || return 1
 	fi
 	# QEMU 7.2 has no "max" CPU for riscv; rv64 is its full-featured generic hart.
 	local cpu=${PROCESSOR:-rv64}
