@@ -11,7 +11,11 @@ ifeq ($(wildcard config.mak),)
 endif
 -include config.mak
 
-VPATH := $(SRCDIR)
+# Only sources are looked up in SRCDIR: with a plain VPATH an out-of-tree build
+# would take an in-tree build's objects and ELFs as its own.
+vpath %.c $(SRCDIR)
+vpath %.S $(SRCDIR)
+vpath %.lds $(SRCDIR)
 # `make V=1` shows the full commands.
 V ?= 0
 ifeq ($(V),0)
@@ -41,7 +45,7 @@ CFLAGS := -std=gnu11 -O2 -g $(TARGET_CFLAGS) -ffreestanding -nostdinc -isystem $
 	-fno-strict-aliasing -Wall -Wextra $(WERROR) \
 	-I$(SRCDIR)/lib/libc/include -I$(SRCDIR)/lib -I$(SRCDIR)/lib/$(ARCH_LIBDIR)
 ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
-LDFLAGS := $(TARGET_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+LDFLAGS := $(TARGET_CFLAGS) -nostdlib -static $(if $(filter gcc,$(CC_IS)),-no-pie) -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,--no-warn-rwx-segments -Wl,-z,noexecstack
 
 # --- the arch-neutral library ---------------------------------------------

@@ -149,6 +149,40 @@ static void put_str(struct sink *o, const struct spec *sp, const char *s, size_t
 		put_pad(o, ' ', pad);
 }
 
+static void put_uint(struct sink *o, unsigned int v)
+{
+	if (v >= 10)
+		put_uint(o, v / 10);
+	put(o, (char)('0' + v % 10));
+}
+
+/*
+ * An unknown conversion: glibc prints the specification back as it understood
+ * it: flags in a fixed order without the overridden ones ('+' beats ' ', '-'
+ * beats '0'), '*' replaced by the number read, no length modifier.
+ */
+static void put_unknown(struct sink *o, const struct spec *sp, char conv)
+{
+	put(o, '%');
+	if (sp->alt)
+		put(o, '#');
+	if (sp->plus)
+		put(o, '+');
+	else if (sp->space)
+		put(o, ' ');
+	if (sp->left)
+		put(o, '-');
+	else if (sp->zero)
+		put(o, '0');
+	if (sp->width)
+		put_uint(o, sp->width);
+	if (sp->prec >= 0) {
+		put(o, '.');
+		put_uint(o, sp->prec);
+	}
+	put(o, conv);
+}
+
 /* Returns the char after the spec; fmt points just past the '%'. */
 static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
 {
@@ -191,8 +225,10 @@ static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
 			fmt++;
 		} else {
 			sp->prec = 0;
+			/* Saturate rather than overflow an int on absurd precisions. */
 			for (; *fmt >= '0' && *fmt <= '9'; fmt++)
-				sp->prec = sp->prec * 10 + (*fmt - '0');
+				if (sp->prec < (__INT_MAX__ - 9) / 10)
+					sp->prec = sp->prec * 10 + (*fmt - '0');
 		}
 	}
 	switch (*fmt) {
@@ -280,12 +316,14 @@ static void format(struct sink *o, const char *fmt, va_list ap)
 			put(o, '%');	/* glibc ignores width and flags here */
 			break;
 		case '\0':
-			/* A lone '%' at the end: print what there is. */
+			/*
+			 * The format ends inside a specification. glibc fails the
+			 * whole call (-1); a guest is better served by seeing it.
+			 */
 			put_n(o, start, fmt - start);
 			goto out;
 		default:
-			/* Unknown conversion: glibc prints the specification as written. */
-			put_n(o, start, fmt + 1 - start);
+			put_unknown(o, &sp, *fmt);
 			break;
 		}
 		fmt++;

@@ -55,3 +55,8 @@ const char *hypervisor_signature(void)
 	sig[12] = 0;
 	return sig;
 }
+
+bool hypervisor_is_tcg(void)
+{
+	return !strcmp(hypervisor_signature(), "TCGTCGTCGTCG");
+}

@@ -68,6 +68,8 @@ enum x86_vendor { X86_VENDOR_OTHER, X86_VENDOR_INTEL, X86_VENDOR_AMD };
 enum x86_vendor cpu_vendor(void);
 /* CPUID 0x40000000 signature when CPUID.1:ECX.HV=1 ("KVMKVMKVM", "TCGTCGTCGTCG"...), else "". */
 const char *hypervisor_signature(void);
+/* QEMU's TCG: tests declare its known deviations from the SDM as XFAIL there. */
+bool hypervisor_is_tcg(void);
 uint32_t cpuid_max_leaf(void);
 uint32_t cpuid_max_ext_leaf(void);
 
