@@ -134,7 +134,12 @@ hvut_envfile() {
 			return 1
 		fi
 	done
-	f=$(mktemp "${TMPDIR:-/tmp}/hvut-env.XXXXXX") || return 1
+	# In hvut_main's private dir when there is one: one mktemp less per test.
+	if [ -n "${HVUT_RUNDIR:-}" ]; then
+		f=$HVUT_RUNDIR/environ
+	else
+		f=$(mktemp "${TMPDIR:-/tmp}/hvut-env.XXXXXX") || return 1
+	fi
 	{
 		echo "ACCEL=${ACCEL:-}"
 		echo "HVUT_ARCH=$arch"
@@ -206,8 +211,12 @@ hvut_run_guest() {
 		return 3
 	fi
 	limit_us=$HVUT_US
-	tmpd=$(mktemp -d "${TMPDIR:-/tmp}/hvut-run.XXXXXX")
-	hvut_cleanup_add "$tmpd"
+	if [ -n "${HVUT_RUNDIR:-}" ]; then
+		tmpd=$HVUT_RUNDIR
+	else
+		tmpd=$(mktemp -d "${TMPDIR:-/tmp}/hvut-run.XXXXXX")
+		hvut_cleanup_add "$tmpd"
+	fi
 	mkfifo "$tmpd/console"
 
 	hvut_now_us
@@ -312,8 +321,10 @@ hvut_main() {
 	: "${SMP:=1}" "${TEST_ARGS:=}" "${TIMEOUT:=90}"
 	export SMP TEST_ARGS TIMEOUT
 	local envfile rc=0
+	# One private dir for the run's files (environ, console fifo, state).
+	HVUT_RUNDIR=$(mktemp -d "${TMPDIR:-/tmp}/hvut-run.XXXXXX")
+	hvut_cleanup_add "$HVUT_RUNDIR"
 	envfile=$(hvut_envfile "$arch") || exit 3
-	hvut_cleanup_add "$envfile"
 	VMM_CMD=()
 	arch_vmm_command "$elf" "$envfile" "$@" || rc=$?
 	if [ "$rc" = 2 ]; then
