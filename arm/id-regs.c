@@ -18,6 +18,7 @@
 #define DISR_EL1 S3_0_C12_C1_1
 /* One level of macro indirection so that the S3_... spelling reaches the assembler. */
 #define rd(r) read_sysreg(r)
+#define wr(v, r) write_sysreg(v, r)
 
 struct idregs {
 	unsigned long midr, pfr0, pfr1, dfr0, isar0, isar1, mmfr0, mmfr1, mmfr2;
@@ -58,7 +59,7 @@ static void check_basics(unsigned long pfr0)
 
 /* Each accessor is one MRS or MSR, run under catch_exception(). */
 static void rd_erridr(void *a) { *(unsigned long *)a = rd(ERRIDR_EL1); }
-static void wr_errselr(void *a) { (void)a; write_sysreg(0, ERRSELR_EL1); isb(); }
+static void wr_errselr(void *a) { (void)a; wr(0, ERRSELR_EL1); isb(); }
 static void rd_erxfr(void *a) { *(unsigned long *)a = rd(ERXFR_EL1); }
 static void rd_erxctlr(void *a) { *(unsigned long *)a = rd(ERXCTLR_EL1); }
 static void rd_erxstatus(void *a) { *(unsigned long *)a = rd(ERXSTATUS_EL1); }
