@@ -26,7 +26,7 @@ endif
 DEPS := $(SRCDIR)/scripts/deps.sh
 
 .DEFAULT_GOAL := all
-.PHONY: all deps run check standalone bench clean distclean help FORCE
+.PHONY: all deps run check check-project check-lane standalone bench clean distclean help FORCE
 
 # --- toolchain -------------------------------------------------------------
 ifeq ($(CC_IS),clang)
@@ -91,7 +91,14 @@ run: all
 	$(SRCDIR)/run_tests.sh
 
 check: all
-	$(SRCDIR)/scripts/check.sh
+	$(SRCDIR)/scripts/check.sh all
+
+# The pieces of `make check`, for CI jobs that run one lane each.
+check-project: all
+	$(SRCDIR)/scripts/check.sh project
+
+check-lane: all
+	$(SRCDIR)/scripts/check.sh lane $(LANE)
 
 standalone: all
 	$(SRCDIR)/scripts/mkstandalone.sh
@@ -110,7 +117,9 @@ distclean: clean
 help:
 	@echo "make [all]        build the tests for the configured arch (runs ./configure if needed)"
 	@echo "make run          run the suite (run_tests.sh)"
-	@echo "make check        the project's own tests: host unit tests, harness tests, guest suite"
+	@echo "make check        the project's own tests: host unit tests, harness tests, lint, every guest lane"
+	@echo "make check-project  only the host unit tests, harness tests and lint"
+	@echo "make check-lane LANE='x86_64 clang-x86_64 ...'  guest lanes: <arch>, clang-<arch>, x86_64-harness-check, bochs"
 	@echo "make standalone   write tests/<name>: self-contained scripts that run one test"
 	@echo "make bench        per-test overhead and whole-suite wall time"
 	@echo "make deps         install the packages this configuration needs"

@@ -24,7 +24,8 @@ Usage: run_tests.sh [-h] [-j N] [-g GROUP] [-a] [-l] [-t] [--junit FILE] [-v] [T
 
 Environment: ACCEL (tcg, kvm, bochs; default: probed), TIMEOUT (overrides
 every test's limit), HVUT_ENV (KEY=VAL words for the guest's environ),
-QEMU/PROCESSOR/CROSS_PREFIX (default: config.mak), HVUT_TESTDIR (tests only).
+QEMU/PROCESSOR/CROSS_PREFIX (default: config.mak), HVUT_LOGDIR (default:
+logs), HVUT_TESTDIR (tests only).
 Exit status: 0 when no test ended FAIL, TIMEOUT or CRASH; 1 otherwise;
 2 for a usage or unittests.cfg error.
 USAGE
@@ -189,7 +190,9 @@ if [ "$list" = 1 ]; then
 	exit 0
 fi
 
-mkdir -p logs
+# HVUT_LOGDIR: where logs, states.txt and .durations go (make check keeps one per lane).
+logdir=${HVUT_LOGDIR:-logs}
+mkdir -p "$logdir"
 total=${#selected[@]}
 hvut_now_us
 suite_t0=$HVUT_NOW_US
@@ -251,7 +254,7 @@ run_job() {
 		echo "$rc" >"$tmp/$name.rc"
 	} | {
 		# shellcheck disable=SC2086 # HVUT_AWK_FLAGS is a list of awk options
-		LC_ALL=C awk $HVUT_AWK_FLAGS -v name="$name" -v logf="logs/$name.log" -v verbose="$verbose" \
+		LC_ALL=C awk $HVUT_AWK_FLAGS -v name="$name" -v logf="$logdir/$name.log" -v verbose="$verbose" \
 			-v clr="$clear_seq" -v sumf="$tmp/$name.sum" "$LIVE_AWK" >&3
 	}
 	hvut_now_us
@@ -306,7 +309,7 @@ collect() {
 
 skip_now() { # I REASON: a test we do not start
 	local i=$1 name=${T_NAME[$1]}
-	echo "# hvut: not run: $2" >"logs/$name.log"
+	echo "# hvut: not run: $2" >"$logdir/$name.log"
 	R_STATE[i]=SKIP R_DETAIL[i]=$2 R_US[i]=0
 	count[SKIP]=$((count[SKIP] + 1))
 	done_count=$((done_count + 1))
@@ -314,7 +317,7 @@ skip_now() { # I REASON: a test we do not start
 }
 
 # --- schedule: longest first by last run's time, never-seen tests before all --------
-durations=logs/.durations
+durations=$logdir/.durations
 declare -A last_us=()
 if [ -f "$durations" ]; then
 	while read -r dname dus; do
@@ -393,7 +396,7 @@ set +m
 } >"$tmp/durations" && mv -f "$tmp/durations" "$durations"
 
 # One "name STATE" line per selected test, for scripts (make check).
-for i in "${selected[@]}"; do echo "${T_NAME[i]} ${R_STATE[i]:-CRASH}"; done >logs/states.txt
+for i in "${selected[@]}"; do echo "${T_NAME[i]} ${R_STATE[i]:-CRASH}"; done >"$logdir/states.txt"
 
 hvut_now_us
 suite_us=$((HVUT_NOW_US - suite_t0))
@@ -406,7 +409,7 @@ write_manifest() {
 	local i
 	for i in "${selected[@]}"; do
 		printf '%s\037%s\037%s\037%s\037%s\037%s\n' "${T_NAME[i]}" "${R_STATE[i]:-CRASH}" \
-			"${R_DETAIL[i]:-no verdict}" "${R_US[i]:-0}" "${R_NFAIL[i]:-0}" "logs/${T_NAME[i]}.log"
+			"${R_DETAIL[i]:-no verdict}" "${R_US[i]:-0}" "${R_NFAIL[i]:-0}" "$logdir/${T_NAME[i]}.log"
 	done >"$tmp/manifest"
 }
 

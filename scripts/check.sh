@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# check.sh: `make check`, from the build dir. Four parts, always all run:
-#   1. host unit tests   tests/unit/run.sh <builddir>/tests/host-bin
-#   2. harness tests     tests/harness/run.sh
-#   3. lint              shellcheck on every tracked shell script, yamllint on CI YAML
-#   4. guest suite       run_tests.sh under TCG, states compared with
-#                        tests/expected/<ARCH>.txt
+# check.sh [all | project | lane NAME...]: `make check`, from the build dir.
+#   project  1. host unit tests   tests/unit/run.sh <builddir>/tests/host-bin
+#            2. harness tests     tests/harness/run.sh
+#            3. lint              shellcheck on every tracked shell script, yamllint on CI YAML
+#   lane     one guest suite run by run_tests.sh, its states compared with
+#            tests/expected/<lane>.txt; lanes: the configured arch (TCG), and
+#            on x86_64 also x86_64-harness-check (guests failing on purpose)
+#            and bochs; every other arch whose port and cross compiler are
+#            here, built out of tree in build-<arch>/; and clang-<arch>: the
+#            same sources built with clang (build-<arch>-clang/), which must be
+#            warning-free too (one check: the build).
+#   all      project, then every lane (the default: what CI runs).
 # Counting: one check per unit test and per harness check (their own
 # "N passed, N failed" lines), per linted file, and per test line compared in
-# part 4. A part that ends without its count line, or cannot run at all (a
-# linter missing, no expected file), counts as one failed check. A part
-# whose script does not exist yet is skipped with a message and counts nothing.
-# Ends with exactly one line "N passed, N failed"; exit 1 when N failed > 0.
+# a lane. A part that ends without its count line, or cannot run at all (a
+# linter missing, no expected file, a build failing), counts as one failed
+# check. Ends with exactly one line "N passed, N failed"; exit 1 when N failed > 0.
 set -uo pipefail
 
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -50,17 +55,18 @@ counted() {
 	fi
 }
 
-echo "== 1/4 host unit tests"
+run_project() {
+echo "== host unit tests"
 if [ -f "$srcdir/tests/unit/run.sh" ]; then
 	counted "unit tests" logs/check-unit.log bash "$srcdir/tests/unit/run.sh" "$builddir/tests/host-bin"
 else
 	echo "(skipped: $srcdir/tests/unit/run.sh does not exist yet)"
 fi
 
-echo "== 2/4 harness tests"
+echo "== harness tests"
 counted "harness tests" logs/check-harness.log bash "$srcdir/tests/harness/run.sh"
 
-echo "== 3/4 lint"
+echo "== lint"
 # Tracked files when this is a git checkout; else every file but build output.
 list_files() {
 	if git -C "$srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
@@ -109,37 +115,132 @@ if [ ${#yaml_files[@]} -gt 0 ]; then
 fi
 echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files)"
 
-echo "== 4/4 guest suite ($arch, TCG)"
-rc=0
-ACCEL=tcg "$srcdir/run_tests.sh" -j"$ncpu" --junit logs/junit.xml -t >logs/results.tap || rc=$?
-expected=$srcdir/tests/expected/$arch.txt
-if [ "$rc" -ge 2 ] || [ ! -f logs/states.txt ]; then
-	fail_check "run_tests.sh could not run the suite (status $rc)"
-elif [ ! -f "$expected" ]; then
-	fail_check "no $expected; this run gave (logs/states.txt):"
-	sed 's/^/    /' logs/states.txt
-else
-	# Both files as "name STATE"; comments and blank lines in expected ignored.
-	while IFS= read -r line; do
-		case $line in
-		ok*) passed=$((passed + 1)) ;;
-		*) fail_check "$line" ;;
-		esac
-	done < <(awk '
-		FNR == NR { if ($0 !~ /^[ \t]*(#|$)/) { want[$1] = $2; order[++n] = $1 } next }
-		{ got[$1] = $2; seen[++m] = $1 }
-		END {
-			for (i = 1; i <= n; i++) {
-				t = order[i]
-				if (!(t in got)) print "guest suite: " t " expected " want[t] " but it did not run"
-				else if (got[t] != want[t]) print "guest suite: " t " expected " want[t] ", got " got[t] " (logs/" t ".log)"
-				else print "ok " t
-			}
-			for (i = 1; i <= m; i++)
-				if (!(seen[i] in want))
-					print "guest suite: " seen[i] " ran (" got[seen[i]] ") but is not in the expected file"
-		}' "$expected" logs/states.txt)
-fi
+}
+
+# lane_def NAME: sets lane_arch, lane_accel, lane_args (run_tests.sh options)
+# and lane_expected (file under tests/expected/); false for an unknown lane.
+lane_def() {
+	lane_accel=tcg lane_args=() lane_expected=$1
+	case $1 in
+	x86_64 | arm64 | riscv64 | ppc64) lane_arch=$1 ;;
+	x86_64-harness-check) lane_arch=x86_64 lane_args=(-a -g harness-check) ;;
+	bochs) lane_arch=x86_64 lane_accel=bochs lane_args=(-g bochs) lane_expected=x86_64-bochs ;;
+	*) return 1 ;;
+	esac
+}
+
+testdir_of() {
+	case $1 in x86_64) echo x86 ;; arm64) echo arm ;; riscv64) echo riscv ;; ppc64) echo powerpc ;; esac
+}
+
+# The lanes this machine can run: the configured arch's, and each other arch
+# with a port in the tree and its cross compiler installed (make deps).
+available_lanes() {
+	local a gcc
+	for a in x86_64 arm64 riscv64 ppc64; do
+		[ -f "$srcdir/$(testdir_of "$a")/Makefile" ] || continue
+		if [ "$a" != "$arch" ]; then
+			case $a in
+			x86_64) gcc=x86_64-linux-gnu-gcc; [ "$(uname -m)" = x86_64 ] && gcc=gcc ;;
+			arm64) gcc=aarch64-linux-gnu-gcc ;;
+			riscv64) gcc=riscv64-linux-gnu-gcc ;;
+			ppc64) gcc=powerpc64le-linux-gnu-gcc ;;
+			esac
+			command -v "$gcc" >/dev/null || { echo "(lane $a: no $gcc, skipped)" >&2; continue; }
+		fi
+		echo "$a"
+		if command -v clang >/dev/null; then echo "clang-$a"
+		else echo "(lane clang-$a: no clang, skipped)" >&2; fi
+		if [ "$a" = x86_64 ]; then
+			echo x86_64-harness-check
+			if command -v bochs-bin >/dev/null && [ -f "$srcdir/scripts/bochs.sh" ]; then echo bochs
+			else echo "(lane bochs: no bochs-bin or scripts/bochs.sh, skipped)" >&2; fi
+		fi
+	done
+}
+
+# build_dir_for ARCH: the configured build dir, or build-<arch>/ beside it,
+# configured and built on first use.
+build_dir_for() {
+	local a=$1 dir
+	if [ "$a" = "$arch" ]; then echo "$builddir"; return; fi
+	dir=$builddir/build-$a
+	mkdir -p "$dir"
+	if ! (cd "$dir" && { [ -f config.mak ] || "$srcdir/configure" --arch="$a" >&2; } && make -s >&2); then
+		return 1
+	fi
+	echo "$dir"
+}
+
+# clang-ARCH: build with clang, warnings are errors; one check.
+run_clang_lane() {
+	local a=${1#clang-} dir
+	echo "== lane $1 (build only)"
+	dir=$builddir/build-$a-clang
+	mkdir -p "$dir"
+	if (cd "$dir" && { [ -f config.mak ] || "$srcdir/configure" --arch="$a" --cc=clang >&2; } && make -s >&2); then
+		passed=$((passed + 1))
+	else
+		fail_check "lane $1: the clang build failed (see above)"
+	fi
+}
+
+run_lane() {
+	local name=$1 dir logdir expected rc=0 line
+	case $name in clang-*) run_clang_lane "$name"; return ;; esac
+	lane_def "$name" || { fail_check "unknown lane '$name'"; return; }
+	echo "== lane $name ($lane_arch, $lane_accel)"
+	if ! dir=$(build_dir_for "$lane_arch"); then
+		fail_check "lane $name: configure/make for $lane_arch failed"
+		return
+	fi
+	logdir=$builddir/logs/$name
+	rm -rf "$logdir"
+	mkdir -p "$logdir"
+	(cd "$dir" && ACCEL=$lane_accel HVUT_LOGDIR=$logdir "$srcdir/run_tests.sh" -j"$ncpu" "${lane_args[@]}" \
+		--junit "$logdir/junit.xml" -t >"$logdir/results.tap") || rc=$?
+	expected=$srcdir/tests/expected/$lane_expected.txt
+	if [ "$rc" -ge 2 ] || [ ! -f "$logdir/states.txt" ]; then
+		fail_check "lane $name: run_tests.sh could not run the suite (status $rc)"
+	elif [ ! -f "$expected" ]; then
+		fail_check "lane $name: no $expected; this run gave ($logdir/states.txt):"
+		sed 's/^/    /' "$logdir/states.txt"
+	else
+		# Both files as "name STATE"; comments and blank lines in expected ignored.
+		while IFS= read -r line; do
+			case $line in
+			ok*) passed=$((passed + 1)) ;;
+			*) fail_check "$line" ;;
+			esac
+		done < <(awk -v lane="$name" -v logs="$logdir" '
+			FNR == NR { if ($0 !~ /^[ \t]*(#|$)/) { want[$1] = $2; order[++n] = $1 } next }
+			{ got[$1] = $2; seen[++m] = $1 }
+			END {
+				for (i = 1; i <= n; i++) {
+					t = order[i]
+					if (!(t in got)) print lane ": " t " expected " want[t] " but it did not run"
+					else if (got[t] != want[t]) print lane ": " t " expected " want[t] ", got " got[t] " (" logs "/" t ".log)"
+					else print "ok " t
+				}
+				for (i = 1; i <= m; i++)
+					if (!(seen[i] in want))
+						print lane ": " seen[i] " ran (" got[seen[i]] ") but is not in " FILENAME
+			}' "$expected" "$logdir/states.txt")
+	fi
+}
+
+case ${1:-all} in
+all)
+	run_project
+	mapfile -t lanes < <(available_lanes)
+	for l in "${lanes[@]}"; do run_lane "$l"; done ;;
+project) run_project ;;
+lane)
+	shift
+	[ $# -gt 0 ] || hvut_die "usage: check.sh lane NAME..."
+	for l in "$@"; do run_lane "$l"; done ;;
+*) hvut_die "usage: check.sh [all | project | lane NAME...]" ;;
+esac
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -7,8 +7,8 @@
 #     source "$srcdir/<testdir>/vmm.sh"     # defines arch_vmm_command
 #     hvut_main <arch> "$@"
 # arch_vmm_command ELF ENVFILE [EXTRA...] fills the bash array VMM_CMD with the
-# command that boots ELF. It returns 0, or 2 (after printing why on stderr) when
-# this host cannot run the test at all (SKIP), or anything else for CRASH.
+# command that boots ELF. It returns 0, or non-zero after printing why on stderr
+# when the VMM cannot be set up (missing firmware, image, tool): that is a CRASH.
 # vmm.sh may also define arch_vmm_probe, called once per suite by hvut_probe
 # to resolve and export things like the VMM's path.
 #
@@ -327,12 +327,10 @@ hvut_main() {
 	envfile=$(hvut_envfile "$arch") || exit 3
 	VMM_CMD=()
 	arch_vmm_command "$elf" "$envfile" "$@" || rc=$?
-	if [ "$rc" = 2 ]; then
-		echo "hvut: SKIP (the VMM cannot run this test here; see above)"
-		exit 2
-	fi
+	# A VMM that cannot be set up (missing firmware, tool, image) is a CRASH,
+	# never a SKIP (docs/protocol.md): the cfg must not select what cannot run.
 	if [ "$rc" != 0 ] || [ "${#VMM_CMD[@]}" = 0 ]; then
-		echo "hvut: CRASH (arch_vmm_command failed with status $rc)"
+		echo "hvut: CRASH (the VMM could not be set up: arch_vmm_command failed with status $rc; see above)"
 		exit 3
 	fi
 	if [ -n "${HVUT_VERBOSE_CMD:-}" ]; then

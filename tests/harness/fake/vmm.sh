@@ -4,7 +4,7 @@
 arch_vmm_command() {
 	local elf=$1 envfile=$2
 	shift 2
-	# A test the VMM cannot run on this host (SKIP without starting it).
+	# A VMM that cannot be set up on this host: CRASH, never SKIP.
 	if [ "$(basename "$elf")" = novmm.elf ]; then
 		echo "fake vmm.sh: this host lacks the fake device" >&2
 		return 2
