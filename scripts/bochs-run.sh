@@ -20,9 +20,9 @@
 #    ended without it (the harness calls that CRASH), 128+n on signal n. The
 #    harness does not trust this status anyway: it reads the lines.
 #  - SIGTERM/SIGINT/SIGHUP kill Bochs and the helpers and remove the temp
-#    directory. If this script is SIGKILLed, Bochs gets SIGKILL from the kernel
-#    (parent-death signal) and the stream helper ends with it; only the temp
-#    directory is left, and the next run removes it.
+#    directory. If this script is SIGKILLed, Bochs
+#    and tail get SIGKILL from the kernel (parent-death signal), sed sees EOF;
+#    only the temp directory is left, and the next run removes it.
 set -uo pipefail
 
 # Bump when the ISO layout or its grub.cfg changes: older cache entries are ignored.
@@ -70,6 +70,8 @@ cleanup() {
 	[ -n "$drain_pid" ] && { kill -KILL "$drain_pid" 2>/dev/null; wait "$drain_pid" 2>/dev/null; }
 	[ -n "$stream_pid" ] && wait "$stream_pid" 2>/dev/null
 	[ -n "$build" ] && rm -rf "$build"
+	# BOCHS_KEEP_LOG=FILE: keep Bochs' log of this run (debugging the lane).
+	[ -n "${BOCHS_KEEP_LOG:-}" ] && [ -n "$tmp" ] && cp "$tmp/bochs.log" "$BOCHS_KEEP_LOG" 2>/dev/null
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	exit "$rc"
 }
@@ -198,8 +200,9 @@ TERM=vt100 "${netns[@]}" "${deathsig[@]}" bochs-bin -q -f "$tmp/bochsrc" -rc "$t
 bochs_pid=$!
 
 # GRUB's serial terminal ends lines with \n\r; drop every \r so the guest's
-# lines start at column 0.
-tail -n +1 -s 0.1 --pid="$bochs_pid" -f "$tmp/serial" | tr -d '\r' &
+# lines start at column 0. sed -u, not tr: tr would hold the output in a buffer
+# until it ends, and a hanging guest's lines would never show.
+"${deathsig[@]}" tail -n +1 -s 0.1 --pid="$bochs_pid" -f "$tmp/serial" | sed -u 's/\r//g' &
 stream_pid=$!
 
 if [ "$display" = term ]; then
@@ -238,7 +241,9 @@ echo "$me: Bochs (exit code $bochs_rc) ended without the guest's EXIT line; its 
 {
 	grep -v -e '^[0-9]*i\[' -e '^=*$' -e '^[[:space:]]' -e '^Next at t=0' -e '^(0) \[0x0000fffffff0\]' \
 		"$tmp/bochs.out" | tail -n 5
-	grep -E '^[0-9]+[pe]\[' "$tmp/bochs.log" | tail -n 5
-	tail -n 12 "$tmp/bochs.log"
+	if [ -f "$tmp/bochs.log" ]; then
+		grep -E '^[0-9]+[pe]\[' "$tmp/bochs.log" | tail -n 5
+		tail -n 12 "$tmp/bochs.log"
+	fi
 } | sed "s/^/$me: /"
 exit 3
