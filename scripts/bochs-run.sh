@@ -200,9 +200,11 @@ TERM=vt100 "${netns[@]}" "${deathsig[@]}" bochs-bin -q -f "$tmp/bochsrc" -rc "$t
 bochs_pid=$!
 
 # GRUB's serial terminal ends lines with \n\r; drop every \r so the guest's
-# lines start at column 0. sed -u, not tr: tr would hold the output in a buffer
+# lines start at column 0, and drop the escapes GRUB's terminal set-up puts
+# before our first line. sed -u, not tr: tr would hold the output in a buffer
 # until it ends, and a hanging guest's lines would never show.
-"${deathsig[@]}" tail -n +1 -s 0.1 --pid="$bochs_pid" -f "$tmp/serial" | sed -u 's/\r//g' &
+"${deathsig[@]}" tail -n +1 -s 0.1 --pid="$bochs_pid" -f "$tmp/serial" |
+	sed -u -e 's/\r//g' -e '1s/^.*\('"$me"': GRUB\)/\1/' &
 stream_pid=$!
 
 if [ "$display" = term ]; then

@@ -8,7 +8,7 @@
 #
 # Inputs from the environment: TEST_ARGS (the test's arguments), BOCHS_CPU
 # (Bochs CPU model, default tigerlake), SMP (CPU count, default 1), BOCHS_MEM
-# (guest RAM in MB, default 256), BOCHS_DISPLAY (auto, rfb or term),
+# (guest RAM in MB, default MEM or 256), BOCHS_DISPLAY (auto, rfb or term),
 # HVUT_CACHE (the ISO cache lives in $HVUT_CACHE/bochs).
 
 # bochs_probe: 0 when everything the Bochs lane runs is present; otherwise
@@ -37,7 +37,7 @@ bochs_vmm_command() {
 	shift 2
 	local src=${HVUT_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 	VMM_CMD=(bash "$src/scripts/bochs-run.sh"
-		--cpu "${BOCHS_CPU:-tigerlake}" --smp "${SMP:-1}" --mem "${BOCHS_MEM:-256}"
+		--cpu "${BOCHS_CPU:-tigerlake}" --smp "${SMP:-1}" --mem "${BOCHS_MEM:-${MEM:-256}}"
 		--args "${TEST_ARGS:-}")
 	for line in "$@"; do VMM_CMD+=(--rc "$line"); done
 	VMM_CMD+=(-- "$elf" "$envfile")
