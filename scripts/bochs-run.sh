@@ -236,16 +236,16 @@ status=$(tr -d '\r' < "$tmp/serial" | sed -n 's/^EXIT: STATUS=\([0-9]*\).*/\1/p'
 if [ -n "$status" ]; then
 	exit "$status"
 fi
-# No EXIT line: say why Bochs ended, where the harness log shows it: Bochs'
-# own last words, the log's panics and errors, then its last lines (on a
-# triple fault: the CPU state).
-echo "$me: Bochs (exit code $bochs_rc) ended without the guest's EXIT line; its last messages:"
-{
-	grep -v -e '^[0-9]*i\[' -e '^=*$' -e '^[[:space:]]' -e '^Next at t=0' -e '^(0) \[0x0000fffffff0\]' \
-		"$tmp/bochs.out" | tail -n 5
-	if [ -f "$tmp/bochs.log" ]; then
+# No EXIT line: say why Bochs ended, where the harness log shows it: the log's
+# panics and errors, its last lines (on a triple fault: the CPU state), and
+# last, Bochs' own parting message (the harness quotes a test's last line).
+why=$(sed -n '/^Bochs is exiting with the following message:/{n;p;q}' "$tmp/bochs.out")
+if [ -f "$tmp/bochs.log" ]; then
+	echo "$me: Bochs' log, its panics and errors, then its last lines:"
+	{
 		grep -E '^[0-9]+[pe]\[' "$tmp/bochs.log" | tail -n 5
 		tail -n 12 "$tmp/bochs.log"
-	fi
-} | sed "s/^/$me: /"
+	} | sed "s/^/$me: /"
+fi
+echo "$me: Bochs (exit code $bochs_rc) ended without the guest's EXIT line: ${why:-no message (killed?)}"
 exit 3
