@@ -60,7 +60,10 @@ tmp='' build='' bochs_pid='' stream_pid='' drain_pid=''
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	local rc=$?
-	trap - EXIT INT TERM HUP
+	# Ignore, not default: timeout sends SIGTERM to us and then to its process
+	# group, so a second one arrives while we clean up and must not kill us.
+	trap - EXIT
+	trap '' INT TERM HUP
 	if [ -n "$bochs_pid" ]; then
 		# Bochs catches SIGTERM (and blocks in it when its screen is stuck): KILL it.
 		kill -KILL "$bochs_pid" 2>/dev/null
