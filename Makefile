@@ -11,7 +11,11 @@ ifeq ($(wildcard config.mak),)
 endif
 -include config.mak
 
-VPATH := $(SRCDIR)
+# Only sources are looked up in SRCDIR: with a plain VPATH an out-of-tree build
+# would take an in-tree build's objects and ELFs as its own.
+vpath %.c $(SRCDIR)
+vpath %.S $(SRCDIR)
+vpath %.lds $(SRCDIR)
 # `make V=1` shows the full commands.
 V ?= 0
 ifeq ($(V),0)
@@ -22,7 +26,7 @@ endif
 DEPS := $(SRCDIR)/scripts/deps.sh
 
 .DEFAULT_GOAL := all
-.PHONY: all deps run check standalone bench clean distclean help FORCE
+.PHONY: all deps run check check-project check-lane standalone bench clean distclean help FORCE
 
 # --- toolchain -------------------------------------------------------------
 ifeq ($(CC_IS),clang)
@@ -41,7 +45,7 @@ CFLAGS := -std=gnu11 -O2 -g $(TARGET_CFLAGS) -ffreestanding -nostdinc -isystem $
 	-fno-strict-aliasing -Wall -Wextra $(WERROR) \
 	-I$(SRCDIR)/lib/libc/include -I$(SRCDIR)/lib -I$(SRCDIR)/lib/$(ARCH_LIBDIR)
 ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
-LDFLAGS := $(TARGET_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+LDFLAGS := $(TARGET_CFLAGS) -nostdlib -static $(if $(filter gcc,$(CC_IS)),-no-pie) -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,--no-warn-rwx-segments -Wl,-z,noexecstack
 
 # --- the arch-neutral library ---------------------------------------------
@@ -87,7 +91,14 @@ run: all
 	$(SRCDIR)/run_tests.sh
 
 check: all
-	$(SRCDIR)/scripts/check.sh
+	$(SRCDIR)/scripts/check.sh all
+
+# The pieces of `make check`, for CI jobs that run one lane each.
+check-project: all
+	$(SRCDIR)/scripts/check.sh project
+
+check-lane: all
+	$(SRCDIR)/scripts/check.sh lane $(LANE)
 
 standalone: all
 	$(SRCDIR)/scripts/mkstandalone.sh
@@ -106,7 +117,9 @@ distclean: clean
 help:
 	@echo "make [all]        build the tests for the configured arch (runs ./configure if needed)"
 	@echo "make run          run the suite (run_tests.sh)"
-	@echo "make check        the project's own tests: host unit tests, harness tests, guest suite"
+	@echo "make check        the project's own tests: host unit tests, harness tests, lint, every guest lane"
+	@echo "make check-project  only the host unit tests, harness tests and lint"
+	@echo "make check-lane LANE=x86_64|x86_64-harness-check|bochs|arm64|riscv64|ppc64  one guest lane"
 	@echo "make standalone   write tests/<name>: self-contained scripts that run one test"
 	@echo "make bench        per-test overhead and whole-suite wall time"
 	@echo "make deps         install the packages this configuration needs"

@@ -30,7 +30,14 @@
 FAULTING(do_div0, "divl %%ecx", :: "a"(1), "d"(0), "c"(0))
 FAULTING(do_ud2, "ud2")
 FAULTING(do_into, ".byte 0xce")   /* INTO is invalid in 64-bit mode */
-FAULTING(do_noncanon_load, "movq " NONCANONICAL ", %%rax", ::: "rax")
+/* The address goes through a register: assemblers disagree on absolute 64-bit operands. */
+extern char do_noncanon_load_insn[];
+static void __attribute__((noinline)) do_noncanon_load(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("movabs $" NONCANONICAL ", %%rax\n"
+			 ".globl do_noncanon_load_insn\ndo_noncanon_load_insn: movq (%%rax), %%rax" ::: "rax");
+}
 FAULTING(do_int3, "int3")
 FAULTING(do_int1, ".byte 0xf1")   /* INT1 / ICEBP */
 FAULTING(do_hlt, "hlt")

@@ -1,0 +1,153 @@
+/*
+ * PMU: counters and their descriptions, matching cycles and instructions to
+ * hardware counters and counting a known loop with them, a firmware counter
+ * counting our own set_timer calls, and the errors for bad counter indices
+ * and for starting/stopping twice.
+ */
+#include "sbi-tests.h"
+#include <asm/timer.h>
+
+#define LOOPS 100000
+
+/* csrr needs the CSR number in the instruction: one case per counter CSR (0xc00-0xc1f). */
+#define C4(n) C(n) C(n + 1) C(n + 2) C(n + 3)
+static unsigned long read_counter_csr(unsigned csr)
+{
+	switch (csr) {
+#define C(n) case 0xc00 + (n): return csr_read(0xc00 + (n));
+	C4(0) C4(4) C4(8) C4(12) C4(16) C4(20) C4(24) C4(28)
+#undef C
+	}
+	return 0;
+}
+
+struct csr_read { unsigned csr; unsigned long val; };
+static void do_read(void *arg) { struct csr_read *r = arg; r->val = read_counter_csr(r->csr); }
+
+static void __attribute__((noinline)) busy_loop(void)
+{
+	for (volatile int i = 0; i < LOOPS; i++)
+		;
+}
+
+/* Reads the counter's CSR; false (and a FAIL) if S-mode may not read it. */
+static bool read_hw(const char *what, unsigned csr, unsigned long *val)
+{
+	struct csr_read r = { csr, 0 };
+	int v = catch_exception(do_read, &r, NULL);
+
+	*val = r.val;
+	if (v != NO_EXCEPTION)
+		report_fail("%s: reading CSR %#x traps (%s): the firmware did not open it to S-mode",
+			    what, csr, exception_name(v));
+	return v == NO_EXCEPTION;
+}
+
+static void count_loop(const char *what, unsigned long event, unsigned long all)
+{
+	struct sbiret r = sbi_pmu_counter_config_matching(0, all, SBI_PMU_CFG_CLEAR_VALUE, event, 0);
+	unsigned long idx = r.value, csr, a, b, c;
+
+	report_prefix_push(what);
+	if (!report(r.error == SBI_SUCCESS, "counter_config_matching finds a counter (%s, index %ld)",
+		    sbi_error_name(r.error), r.value)) {
+		report_prefix_pop();
+		return;
+	}
+	csr = SBI_PMU_INFO_CSR(sbi_pmu_counter_get_info(idx).value);
+	/* cycle and instret may be running since reset: start from a stopped counter. */
+	sbi_pmu_counter_stop(idx, 1, 0);
+	report_sbi_error(sbi_pmu_counter_start(idx, 1, 0, 0), SBI_SUCCESS, "counter_start");
+	report_sbi_error(sbi_pmu_counter_start(idx, 1, 0, 0), SBI_ERR_ALREADY_STARTED, "counter_start again");
+	if (read_hw(what, csr, &a)) {
+		busy_loop();
+		read_hw(what, csr, &b);
+		report(b - a >= LOOPS, "a %d-iteration loop counts at least %d (%lu)", LOOPS, LOOPS, b - a);
+	}
+	report_sbi_error(sbi_pmu_counter_stop(idx, 1, 0), SBI_SUCCESS, "counter_stop");
+	report_sbi_error(sbi_pmu_counter_stop(idx, 1, 0), SBI_ERR_ALREADY_STOPPED, "counter_stop again");
+	if (read_hw(what, csr, &b)) {
+		busy_loop();
+		read_hw(what, csr, &c);
+		report_xfail(qemu7_counter_inhibit_bug(), b == c,
+			     "a stopped counter does not move (%lu, %lu)", b, c);
+	}
+	/* Give the counter back (RESET drops its event mapping); it is stopped already. */
+	sbi_pmu_counter_stop(idx, 1, SBI_PMU_STOP_RESET);
+	report_prefix_pop();
+}
+
+static void firmware_counter(unsigned long all)
+{
+	struct sbiret r = sbi_pmu_counter_config_matching(0, all,
+							  SBI_PMU_CFG_CLEAR_VALUE | SBI_PMU_CFG_AUTO_START,
+							  SBI_PMU_FW_SET_TIMER, 0);
+	unsigned long idx = r.value;
+	struct sbiret before, after;
+
+	report_prefix_push("firmware");
+	if (!report(r.error == SBI_SUCCESS, "counter_config_matching finds a SET_TIMER counter (%s, index %ld)",
+		    sbi_error_name(r.error), r.value)) {
+		report_prefix_pop();
+		return;
+	}
+	report(SBI_PMU_INFO_IS_FW(sbi_pmu_counter_get_info(idx).value), "it is a firmware counter");
+	before = sbi_pmu_counter_fw_read(idx);
+	for (int i = 0; i < 3; i++)
+		sbi_set_timer(~0ULL);
+	after = sbi_pmu_counter_fw_read(idx);
+	report(before.error == SBI_SUCCESS && after.error == SBI_SUCCESS && after.value - before.value == 3,
+	       "counter_fw_read: 3 set_timer calls count 3 (%ld -> %ld)", before.value, after.value);
+	report_sbi_error(sbi_pmu_counter_stop(idx, 1, SBI_PMU_STOP_RESET), SBI_SUCCESS, "counter_stop");
+	report_prefix_pop();
+}
+
+void sbi_test_pmu(void)
+{
+	struct sbiret r;
+	long n;
+	int hw = 0, fw = 0, first_hw = -1;
+	bool info_ok = true;
+
+	if (!sbi_ext_begin("pmu", SBI_EXT_PMU))
+		return;
+	r = sbi_pmu_num_counters();
+	n = r.value;
+	report(r.error == SBI_SUCCESS && n > 0, "num_counters: %s, %ld counters", sbi_error_name(r.error), n);
+	for (long i = 0; i < n && i < 64; i++) {
+		r = sbi_pmu_counter_get_info(i);
+		if (r.error) {
+			/* An index with no counter behind it (e.g. where "time" would be) may be refused. */
+			info_ok &= r.error == SBI_ERR_INVALID_PARAM;
+			report_info("counter %ld: counter_get_info says %s", i, sbi_error_name(r.error));
+		} else if (SBI_PMU_INFO_IS_FW(r.value)) {
+			fw++;
+		} else {
+			hw++;
+			info_ok &= SBI_PMU_INFO_CSR(r.value) >= 0xc00 && SBI_PMU_INFO_CSR(r.value) <= 0xc1f;
+			if (first_hw < 0)
+				first_hw = i;
+		}
+	}
+	report(info_ok, "counter_get_info describes each counter or says INVALID_PARAM (%d hardware in CSRs 0xc00-0xc1f, %d firmware)",
+	       hw, fw);
+	report(hw > 0, "there are hardware counters (%d)", hw);
+	report_sbi_error(sbi_pmu_counter_get_info(n), SBI_ERR_INVALID_PARAM, "counter_get_info past the last counter");
+	report_sbi_error(sbi_pmu_counter_start(n, 1, 0, 0), SBI_ERR_INVALID_PARAM, "counter_start past the last counter");
+	report_sbi_error(sbi_pmu_counter_stop(n, 1, 0), SBI_ERR_INVALID_PARAM, "counter_stop past the last counter");
+	if (first_hw >= 0) {
+		r = sbi_pmu_counter_fw_read(first_hw);
+		/* OpenSBI 1.1 reads hardware counters as 0 with SUCCESS; 1.6 refuses. */
+		report_xfail(opensbi_between(0x10001, 0x10001), r.error == SBI_ERR_INVALID_PARAM,
+			     "counter_fw_read of a hardware counter: INVALID_PARAM (got %s)",
+			     sbi_error_name(r.error));
+	}
+	if (n > 0 && n <= 64) {
+		unsigned long all = n == 64 ? ~0UL : BIT(n) - 1;
+
+		count_loop("cycles", SBI_PMU_HW_CPU_CYCLES, all);
+		count_loop("instructions", SBI_PMU_HW_INSTRUCTIONS, all);
+		firmware_counter(all);
+	}
+	report_prefix_pop();
+}

@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# check.sh [all | project | lane NAME]: `make check`, from the build dir.
+#   project  1. host unit tests   tests/unit/run.sh <builddir>/tests/host-bin
+#            2. harness tests     tests/harness/run.sh
+#            3. lint              shellcheck on every tracked shell script, yamllint on CI YAML
+#   lane     one guest suite run by run_tests.sh, its states compared with
+#            tests/expected/<lane>.txt; lanes: the configured arch (TCG), and
+#            on x86_64 also x86_64-harness-check (guests failing on purpose)
+#            and bochs; every other arch whose port and cross compiler are
+#            here, built out of tree in build-<arch>/.
+#   all      project, then every lane (the default: what CI runs).
+# Counting: one check per unit test and per harness check (their own
+# "N passed, N failed" lines), per linted file, and per test line compared in
+# a lane. A part that ends without its count line, or cannot run at all (a
+# linter missing, no expected file, a build failing), counts as one failed
+# check. Ends with exactly one line "N passed, N failed"; exit 1 when N failed > 0.
+set -uo pipefail
+
+self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/runtime.sh
+source "$self_dir/runtime.sh"
+
+[ -f config.mak ] || hvut_die "no config.mak here: run me from the build dir (make check)"
+hvut_read_config config.mak
+arch=${HVUT_CONFIG[ARCH]:-}
+srcdir=${HVUT_CONFIG[SRCDIR]:-$(dirname "$self_dir")}
+builddir=$PWD
+ncpu=$(nproc 2>/dev/null || echo 1)
+mkdir -p logs
+
+passed=0 failed=0
+fail_check() {
+	failed=$((failed + 1))
+	echo "check: FAILED: $*"
+}
+
+# counted PART LOG CMD...: run a part that ends with "N passed, N failed",
+# its output shown and kept in LOG, and add its counts.
+counted() {
+	local part=$1 log=$2 rc=0 line
+	shift 2
+	"$@" 2>&1 | tee "$log" || rc=$?
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		fail_check "$part ended (status $rc) without an 'N passed, N failed' line; see $log"
+		return
+	fi
+	read -r p _ f _ <<<"$line"
+	passed=$((passed + p)) failed=$((failed + f))
+	if [ "$f" = 0 ] && [ "$rc" != 0 ]; then
+		fail_check "$part reported 0 failed but exited $rc"
+	fi
+}
+
+run_project() {
+echo "== host unit tests"
+if [ -f "$srcdir/tests/unit/run.sh" ]; then
+	counted "unit tests" logs/check-unit.log bash "$srcdir/tests/unit/run.sh" "$builddir/tests/host-bin"
+else
+	echo "(skipped: $srcdir/tests/unit/run.sh does not exist yet)"
+fi
+
+echo "== harness tests"
+counted "harness tests" logs/check-harness.log bash "$srcdir/tests/harness/run.sh"
+
+echo "== lint"
+# Tracked files when this is a git checkout; else every file but build output.
+list_files() {
+	if git -C "$srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git -C "$srcdir" ls-files
+	else
+		(cd "$srcdir" && find . -type f -not -path './.git/*' -not -path './build*' -not -path './logs/*' | sed 's|^\./||')
+	fi
+}
+shell_files=() yaml_files=()
+while IFS= read -r f; do
+	[ -f "$srcdir/$f" ] || continue
+	case $f in
+	*.sh) shell_files+=("$f") ;;
+	*.yml | *.yaml) yaml_files+=("$f") ;;
+	*.*) ;;
+	*) # no extension: a script if its first line says so (configure, <arch>/run)
+		if head -n 1 "$srcdir/$f" 2>/dev/null | grep -Eq '^#!.*\b(ba)?sh\b'; then shell_files+=("$f"); fi ;;
+	esac
+done < <(list_files)
+if [ ${#shell_files[@]} -gt 0 ]; then
+	if command -v shellcheck >/dev/null; then
+		for f in "${shell_files[@]}"; do
+			# From srcdir, with -x: directives name sourced files relative to it.
+			if (cd "$srcdir" && shellcheck -x -S style "$f"); then
+				passed=$((passed + 1))
+			else
+				fail_check "shellcheck $f"
+			fi
+		done
+	else
+		fail_check "shellcheck is not installed (make deps)"
+	fi
+fi
+if [ ${#yaml_files[@]} -gt 0 ]; then
+	if command -v yamllint >/dev/null; then
+		for f in "${yaml_files[@]}"; do
+			if (cd "$srcdir" && yamllint -s "$f"); then
+				passed=$((passed + 1))
+			else
+				fail_check "yamllint $f"
+			fi
+		done
+	else
+		fail_check "yamllint is not installed (make deps)"
+	fi
+fi
+echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files)"
+
+}
+
+# lane_def NAME: sets lane_arch, lane_accel, lane_args (run_tests.sh options)
+# and lane_expected (file under tests/expected/); false for an unknown lane.
+lane_def() {
+	lane_accel=tcg lane_args=() lane_expected=$1
+	case $1 in
+	x86_64 | arm64 | riscv64 | ppc64) lane_arch=$1 ;;
+	x86_64-harness-check) lane_arch=x86_64 lane_args=(-a -g harness-check) ;;
+	bochs) lane_arch=x86_64 lane_accel=bochs lane_args=(-g bochs) lane_expected=x86_64-bochs ;;
+	*) return 1 ;;
+	esac
+}
+
+testdir_of() {
+	case $1 in x86_64) echo x86 ;; arm64) echo arm ;; riscv64) echo riscv ;; ppc64) echo powerpc ;; esac
+}
+
+# The lanes this machine can run: the configured arch's, and each other arch
+# with a port in the tree and its cross compiler installed (make deps).
+available_lanes() {
+	local a gcc
+	for a in x86_64 arm64 riscv64 ppc64; do
+		[ -f "$srcdir/$(testdir_of "$a")/Makefile" ] || continue
+		if [ "$a" != "$arch" ]; then
+			case $a in
+			x86_64) gcc=x86_64-linux-gnu-gcc; [ "$(uname -m)" = x86_64 ] && gcc=gcc ;;
+			arm64) gcc=aarch64-linux-gnu-gcc ;;
+			riscv64) gcc=riscv64-linux-gnu-gcc ;;
+			ppc64) gcc=powerpc64le-linux-gnu-gcc ;;
+			esac
+			command -v "$gcc" >/dev/null || { echo "(lane $a: no $gcc, skipped)" >&2; continue; }
+		fi
+		echo "$a"
+		if [ "$a" = x86_64 ]; then
+			echo x86_64-harness-check
+			if command -v bochs-bin >/dev/null && [ -f "$srcdir/scripts/bochs.sh" ]; then echo bochs
+			else echo "(lane bochs: no bochs-bin or scripts/bochs.sh, skipped)" >&2; fi
+		fi
+	done
+}
+
+# build_dir_for ARCH: the configured build dir, or build-<arch>/ beside it,
+# configured and built on first use.
+build_dir_for() {
+	local a=$1 dir
+	if [ "$a" = "$arch" ]; then echo "$builddir"; return; fi
+	dir=$builddir/build-$a
+	mkdir -p "$dir"
+	if ! (cd "$dir" && { [ -f config.mak ] || "$srcdir/configure" --arch="$a" >&2; } && make -s >&2); then
+		return 1
+	fi
+	echo "$dir"
+}
+
+run_lane() {
+	local name=$1 dir logdir expected rc=0 line
+	lane_def "$name" || { fail_check "unknown lane '$name'"; return; }
+	echo "== lane $name ($lane_arch, $lane_accel)"
+	if ! dir=$(build_dir_for "$lane_arch"); then
+		fail_check "lane $name: configure/make for $lane_arch failed"
+		return
+	fi
+	logdir=$builddir/logs/$name
+	rm -rf "$logdir"
+	mkdir -p "$logdir"
+	(cd "$dir" && ACCEL=$lane_accel HVUT_LOGDIR=$logdir "$srcdir/run_tests.sh" -j"$ncpu" "${lane_args[@]}" \
+		--junit "$logdir/junit.xml" -t >"$logdir/results.tap") || rc=$?
+	expected=$srcdir/tests/expected/$lane_expected.txt
+	if [ "$rc" -ge 2 ] || [ ! -f "$logdir/states.txt" ]; then
+		fail_check "lane $name: run_tests.sh could not run the suite (status $rc)"
+	elif [ ! -f "$expected" ]; then
+		fail_check "lane $name: no $expected; this run gave ($logdir/states.txt):"
+		sed 's/^/    /' "$logdir/states.txt"
+	else
+		# Both files as "name STATE"; comments and blank lines in expected ignored.
+		while IFS= read -r line; do
+			case $line in
+			ok*) passed=$((passed + 1)) ;;
+			*) fail_check "$line" ;;
+			esac
+		done < <(awk -v lane="$name" -v logs="$logdir" '
+			FNR == NR { if ($0 !~ /^[ \t]*(#|$)/) { want[$1] = $2; order[++n] = $1 } next }
+			{ got[$1] = $2; seen[++m] = $1 }
+			END {
+				for (i = 1; i <= n; i++) {
+					t = order[i]
+					if (!(t in got)) print lane ": " t " expected " want[t] " but it did not run"
+					else if (got[t] != want[t]) print lane ": " t " expected " want[t] ", got " got[t] " (" logs "/" t ".log)"
+					else print "ok " t
+				}
+				for (i = 1; i <= m; i++)
+					if (!(seen[i] in want))
+						print lane ": " seen[i] " ran (" got[seen[i]] ") but is not in " FILENAME
+			}' "$expected" "$logdir/states.txt")
+	fi
+}
+
+case ${1:-all} in
+all)
+	run_project
+	mapfile -t lanes < <(available_lanes)
+	for l in "${lanes[@]}"; do run_lane "$l"; done ;;
+project) run_project ;;
+lane) [ -n "${2:-}" ] || hvut_die "usage: check.sh lane NAME"; run_lane "$2" ;;
+*) hvut_die "usage: check.sh [all | project | lane NAME]" ;;
+esac
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

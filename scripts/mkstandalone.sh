@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# shellcheck disable=SC2016 # single quotes on purpose: this writes shell code
+# mkstandalone.sh: `make standalone`, from the build dir. For every test of
+# unittests.cfg writes tests/<name>: one bash script holding runtime.sh, the
+# arch's vmm.sh, the test's cfg values and its ELF (base64), to run that test
+# on a host that only has the VMM. Exit status 1 when a script could not be
+# written (its binary is missing); every test is either written or named.
+set -euo pipefail
+
+self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/runtime.sh
+source "$self_dir/runtime.sh"
+
+[ -f config.mak ] || hvut_die "no config.mak here: run me from the build dir (make standalone)"
+hvut_read_config config.mak
+arch=${HVUT_CONFIG[ARCH]:-} testdir=${HVUT_CONFIG[ARCH_TESTDIR]:-}
+srcdir=${HVUT_CONFIG[SRCDIR]:-$(dirname "$self_dir")}
+if [ -z "$arch" ] || [ -z "$testdir" ]; then
+	hvut_die "config.mak lacks ARCH or ARCH_TESTDIR"
+fi
+if [ -n "${HVUT_TESTDIR:-}" ]; then # the harness's own tests
+	src_testdir=$HVUT_TESTDIR bin_testdir=$HVUT_TESTDIR
+else
+	src_testdir=$srcdir/$testdir bin_testdir=$testdir
+fi
+cfg=$src_testdir/unittests.cfg
+vmm=$src_testdir/vmm.sh
+[ -f "$cfg" ] || hvut_die "no $cfg"
+[ -f "$vmm" ] || hvut_die "no $vmm: the arch has no VMM glue yet"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvut-mkst.XXXXXX")
+hvut_cleanup_add "$tmp"
+hvut_parse_cfg "$cfg" >"$tmp/cfg.rec" || exit 2
+mkdir -p tests
+
+# write_one NAME FILE SMP EXTRA ARGS ARCH ACCEL TIMEOUT BOCHS_CPU > script
+write_one() {
+	local name=$1 file=$2 smp=$3 extra=$4 args=$5 tarch=$6 accel=$7 tmo=$8 bochs=$9
+	local -a extra_words=()
+	read -r -a extra_words <<<"$extra" || true
+	cat <<EOF
+#!/usr/bin/env bash
+# shellcheck disable=SC2317 # the library has functions this test never calls
+# hvut standalone test "$name" ($arch), written by scripts/mkstandalone.sh
+# from $testdir/unittests.cfg. Needs bash, coreutils, awk and the VMM.
+# Environment (each optional): ACCEL, SMP, TIMEOUT, TEST_ARGS, HVUT_ENV,
+# QEMU, PROCESSOR, BOCHS_CPU. Exit status: 0 PASS, 1 FAIL, 2 SKIP, 3 CRASH,
+# 4 TIMEOUT (docs/protocol.md).
+set -euo pipefail
+
+# ---- scripts/runtime.sh ----
+EOF
+	cat "$self_dir/runtime.sh"
+	echo
+	echo "# ---- $testdir/vmm.sh ----"
+	cat "$vmm"
+	echo
+	echo "# ---- the test: unittests.cfg [$name] ----"
+	printf ': "${SMP:=%s}" "${TIMEOUT:=%s}"\n' "$smp" "$tmo"
+	printf 'TEST_ARGS=${TEST_ARGS-%q}\n' "$args"
+	printf ': "${QEMU:=%s}" "${PROCESSOR:=%s}" "${TARGET:=%s}"\n' \
+		"$(printf %q "${HVUT_CONFIG[QEMU]:-}")" "$(printf %q "${HVUT_CONFIG[PROCESSOR]:-}")" \
+		"$(printf %q "${HVUT_CONFIG[TARGET]:-qemu}")"
+	[ -z "$bochs" ] || printf ': "${BOCHS_CPU:=%s}"\n' "$(printf %q "$bochs")"
+	echo 'export SMP TIMEOUT TEST_ARGS QEMU PROCESSOR TARGET'
+	[ -z "$bochs" ] || echo 'export BOCHS_CPU'
+	printf 'hvut_probe %q\n' "$arch"
+	if [ -n "$tarch" ] && [ "$tarch" != "$arch" ]; then
+		printf 'echo %q\nexit 2\n' "SKIP $name (arch $tarch only; this script is for $arch)"
+	fi
+	printf 'hvut_accels=%q\n' "$accel"
+	printf 'case " $hvut_accels " in *" $ACCEL "*) ;; *)\n'
+	printf '\techo "SKIP %s (accel %s only; running $ACCEL)"\n\texit 2 ;;\nesac\n' "$name" "$accel"
+	echo 'hvut_elfdir=$(mktemp -d "${TMPDIR:-/tmp}/hvut-standalone.XXXXXX")'
+	echo 'hvut_cleanup_add "$hvut_elfdir"'
+	printf 'base64 -d >"$hvut_elfdir"/%q <<'"'"'HVUT_ELF'"'"'\n' "$(basename "$file")"
+	base64 "$bin_testdir/$file"
+	echo 'HVUT_ELF'
+	printf 'hvut_main %q "$hvut_elfdir"/%q' "$arch" "$(basename "$file")"
+	[ ${#extra_words[@]} = 0 ] || printf ' %q' "${extra_words[@]}"
+	echo
+}
+
+written=0 missing=0
+while IFS=$'\037' read -r name file smp extra args _groups tarch accel tmo bochs _line; do
+	if [ ! -f "$bin_testdir/$file" ]; then
+		echo "mkstandalone: NOT written: tests/$name ($bin_testdir/$file is not built)" >&2
+		missing=$((missing + 1))
+		continue
+	fi
+	write_one "$name" "$file" "$smp" "$extra" "$args" "$tarch" "$accel" "$tmo" "$bochs" >"$tmp/script"
+	chmod +x "$tmp/script"
+	mv -f "$tmp/script" "tests/$name"
+	written=$((written + 1))
+done <"$tmp/cfg.rec"
+echo "mkstandalone: wrote $written scripts in tests/; $missing not written"
+[ "$missing" = 0 ]

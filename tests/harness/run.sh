@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# tests/harness/run.sh: the harness's own tests. Every "guest" here is a fake
+# VMM (tests/harness/fake/vmm) printing a canned console, so this needs no
+# QEMU and takes seconds. Prints each failing check, ends with
+# "N passed, N failed"; exit status 1 when any check failed.
+#
+# Each case builds a throwaway build dir (config.mak) and a fake testdir
+# (HVUT_TESTDIR: unittests.cfg, run, vmm.sh, *.elf) under one temp dir.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/hvut-harness-tests.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# Deterministic input: nothing from the caller's environment leaks in.
+unset ACCEL HVUT_PROBED TIMEOUT HVUT_ENV TEST_ARGS SMP HVUT_TESTDIR QEMU PROCESSOR FAKE_ORDER FAKE_MARKER
+export SRCDIR=$top
+
+passed=0 failed=0
+ok() { passed=$((passed + 1)); }
+bad() {
+	failed=$((failed + 1))
+	echo "FAILED: $*"
+}
+# check DESCRIPTION COMMAND...: one check, passing when COMMAND succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok; else bad "$what"; fi
+}
+has() { grep -Eq -- "$2" "$1"; }     # FILE ERE: some line matches
+hasnt() { ! grep -Eq -- "$2" "$1"; } # FILE ERE: no line matches
+quiet() { "$@" >/dev/null 2>&1; }
+eq() { [ "$1" = "$2" ] || { echo "    expected '$2', got '$1'"; return 1; }; }
+
+# setup CASE [CFG]: fresh $B (build dir) and $T (testdir) for a case; the
+# cfg comes from stdin when CFG is '-', else the fake arch's own.
+setup() {
+	B=$work/$1/build T=$work/$1/testdir
+	mkdir -p "$B" "$T"
+	cp "$here/fake/vmm" "$here/fake/vmm.sh" "$here/fake/run" "$T/"
+	if [ "${2:-}" = - ]; then cat >"$T/unittests.cfg"; else cp "$here/fake/unittests.cfg" "$T/"; fi
+	local s
+	for s in pass fail skip xpass reserved hang crash segv vmmfail nosummary garbage garbageonly \
+		crlf nonl slowfail novmm env chatty1 chatty2 chatty3 chatty4 sleep1 sleep2 sleep3 sleep4; do
+		echo "fake binary: the scenario is the name" >"$T/$s.elf"
+	done
+	printf 'SRCDIR := %s\nARCH := x86_64\nARCH_TESTDIR := fake\nQEMU := false\n' "$top" >"$B/config.mak"
+}
+
+# suite ARGS...: run_tests.sh in $B; stdout in $B/out, stderr in $B/err, status in RC.
+suite() {
+	RC=0
+	(cd "$B" && HVUT_TESTDIR=$T "$top/run_tests.sh" "$@" >"$B/out" 2>"$B/err") || RC=$?
+}
+
+# arun SCENARIO: <arch>/run straight on SCENARIO.elf; output in $T/out, status in RC.
+arun() {
+	RC=0
+	"$T/run" "$T/$1.elf" >"$T/out" 2>&1 </dev/null || RC=$?
+}
+
+# wait_for FILE ERE: poll (bounded: 10 s) until FILE has a matching line.
+wait_for() {
+	local _
+	for _ in $(seq 100); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+echo "== <arch>/run: verdicts from the console, exit codes 0..4"
+setup run
+export ACCEL=tcg
+arun pass; check "pass: exit 0" eq "$RC" 0
+check "pass: the VMM's exit 1 is ignored" has "$T/out" '^hvut: PASS \(EXIT: STATUS=0; VMM exit 1\)$'
+check "pass: console streamed through" has "$T/out" '^PASS: msr: tsc$'
+arun fail; check "fail: exit 1" eq "$RC" 1
+arun skip; check "all-skip: exit 2" eq "$RC" 2
+arun xpass; check "XPASS (status 1): exit 1" eq "$RC" 1
+arun reserved; check "reserved EXIT status 7: exit 1 (FAIL)" eq "$RC" 1
+arun crash; check "crash (no SUMMARY/EXIT): exit 3" eq "$RC" 3
+check "crash: says why, VMM status and last line" has "$T/out" '^hvut: CRASH \(no SUMMARY/EXIT line; VMM exit 1; last line: triple fault, resetting\)$'
+arun segv; check "VMM killed by a signal: exit 3" eq "$RC" 3
+check "segv: names the signal" has "$T/out" 'VMM killed by SIGSEGV'
+arun vmmfail; check "VMM fails at start-up: exit 3 (CRASH, never SKIP)" eq "$RC" 3
+check "vmmfail: the VMM's stderr is in the console" has "$T/out" "unable to find CPU model"
+arun nosummary; check "EXIT without SUMMARY: exit 3" eq "$RC" 3
+arun garbage; check "garbage bytes around valid lines: exit 0" eq "$RC" 0
+arun garbageonly; check "garbage only: exit 3" eq "$RC" 3
+arun crlf; check "CRLF line ends: exit 0" eq "$RC" 0
+check "CRLF: no CR left in the console" hasnt "$T/out" $'\r'
+arun nonl; check "no final newline after EXIT: exit 0" eq "$RC" 0
+arun novmm; check "arch_vmm_command cannot set the VMM up: CRASH, exit 3" eq "$RC" 3
+t0=$(date +%s%N)
+TIMEOUT=1 arun hang
+t1=$(date +%s%N)
+check "hang with TIMEOUT=1: exit 4" eq "$RC" 4
+check "hang: killed within the limit (< 4 s)" test $(((t1 - t0) / 1000000)) -lt 4000
+check "hang: TIMEOUT line" has "$T/out" '^hvut: TIMEOUT \(1 s; last line: PASS: before the hang\)$'
+# (the [m] keeps pgrep from matching this very command line)
+check "hang: no sleeping VMM left behind" bash -c "! pgrep -f '$T/vm[m] $T/hang' >/dev/null"
+RC=0
+"$T/run" "$T/nosuch.elf" >"$T/out" 2>&1 || RC=$?
+check "missing ELF: exit 3" eq "$RC" 3
+
+# The guest's environ: ACCEL, HVUT_ARCH and the HVUT_ENV words, in that order.
+HVUT_ENV="FOO=bar BAZ=1" arun env
+check "envfile: ACCEL, HVUT_ARCH, then HVUT_ENV" has "$T/out" '^INFO: environ: ACCEL=tcg HVUT_ARCH=x86_64 FOO=bar BAZ=1 $'
+HVUT_ENV="notkeyval" arun env
+check "HVUT_ENV word without '=': exit 3" eq "$RC" 3
+
+# Live console: the FAIL line must be out while the VMM still runs. The fake
+# VMM holds its verdict until the marker exists (or 5 s).
+export FAKE_MARKER=$T/marker
+"$T/run" "$T/slowfail.elf" >"$T/out" 2>&1 &
+pid=$!
+if wait_for "$T/out" '^FAIL: live: seen early$'; then
+	check "<arch>/run streams: the VMM has not ended yet" hasnt "$T/out" '^hvut: '
+else
+	bad "<arch>/run streams: FAIL line not seen while the VMM ran"
+fi
+touch "$FAKE_MARKER"
+wait "$pid"
+check "slowfail: exit 1" eq "$?" 1
+unset FAKE_MARKER
+
+# STACK: symbolised from the ELF with addr2line, when a host compiler exists.
+if command -v cc >/dev/null && command -v nm >/dev/null; then
+	printf 'int helper(int x) { return x * 3; }\nint main(void) { return helper(2); }\n' >"$T/stack.c"
+	cc -g -O0 -o "$T/stack.elf" "$T/stack.c"
+	arun stack
+	check "STACK: exit 1" eq "$RC" 1
+	check "STACK: each address symbolised, indented" has "$T/out" '^    at 0x[0-9a-f]+: helper at .*stack\.c:1$'
+	check "STACK: unknown address still listed" has "$T/out" '^    at 0xdeadbeef: '
+else
+	echo "(no host cc: STACK symbolisation not checked)"
+fi
+unset ACCEL
+
+echo "== hvut_probe"
+check "probe: tcg when the host arch differs" eq "$(bash -c "source '$top/scripts/runtime.sh'; hvut_probe riscv64-not-this; echo \$ACCEL/\$HVUT_PROBED")" tcg/1
+if [ -r /dev/kvm ] && [ -w /dev/kvm ] && [ "$(uname -m)" = x86_64 ]; then want=kvm; else want=tcg; fi
+check "probe: $want on this host for x86_64" eq "$(bash -c "source '$top/scripts/runtime.sh'; hvut_probe x86_64; echo \$ACCEL")" "$want"
+check "probe: ACCEL from the environment wins" eq "$(ACCEL=bochs bash -c "source '$top/scripts/runtime.sh'; hvut_probe x86_64; echo \$ACCEL")" bochs
+check "probe: does nothing when HVUT_PROBED=1" eq "$(HVUT_PROBED=1 bash -c "source '$top/scripts/runtime.sh'; hvut_probe x86_64; echo \${ACCEL:-unset}")" unset
+
+echo "== run_tests.sh: the fake suite"
+setup suite
+suite -j2 --junit junit.xml
+check "suite: exit 1 (FAIL, TIMEOUT, CRASH present)" eq "$RC" 1
+check "suite: states" eq "$(tr '\n' ' ' <"$B/logs/states.txt")" "pass PASS fail FAIL skip SKIP hang TIMEOUT crash CRASH cpu-model SKIP other-arch SKIP unbuilt SKIP "
+check "suite: PASS line" has "$B/out" '^PASS pass \(3 tests, [0-9]+\.[0-9] s\)$'
+check "suite: FAIL line" has "$B/out" '^FAIL fail \(1 of 3 failed, [0-9]+\.[0-9] s\)$'
+check "suite: live FAIL line" has "$B/out" '^  FAIL fail: EFER: write reserved bit #GP$'
+check "suite: guest SKIP line" has "$B/out" '^SKIP skip \(2 skipped: vmx: VMX not supported\)$'
+check "suite: TIMEOUT line" has "$B/out" '^TIMEOUT hang \(1 s\)$'
+check "suite: CRASH line" has "$B/out" '^CRASH crash \(no SUMMARY/EXIT line; VMM exit 1; last line: triple fault, resetting\)$'
+check "suite: skip by accel" has "$B/out" '^SKIP cpu-model \(accel bochs only; running tcg\)$'
+check "suite: skip by arch" has "$B/out" '^SKIP other-arch \(arch riscv64 only; running x86_64\)$'
+check "suite: skip a missing binary" has "$B/out" '^SKIP unbuilt \(.*nosuch\.elf not built\)$'
+check "suite: nodefault test not selected" hasnt "$B/logs/states.txt" '^manual '
+check "suite: summary line" has "$B/out" '^hvut: 8 tests: 1 PASS, 1 FAIL, 4 SKIP, 1 TIMEOUT, 1 CRASH \([0-9]+\.[0-9] s\)$'
+check "suite: progress on stderr, plain when not a tty" has "$B/err" '^\[[0-9]+/8\] running: '
+check "suite: no escape codes when not a tty" hasnt "$B/err" $'\033'
+check "logs: header names the command" has "$B/logs/pass.log" '^# hvut: SMP=2 TIMEOUT=90 ACCEL=tcg TEST_ARGS=one\\ two .*/run .*/pass\.elf -m 64 -device foo$'
+check "logs: whole console kept" has "$B/logs/fail.log" '^EXIT: STATUS=1$'
+check "logs: smp, test_args and extra_params reach the VMM" has "$B/logs/pass.log" '^INFO: smp=2 test_args=one two extra=-m 64 -device foo probed=1$'
+check "logs: a test not run says why" has "$B/logs/cpu-model.log" '^# hvut: not run: accel bochs only; running tcg$'
+check "durations remembered for the run tests only" eq "$(awk '{ print $1 }' "$B/logs/.durations" | sort | tr '\n' ' ')" "crash fail hang pass skip "
+check "junit: well-formed" xmllint --noout "$B/junit.xml"
+check "junit: one testcase per test" eq "$(grep -c '<testcase classname="hvut.x86_64" name=' "$B/junit.xml")" 8
+check "junit: failure with its count and assertion" eq "$(grep -c '<failure message="1 failed">FAIL: EFER: write reserved bit #GP' "$B/junit.xml")" 1
+check "junit: errors for TIMEOUT and CRASH" eq "$(grep -c '<error message=' "$B/junit.xml")" 2
+check "junit: skipped with reason" has "$B/junit.xml" '<skipped message="accel bochs only; running tcg"/>'
+
+echo "== TAP (-t) and prove"
+suite -t -j2
+check "tap: exit 1" eq "$RC" 1
+check "tap: stdout is only TAP" hasnt "$B/out" '^([^on1T]|o[^k]|n[^o]|1[^.]|T[^A])'
+check "tap: human output went to stderr" has "$B/err" '^hvut: 8 tests: '
+check "tap: plan matches the lines" eq "$(sed -n 2p "$B/out")" "1..$(grep -Ec '^(not )?ok ' "$B/out")"
+check "tap: XFAIL is TODO" has "$B/out" '^not ok [0-9]+ - fail: EFER: known bug # TODO known bug$'
+check "tap: '#' in a description is escaped" has "$B/out" '^not ok [0-9]+ - fail: EFER: write reserved bit \\#GP$'
+check "tap: a test not run is a SKIP" has "$B/out" '^ok [0-9]+ - cpu-model # SKIP accel bochs only; running tcg$'
+check "tap: TIMEOUT and CRASH are not ok" eq "$(grep -Ec '^not ok [0-9]+ - (hang: TIMEOUT|crash: CRASH)' "$B/out")" 2
+prove -e cat "$B/out" >"$B/prove" 2>&1
+check "tap: prove parses it and reports the failures" eq "$(grep -c 'Failed tests:  5, 10, 12' "$B/prove")" 1
+check "tap: prove sees no parse errors" hasnt "$B/prove" 'Parse errors'
+suite -t pass skip cpu-model
+check "tap: passing selection: exit 0" eq "$RC" 0
+check "tap: prove passes" quiet prove -e cat "$B/out"
+
+echo "== odd consoles through run_tests.sh"
+setup odd - <<'EOF'
+[garbage]
+[garbageonly]
+[crlf]
+[nonl]
+[nosummary]
+[segv]
+[reserved]
+[xpass]
+[novmm]
+EOF
+suite --junit junit.xml -t
+check "odd: states" eq "$(tr '\n' ' ' <"$B/logs/states.txt")" "garbage PASS garbageonly CRASH crlf PASS nonl PASS nosummary CRASH segv CRASH reserved FAIL xpass FAIL novmm CRASH "
+check "odd: junit well-formed despite garbage" xmllint --noout "$B/junit.xml"
+prove -e cat "$B/out" >"$B/prove" 2>&1
+check "odd: prove parses garbage" hasnt "$B/prove" 'Parse errors'
+check "odd: reserved status names itself" has "$B/err" '^FAIL reserved \(EXIT: STATUS=7; VMM exit 0, [0-9.]+ s\)$'
+check "odd: live XPASS line" has "$B/err" '^  XPASS xpass: known bug did not show up$'
+
+echo "== selection"
+setup sel
+export ACCEL=tcg
+suite -l
+check "-l: exit 0" eq "$RC" 0
+check "-l: command lines" has "$B/out" '^pass: SMP=2 TIMEOUT=90 ACCEL=tcg TEST_ARGS=one\\ two .*/run .*/pass\.elf -m 64 -device foo$'
+check "-l: skip reasons" has "$B/out" '^cpu-model: SKIP \(accel bochs only; running tcg\)$'
+check "-l: nothing ran" test ! -e "$B/logs"
+suite -l -a
+check "-a: nodefault included" has "$B/out" '^manual: '
+suite -l
+check "default: nodefault left out" hasnt "$B/out" '^manual: '
+suite -l -g quick
+check "-g: the group only" eq "$(cut -d: -f1 "$B/out" | tr '\n' ' ')" "pass fail "
+suite -l -g nodefault
+check "-g nodefault: selects it" eq "$(cut -d: -f1 "$B/out" | tr '\n' ' ')" "manual "
+suite -l skip manual
+check "names: exactly those, in order" eq "$(cut -d: -f1 "$B/out" | tr '\n' ' ')" "skip manual "
+suite nosuchtest
+check "unknown name: exit 2" eq "$RC" 2
+check "unknown name: says so" has "$B/err" "no test 'nosuchtest'"
+suite -j 0
+check "-j 0: usage error, exit 2" eq "$RC" 2
+suite pass
+check "one passing test: exit 0" eq "$RC" 0
+suite skip cpu-model
+check "only SKIPs: exit 0" eq "$RC" 0
+suite hang
+check "only a TIMEOUT: exit 1" eq "$RC" 1
+TIMEOUT=0.5 suite hang
+check "TIMEOUT env overrides the cfg's" has "$B/out" '^TIMEOUT hang \(0\.5 s\)$'
+suite -v pass
+check "-v: console shown live, prefixed" has "$B/out" '^pass\| PASS: cpuid: vendor$'
+HVUT_ENV=FOO=bar suite pass
+check "HVUT_ENV reaches the guest through run_tests.sh" has "$B/logs/pass.log" 'environ: ACCEL=tcg HVUT_ARCH=x86_64 FOO=bar $'
+ACCEL=bochs suite cpu-model pass
+check "ACCEL=bochs: the bochs-only test runs, the others skip" eq "$(tr '\n' ' ' <"$B/logs/states.txt")" "cpu-model PASS pass SKIP "
+unset ACCEL
+
+echo "== unittests.cfg errors: exit 2, file:line, nothing run"
+cfg_error() { # WHAT ERE-for-stderr, cfg on stdin
+	local what=$1 want=$2
+	setup "cfg-$what" -
+	suite
+	check "cfg $what: exit 2" eq "$RC" 2
+	check "cfg $what: names file:line" has "$B/err" "$want"
+	check "cfg $what: nothing ran" test ! -e "$B/logs"
+}
+printf '[pass]\nfile = pass.elf\nbogus = 1\n' | cfg_error unknown-key 'unittests\.cfg:3: unknown key "bogus"'
+printf '[pass]\nthis is not a key value\n' | cfg_error malformed 'unittests\.cfg:2: expected "key = value"'
+printf '# c\nfile = pass.elf\n[pass]\n' | cfg_error before-section 'unittests\.cfg:2: key "file" before any \[section\]'
+printf '[pass]\n\n[pass]\n' | cfg_error duplicate 'unittests\.cfg:3: duplicate section \[pass\] \(first at line 1\)'
+# shellcheck disable=SC2016 # a literal $MAX_SMP: the cfg takes no variables
+printf '[pass]\nsmp = $MAX_SMP\n' | cfg_error smp 'unittests\.cfg:2: smp must be a number'
+printf '[pass]\n[bad name]\n' | cfg_error section 'unittests\.cfg:2: malformed section header'
+
+echo "== parallel runs and scheduling"
+setup par - <<'EOF'
+[chatty1]
+[chatty2]
+[chatty3]
+[chatty4]
+EOF
+suite -j4 -v
+check "-j4: all four ran at once" has "$B/err" '^\[0/4\] running: chatty[1-4] chatty[1-4] chatty[1-4] chatty[1-4]$'
+mixed=0
+for c in 1 2 3 4; do
+	[ "$(grep -c "^PASS: chatty$c line" "$B/logs/chatty$c.log")" = 200 ] || mixed=1
+	grep -v "chatty$c" "$B/logs/chatty$c.log" | grep -q '^PASS' && mixed=1
+done
+check "-j4: each log has its own 200 lines and nothing else" eq "$mixed" 0
+check "-j4: every test PASS" eq "$(grep -c ' PASS$' "$B/logs/states.txt")" 4
+
+setup sched - <<'EOF'
+[short]
+file = sleep1.elf
+[long]
+file = sleep3.elf
+[middle]
+file = sleep2.elf
+[new]
+file = sleep4.elf
+EOF
+mkdir -p "$B/logs"
+printf 'short 100000\nlong 300000\nmiddle 200000\ngone 5\n' >"$B/logs/.durations"
+export FAKE_ORDER=$B/order
+suite -j1
+unset FAKE_ORDER
+check "schedule: never-seen first, then longest first" eq "$(tr '\n' ' ' <"$B/order")" "sleep4 sleep3 sleep2 sleep1 "
+check "schedule: durations updated, old entries kept" eq "$(awk '{ print $1 }' "$B/logs/.durations" | sort | tr '\n' ' ')" "gone long middle new short "
+check "schedule: times are this run's" has "$B/logs/.durations" '^new [0-9]{6,}$'
+
+echo "== live FAIL line from run_tests.sh"
+setup live - <<'EOF'
+[slowfail]
+EOF
+export FAKE_MARKER=$T/marker
+(cd "$B" && HVUT_TESTDIR=$T "$top/run_tests.sh" >"$B/out" 2>"$B/err") &
+pid=$!
+if wait_for "$B/out" '^  FAIL slowfail: live: seen early$'; then
+	check "live: FAIL shown before the test ended" hasnt "$B/out" '^FAIL slowfail '
+else
+	bad "live: FAIL line not shown while the test ran"
+fi
+touch "$FAKE_MARKER"
+wait "$pid"
+check "live: exit 1" eq "$?" 1
+unset FAKE_MARKER
+
+echo "== make standalone"
+setup standalone
+RC=0
+(cd "$B" && HVUT_TESTDIR=$T "$top/scripts/mkstandalone.sh" >"$B/out" 2>"$B/err") || RC=$?
+check "standalone: fails when a binary is missing" eq "$RC" 1
+check "standalone: names the one it could not write" has "$B/err" 'NOT written: tests/unbuilt'
+check "standalone: writes the others" eq "$(cd "$B/tests" && echo *)" "cpu-model crash fail hang manual other-arch pass skip"
+export FAKE_VMM=$T/vmm
+RC=0
+ACCEL=tcg "$B/tests/pass" >"$B/out" 2>&1 || RC=$?
+check "standalone pass: exit 0" eq "$RC" 0
+check "standalone pass: cfg values applied" has "$B/out" '^INFO: smp=2 test_args=one two extra=-m 64 -device foo'
+RC=0
+ACCEL=tcg SMP=4 "$B/tests/pass" >"$B/out" 2>&1 || RC=$?
+check "standalone: environment overrides the cfg" has "$B/out" '^INFO: smp=4 '
+RC=0
+ACCEL=tcg "$B/tests/fail" >/dev/null 2>&1 || RC=$?
+check "standalone fail: exit 1" eq "$RC" 1
+RC=0
+ACCEL=tcg "$B/tests/cpu-model" >"$B/out" 2>&1 || RC=$?
+check "standalone: wrong accel is a SKIP, exit 2" eq "$RC" 2
+RC=0
+ACCEL=tcg TIMEOUT=1 "$B/tests/hang" >/dev/null 2>&1 || RC=$?
+check "standalone hang: exit 4" eq "$RC" 4
+unset FAKE_VMM
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
