@@ -56,7 +56,13 @@ int rtas_call(int token, int nargs, int nret, int32_t *outputs, ...)
 	if (outputs)
 		for (int i = 0; i < nret; i++)
 			outputs[i] = be32(args.cells[nargs + i]);
-	status = rc == H_SUCCESS ? (int32_t)be32(args.cells[nargs]) : RTAS_HCALL_FAILED;
+	/*
+	 * QEMU fails H_RTAS for an unknown token but may still have written the
+	 * status word: the status is what an RTAS caller sees, so prefer it.
+	 */
+	status = (int32_t)be32(args.cells[nargs]);
+	if (rc != H_SUCCESS && status == (int32_t)0xdeadbeef)
+		status = RTAS_HCALL_FAILED;
 	spin_unlock(&lock);
 	return status;
 }

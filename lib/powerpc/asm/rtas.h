@@ -12,7 +12,7 @@
 #define RTAS_HW_ERROR       (-1)
 #define RTAS_BUSY           (-2)
 #define RTAS_PARAM_ERROR    (-3)
-/* Not an RTAS status: the H_RTAS hypercall itself failed (see rtas_last_hcall_status()). */
+/* Not an RTAS status: H_RTAS failed without writing one (see rtas_last_hcall_status()). */
 #define RTAS_HCALL_FAILED   (-9999)
 
 /* The token of the named call, or RTAS_UNKNOWN_TOKEN. */
