@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# check.sh [all | project | lane NAME]: `make check`, from the build dir.
+# check.sh [all | project | lane NAME...]: `make check`, from the build dir.
 #   project  1. host unit tests   tests/unit/run.sh <builddir>/tests/host-bin
 #            2. harness tests     tests/harness/run.sh
 #            3. lint              shellcheck on every tracked shell script, yamllint on CI YAML
@@ -8,7 +8,9 @@
 #            tests/expected/<lane>.txt; lanes: the configured arch (TCG), and
 #            on x86_64 also x86_64-harness-check (guests failing on purpose)
 #            and bochs; every other arch whose port and cross compiler are
-#            here, built out of tree in build-<arch>/.
+#            here, built out of tree in build-<arch>/; and clang-<arch>: the
+#            same sources built with clang (build-<arch>-clang/), which must be
+#            warning-free too (one check: the build).
 #   all      project, then every lane (the default: what CI runs).
 # Counting: one check per unit test and per harness check (their own
 # "N passed, N failed" lines), per linted file, and per test line compared in
@@ -147,6 +149,8 @@ available_lanes() {
 			command -v "$gcc" >/dev/null || { echo "(lane $a: no $gcc, skipped)" >&2; continue; }
 		fi
 		echo "$a"
+		if command -v clang >/dev/null; then echo "clang-$a"
+		else echo "(lane clang-$a: no clang, skipped)" >&2; fi
 		if [ "$a" = x86_64 ]; then
 			echo x86_64-harness-check
 			if command -v bochs-bin >/dev/null && [ -f "$srcdir/scripts/bochs.sh" ]; then echo bochs
@@ -168,8 +172,22 @@ build_dir_for() {
 	echo "$dir"
 }
 
+# clang-ARCH: build with clang, warnings are errors; one check.
+run_clang_lane() {
+	local a=${1#clang-} dir
+	echo "== lane $1 (build only)"
+	dir=$builddir/build-$a-clang
+	mkdir -p "$dir"
+	if (cd "$dir" && { [ -f config.mak ] || "$srcdir/configure" --arch="$a" --cc=clang >&2; } && make -s >&2); then
+		passed=$((passed + 1))
+	else
+		fail_check "lane $1: the clang build failed (see above)"
+	fi
+}
+
 run_lane() {
 	local name=$1 dir logdir expected rc=0 line
+	case $name in clang-*) run_clang_lane "$name"; return ;; esac
 	lane_def "$name" || { fail_check "unknown lane '$name'"; return; }
 	echo "== lane $name ($lane_arch, $lane_accel)"
 	if ! dir=$(build_dir_for "$lane_arch"); then
@@ -217,8 +235,11 @@ all)
 	mapfile -t lanes < <(available_lanes)
 	for l in "${lanes[@]}"; do run_lane "$l"; done ;;
 project) run_project ;;
-lane) [ -n "${2:-}" ] || hvut_die "usage: check.sh lane NAME"; run_lane "$2" ;;
-*) hvut_die "usage: check.sh [all | project | lane NAME]" ;;
+lane)
+	shift
+	[ $# -gt 0 ] || hvut_die "usage: check.sh lane NAME..."
+	for l in "$@"; do run_lane "$l"; done ;;
+*) hvut_die "usage: check.sh [all | project | lane NAME...]" ;;
 esac
 
 echo "$passed passed, $failed failed"

@@ -59,10 +59,10 @@ EOF
 	echo "# ---- the test: unittests.cfg [$name] ----"
 	printf ': "${SMP:=%s}" "${TIMEOUT:=%s}"\n' "$smp" "$tmo"
 	printf 'TEST_ARGS=${TEST_ARGS-%q}\n' "$args"
-	printf ': "${QEMU:=%s}" "${PROCESSOR:=%s}" "${TARGET:=%s}"\n' \
-		"$(printf %q "${HVUT_CONFIG[QEMU]:-}")" "$(printf %q "${HVUT_CONFIG[PROCESSOR]:-}")" \
-		"$(printf %q "${HVUT_CONFIG[TARGET]:-qemu}")"
-	[ -z "$bochs" ] || printf ': "${BOCHS_CPU:=%s}"\n' "$(printf %q "$bochs")"
+	# Not inside double quotes: a %q word is only unquoted again outside them.
+	printf 'QEMU=${QEMU:-%q} PROCESSOR=${PROCESSOR:-%q} TARGET=${TARGET:-%q}\n' \
+		"${HVUT_CONFIG[QEMU]:-}" "${HVUT_CONFIG[PROCESSOR]:-}" "${HVUT_CONFIG[TARGET]:-qemu}"
+	[ -z "$bochs" ] || printf 'BOCHS_CPU=${BOCHS_CPU:-%q}\n' "$bochs"
 	echo 'export SMP TIMEOUT TEST_ARGS QEMU PROCESSOR TARGET'
 	[ -z "$bochs" ] || echo 'export BOCHS_CPU'
 	printf 'hvut_probe %q\n' "$arch"
