@@ -74,6 +74,18 @@ EOF
 	printf '\techo "SKIP %s (accel %s only; running $ACCEL)"\n\texit 2 ;;\nesac\n' "$name" "$accel"
 	echo 'hvut_elfdir=$(mktemp -d "${TMPDIR:-/tmp}/hvut-standalone.XXXXXX")'
 	echo 'hvut_cleanup_add "$hvut_elfdir"'
+	if [[ " $accel " == *" bochs "* ]] && [ -f "$self_dir/bochs.sh" ]; then
+		# The Bochs glue is two scripts; they go next to the ELF, which then
+		# stands in for the source tree (HVUT_SRCDIR) that x86/vmm.sh reads them from.
+		echo 'mkdir -p "$hvut_elfdir/scripts"'
+		local f
+		for f in bochs.sh bochs-run.sh; do
+			printf 'cat >"$hvut_elfdir/scripts/%s" <<'"'"'HVUT_SCRIPT'"'"'\n' "$f"
+			cat "$self_dir/$f"
+			echo 'HVUT_SCRIPT'
+		done
+		echo 'export HVUT_SRCDIR=$hvut_elfdir'
+	fi
 	printf 'base64 -d >"$hvut_elfdir"/%q <<'"'"'HVUT_ELF'"'"'\n' "$(basename "$file")"
 	base64 "$bin_testdir/$file"
 	echo 'HVUT_ELF'
