@@ -298,7 +298,8 @@ static void exception_intercept(void)
 /* --- INTR and VINTR ---------------------------------------------------- */
 
 #define TEST_VECTOR 0xe0
-#define APIC_SELF (1U << 18)   /* ICR destination shorthand 01: self */
+#define APIC_SELF (1U << 18)
+#define APIC_IRR 0x200   /* ICR destination shorthand 01: self */
 
 static volatile unsigned l1_irqs;
 static volatile bool l2_started;
@@ -320,12 +321,11 @@ static void intr_intercept(void)
 {
 	struct svm_vcpu v;
 	exception_handler old = handle_exception(TEST_VECTOR, l1_irq);
-	unsigned pic_mask;
+	char name[40];
 
 	apic_enable();
 	irq_disable();
 	/* The legacy PIC's timer would also interrupt (vector 8 by BIOS setup): mask it. */
-	pic_mask = inb(0x21) | (inb(0xa1) << 8);
 	outb(0x21, 0xff);
 	outb(0xa1, 0xff);
 	l1_irqs = 0;
@@ -334,8 +334,20 @@ static void intr_intercept(void)
 	v.host_if = true;
 	/* Pending in the APIC, held by L1's IF=0 until VMRUN opens the guest. */
 	apic_icr_write(TEST_VECTOR | APIC_SELF, 0);
+	/* An emulated APIC may deliver the IPI a little later (Bochs): wait for its IRR bit. */
+	for (unsigned i = 0; i < 1000000 && !(apic_read(APIC_IRR + TEST_VECTOR / 32 * 0x10) &
+					       (1U << (TEST_VECTOR % 32))); i++)
+		cpu_relax();
+	report(apic_read(APIC_IRR + TEST_VECTOR / 32 * 0x10) & (1U << (TEST_VECTOR % 32)),
+	       "self-IPI vector %#x pending in the APIC's IRR before VMRUN", TEST_VECTOR);
 	svm_vmrun(&v);
-	expect_exit(&v, SVM_EXIT_INTR, "pending physical interrupt with INTR intercepted");
+	/*
+	 * With V_INTR_MASKING=1 L2's IF=0 masks only virtual interrupts; the host's
+	 * IF masks physical ones (APM 15.21.1). Bochs 2.7 masks them with L2's IF.
+	 */
+	report_xfail(on_bochs, v.vmcb->control.exit_code == SVM_EXIT_INTR,
+		     "pending physical interrupt, L2's IF=0, V_INTR_MASKING=1: #VMEXIT INTR (got %s)",
+		     svm_exit_name(v.vmcb->control.exit_code, name, sizeof(name)));
 	report(l1_irqs == 0, "the interrupt was not delivered during the exit (%u)", l1_irqs);
 	report_info("L2 %s before the INTR exit", l2_started ? "ran" : "did not run");
 	irq_enable();
@@ -343,24 +355,46 @@ static void intr_intercept(void)
 	irq_disable();
 	report(l1_irqs == 1, "L1 takes the interrupt once it sets IF (%u)", l1_irqs);
 	handle_exception(TEST_VECTOR, old);
-	outb(0x21, pic_mask & 0xff);
-	outb(0xa1, pic_mask >> 8);
+}
+
+/* L2 opens its interrupt window itself. */
+static void l2_sti(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("sti; nop; nop; cli");
+	l2_started = true;
+}
+
+/* A virtual interrupt, highest priority, vector 0x30, VINTR intercepted. */
+static void vintr_setup(struct svm_vcpu *v, svm_l2_fn fn)
+{
+	svm_vcpu_init(v, fn, NULL);
+	v->vmcb->control.intercept_misc1 |= SVM_INTERCEPT_VINTR;
+	v->vmcb->control.int_ctl = V_INTR_MASKING | V_IRQ | (0xfULL << V_INTR_PRIO_SHIFT) |
+				   (0x30ULL << V_INTR_VECTOR_SHIFT);
 }
 
 static void vintr_intercept(void)
 {
 	struct svm_vcpu v;
+	char name[40];
 
-	svm_vcpu_init(&v, l2_mark, NULL);
-	v.vmcb->control.intercept_misc1 |= SVM_INTERCEPT_VINTR;
-	/* A virtual interrupt, highest priority, vector 0x30, with L2's IF=1. */
-	v.vmcb->control.int_ctl = V_INTR_MASKING | V_IRQ | (0xfULL << V_INTR_PRIO_SHIFT) |
-				  (0x30ULL << V_INTR_VECTOR_SHIFT);
-	v.vmcb->save.rflags |= X86_EFLAGS_IF;
+	vintr_setup(&v, l2_sti);
 	svm_vmrun(&v);
-	expect_exit(&v, SVM_EXIT_VINTR, "V_IRQ with L2's IF=1 and VINTR intercepted");
+	expect_exit(&v, SVM_EXIT_VINTR, "V_IRQ pending, L2 executes STI");
 	report(v.vmcb->control.int_ctl & V_IRQ, "V_IRQ still pending at the VINTR exit (int_ctl %#llx)",
 	       (unsigned long long)v.vmcb->control.int_ctl);
+
+	/*
+	 * Already pending with IF=1 at VMRUN: taken at the first instruction
+	 * boundary (APM 15.21.4). Bochs 2.7 only looks after an event like STI.
+	 */
+	vintr_setup(&v, l2_mark);
+	v.vmcb->save.rflags |= X86_EFLAGS_IF;
+	svm_vmrun(&v);
+	report_xfail(on_bochs, v.vmcb->control.exit_code == SVM_EXIT_VINTR,
+		     "V_IRQ pending with L2's IF=1 at VMRUN: #VMEXIT VINTR (got %s)",
+		     svm_exit_name(v.vmcb->control.exit_code, name, sizeof(name)));
 }
 
 void test_intercepts(void)
