@@ -349,7 +349,7 @@ static void intr_intercept(void)
 		     "pending physical interrupt, L2's IF=0, V_INTR_MASKING=1: #VMEXIT INTR (got %s)",
 		     svm_exit_name(v.vmcb->control.exit_code, name, sizeof(name)));
 	report(l1_irqs == 0, "the interrupt was not delivered during the exit (%u)", l1_irqs);
-	report_info("L2 %s before the INTR exit", l2_started ? "ran" : "did not run");
+	report_info("L2 %s before that exit", l2_started ? "ran" : "did not run");
 	irq_enable();
 	__asm__ volatile("nop");
 	irq_disable();
