@@ -43,14 +43,15 @@ COMPILER_INCLUDE := $(shell $(CC) $(TARGET_CFLAGS) -print-file-name=include 2>/d
 CFLAGS := -std=gnu11 -O2 -g $(TARGET_CFLAGS) -ffreestanding -nostdinc -isystem $(COMPILER_INCLUDE) \
 	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer -fno-common \
 	-fno-strict-aliasing -Wall -Wextra $(WERROR) \
-	-I$(SRCDIR)/lib/libc/include -I$(SRCDIR)/lib -I$(SRCDIR)/lib/$(ARCH_LIBDIR)
+	-I$(SRCDIR)/lib/libc/include -I$(SRCDIR)/lib -I$(SRCDIR)/lib/$(ARCH_LIBDIR) \
+	-DHVUT_ARCH_NAME='"$(ARCH)"'
 ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := $(TARGET_CFLAGS) -nostdlib -static $(if $(filter gcc,$(CC_IS)),-no-pie) -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,--no-warn-rwx-segments -Wl,-z,noexecstack
 
 # --- the arch-neutral library ---------------------------------------------
 LIBC_OBJS := lib/libc/string.o lib/libc/ctype.o lib/libc/strtol.o lib/libc/printf.o
-LIB_OBJS := lib/report.o lib/alloc.o lib/malloc.o lib/argv.o lib/exit.o lib/devicetree.o lib/smp.o
+LIB_OBJS := lib/report.o lib/alloc.o lib/malloc.o lib/argv.o lib/exit.o lib/devicetree.o lib/smp.o lib/selftest-lib.o
 
 ifneq ($(ARCH_TESTDIR),)
 include $(SRCDIR)/$(ARCH_TESTDIR)/Makefile

@@ -17,6 +17,7 @@ arch_vmm_command() {
 	VMM_CMD=("${QEMU:-qemu-system-aarch64}" -machine virt -accel "${ACCEL:-tcg}" -cpu "$cpu"
 		-m "${MEM:-256}" -smp "${SMP:-1}" -nodefaults -display none -no-reboot
 		-serial stdio -kernel "${elf%.elf}.bin" -initrd "$envfile" "$@")
-	[ -n "${TEST_ARGS:-}" ] && VMM_CMD+=(-append "$TEST_ARGS")
+	# "<test>.elf" first: the guest's argv[0] (lib/argv.c).
+	VMM_CMD+=(-append "${elf##*/}${TEST_ARGS:+ $TEST_ARGS}")
 	return 0
 }

@@ -45,6 +45,22 @@ void setup_args(const char *progname, const char *cmdline)
 	__argv[__argc] = NULL;
 }
 
+void setup_args_from_cmdline(const char *fallback, const char *cmdline)
+{
+	char prog[128];
+	size_t n;
+
+	cmdline += strspn(cmdline, " ");
+	n = strcspn(cmdline, " ");
+	if (n > 4 && n < sizeof(prog) && !strncmp(cmdline + n - 4, ".elf", 4)) {
+		memcpy(prog, cmdline, n);
+		prog[n] = 0;
+		setup_args(prog, cmdline + n);
+	} else {
+		setup_args(fallback, cmdline);
+	}
+}
+
 static int env_index(const char *name, size_t len)
 {
 	for (int i = 0; __environ[i]; i++)

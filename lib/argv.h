@@ -12,6 +12,11 @@ extern char *__environ[HVUT_MAX_ENV + 1];
 
 /* Splits a command line at blanks (no quoting); argv[0] becomes progname. */
 void setup_args(const char *progname, const char *cmdline);
+/*
+ * The same for a VMM's kernel command line: every <arch>/vmm.sh puts the
+ * test's "<name>.elf" first, which becomes argv[0]; without it, fallback does.
+ */
+void setup_args_from_cmdline(const char *fallback, const char *cmdline);
 /* Takes KEY=VAL lines (NUL, CR and blank lines ignored) from an initrd image. */
 void setup_env(const char *buf, size_t size);
 /* Adds or replaces one KEY=VAL (copied). */

@@ -11,7 +11,7 @@
 arch_vmm_command() {
 	local elf=$1 envfile=$2
 	shift 2
-	local fw=${HVUT_PPC_FIRMWARE:-$(dirname "$elf")/firmware.bin}
+	local fw=${HVUT_PPC_FIRMWARE:-${elf%/*}/firmware.bin}
 	local machine=pseries
 	# kernel-addr=0: QEMU loads the ELF at its link address (powerpc/flat.lds).
 	machine+=,kernel-addr=0
@@ -25,6 +25,7 @@ arch_vmm_command() {
 	[ "$fw" != slof ] && VMM_CMD+=(-bios "$fw")
 	[ -n "${PROCESSOR:-}" ] && VMM_CMD+=(-cpu "$PROCESSOR")
 	VMM_CMD+=("$@")
-	[ -n "${TEST_ARGS:-}" ] && VMM_CMD+=(-append "$TEST_ARGS")
+	# "<test>.elf" first: the guest's argv[0] (lib/argv.c).
+	VMM_CMD+=(-append "${elf##*/}${TEST_ARGS:+ $TEST_ARGS}")
 	return 0
 }

@@ -39,6 +39,6 @@ arch_vmm_command() {
 		-m "${MEM:-256}" -smp "${SMP:-1}" -nodefaults -display none -no-reboot
 		-serial stdio -bios "$bios" -kernel "$elf" -initrd "$envfile" "$@")
 	# bootargs: "<test>.elf args..."; the guest takes a first word ending in .elf as argv[0].
-	VMM_CMD+=(-append "$(basename "$elf")${TEST_ARGS:+ $TEST_ARGS}")
+	VMM_CMD+=(-append "${elf##*/}${TEST_ARGS:+ $TEST_ARGS}")
 	return 0
 }

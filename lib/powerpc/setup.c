@@ -88,7 +88,7 @@ void ppc_boot_main(const void *fdt)
 	} else {
 		printf("ppc64: no device tree at %p: was the kernel started by hvut's firmware?\n", fdt);
 	}
-	setup_args("ppc64", bootargs ? bootargs : "");
+	setup_args_from_cmdline("ppc64", bootargs ? bootargs : "");
 	if (initrd_end > initrd_start)
 		setup_env((const char *)(uintptr_t)initrd_start, initrd_end - initrd_start);
 

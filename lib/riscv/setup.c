@@ -13,22 +13,6 @@ void hvut_run_main(void) __attribute__((noreturn));
 
 extern char __image_start[], __image_end[];
 
-/* argv[0]: riscv/vmm.sh puts "<test>.elf" first in bootargs; otherwise the arch's name. */
-static void parse_bootargs(const char *cmdline)
-{
-	char prog[128];
-	size_t n;
-
-	cmdline += strspn(cmdline, " ");
-	n = strcspn(cmdline, " ");
-	if (n > 4 && n < sizeof(prog) && !strncmp(cmdline + n - 4, ".elf", 4)) {
-		memcpy(prog, cmdline, n);
-		prog[n] = 0;
-		setup_args(prog, cmdline + n);
-	} else {
-		setup_args("riscv64", cmdline);
-	}
-}
 
 static uint64_t chosen_addr(int chosen, const char *name)
 {
@@ -86,7 +70,7 @@ void riscv_boot_main(unsigned long hartid, const void *dtb)
 	riscv_console_init();
 	timer_init();
 	chosen = fdt_path_offset("/chosen");
-	parse_bootargs(chosen >= 0 && fdt_getprop_string(chosen, "bootargs") ?
+	setup_args_from_cmdline("riscv64", chosen >= 0 && fdt_getprop_string(chosen, "bootargs") ?
 		       fdt_getprop_string(chosen, "bootargs") : "");
 	if (chosen >= 0) {
 		uint64_t s = chosen_addr(chosen, "linux,initrd-start");

@@ -21,18 +21,7 @@ struct mb_module {
 
 extern char __image_end[];
 
-/* argv[0] is the first word of the command line (the loader puts the kernel's path there). */
-static void parse_cmdline(const char *cmdline)
-{
-	char prog[128];
-	size_t n = strcspn(cmdline, " ");
-
-	if (n >= sizeof(prog))
-		n = sizeof(prog) - 1;
-	memcpy(prog, cmdline, n);
-	prog[n] = 0;
-	setup_args(prog, cmdline + n);
-}
+/* The loader puts the kernel's path first on the multiboot command line: argv[0]. */
 
 void x86_boot_main(const struct mb_info *mbi)
 {
@@ -42,7 +31,7 @@ void x86_boot_main(const struct mb_info *mbi)
 	x86_setup_idt();
 	x86_load_descriptors(0);
 	if (mbi->flags & MB_INFO_CMDLINE)
-		parse_cmdline((const char *)(uintptr_t)mbi->cmdline);
+		setup_args_from_cmdline("x86_64", (const char *)(uintptr_t)mbi->cmdline);
 	else
 		setup_args("test", "");
 	if ((mbi->flags & MB_INFO_MODS) && mbi->mods_count) {
