@@ -84,6 +84,8 @@ fi
 : "${QEMU:=${HVUT_CONFIG[QEMU]:-}}" "${PROCESSOR:=${HVUT_CONFIG[PROCESSOR]:-}}"
 : "${CROSS_PREFIX:=${HVUT_CONFIG[CROSS_PREFIX]:-}}" "${TARGET:=${HVUT_CONFIG[TARGET]:-qemu}}"
 export QEMU PROCESSOR CROSS_PREFIX TARGET SRCDIR
+# <arch>/run uses it as is instead of working it out (one process less per test).
+export HVUT_SRCDIR=$SRCDIR
 
 # HVUT_TESTDIR (for the harness's own tests): one dir with unittests.cfg, run,
 # vmm.sh and the binaries, instead of $SRCDIR/<testdir> + <builddir>/<testdir>.

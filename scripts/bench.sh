@@ -21,7 +21,7 @@ arch=${HVUT_CONFIG[ARCH]:-} testdir=${HVUT_CONFIG[ARCH_TESTDIR]:-}
 srcdir=${HVUT_CONFIG[SRCDIR]:-$(dirname "$self_dir")}
 : "${QEMU:=${HVUT_CONFIG[QEMU]:-}}" "${PROCESSOR:=${HVUT_CONFIG[PROCESSOR]:-}}"
 : "${CROSS_PREFIX:=${HVUT_CONFIG[CROSS_PREFIX]:-}}" "${TARGET:=${HVUT_CONFIG[TARGET]:-qemu}}"
-export QEMU PROCESSOR CROSS_PREFIX TARGET SRCDIR=$srcdir
+export QEMU PROCESSOR CROSS_PREFIX TARGET SRCDIR=$srcdir HVUT_SRCDIR=$srcdir
 runs=${BENCH_RUNS:-7} suite_runs=${BENCH_SUITE_RUNS:-1}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || hvut_die "BENCH_RUNS must be a number >= 1"
 [[ $suite_runs =~ ^[0-9]+$ ]] || hvut_die "BENCH_SUITE_RUNS must be a number"

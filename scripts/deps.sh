@@ -44,6 +44,10 @@ bochs_tools() {
 	want /usr/lib/grub/i386-pc/moddep.lst grub-pc-bin
 	want xorriso xorriso
 	want mformat mtools
+	# scripts/bochs-run.sh: a private network namespace for the display, and the ISO cache key
+	want unshare util-linux
+	want setpriv util-linux
+	want sha256sum coreutils
 }
 
 check_tools() {

@@ -59,10 +59,10 @@ EOF
 	echo "# ---- the test: unittests.cfg [$name] ----"
 	printf ': "${SMP:=%s}" "${TIMEOUT:=%s}"\n' "$smp" "$tmo"
 	printf 'TEST_ARGS=${TEST_ARGS-%q}\n' "$args"
-	printf ': "${QEMU:=%s}" "${PROCESSOR:=%s}" "${TARGET:=%s}"\n' \
-		"$(printf %q "${HVUT_CONFIG[QEMU]:-}")" "$(printf %q "${HVUT_CONFIG[PROCESSOR]:-}")" \
-		"$(printf %q "${HVUT_CONFIG[TARGET]:-qemu}")"
-	[ -z "$bochs" ] || printf ': "${BOCHS_CPU:=%s}"\n' "$(printf %q "$bochs")"
+	# Not inside double quotes: a %q word is only unquoted again outside them.
+	printf 'QEMU=${QEMU:-%q} PROCESSOR=${PROCESSOR:-%q} TARGET=${TARGET:-%q}\n' \
+		"${HVUT_CONFIG[QEMU]:-}" "${HVUT_CONFIG[PROCESSOR]:-}" "${HVUT_CONFIG[TARGET]:-qemu}"
+	[ -z "$bochs" ] || printf 'BOCHS_CPU=${BOCHS_CPU:-%q}\n' "$bochs"
 	echo 'export SMP TIMEOUT TEST_ARGS QEMU PROCESSOR TARGET'
 	[ -z "$bochs" ] || echo 'export BOCHS_CPU'
 	printf 'hvut_probe %q\n' "$arch"
@@ -74,6 +74,18 @@ EOF
 	printf '\techo "SKIP %s (accel %s only; running $ACCEL)"\n\texit 2 ;;\nesac\n' "$name" "$accel"
 	echo 'hvut_elfdir=$(mktemp -d "${TMPDIR:-/tmp}/hvut-standalone.XXXXXX")'
 	echo 'hvut_cleanup_add "$hvut_elfdir"'
+	if [[ " $accel " == *" bochs "* ]] && [ -f "$self_dir/bochs.sh" ]; then
+		# The Bochs glue is two scripts; they go next to the ELF, which then
+		# stands in for the source tree (HVUT_SRCDIR) that x86/vmm.sh reads them from.
+		echo 'mkdir -p "$hvut_elfdir/scripts"'
+		local f
+		for f in bochs.sh bochs-run.sh; do
+			printf 'cat >"$hvut_elfdir/scripts/%s" <<'"'"'HVUT_SCRIPT'"'"'\n' "$f"
+			cat "$self_dir/$f"
+			echo 'HVUT_SCRIPT'
+		done
+		echo 'export HVUT_SRCDIR=$hvut_elfdir'
+	fi
 	printf 'base64 -d >"$hvut_elfdir"/%q <<'"'"'HVUT_ELF'"'"'\n' "$(basename "$file")"
 	base64 "$bin_testdir/$file"
 	echo 'HVUT_ELF'

@@ -35,6 +35,7 @@ int main(int argc, char **argv, char **envp)
 	} else if (!strcmp(what, "triple")) {
 		struct descriptor_ptr empty = { 0, 0 };
 
+		console_flush();   /* Bochs drops what the UART still holds when the machine stops */
 		__asm__ volatile("lidt %0; int3" :: "m"(empty));
 	} else if (!strcmp(what, "no-summary")) {
 		console_flush();

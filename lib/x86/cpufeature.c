@@ -60,3 +60,10 @@ bool hypervisor_is_tcg(void)
 {
 	return !strcmp(hypervisor_signature(), "TCGTCGTCGTCG");
 }
+
+bool vmm_is_bochs(void)
+{
+	const char *accel = getenv("ACCEL");
+
+	return accel && !strcmp(accel, "bochs");
+}

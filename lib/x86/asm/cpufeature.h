@@ -70,6 +70,8 @@ enum x86_vendor cpu_vendor(void);
 const char *hypervisor_signature(void);
 /* QEMU's TCG: tests declare its known deviations from the SDM as XFAIL there. */
 bool hypervisor_is_tcg(void);
+/* Bochs has no hypervisor signature: the harness says so in the environ (ACCEL=bochs). */
+bool vmm_is_bochs(void);
 uint32_t cpuid_max_leaf(void);
 uint32_t cpuid_max_ext_leaf(void);
 

@@ -1,0 +1,51 @@
+/* PSCI (Arm DEN0022) function IDs and return codes, and the call into firmware. */
+#ifndef HVUT_ARM64_PSCI_H
+#define HVUT_ARM64_PSCI_H
+#include <stdbool.h>
+
+#define PSCI_VERSION 0x84000000U
+#define PSCI_CPU_SUSPEND_64 0xc4000001U
+#define PSCI_CPU_OFF 0x84000002U
+#define PSCI_CPU_ON_64 0xc4000003U
+#define PSCI_AFFINITY_INFO_64 0xc4000004U
+#define PSCI_MIGRATE_64 0xc4000005U
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006U
+#define PSCI_MIGRATE_INFO_UP_CPU_64 0xc4000007U
+#define PSCI_SYSTEM_OFF 0x84000008U
+#define PSCI_SYSTEM_RESET 0x84000009U
+#define PSCI_FEATURES 0x8400000aU
+#define PSCI_CPU_FREEZE 0x8400000bU
+#define PSCI_CPU_DEFAULT_SUSPEND_64 0xc400000cU
+#define PSCI_NODE_HW_STATE_64 0xc400000dU
+#define PSCI_SYSTEM_SUSPEND_64 0xc400000eU
+#define PSCI_SET_SUSPEND_MODE 0x8400000fU
+#define PSCI_STAT_RESIDENCY_64 0xc4000010U
+#define PSCI_STAT_COUNT_64 0xc4000011U
+#define PSCI_SYSTEM_RESET2_64 0xc4000012U
+#define PSCI_MEM_PROTECT 0x84000013U
+#define PSCI_MEM_PROTECT_CHECK_RANGE_64 0xc4000014U
+#define PSCI_SYSTEM_OFF2_64 0xc4000015U
+#define PSCI_CLEAN_INV_MEMREGION_64 0xc4000016U
+#define PSCI_CLEAN_INV_MEMREGION_ATTRIBUTES 0x84000017U
+
+#define PSCI_SUCCESS 0
+#define PSCI_NOT_SUPPORTED (-1)
+#define PSCI_INVALID_PARAMETERS (-2)
+#define PSCI_DENIED (-3)
+#define PSCI_ALREADY_ON (-4)
+#define PSCI_ON_PENDING (-5)
+#define PSCI_INTERNAL_FAILURE (-6)
+#define PSCI_NOT_PRESENT (-7)
+#define PSCI_DISABLED (-8)
+#define PSCI_INVALID_ADDRESS (-9)
+
+#define PSCI_AFF_ON 0
+#define PSCI_AFF_OFF 1
+#define PSCI_AFF_ON_PENDING 2
+
+/* Reads /psci's "method" (hvc or smc); false when the DT has no PSCI node. */
+bool psci_init(void);
+bool psci_uses_smc(void);
+long psci_call(unsigned long fn, unsigned long a1, unsigned long a2, unsigned long a3);
+
+#endif

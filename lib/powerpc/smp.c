@@ -1,0 +1,150 @@
+/*
+ * Secondary CPUs: every CPU in /cpus but the boot one is started with RTAS
+ * "start-cpu" at secondary_entry (cstart.S, which copes with RTAS starting
+ * it big-endian) and then idles in H_CEDE until on_cpu() hands it work and
+ * wakes it with H_PROD.
+ */
+#include "hvut.h"
+#include "devicetree.h"
+#include <asm/hcall.h>
+#include <asm/processor.h>
+#include <asm/rtas.h>
+#include <asm/smp.h>
+
+#define STACK_SIZE 16384
+
+struct cpu cpus[MAX_CPUS];
+static int cpu_count = 1;
+static uint8_t stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t exstacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16)));
+
+extern char secondary_entry[];
+
+/* SPRG2 is for the interrupt entry (vectors.S), r13 for C: both name this CPU. */
+static void ppc_percpu_init(struct cpu *c)
+{
+	mtspr(SPR_SPRG2, c);
+	__asm__ volatile("mr 13, %0" :: "r"(c));
+}
+
+int nr_cpus(void) { return cpu_count; }
+int smp_id(void) { return this_cpu()->id; }
+
+static void idle_loop(struct cpu *c)
+{
+	for (;;) {
+		void (*fn)(void *);
+
+		/* H_CEDE returns at once if we were prodded since the last one; then look again. */
+		while (!(fn = __atomic_load_n(&c->fn, __ATOMIC_ACQUIRE))) {
+			hcall0(H_CEDE);
+			irq_disable();   /* H_CEDE sets MSR[EE]; keep interrupts for tests that want them */
+		}
+		c->fn = NULL;
+		fn(c->arg);
+		__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+	}
+}
+
+void ppc_secondary_main(struct cpu *c)
+{
+	ppc_percpu_init(c);
+	c->done = true;
+	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
+	idle_loop(c);
+}
+
+static void init_cpu(struct cpu *c, int id, unsigned hwid)
+{
+	c->id = id;
+	c->hwid = hwid;
+	c->stack_top = (unsigned long)stacks[id] + STACK_SIZE;
+	c->exstack_top = (unsigned long)exstacks[id] + STACK_SIZE;
+}
+
+static bool start_cpu(int token, struct cpu *c)
+{
+	int status = rtas_call(token, 3, 1, NULL, c->hwid, (int)(uintptr_t)secondary_entry,
+			       (int)(uintptr_t)c);
+
+	if (status != RTAS_SUCCESS) {
+		printf("smp: start-cpu %u failed: %d\n", c->hwid, status);
+		return false;
+	}
+	for (int i = 0; i < 2000 && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE); i++)
+		udelay(1000);
+	return c->online;
+}
+
+/* Before anything can take an interrupt: the boot CPU's stacks and SPRG2. */
+void ppc_boot_cpu_init(void)
+{
+	init_cpu(&cpus[0], 0, 0);
+	cpus[0].online = cpus[0].done = true;
+	ppc_percpu_init(&cpus[0]);
+}
+
+void ppc_smp_init(void)
+{
+	int node = fdt_path_offset("/cpus"), cpu, token = rtas_token("start-cpu");
+	const uint32_t *hdr = fdt_blob();
+	uint32_t boot_hwid = hdr ? fdt32_to_cpu(hdr[7]) : 0;   /* boot_cpuid_phys */
+
+	cpus[0].hwid = boot_hwid;
+	if (node < 0 || token == RTAS_UNKNOWN_TOKEN)
+		return;
+	fdt_for_each_child(cpu, node) {
+		const char *type = fdt_getprop_string(cpu, "device_type");
+		uint32_t hwid;
+
+		if (!type || strcmp(type, "cpu") || !fdt_getprop_u32(cpu, "reg", &hwid) || hwid == boot_hwid)
+			continue;
+		if (cpu_count == MAX_CPUS)
+			break;
+		init_cpu(&cpus[cpu_count], cpu_count, hwid);
+		if (start_cpu(token, &cpus[cpu_count]))
+			cpu_count++;
+	}
+}
+
+void on_cpu_async(int cpu, void (*fn)(void *), void *arg)
+{
+	struct cpu *c = &cpus[cpu];
+
+	assert(cpu >= 0 && cpu < cpu_count && cpu != smp_id());
+	while (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	c->done = false;
+	c->arg = arg;
+	__atomic_store_n(&c->fn, fn, __ATOMIC_RELEASE);
+	hcall1(H_PROD, c->hwid);
+}
+
+void on_cpu_wait(int cpu)
+{
+	while (!__atomic_load_n(&cpus[cpu].done, __ATOMIC_ACQUIRE))
+		cpu_relax();
+}
+
+void on_cpu(int cpu, void (*fn)(void *), void *arg)
+{
+	if (cpu == smp_id()) {
+		fn(arg);
+		return;
+	}
+	on_cpu_async(cpu, fn, arg);
+	on_cpu_wait(cpu);
+}
+
+void on_cpus(void (*fn)(void *), void *arg)
+{
+	int self = smp_id();
+
+	for (int i = 0; i < cpu_count; i++)
+		if (i != self)
+			on_cpu_async(i, fn, arg);
+	fn(arg);
+	for (int i = 0; i < cpu_count; i++)
+		if (i != self)
+			on_cpu_wait(i);
+}

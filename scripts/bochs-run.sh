@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# bochs-run.sh: boot one hvut test ELF under Bochs, headless, and stream the
+# guest's serial console to stdout as it appears. Ends when Bochs ends.
+#
+# Usage: bochs-run.sh [--cpu MODEL] [--smp N] [--mem MB] [--args STRING]
+#                     [--rc LINE]... ELF ENVFILE
+#
+# scripts/bochs.sh builds this command line (bochs_vmm_command); docs/bochs.md
+# explains the design. In short:
+#  - GRUB boots the ELF from an ISO cached per ELF content under
+#    ${HVUT_CACHE:-~/.cache/hvut}/bochs/; the per-run part (the multiboot
+#    command line and the environment file) sits in a private temp directory
+#    that Bochs shows to GRUB as a FAT floppy (vvfat), so no ISO is built per run.
+#  - Display: Bochs 2.7 on Debian has no 'nogui'. Default: the rfb display inside
+#    a private network namespace (unshare -rn), so its listener is unreachable
+#    from anywhere. Fallback when user namespaces are unavailable: the 'term'
+#    display, whose private pty we keep drained (Bochs blocks once ~12 KB of
+#    screen updates are unread). BOCHS_DISPLAY=rfb|term forces one.
+#  - Exit status: the guest's STATUS when its EXIT line was read, 3 when Bochs
+#    ended without it (the harness calls that CRASH), 128+n on signal n. The
+#    harness does not trust this status anyway: it reads the lines.
+#  - SIGTERM/SIGINT/SIGHUP kill Bochs and the helpers and remove the temp
+#    directory. If this script is SIGKILLed, Bochs
+#    and tail get SIGKILL from the kernel (parent-death signal), sed sees EOF;
+#    only the temp directory is left, and the next run removes it.
+set -uo pipefail
+
+# Bump when the ISO layout or its grub.cfg changes: older cache entries are ignored.
+ISO_LAYOUT=1
+# GRUB modules on the ISO: what grub.cfg and run.cfg use, nothing more (a full
+# grub-mkrescue image is 9 MB and GRUB then probes every filesystem module).
+GRUB_MODULES="biosdisk iso9660 fat part_msdos configfile normal echo test serial terminal multiboot halt"
+
+me=hvut-bochs
+die() { echo "$me: $*" >&2; exit 3; }
+usage() { echo "usage: $0 [--cpu MODEL] [--smp N] [--mem MB] [--args STRING] [--rc LINE]... ELF ENVFILE" >&2; exit 3; }
+
+cpu=tigerlake smp=1 mem=256 args='' extra=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cpu) [ $# -ge 2 ] || usage; cpu=$2; shift 2 ;;
+	--smp) [ $# -ge 2 ] || usage; smp=$2; shift 2 ;;
+	--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
+	--args) [ $# -ge 2 ] || usage; args=$2; shift 2 ;;
+	--rc) [ $# -ge 2 ] || usage; extra+=("$2"); shift 2 ;;
+	--) shift; break ;;
+	-*) usage ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 2 ] || usage
+elf=$1 envfile=$2
+[[ $cpu =~ ^[a-z0-9_]+$ ]] || die "bad CPU model '$cpu'"
+[[ $smp =~ ^[1-9][0-9]*$ ]] || die "bad SMP count '$smp'"
+[[ $mem =~ ^[1-9][0-9]*$ ]] || die "bad memory size '$mem'"
+[ -r "$elf" ] || die "no such test binary: $elf"
+[ -r "$envfile" ] || die "no such environment file: $envfile"
+
+tmp='' build='' bochs_pid='' stream_pid='' drain_pid=''
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	local rc=$?
+	# Ignore, not default: timeout sends SIGTERM to us and then to its process
+	# group, so a second one arrives while we clean up and must not kill us.
+	trap - EXIT
+	trap '' INT TERM HUP
+	if [ -n "$bochs_pid" ]; then
+		# Bochs catches SIGTERM (and blocks in it when its screen is stuck): KILL it.
+		kill -KILL "$bochs_pid" 2>/dev/null
+		wait "$bochs_pid" 2>/dev/null
+	fi
+	# tail --pid notices the dead Bochs within 0.1 s; cat sees the pty close.
+	[ -n "$drain_pid" ] && { kill -KILL "$drain_pid" 2>/dev/null; wait "$drain_pid" 2>/dev/null; }
+	[ -n "$stream_pid" ] && wait "$stream_pid" 2>/dev/null
+	[ -n "$build" ] && rm -rf "$build"
+	# BOCHS_KEEP_LOG=FILE: keep Bochs' log of this run (debugging the lane).
+	[ -n "${BOCHS_KEEP_LOG:-}" ] && [ -n "$tmp" ] && cp "$tmp/bochs.log" "$BOCHS_KEEP_LOG" 2>/dev/null
+	[ -n "$tmp" ] && rm -rf "$tmp"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+tmproot=${TMPDIR:-/tmp}
+# Remove what runs killed with SIGKILL left behind (their owner pid is gone).
+for d in "$tmproot"/hvut-bochs.*; do
+	[ -f "$d/owner" ] || continue
+	read -r pid < "$d/owner" 2>/dev/null || continue
+	[ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && rm -rf "$d"
+done
+tmp=$(mktemp -d "$tmproot/hvut-bochs.XXXXXX") || die "cannot create a temp directory in $tmproot"
+echo $$ > "$tmp/owner"
+mkdir "$tmp/fd"
+
+# --- the ISO, cached per ELF content -------------------------------------------
+cache=${HVUT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvut}/bochs
+mkdir -p "$cache" || die "cannot create the cache directory $cache"
+cp "$elf" "$tmp/test.elf" || die "cannot read $elf"
+sum=$(sha256sum < "$tmp/test.elf") || die "sha256sum failed"
+iso=$cache/${sum%% *}-$ISO_LAYOUT.iso
+if [ ! -s "$iso" ]; then
+	build=$(mktemp -d "$cache/build.XXXXXX") || die "cannot write to $cache"
+	mkdir -p "$build/root/boot/grub"
+	cp "$tmp/test.elf" "$build/root/boot/hvut.elf"
+	# The ISO's grub.cfg turns the serial console on (8N1, so GRUB's errors show
+	# in the test's log), then runs the per-run run.cfg from the floppy. The echo
+	# ends the line that carries GRUB's terminal set-up escapes.
+	cat > "$build/root/boot/grub/grub.cfg" <<'CFG'
+set timeout=0
+insmod fat
+serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1
+terminal_output --append serial
+echo "hvut-bochs: GRUB is loading the test"
+source (fd0)/run.cfg
+echo "hvut-bochs: no run.cfg on the floppy"
+halt
+CFG
+	if ! grub-mkrescue --install-modules="$GRUB_MODULES" --modules="" --locales="" --fonts="" \
+		--themes="" -o "$build/hvut.iso" "$build/root" > "$build/log" 2>&1; then
+		cat "$build/log" >&2
+		die "grub-mkrescue failed"
+	fi
+	mv -f "$build/hvut.iso" "$iso" || die "cannot write $iso"
+	rm -rf "$build"
+	build=''
+	# Keep the cache small: drop ISOs unused for two weeks and abandoned builds.
+	find "$cache" -maxdepth 1 -name '*.iso' -mtime +14 -delete 2>/dev/null
+	find "$cache" -maxdepth 1 -name 'build.*' -mmin +60 -exec rm -rf {} + 2>/dev/null
+fi
+touch "$iso" 2>/dev/null
+
+# --- the per-run floppy: command line and environment ---------------------------
+# GRUB script quoting: '...' is literal, a ' is written as '\''. GRUB joins the
+# words with single spaces (and quotes words holding blanks) into the multiboot
+# command line; argv[0] is the test's file name.
+grub_quote() { local s=${1//\'/\'\\\'\'}; printf "'%s'" "$s"; }
+name=${elf##*/}
+cmdline=$(grub_quote "$name")
+read -r -a words <<< "$args"
+for w in "${words[@]}"; do cmdline+=" $(grub_quote "$w")"; done
+cp "$envfile" "$tmp/fd/env" || die "cannot read $envfile"
+cat > "$tmp/fd/run.cfg" <<CFG
+if multiboot (\$root)/boot/hvut.elf $cmdline; then
+	if module (fd0)/env env; then
+		boot
+	fi
+fi
+echo "$me: GRUB could not load the test"
+halt
+CFG
+
+# --- display -------------------------------------------------------------------
+display=${BOCHS_DISPLAY:-auto}
+netns=()
+case $display in
+auto) if unshare -rn true 2>/dev/null; then display=rfb; else display=term; fi ;;
+rfb|term) ;;
+*) die "BOCHS_DISPLAY must be auto, rfb or term, not '$display'" ;;
+esac
+if [ "$display" = rfb ]; then
+	# rfb listens on 0.0.0.0:5900: only ever inside a fresh network namespace.
+	netns=(unshare -rn)
+	display_line='display_library: rfb, options="timeout=0"'
+else
+	display_line='display_library: term'
+fi
+
+# --- bochsrc -------------------------------------------------------------------
+{
+	cat <<RC
+# Generated by $0 for $name
+$display_line
+cpu: model=$cpu, count=$smp, ignore_bad_msrs=0, reset_on_triple_fault=0
+memory: guest=$mem, host=$mem
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+boot: cdrom
+ata0-master: type=cdrom, path="$iso", status=inserted
+floppya: 1_44="vvfat:$tmp/fd", status=inserted
+com1: enabled=1, mode=file, dev="$tmp/serial"
+port_e9_hack: enabled=0
+sound: driver=dummy
+speaker: enabled=0
+mouse: enabled=0
+clock: sync=none, time0=1704067200
+panic: action=fatal
+error: action=report
+log: $tmp/bochs.log
+RC
+	for line in "${extra[@]}"; do printf '%s\n' "$line"; done
+} > "$tmp/bochsrc"
+# The debugger is compiled in: continue at once; 'q' in case the simulation stops.
+printf 'c\nq\n' > "$tmp/debug.rc"
+
+# --- run -----------------------------------------------------------------------
+: > "$tmp/serial"
+deathsig=()
+setpriv --help 2>/dev/null | grep -q -- --pdeathsig && deathsig=(setpriv --pdeathsig KILL)
+TERM=vt100 "${netns[@]}" "${deathsig[@]}" bochs-bin -q -f "$tmp/bochsrc" -rc "$tmp/debug.rc" \
+	< /dev/null > "$tmp/bochs.out" 2>&1 &
+bochs_pid=$!
+
+# GRUB's serial terminal ends lines with \n\r; drop every \r so the guest's
+# lines start at column 0, and drop the escapes GRUB's terminal set-up puts
+# before our first line. sed -u, not tr: tr would hold the output in a buffer
+# until it ends, and a hanging guest's lines would never show.
+"${deathsig[@]}" tail -n +1 -s 0.1 --pid="$bochs_pid" -f "$tmp/serial" |
+	sed -u -e 's/\r//g' -e '1s/^.*\('"$me"': GRUB\)/\1/' &
+stream_pid=$!
+
+if [ "$display" = term ]; then
+	# The term display draws on a pty Bochs opens itself and announces on stderr.
+	pts=''
+	for _ in $(seq 100); do
+		pts=$(sed -n 's|^Bochs connected to screen "\(/dev/pts/[0-9]*\)".*|\1|p' "$tmp/bochs.out")
+		[ -n "$pts" ] && break
+		kill -0 "$bochs_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if [ -n "$pts" ]; then
+		cat "$pts" > /dev/null 2>&1 &
+		drain_pid=$!
+		stty -F "$pts" raw -echo 2>/dev/null
+	fi
+fi
+
+wait "$bochs_pid"
+bochs_rc=$?
+bochs_pid=''
+wait "$stream_pid"
+stream_pid=''
+
+# A guest that powers off before its UART drained loses the last bytes: end
+# the partial line so that what follows starts at column 0.
+[ -n "$(tail -c 1 "$tmp/serial")" ] && echo
+status=$(tr -d '\r' < "$tmp/serial" | sed -n 's/^EXIT: STATUS=\([0-9]*\).*/\1/p' | tail -n 1)
+if [ -n "$status" ]; then
+	exit "$status"
+fi
+# No EXIT line: say why Bochs ended, where the harness log shows it: the log's
+# panics and errors, its last lines (on a triple fault: the CPU state), and
+# last, Bochs' own parting message (the harness quotes a test's last line).
+why=$(sed -n '/^Bochs is exiting with the following message:/{n;p;q}' "$tmp/bochs.out")
+if [ -f "$tmp/bochs.log" ]; then
+	echo "$me: Bochs' log, its panics and errors, then its last lines:"
+	{
+		grep -E '^[0-9]+[pe]\[' "$tmp/bochs.log" | tail -n 5
+		tail -n 12 "$tmp/bochs.log"
+	} | sed "s/^/$me: /"
+fi
+echo "$me: Bochs (exit code $bochs_rc) ended without the guest's EXIT line: ${why:-no message (killed?)}"
+exit 3
