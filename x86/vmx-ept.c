@@ -60,7 +60,8 @@ static enum outcome expect(uint64_t p, enum access a, bool mbec, uint64_t *qual)
 
 static uint64_t qual_mask(bool mbec)
 {
-	uint64_t m = 0x3f | EPT_QUAL_GLA_VALID | EPT_QUAL_GLA_TRANSLATION | EPT_QUAL_NMI_UNBLOCKING;
+	uint64_t m = 0x7f | EPT_QUAL_GLA_VALID | EPT_QUAL_GLA_TRANSLATION | EPT_QUAL_NMI_UNBLOCKING |
+		     EPT_QUAL_SHADOW_STACK;
 
 	if (!mbec)
 		m &= ~EPT_QUAL_USER_EXEC;   /* undefined without MBEC */
@@ -104,7 +105,13 @@ static void check(uint64_t perms, enum access a, bool mbec)
 		       end_str(v, end), (unsigned long)v->exit.gpa);
 		break;
 	case VIOLATION:
-		report(end == VMX_END_EXIT && v->exit.reason == EXIT_EPT_VIOLATION &&
+		/*
+		 * Bochs 3.0 with MBEC: for a data access to an entry with XU set it
+		 * reports XU in qualification bit 13 (shadow-stack access) instead of
+		 * bit 6 (SDM vol. 3, Table "Exit Qualification for EPT Violations").
+		 */
+		report_xfail(on_bochs() && mbec && (perms & EPT_XU) && (a == READ || a == WRITE),
+		       end == VMX_END_EXIT && v->exit.reason == EXIT_EPT_VIOLATION &&
 		       (v->exit.qual & mask) == want_qual && v->exit.gpa == (uintptr_t)tp &&
 		       v->exit.gla == (uintptr_t)tp,
 		       "%s: %s: EPT violation, qualification %s, GPA=GLA=%p [%s; qualification %s, GPA %#lx, GLA %#lx]",

@@ -137,7 +137,7 @@ const char *ept_qual_str(uint64_t qual, bool mbec, char *buf, unsigned size)
 	};
 	unsigned n = snprintf(buf, size, "%#lx [", (unsigned long)qual);
 
-	for (unsigned b = 0; b < 13 && n < size; b++) {
+	for (unsigned b = 0; b < 17 && n < size; b++) {
 		const char *name = b < ARRAY_SIZE(names) ? names[b] : NULL;
 
 		if (!(qual & (1ULL << b)))
@@ -146,10 +146,18 @@ const char *ept_qual_str(uint64_t qual, bool mbec, char *buf, unsigned size)
 			name = mbec ? "supervisor-executable" : "executable";
 		else if (b == 6)
 			name = mbec ? "user-executable" : "bit6(undefined without MBEC)";
+		else if (b == 9)
+			name = "user-mode-linear";
+		else if (b == 10)
+			name = "writable-linear";
+		else if (b == 11)
+			name = "execute-disable-linear";
 		else if (b == 12)
 			name = "NMI-unblocking";
+		else if (b == 13)
+			name = "shadow-stack-access";
 		else if (!name)
-			name = "bit9-11(advanced info)";
+			name = b == 14 ? "supervisor-shadow-stack" : b == 15 ? "paging-verification" : "asynchronous";
 		n += snprintf(buf + n, size - n, "%s%s", n > 1 && buf[n - 1] != '[' ? " " : "", name);
 	}
 	if (n < size)

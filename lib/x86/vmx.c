@@ -366,6 +366,14 @@ static void set_guest_cpl(unsigned cpl)
 	vmwrite(GUEST_DS_AR, AR_DATA(cpl));
 	vmwrite(GUEST_ES_SEL, ds);
 	vmwrite(GUEST_ES_AR, AR_DATA(cpl));
+	/*
+	 * An exception from CPL3 left L2 with a null SS whose limit and base the
+	 * exit saved: a flat 4 GiB again, or the entry fails its guest checks.
+	 */
+	for (enum vmcs_field f = GUEST_ES_LIMIT; f <= GUEST_DS_LIMIT; f += 2)
+		vmwrite(f, 0xffffffff);
+	for (enum vmcs_field f = GUEST_ES_BASE; f <= GUEST_DS_BASE; f += 2)
+		vmwrite(f, 0);
 }
 
 static void setup_guest(void)

@@ -148,6 +148,7 @@ enum vmx_exit_reason {
 #define EPT_QUAL_GLA_VALID (1ULL << 7)
 #define EPT_QUAL_GLA_TRANSLATION (1ULL << 8)
 #define EPT_QUAL_NMI_UNBLOCKING (1ULL << 12)
+#define EPT_QUAL_SHADOW_STACK (1ULL << 13)     /* the access was a shadow-stack access */
 
 /* ---- instructions ------------------------------------------------------ */
 
