@@ -34,11 +34,11 @@ static void idle_loop(struct percpu *c)
 	for (;;) {
 		void (*fn)(void *);
 
-		while (!(fn = __atomic_load_n(&c->fn, __ATOMIC_ACQUIRE)))
+		while (!(fn = __atomic_load_n(&c->mb.fn, __ATOMIC_ACQUIRE)))
 			cpu_relax();
-		c->fn = NULL;
-		fn(c->arg);
-		__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+		c->mb.fn = NULL;
+		fn(c->mb.arg);
+		__atomic_store_n(&c->mb.done, true, __ATOMIC_RELEASE);
 	}
 }
 
@@ -47,7 +47,7 @@ void arm64_secondary_main(int id)
 	struct percpu *c = &cpus[id];
 
 	gic_cpu_init();
-	c->done = true;
+	c->mb.done = true;
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
 	idle_loop(c);
 }
@@ -60,7 +60,7 @@ long smp_cpu_on(int id)
 	long ret;
 
 	c->online = false;
-	c->fn = NULL;
+	c->mb.fn = NULL;
 	secondary_boot[0] = (uintptr_t)stacks[id] + SECONDARY_STACK;
 	secondary_boot[1] = mmu_regs.mair;
 	secondary_boot[2] = mmu_regs.tcr;
@@ -104,7 +104,7 @@ void smp_init(void)
 	cpus[0].id = 0;
 	cpus[0].mpidr = self;
 	cpus[0].online = true;
-	cpus[0].done = true;
+	cpus[0].mb.done = true;
 	gic_cpu_init();
 	if (node < 0)
 		return;
@@ -135,41 +135,7 @@ void smp_init(void)
 	}
 }
 
-void on_cpu_async(int cpu, void (*fn)(void *), void *arg)
-{
-	struct percpu *c = &cpus[cpu];
+struct cpu_mailbox *cpu_mailbox(int cpu) { return &cpus[cpu].mb; }
 
-	assert(cpu >= 0 && cpu < cpu_count && cpu != smp_id());
-	while (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE))
-		cpu_relax();
-	c->done = false;
-	c->arg = arg;
-	__atomic_store_n(&c->fn, fn, __ATOMIC_RELEASE);
-}
-
-void on_cpu_wait(int cpu)
-{
-	while (!__atomic_load_n(&cpus[cpu].done, __ATOMIC_ACQUIRE))
-		cpu_relax();
-}
-
-void on_cpu(int cpu, void (*fn)(void *), void *arg)
-{
-	if (cpu == smp_id()) {
-		fn(arg);
-		return;
-	}
-	on_cpu_async(cpu, fn, arg);
-	on_cpu_wait(cpu);
-}
-
-void on_cpus(void (*fn)(void *), void *arg)
-{
-	for (int c = 0; c < cpu_count; c++)
-		if (c != smp_id())
-			on_cpu_async(c, fn, arg);
-	fn(arg);
-	for (int c = 0; c < cpu_count; c++)
-		if (c != smp_id())
-			on_cpu_wait(c);
-}
+/* Idle CPUs spin on their mailbox: nothing to wake. */
+void arch_kick_cpu(int cpu) { (void)cpu; }

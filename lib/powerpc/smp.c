@@ -36,20 +36,20 @@ static void idle_loop(struct cpu *c)
 		void (*fn)(void *);
 
 		/* H_CEDE returns at once if we were prodded since the last one; then look again. */
-		while (!(fn = __atomic_load_n(&c->fn, __ATOMIC_ACQUIRE))) {
+		while (!(fn = __atomic_load_n(&c->mb.fn, __ATOMIC_ACQUIRE))) {
 			hcall0(H_CEDE);
 			irq_disable();   /* H_CEDE sets MSR[EE]; keep interrupts for tests that want them */
 		}
-		c->fn = NULL;
-		fn(c->arg);
-		__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+		c->mb.fn = NULL;
+		fn(c->mb.arg);
+		__atomic_store_n(&c->mb.done, true, __ATOMIC_RELEASE);
 	}
 }
 
 void ppc_secondary_main(struct cpu *c)
 {
 	ppc_percpu_init(c);
-	c->done = true;
+	c->mb.done = true;
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
 	idle_loop(c);
 }
@@ -80,7 +80,7 @@ static bool start_cpu(int token, struct cpu *c)
 void ppc_boot_cpu_init(void)
 {
 	init_cpu(&cpus[0], 0, 0);
-	cpus[0].online = cpus[0].done = true;
+	cpus[0].online = cpus[0].mb.done = true;
 	ppc_percpu_init(&cpus[0]);
 }
 
@@ -107,44 +107,7 @@ void ppc_smp_init(void)
 	}
 }
 
-void on_cpu_async(int cpu, void (*fn)(void *), void *arg)
-{
-	struct cpu *c = &cpus[cpu];
+struct cpu_mailbox *cpu_mailbox(int cpu) { return &cpus[cpu].mb; }
 
-	assert(cpu >= 0 && cpu < cpu_count && cpu != smp_id());
-	while (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE))
-		cpu_relax();
-	c->done = false;
-	c->arg = arg;
-	__atomic_store_n(&c->fn, fn, __ATOMIC_RELEASE);
-	hcall1(H_PROD, c->hwid);
-}
-
-void on_cpu_wait(int cpu)
-{
-	while (!__atomic_load_n(&cpus[cpu].done, __ATOMIC_ACQUIRE))
-		cpu_relax();
-}
-
-void on_cpu(int cpu, void (*fn)(void *), void *arg)
-{
-	if (cpu == smp_id()) {
-		fn(arg);
-		return;
-	}
-	on_cpu_async(cpu, fn, arg);
-	on_cpu_wait(cpu);
-}
-
-void on_cpus(void (*fn)(void *), void *arg)
-{
-	int self = smp_id();
-
-	for (int i = 0; i < cpu_count; i++)
-		if (i != self)
-			on_cpu_async(i, fn, arg);
-	fn(arg);
-	for (int i = 0; i < cpu_count; i++)
-		if (i != self)
-			on_cpu_wait(i);
-}
+/* Idle CPUs sleep in H_CEDE until prodded. */
+void arch_kick_cpu(int cpu) { hcall1(H_PROD, cpus[cpu].hwid); }

@@ -41,14 +41,14 @@ static void idle_loop(struct percpu *c)
 		while (!(csr_read(CSR_SIP) & BIT(IRQ_S_SOFT)))
 			wfi();
 		csr_clear(CSR_SIP, BIT(IRQ_S_SOFT));
-		fn = __atomic_load_n(&c->fn, __ATOMIC_ACQUIRE);
+		fn = __atomic_load_n(&c->mb.fn, __ATOMIC_ACQUIRE);
 		if (!fn)
 			continue;
-		c->fn = NULL;
-		fn(c->arg);
+		c->mb.fn = NULL;
+		fn(c->mb.arg);
 		csr_write(CSR_SIE, BIT(IRQ_S_SOFT));   /* fn may have changed it */
 		local_irq_disable();
-		__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+		__atomic_store_n(&c->mb.done, true, __ATOMIC_RELEASE);
 	}
 }
 
@@ -60,10 +60,10 @@ void __attribute__((noreturn)) riscv_secondary_main(unsigned long a0, struct per
 	c->entry_sstatus = csr_read(CSR_SSTATUS);
 	c->entry_satp = csr_read(CSR_SATP);
 	/* A fresh entry abandons whatever the hart was doing: its mailbox is free. */
-	c->fn = NULL;
+	c->mb.fn = NULL;
 	c->catching = false;
 	c->in_user = false;
-	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&c->mb.done, true, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&c->entries, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
 	idle_loop(c);
@@ -76,7 +76,7 @@ struct sbiret cpu_start(int cpu)
 	struct sbiret r;
 
 	c->online = false;
-	c->fn = NULL;
+	c->mb.fn = NULL;
 	r = sbi_hart_start(c->hartid, (uintptr_t)riscv_secondary_entry, (uintptr_t)c);
 	if (r.error)
 		return r;
@@ -95,7 +95,7 @@ void smp_init(void)
 
 	cpus[0].id = 0;
 	cpus[0].online = true;
-	cpus[0].done = true;
+	cpus[0].mb.done = true;
 	highest_hartid = cpus[0].hartid;
 	if (cpus_node < 0)
 		return;
@@ -130,44 +130,7 @@ void smp_init(void)
 	}
 }
 
-void on_cpu_async(int cpu, void (*fn)(void *), void *arg)
-{
-	struct percpu *c = &cpus[cpu];
+struct cpu_mailbox *cpu_mailbox(int cpu) { return &cpus[cpu].mb; }
 
-	assert(cpu >= 0 && cpu < cpu_count && cpu != smp_id());
-	while (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE))
-		cpu_relax();
-	c->done = false;
-	c->arg = arg;
-	__atomic_store_n(&c->fn, fn, __ATOMIC_RELEASE);
-	sbi_send_ipi(1, c->hartid);
-}
-
-void on_cpu_wait(int cpu)
-{
-	while (!__atomic_load_n(&cpus[cpu].done, __ATOMIC_ACQUIRE))
-		cpu_relax();
-}
-
-void on_cpu(int cpu, void (*fn)(void *), void *arg)
-{
-	if (cpu == smp_id()) {
-		fn(arg);
-		return;
-	}
-	on_cpu_async(cpu, fn, arg);
-	on_cpu_wait(cpu);
-}
-
-void on_cpus(void (*fn)(void *), void *arg)
-{
-	int self = smp_id();
-
-	for (int i = 0; i < cpu_count; i++)
-		if (i != self)
-			on_cpu_async(i, fn, arg);
-	fn(arg);
-	for (int i = 0; i < cpu_count; i++)
-		if (i != self)
-			on_cpu_wait(i);
-}
+/* Idle harts sleep in WFI until a supervisor software interrupt. */
+void arch_kick_cpu(int cpu) { sbi_send_ipi(1, cpus[cpu].hartid); }

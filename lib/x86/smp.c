@@ -45,11 +45,11 @@ static void idle_loop(struct percpu *c)
 	for (;;) {
 		void (*fn)(void *);
 
-		while (!(fn = __atomic_load_n(&c->fn, __ATOMIC_ACQUIRE)))
+		while (!(fn = __atomic_load_n(&c->mb.fn, __ATOMIC_ACQUIRE)))
 			cpu_relax();
-		c->fn = NULL;
-		fn(c->arg);
-		__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+		c->mb.fn = NULL;
+		fn(c->mb.arg);
+		__atomic_store_n(&c->mb.done, true, __ATOMIC_RELEASE);
 	}
 }
 
@@ -59,7 +59,7 @@ void x86_ap_main(void)
 
 	x86_load_descriptors(c->id);
 	apic_enable();
-	c->done = true;
+	c->mb.done = true;
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
 	idle_loop(c);
 }
@@ -94,7 +94,7 @@ void smp_init(void)
 	cpus[0].id = 0;
 	cpus[0].apic_id = self;
 	cpus[0].online = true;
-	cpus[0].done = true;
+	cpus[0].mb.done = true;
 	memcpy((void *)AP_TRAMPOLINE, ap_trampoline, ap_trampoline_end - ap_trampoline);
 	for (int i = 0; i < n; i++) {
 		if (ids[i] == self)
@@ -107,43 +107,7 @@ void smp_init(void)
 	}
 }
 
-void on_cpu_async(int cpu, void (*fn)(void *), void *arg)
-{
-	struct percpu *c = &cpus[cpu];
+struct cpu_mailbox *cpu_mailbox(int cpu) { return &cpus[cpu].mb; }
 
-	assert(cpu >= 0 && cpu < cpu_count && cpu != smp_id());
-	while (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE))
-		cpu_relax();
-	c->done = false;
-	c->arg = arg;
-	__atomic_store_n(&c->fn, fn, __ATOMIC_RELEASE);
-}
-
-void on_cpu_wait(int cpu)
-{
-	while (!__atomic_load_n(&cpus[cpu].done, __ATOMIC_ACQUIRE))
-		cpu_relax();
-}
-
-void on_cpu(int cpu, void (*fn)(void *), void *arg)
-{
-	if (cpu == smp_id()) {
-		fn(arg);
-		return;
-	}
-	on_cpu_async(cpu, fn, arg);
-	on_cpu_wait(cpu);
-}
-
-void on_cpus(void (*fn)(void *), void *arg)
-{
-	int self = smp_id();
-
-	for (int i = 0; i < cpu_count; i++)
-		if (i != self)
-			on_cpu_async(i, fn, arg);
-	fn(arg);
-	for (int i = 0; i < cpu_count; i++)
-		if (i != self)
-			on_cpu_wait(i);
-}
+/* Idle CPUs spin on their mailbox: nothing to wake. */
+void arch_kick_cpu(int cpu) { (void)cpu; }

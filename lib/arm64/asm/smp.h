@@ -1,7 +1,9 @@
 /* arm64 per-CPU state shared by the boot, exception and SMP code. */
 #ifndef HVUT_ARM64_SMP_H
 #define HVUT_ARM64_SMP_H
+#include <asm/sysreg.h>   /* cpu_relax(), used by lib/smp.c */
 #include <setjmp.h>
+#include "smp.h"
 #include <stdbool.h>
 #include "exception.h"
 
@@ -16,9 +18,7 @@ struct percpu {
 	struct fault *fault;
 	jmp_buf catch_jmp;
 	/* on_cpu() mailbox */
-	void (*volatile fn)(void *);
-	void *volatile arg;
-	volatile bool done;
+	struct cpu_mailbox mb;
 };
 
 extern struct percpu cpus[MAX_CPUS];

@@ -8,8 +8,10 @@
 #define CPU_STACK 16      /* offsetof(struct cpu, stack_top), for cstart.S */
 
 #ifndef __ASSEMBLY__
+#include <asm/processor.h>   /* cpu_relax(), used by lib/smp.c */
 #include <stdbool.h>
 #include <setjmp.h>
+#include "smp.h"
 #include "exception.h"
 
 struct cpu {
@@ -24,9 +26,8 @@ struct cpu {
 	struct fault *fault;
 	jmp_buf catch_jmp;
 	/* on_cpu() mailbox */
-	void (*volatile fn)(void *);
-	void *volatile arg;
-	volatile bool done, online;
+	struct cpu_mailbox mb;
+	volatile bool online;
 };
 
 extern struct cpu cpus[MAX_CPUS];

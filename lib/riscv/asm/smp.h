@@ -9,7 +9,9 @@
 #define PERCPU_STACK_TOP 0   /* offsetof(struct percpu, stack_top), for cstart.S */
 
 #ifndef __ASSEMBLY__
+#include <asm/csr.h>   /* cpu_relax(), used by lib/smp.c */
 #include <setjmp.h>
+#include "smp.h"
 #include <stdbool.h>
 #include <asm/sbi.h>
 #include "exception.h"
@@ -27,9 +29,7 @@ struct percpu {
 	struct fault *fault;
 	jmp_buf catch_jmp;
 	/* on_cpu() mailbox */
-	void (*volatile fn)(void *);
-	void *volatile arg;
-	volatile bool done;
+	struct cpu_mailbox mb;
 	/* What the last (re)entry through riscv_secondary_entry saw, for the HSM tests. */
 	volatile unsigned long entry_a0, entry_a1, entry_sstatus, entry_satp;
 	volatile unsigned entries;

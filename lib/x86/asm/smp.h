@@ -1,7 +1,9 @@
 /* x86 per-CPU state shared by the boot, exception and SMP code. */
 #ifndef HVUT_X86_SMP_H
 #define HVUT_X86_SMP_H
+#include <asm/processor.h>   /* cpu_relax(), used by lib/smp.c */
 #include <setjmp.h>
+#include "smp.h"
 #include <stdbool.h>
 #include "exception.h"
 
@@ -14,9 +16,7 @@ struct percpu {
 	struct fault *fault;
 	jmp_buf catch_jmp;
 	/* on_cpu() mailbox */
-	void (*volatile fn)(void *);
-	void *volatile arg;
-	volatile bool done;
+	struct cpu_mailbox mb;
 };
 
 extern struct percpu cpus[];

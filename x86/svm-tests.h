@@ -1,0 +1,25 @@
+/* The svm test's parts (x86/svm*.c), and what they share. */
+#ifndef HVUT_X86_SVM_TESTS_H
+#define HVUT_X86_SVM_TESTS_H
+#include "hvut.h"
+#include <asm/svm.h>
+
+/* Which emulator we run on, for report_xfail() of its known deviations. */
+extern bool on_tcg, on_bochs;
+
+/*
+ * PASS when the last #VMEXIT of v has code want; the message gets the decoded
+ * exit (code by name, EXITINFO1/2) appended.
+ */
+bool expect_exit(struct svm_vcpu *v, uint64_t want, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+void test_basic(void);
+void test_invalid(void);
+void test_intercepts(void);
+void test_npt(void);
+void test_tlb(void);
+void test_cet(void);
+void test_seam(void);
+
+#endif
