@@ -61,6 +61,16 @@ void setup_args_from_cmdline(const char *fallback, const char *cmdline)
 	}
 }
 
+bool arg_selected(int argc, char **argv, const char *part)
+{
+	if (argc < 2)
+		return true;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], part))
+			return true;
+	return false;
+}
+
 static int env_index(const char *name, size_t len)
 {
 	for (int i = 0; __environ[i]; i++)

@@ -2,6 +2,7 @@
 #ifndef HVUT_ARGV_H
 #define HVUT_ARGV_H
 #include <stddef.h>
+#include <stdbool.h>
 
 #define HVUT_MAX_ARGS 64
 #define HVUT_MAX_ENV 64
@@ -19,6 +20,11 @@ void setup_args(const char *progname, const char *cmdline);
 void setup_args_from_cmdline(const char *fallback, const char *cmdline);
 /* Takes KEY=VAL lines (NUL, CR and blank lines ignored) from an initrd image. */
 void setup_env(const char *buf, size_t size);
+/*
+ * For tests made of parts selected by argument ("test_args = npt tlb"):
+ * true when the command line names no argument at all, or names this part.
+ */
+bool arg_selected(int argc, char **argv, const char *part);
 /* Adds or replaces one KEY=VAL (copied). */
 int setenv_kv(const char *kv);
 

@@ -30,6 +30,7 @@ vmm_tools() {
 	x86_64) want qemu-system-x86_64 qemu-system-x86 ;;
 	arm64) want qemu-system-aarch64 qemu-system-arm ;;
 	riscv64) want qemu-system-riscv64 qemu-system-misc
+		want flock util-linux   # scripts/opensbi-new.sh
 		want /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin opensbi ;;
 	ppc64) want qemu-system-ppc64 qemu-system-ppc ;;
 	esac

@@ -21,6 +21,17 @@ die() { echo "opensbi-new.sh: $*" >&2; exit 1; }
 command -v apt-get >/dev/null || die "needs apt-get (Debian or a derivative)"
 command -v dpkg >/dev/null || die "needs dpkg"
 
+# Tests that want the firmware start in parallel: one fetches, the others wait
+# for it and then find it in the cache. (Two apt-gets in one private lists
+# dir break each other.)
+mkdir -p "$(dirname "$cache")"
+exec 9>"$cache.lock"
+flock 9
+if [ -f "$cache/root/$fw_rel" ]; then
+	echo "$cache/root/$fw_rel"
+	exit 0
+fi
+
 # The same mirror the system already reaches, so proxies and firewalls agree.
 mirror=${OPENSBI_MIRROR:-}
 if [ -z "$mirror" ]; then

@@ -400,16 +400,6 @@ static void check_shstk(void)
 	set_page_flags(super_ss, PT_WRITABLE | PT_USER, PT_DIRTY);
 }
 
-static bool want(int argc, char **argv, const char *part)
-{
-	if (argc < 2)
-		return true;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], part))
-			return true;
-	return false;
-}
-
 int main(int argc, char **argv, char **envp)
 {
 	(void)envp;
@@ -417,10 +407,10 @@ int main(int argc, char **argv, char **envp)
 	has_ibt = this_cpu_has(X86_FEATURE_IBT);
 	bochs = getenv("ACCEL") && !strcmp(getenv("ACCEL"), "bochs");
 	tcg = hypervisor_is_tcg();
-	force = want(argc, argv, "force") && argc > 1;
+	force = arg_selected(argc, argv, "force") && argc > 1;
 	report_prefix_push("cet");
 	report_info("CPUID.(7,0):ECX.SHSTK[7]=%d EDX.IBT[20]=%d", has_shstk, has_ibt);
-	if (want(argc, argv, "msr")) {
+	if (arg_selected(argc, argv, "msr")) {
 		if (!has_shstk && !has_ibt) {
 			check_absent();
 		} else {
@@ -429,11 +419,11 @@ int main(int argc, char **argv, char **envp)
 			check_ssp_msrs();
 		}
 	}
-	if (want(argc, argv, "xss"))
+	if (arg_selected(argc, argv, "xss"))
 		check_xss();
-	if (want(argc, argv, "cr4"))
+	if (arg_selected(argc, argv, "cr4"))
 		check_cr4();
-	if (want(argc, argv, "shstk"))
+	if (arg_selected(argc, argv, "shstk"))
 		check_shstk();
 	report_prefix_pop();
 	return report_summary();

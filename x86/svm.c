@@ -185,16 +185,6 @@ void test_invalid(void)
 
 /* --- main -------------------------------------------------------------- */
 
-static bool want(int argc, char **argv, const char *part)
-{
-	if (argc < 2)
-		return true;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], part))
-			return true;
-	return false;
-}
-
 int main(int argc, char **argv, char **envp)
 {
 	const char *missing;
@@ -213,19 +203,19 @@ int main(int argc, char **argv, char **envp)
 	report_info("CPUID 0x8000000A: EAX rev %u, EBX %u ASIDs, EDX %#x (NPT %d NRIPS %d FlushByAsid %d VGIF %d)",
 		    cpuid(0x8000000a).a & 0xff, cpuid(0x8000000a).b, f, !!(f & SVM_FEAT_NPT),
 		    !!(f & SVM_FEAT_NRIPS), !!(f & SVM_FEAT_FLUSH_BY_ASID), !!(f & SVM_FEAT_VGIF));
-	if (want(argc, argv, "basic"))
+	if (arg_selected(argc, argv, "basic"))
 		test_basic();
-	if (want(argc, argv, "invalid"))
+	if (arg_selected(argc, argv, "invalid"))
 		test_invalid();
-	if (want(argc, argv, "intercept"))
+	if (arg_selected(argc, argv, "intercept"))
 		test_intercepts();
-	if (want(argc, argv, "npt"))
+	if (arg_selected(argc, argv, "npt"))
 		test_npt();
-	if (want(argc, argv, "tlb"))
+	if (arg_selected(argc, argv, "tlb"))
 		test_tlb();
-	if (want(argc, argv, "cet"))
+	if (arg_selected(argc, argv, "cet"))
 		test_cet();
-	if (want(argc, argv, "seam"))
+	if (arg_selected(argc, argv, "seam"))
 		test_seam();
 	report_prefix_pop();
 	return report_summary();

@@ -38,16 +38,6 @@ static const struct {
 	{ "mbec", vmx_test_mbec },
 };
 
-static bool selected(int argc, char **argv, const char *name)
-{
-	if (argc < 2)
-		return true;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], name))
-			return true;
-	return false;
-}
-
 int main(int argc, char **argv, char **envp)
 {
 	const char *why;
@@ -73,12 +63,12 @@ int main(int argc, char **argv, char **envp)
 		    (unsigned long)vmx_cap(MSR_IA32_VMX_EPT_VPID_CAP),
 		    (unsigned long)vmx_cap(MSR_IA32_VMX_MISC));
 	/* basic starts outside VMX operation and leaves the CPU in it, as vmx_on() does. */
-	if (selected(argc, argv, "basic"))
+	if (arg_selected(argc, argv, "basic"))
 		vmx_test_basic();
 	else if (!vmx_on())
 		return report_summary();
 	for (unsigned g = 1; g < ARRAY_SIZE(groups); g++) {
-		if (!selected(argc, argv, groups[g].name))
+		if (!arg_selected(argc, argv, groups[g].name))
 			continue;
 		report_prefix_push(groups[g].name);
 		groups[g].fn();
