@@ -79,5 +79,15 @@ const struct deviation arch_deviations[] = {
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
 	  "EPT violation on a data access to an XU=1 entry sets qualification bit 13, not bit 6",
 	  "SDM vol. 3C 'Exit Qualification for EPT Violations': bit 6 is XU with MBEC, bit 13 shadow-stack" },
+	/* x86/pmu.c */
+	{ "pmu-rdpmc-bad-index", "qemu-tcg", NULL, NULL, NULL, "RDPMC raises #UD for every counter index",
+	  "SDM vol. 2B / APM vol. 3 RDPMC: #GP(0) for an unsupported counter" },
+	{ "pmu-rdpmc-bad-index", "bochs", NULL, NULL, NULL, "RDPMC of an unsupported index returns 0",
+	  "SDM vol. 2B RDPMC: #GP(0) for an unsupported counter" },
+	{ "pmu-rdpmc-ud", "qemu-tcg", NULL, NULL, NULL, "RDPMC raises #UD for every counter index",
+	  "APM vol. 3 RDPMC: legacy counters 0-3 always exist; SDM vol. 2B RDPMC" },
+	{ "pmu-counter-msrs-gp", "bochs", NULL, NULL, NULL,
+	  "CPUID.0AH enumerates version 5 with 8 counters, but IA32_PMC0/PERFEVTSEL0 #GP",
+	  "SDM vol. 4 table 2-2: IA32_PMCx/IA32_PERFEVTSELx exist when CPUID.0AH:EAX[15:8] > x" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
