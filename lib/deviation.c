@@ -153,7 +153,7 @@ const char *vmm_description(void)
 bool report_deviation(const char *id, bool cond, const char *fmt, ...)
 {
 	const struct deviation *d;
-	char text[400], who[96], host[64];
+	char text[600], who[96], host[64];
 	va_list ap;
 
 	va_start(ap, fmt);
