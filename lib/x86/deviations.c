@@ -1,0 +1,88 @@
+/*
+ * x86_64: known deviations of VMMs from the SDM/APM (lib/deviation.h).
+ * One row per (deviation, VMM layer). A row for "kvm/qemu-tcg" is a TCG
+ * deviation that leaks through KVM running nested in QEMU TCG: KVM does not
+ * intercept the instruction, so TCG's "silicon" executes it.
+ * Versions: [from, until); NULL = unbounded. Narrow a range when a VMM
+ * release fixes the bug (its check then runs as a plain check there).
+ */
+#include "hvut.h"
+
+#define SDM_WRMSR "SDM vol. 2B WRMSR: #GP(0) for reserved bits or a non-canonical address"
+#define SDM_RDMSR "SDM vol. 2B RDMSR: #GP(0) for a reserved or unimplemented MSR"
+
+const struct deviation arch_deviations[] = {
+	/* x86/msr.c */
+	{ "msr-efer-reserved", "qemu-tcg", NULL, NULL, NULL, "reserved EFER bits accepted",
+	  "SDM vol. 4 Table 2-2 IA32_EFER; " SDM_WRMSR },
+	{ "msr-efer-lme-paging", "qemu-tcg", NULL, NULL, NULL, "EFER.LME cleared while paging is on",
+	  "SDM vol. 3A 'Initializing IA-32e Mode': writing EFER.LME with CR0.PG=1 #GPs" },
+	{ "msr-noncanonical-base", "qemu-tcg", NULL, NULL, NULL, "non-canonical address written without #GP",
+	  SDM_WRMSR },
+	{ "msr-noncanonical-base", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "non-canonical address written without #GP (WRMSR not intercepted: TCG executes it)", SDM_WRMSR },
+	{ "msr-tsc-aux-without-rdtscp", "qemu-tcg", NULL, NULL, NULL, "TSC_AUX readable without RDTSCP/RDPID",
+	  "SDM vol. 4 Table 2-2 IA32_TSC_AUX (if CPUID.80000001H:EDX[27] or CPUID.(7,0):ECX[22]); " SDM_RDMSR },
+	{ "msr-tsc-aux-high", "qemu-tcg", NULL, NULL, NULL, "TSC_AUX bits 63:32 accepted and kept",
+	  "SDM vol. 4 Table 2-2 IA32_TSC_AUX: bits 63:32 reserved" },
+	{ "msr-tsc-aux-high-gp", "qemu-tcg", NULL, NULL, NULL, "TSC_AUX bits 63:32 accepted",
+	  "SDM vol. 4 Table 2-2 IA32_TSC_AUX: bits 63:32 reserved; " SDM_WRMSR },
+	{ "msr-tsc-aux-high-gp", "bochs", NULL, NULL, NULL, "TSC_AUX bits 63:32 accepted (and dropped)",
+	  "SDM vol. 4 Table 2-2 IA32_TSC_AUX: bits 63:32 reserved; " SDM_WRMSR },
+	{ "msr-pat-reserved", "qemu-tcg", NULL, NULL, NULL, "reserved PAT memory types accepted",
+	  "SDM vol. 3A 'IA32_PAT MSR': reserved memory-type encodings #GP" },
+	{ "msr-apic-base-reserved", "qemu-tcg", NULL, NULL, NULL, "reserved APIC_BASE bit accepted",
+	  "SDM vol. 3A 'Local APIC Status and Location'; " SDM_WRMSR },
+	{ "msr-tsc-write-ignored", "qemu-tcg", NULL, NULL, NULL, "WRMSR to IA32_TSC does not move RDTSC",
+	  "SDM vol. 3B 'Time-Stamp Counter': WRMSR to IA32_TSC sets the counter" },
+	{ "msr-unknown-no-gp", "qemu-tcg", NULL, NULL, NULL, "unknown MSRs read 0 and ignore writes",
+	  SDM_RDMSR },
+
+	/* x86/exceptions.c */
+	{ "int1-ud", "qemu-tcg", NULL, NULL, NULL, "INT1 (F1) raises #UD",
+	  "SDM vol. 2A INT n/INTO/INT3/INT1: INT1 generates a #DB trap in 64-bit mode" },
+	{ "int1-ud", "kvm/qemu-tcg", NULL, NULL, NULL, "INT1 (F1) raises #UD (not intercepted: TCG executes it)",
+	  "SDM vol. 2A INT n/INTO/INT3/INT1: INT1 generates a #DB trap in 64-bit mode" },
+	{ "noncanonical-ss-gp", "qemu-tcg", NULL, NULL, NULL, "#GP instead of #SS for a non-canonical stack reference",
+	  "SDM vol. 3A 'Interrupt 12-Stack Fault Exception (#SS)': non-canonical stack reference" },
+	{ "noncanonical-ss-gp", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "#GP instead of #SS for a non-canonical stack reference (TCG executes it)",
+	  "SDM vol. 3A 'Interrupt 12-Stack Fault Exception (#SS)': non-canonical stack reference" },
+	{ "idt-error-code", "qemu-tcg", NULL, NULL, NULL, "IDT-gate #GP error code is vector*16+2, not vector*8+2",
+	  "SDM vol. 3A 'Error Code': selector index = IDT vector, IDT flag bit 1" },
+	{ "idt-error-code", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "IDT-gate #GP error code is vector*16+2 (TCG delivers the event)",
+	  "SDM vol. 3A 'Error Code': selector index = IDT vector, IDT flag bit 1" },
+
+	/* x86/cpu-model.c */
+	{ "vmx-msrs-without-vmx", "qemu-tcg", NULL, NULL, NULL, "VMX capability MSRs read without VMX",
+	  "SDM vol. 4 Table 2-2 IA32_VMX_* (if CPUID.01H:ECX[5]=1); " SDM_RDMSR },
+	{ "vmx-msrs-without-vmx", "bochs", NULL, NULL, NULL, "VMX capability MSRs read without VMX",
+	  "SDM vol. 4 Table 2-2 IA32_VMX_* (if CPUID.01H:ECX[5]=1); " SDM_RDMSR },
+	/* The same rule for the MSRs Bochs gets right (0x48C, 0x491). */
+	{ "vmx-more-msrs-without-vmx", "qemu-tcg", NULL, NULL, NULL, "VMX capability MSRs read without VMX",
+	  "SDM vol. 4 Table 2-2 IA32_VMX_* (if CPUID.01H:ECX[5]=1); " SDM_RDMSR },
+	{ "vm-cr-gp", "bochs", NULL, NULL, NULL, "RDMSR VM_CR #GPs although SVM is enumerated",
+	  "APM vol. 2 15.30.1 VM_CR MSR (C001_0114h)" },
+
+	/* x86/svm*.c: hvut's L1 hypervisor on nested SVM */
+	{ "svm-cet-msrs-l2", "qemu-tcg", NULL, NULL, NULL, "CET MSRs read 0 and ignore writes without CET",
+	  "SDM vol. 2B RDMSR/WRMSR: #GP(0) for an unimplemented MSR (CET MSRs need CPUID.(7,0):ECX[7] or EDX[20])" },
+	{ "svm-invalid-exitcode", "qemu-tcg", NULL, NULL, NULL, "EXITCODE of a failed VMRUN is 0xffffffff",
+	  "APM vol. 2 Appendix C Table C-1: VMEXIT_INVALID is -1 (64 bits)" },
+	{ "svm-intr-l2-if", "bochs", NULL, NULL, NULL, "physical INTR masked by L2's IF with V_INTR_MASKING=1",
+	  "APM vol. 2 15.21.1 Virtualizing Interrupt Masking (V_INTR_MASKING)" },
+	{ "svm-vintr-pending", "bochs", NULL, NULL, NULL, "no VINTR exit for V_IRQ already pending at VMRUN",
+	  "APM vol. 2 15.21.4 Injecting Virtual (INTR) Interrupts" },
+
+	/* x86/vmx-ept.c */
+	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
+	  "EPT violation on a data access to an XU=1 entry sets qualification bit 13, not bit 6",
+	  "SDM vol. 3C 'Exit Qualification for EPT Violations': bit 6 is XU with MBEC, bit 13 shadow-stack" },
+	/* x86/debug.c */
+	{ "dr7-gd-ignored", "qemu-tcg", NULL, NULL, NULL, "DR7.GD=1: MOV DR runs with no #DB",
+	  "SDM vol. 3B 'General-Detect Exception Condition': MOV DR with GD=1 is a #DB fault with DR6.BD" },
+	{ "tf-sti-delayed", "qemu-tcg", NULL, NULL, NULL, "the single-step #DB after STI comes one instruction late",
+	  "SDM vol. 2B STI: IF does not inhibit exceptions; vol. 3B 'Single-Step Exception Condition'" },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+};
