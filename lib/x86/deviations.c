@@ -84,5 +84,8 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 3B 'General-Detect Exception Condition': MOV DR with GD=1 is a #DB fault with DR6.BD" },
 	{ "tf-sti-delayed", "qemu-tcg", NULL, NULL, NULL, "the single-step #DB after STI comes one instruction late",
 	  "SDM vol. 2B STI: IF does not inhibit exceptions; vol. 3B 'Single-Step Exception Condition'" },
+	/* x86/syscall.c */
+	{ "sysenter-long-mode-amd", "bochs", NULL, NULL, "ryzen", "SYSENTER runs in long mode on an AMD model",
+	  "APM vol. 3 SYSENTER: #UD in long mode" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
