@@ -87,5 +87,9 @@ const struct deviation arch_deviations[] = {
 	/* x86/syscall.c */
 	{ "sysenter-long-mode-amd", "bochs", NULL, NULL, "ryzen", "SYSENTER runs in long mode on an AMD model",
 	  "APM vol. 3 SYSENTER: #UD in long mode" },
+	/* x86/tsc.c */
+	{ "cpuid-15h-rate", "bochs", NULL, NULL, NULL,
+	  "CPUID 15H gives the modelled CPU's TSC rate; the TSC counts at the emulator's ips (4 MHz against the PIT)",
+	  "SDM vol. 2A CPUID leaf 15H: TSC frequency = crystal clock * EBX / EAX" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
