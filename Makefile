@@ -4,7 +4,7 @@
 
 SRCDIR ?= $(CURDIR)
 ifeq ($(wildcard config.mak),)
-  ifeq ($(filter deps clean distclean help,$(MAKECMDGOALS)),)
+  ifeq ($(filter deps deps-run deps-check clean distclean help,$(MAKECMDGOALS)),)
     $(info hvut: no config.mak here, running $(SRCDIR)/configure with defaults)
     $(shell $(SRCDIR)/configure >&2)
   endif
@@ -26,7 +26,7 @@ endif
 DEPS := $(SRCDIR)/scripts/deps.sh
 
 .DEFAULT_GOAL := all
-.PHONY: all deps run check check-project check-lane standalone bench clean distclean help FORCE
+.PHONY: all deps deps-run deps-check run check check-project check-lane standalone bench clean distclean help FORCE
 
 # --- toolchain -------------------------------------------------------------
 ifeq ($(CC_IS),clang)
@@ -37,8 +37,9 @@ endif
 OBJCOPY := $(CROSS_PREFIX)objcopy
 NM := $(CROSS_PREFIX)nm
 
-# The compiler's own headers only: nothing from the host's libc.
-COMPILER_INCLUDE := $(shell $(CC) $(TARGET_CFLAGS) -print-file-name=include 2>/dev/null)
+# The compiler's own headers only: nothing from the host's libc. Asked on first
+# use, not at parse time: on a fresh machine `deps` installs the compiler first.
+COMPILER_INCLUDE = $(eval COMPILER_INCLUDE := $(shell $(CC) $(TARGET_CFLAGS) -print-file-name=include 2>/dev/null))$(COMPILER_INCLUDE)
 
 CFLAGS := -std=gnu11 -O2 -g $(TARGET_CFLAGS) -ffreestanding -nostdinc -isystem $(COMPILER_INCLUDE) \
 	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer -fno-common \
@@ -74,10 +75,14 @@ $(foreach t,$(TESTS),$(eval $(call test_rule,$(t))))
 TEST_ELFS := $(patsubst %,$(ARCH_TESTDIR)/%.elf,$(TESTS))
 all: deps $(TEST_ELFS) $(ARCH_EXTRA_IMAGES)
 
-%.o: %.c
+# Every object depends on config.mak: after ./configure switched the arch (or
+# the compiler) in the same dir, nothing built for the old one is linked.
+# configure leaves config.mak untouched when it would not change. deps first:
+# it installs the compiler.
+%.o: %.c config.mak | deps
 	@mkdir -p $(@D)
 	$(call quiet,CC) $(CC) $(CFLAGS) $(ARCH_CFLAGS) -MMD -MP -c -o $@ $<
-%.o: %.S
+%.o: %.S config.mak | deps
 	@mkdir -p $(@D)
 	$(call quiet,AS) $(CC) $(ASFLAGS) $(ARCH_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -85,20 +90,37 @@ all: deps $(TEST_ELFS) $(ARCH_EXTRA_IMAGES)
 
 # --- what the README promises ----------------------------------------------
 # deps: install what this configuration needs (apt-get), or say which packages are missing.
+# deps-run: what running needs (the VMM, firmware). deps-check: what every
+# part of `make check` needs, every arch's compiler and VMM included.
 deps:
 	@$(DEPS) build $(ARCH) $(CC_IS)
+deps-run:
+	@$(DEPS) run $(ARCH) $(TARGET)
+deps-check:
+	@$(DEPS) check
 
+# ARCHES: `make run ARCHES=all` (or ARCHES="x86_64 arm64") runs the suite of
+# each arch, built in build-<arch>/ beside this one, with one summary at the end.
+ARCHES ?=
 run: all
+ifeq ($(ARCHES),)
+	@$(DEPS) run $(ARCH) $(TARGET)
 	$(SRCDIR)/run_tests.sh
+else
+	$(SRCDIR)/scripts/run-arches.sh $(ARCHES)
+endif
 
 check: all
+	@$(DEPS) check
 	$(SRCDIR)/scripts/check.sh all
 
 # The pieces of `make check`, for CI jobs that run one lane each.
 check-project: all
+	@$(DEPS) lane project
 	$(SRCDIR)/scripts/check.sh project
 
 check-lane: all
+	@$(DEPS) lane $(LANE)
 	$(SRCDIR)/scripts/check.sh lane $(LANE)
 
 standalone: all
@@ -117,10 +139,13 @@ distclean: clean
 
 help:
 	@echo "make [all]        build the tests for the configured arch (runs ./configure if needed)"
-	@echo "make run          run the suite (run_tests.sh)"
+	@echo "make run          run the suite (run_tests.sh); installs the VMM if missing"
+	@echo "make run ARCHES=all  run every arch's suite (or ARCHES='x86_64 arm64'), one summary"
 	@echo "make check        the project's own tests: host unit tests, harness tests, lint, every guest lane"
 	@echo "make check-project  only the host unit tests, harness tests and lint"
 	@echo "make check-lane LANE='x86_64 clang-x86_64 ...'  guest lanes: <arch>, clang-<arch>, x86_64-harness-check, bochs, bochs3 (opt-in)"
 	@echo "make standalone   write tests/<name>: self-contained scripts that run one test"
 	@echo "make bench        per-test overhead and whole-suite wall time"
-	@echo "make deps         install the packages this configuration needs"
+	@echo "make deps         install what building this configuration needs"
+	@echo "make deps-run     install what running it needs (the VMM, firmware)"
+	@echo "make deps-check   install what every part of make check needs"

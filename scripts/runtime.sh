@@ -358,7 +358,8 @@ hvut_read_config() {
 #   name file smp extra_params test_args groups arch accel timeout bochs_cpu line
 # (line: where the section starts) separated by \037 with defaults filled in. On any error, prints every
 # "FILE:LINE: what" it found and returns 2, having printed no record.
-# Values are taken literally: no quotes, no variables.
+# Values are taken literally: no quotes, no variables. '#' starts a comment
+# anywhere on a line, so it never reaches VMM arguments or group names.
 # shellcheck disable=SC2016 # awk program, not shell
 hvut_parse_cfg() {
 	LC_ALL=C awk -v cfg="$1" '
@@ -369,7 +370,7 @@ BEGIN {
 	for (i = 1; i <= nk; i++) known[K[i]] = 1
 	cur = ""
 }
-{ sub(/\r$/, "") }
+{ sub(/\r$/, ""); sub(/[ \t]*#.*$/, "") }
 /^[ \t]*(#.*)?$/ { next }
 /^[ \t]*\[/ {
 	if ($0 !~ /^[ \t]*\[[A-Za-z0-9_.+-]+\][ \t]*$/) {

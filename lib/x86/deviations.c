@@ -79,6 +79,19 @@ const struct deviation arch_deviations[] = {
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
 	  "EPT violation on a data access to an XU=1 entry sets qualification bit 13, not bit 6",
 	  "SDM vol. 3C 'Exit Qualification for EPT Violations': bit 6 is XU with MBEC, bit 13 shadow-stack" },
+	/* x86/debug.c */
+	{ "dr7-gd-ignored", "qemu-tcg", NULL, NULL, NULL, "DR7.GD=1: MOV DR runs with no #DB",
+	  "SDM vol. 3B 'General-Detect Exception Condition': MOV DR with GD=1 is a #DB fault with DR6.BD" },
+	{ "tf-sti-delayed", "qemu-tcg", NULL, NULL, NULL, "the single-step #DB after STI comes one instruction late",
+	  "SDM vol. 2B STI: IF does not inhibit exceptions; vol. 3B 'Single-Step Exception Condition'" },
+	/* x86/syscall.c */
+	{ "sysenter-long-mode-amd", "bochs", NULL, NULL, "ryzen", "SYSENTER runs in long mode on an AMD model",
+	  "APM vol. 3 SYSENTER: #UD in long mode" },
+	/* x86/tsc.c */
+	{ "cpuid-15h-rate", "bochs", NULL, NULL, NULL,
+	  "CPUID 15H gives the modelled CPU's TSC rate; the TSC counts at the emulator's ips (4 MHz against the PIT)",
+	  "SDM vol. 2A CPUID leaf 15H: TSC frequency = crystal clock * EBX / EAX" },
+
 	/* x86/cet.c */
 	{ "cet-msrs-without-cet", "qemu-tcg", NULL, NULL, NULL, "CET MSRs read 0 and ignore writes without CET",
 	  "SDM vol. 2B RDMSR/WRMSR: #GP(0) for an unimplemented MSR (CET MSRs need CPUID.(7,0):ECX[7] or EDX[20])" },
