@@ -91,5 +91,9 @@ const struct deviation arch_deviations[] = {
 	{ "cpuid-15h-rate", "bochs", NULL, NULL, NULL,
 	  "CPUID 15H gives the modelled CPU's TSC rate; the TSC counts at the emulator's ips (4 MHz against the PIT)",
 	  "SDM vol. 2A CPUID leaf 15H: TSC frequency = crystal clock * EBX / EAX" },
+	/* x86/xsave.c */
+	{ "xrstor-compacted-gp", "bochs", NULL, NULL, NULL,
+	  "XRSTOR #GPs on the compacted area XSAVEC just wrote (XCOMP_BV 0x8000000000000007)",
+	  "SDM vol. 1 'Operation of XRSTOR': the compacted form restores an area with XCOMP_BV[63]=1" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
