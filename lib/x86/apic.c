@@ -3,14 +3,11 @@
 #include <asm/apic.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
+#include <asm/io.h>
 
-static volatile uint32_t *apic_reg(unsigned reg)
-{
-	return (volatile uint32_t *)(APIC_DEFAULT_BASE + reg);
-}
-
-uint32_t apic_read(unsigned reg) { return *apic_reg(reg); }
-void apic_write(unsigned reg, uint32_t val) { *apic_reg(reg) = val; }
+/* One MOV per register access (asm/io.h): what every VMM's MMIO emulation decodes. */
+uint32_t apic_read(unsigned reg) { return readl(APIC_DEFAULT_BASE + reg); }
+void apic_write(unsigned reg, uint32_t val) { writel(APIC_DEFAULT_BASE + reg, val); }
 uint32_t apic_id(void) { return apic_read(APIC_ID) >> 24; }
 void apic_eoi(void) { apic_write(APIC_EOI, 0); }
 
