@@ -79,5 +79,13 @@ const struct deviation arch_deviations[] = {
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
 	  "EPT violation on a data access to an XU=1 entry sets qualification bit 13, not bit 6",
 	  "SDM vol. 3C 'Exit Qualification for EPT Violations': bit 6 is XU with MBEC, bit 13 shadow-stack" },
+
+	/* x86/apic*.c, x2apic.c, ioapic.c, nmi.c, eventinj.c (docs/x86-interrupts.md) */
+	{ "apic-sw-disable-lvt-mask", "qemu-tcg", NULL, NULL, NULL,
+	  "software-disabling the APIC (SVR[8]=0) leaves LVT mask bits clear and clearable",
+	  "SDM vol. 3A 'Local APIC State After It Has Been Software Disabled'" },
+	{ "apic-spurious-blocked-class", "bochs", NULL, NULL, NULL,
+	  "spurious vector delivered for a fixed interrupt held back by an in-service vector of its class",
+	  "SDM vol. 3A 'Spurious Interrupt': only when TPR rises while INTR is asserted" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
