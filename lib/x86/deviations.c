@@ -87,5 +87,15 @@ const struct deviation arch_deviations[] = {
 	{ "apic-spurious-blocked-class", "bochs", NULL, NULL, NULL,
 	  "spurious vector delivered for a fixed interrupt held back by an in-service vector of its class",
 	  "SDM vol. 3A 'Spurious Interrupt': only when TPR rises while INTR is asserted" },
+	{ "apic-base-extd-no-x2apic", "qemu-tcg", NULL, NULL, NULL,
+	  "IA32_APIC_BASE.EXTD written without #GP on a CPU without x2APIC",
+	  "SDM vol. 3A 'Local APIC Status and Location': EXTD reserved without CPUID.1:ECX[21]; SDM vol. 2B WRMSR" },
+	{ "apic-global-reenable", "bochs", NULL, NULL, NULL,
+	  "a globally disabled APIC ignores IA32_APIC_BASE writes without #GP: EN=1 does not re-enable it",
+	  "SDM vol. 3A 'Enabling or Disabling the Local APIC' and 'x2APIC State Transitions': disabled -> xAPIC is valid" },
+	{ "x2apic-ldr-derived", "bochs", NULL, NULL, NULL, "x2APIC LDR reads 0 instead of the ID-derived logical ID",
+	  "SDM vol. 3A 'Deriving Logical x2APIC ID from the Local x2APIC ID'" },
+	{ "x2apic-self-ipi-reserved", "bochs", NULL, NULL, NULL, "SELF IPI write with reserved bits 31:8 set accepted",
+	  "SDM vol. 3A 'Reserved Bit Checking' and 'SELF IPI Register'" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
