@@ -119,5 +119,23 @@ const struct deviation arch_deviations[] = {
 	{ "pmu-counter-msrs-gp", "bochs", NULL, NULL, NULL,
 	  "CPUID.0AH enumerates version 5 with 8 counters, but IA32_PMC0/PERFEVTSEL0 #GP",
 	  "SDM vol. 4 table 2-2: IA32_PMCx/IA32_PERFEVTSELx exist when CPUID.0AH:EAX[15:8] > x" },
+
+	/* x86/apic*.c, x2apic.c, ioapic.c, nmi.c, eventinj.c (docs/x86-interrupts.md) */
+	{ "apic-sw-disable-lvt-mask", "qemu-tcg", NULL, NULL, NULL,
+	  "software-disabling the APIC (SVR[8]=0) leaves LVT mask bits clear and clearable",
+	  "SDM vol. 3A 'Local APIC State After It Has Been Software Disabled'" },
+	{ "apic-spurious-blocked-class", "bochs", NULL, NULL, NULL,
+	  "spurious vector delivered for a fixed interrupt held back by an in-service vector of its class",
+	  "SDM vol. 3A 'Spurious Interrupt': only when TPR rises while INTR is asserted" },
+	{ "apic-base-extd-no-x2apic", "qemu-tcg", NULL, NULL, NULL,
+	  "IA32_APIC_BASE.EXTD written without #GP on a CPU without x2APIC",
+	  "SDM vol. 3A 'Local APIC Status and Location': EXTD reserved without CPUID.1:ECX[21]; SDM vol. 2B WRMSR" },
+	{ "apic-global-reenable", "bochs", NULL, NULL, NULL,
+	  "a globally disabled APIC ignores IA32_APIC_BASE writes without #GP: EN=1 does not re-enable it",
+	  "SDM vol. 3A 'Enabling or Disabling the Local APIC' and 'x2APIC State Transitions': disabled -> xAPIC is valid" },
+	{ "x2apic-ldr-derived", "bochs", NULL, NULL, NULL, "x2APIC LDR reads 0 instead of the ID-derived logical ID",
+	  "SDM vol. 3A 'Deriving Logical x2APIC ID from the Local x2APIC ID'" },
+	{ "x2apic-self-ipi-reserved", "bochs", NULL, NULL, NULL, "SELF IPI write with reserved bits 31:8 set accepted",
+	  "SDM vol. 3A 'Reserved Bit Checking' and 'SELF IPI Register'" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
