@@ -79,5 +79,9 @@ const struct deviation arch_deviations[] = {
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
 	  "EPT violation on a data access to an XU=1 entry sets qualification bit 13, not bit 6",
 	  "SDM vol. 3C 'Exit Qualification for EPT Violations': bit 6 is XU with MBEC, bit 13 shadow-stack" },
+
+	/* x86/access*.c, x86/paging*.c, x86/pcid*.c, x86/umip*.c, x86/la57*.c, x86/lam*.c (docs/x86-paging.md) */
+	{ "pf-rsvd-without-p", "qemu-tcg", NULL, NULL, NULL, "#PF for a reserved bit has error-code P=0",
+	  "SDM vol. 3A 4.7: RSVD can be set only if P (bit 0) is also set" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
