@@ -137,5 +137,9 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 3A 'Deriving Logical x2APIC ID from the Local x2APIC ID'" },
 	{ "x2apic-self-ipi-reserved", "bochs", NULL, NULL, NULL, "SELF IPI write with reserved bits 31:8 set accepted",
 	  "SDM vol. 3A 'Reserved Bit Checking' and 'SELF IPI Register'" },
+
+	/* x86/access*.c, x86/paging*.c, x86/pcid*.c, x86/umip*.c, x86/la57*.c, x86/lam*.c (docs/x86-paging.md) */
+	{ "pf-rsvd-without-p", "qemu-tcg", NULL, NULL, NULL, "#PF for a reserved bit has error-code P=0",
+	  "SDM vol. 3A 4.7: RSVD can be set only if P (bit 0) is also set" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
