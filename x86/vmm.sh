@@ -26,6 +26,15 @@ x86_firmware() {
 	return 0
 }
 
+# Once per suite (scripts/runtime.sh's hvut_probe).
+arch_vmm_probe() {
+	if [ "${ACCEL:-tcg}" = bochs ]; then
+		# shellcheck source=scripts/bochs.sh
+		source "$HVUT_SRCDIR/scripts/bochs.sh"
+		bochs_suite_probe
+	fi
+}
+
 arch_vmm_command() {
 	local elf=$1 envfile=$2
 	shift 2
