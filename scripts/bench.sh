@@ -117,6 +117,7 @@ $display_line
 cpu: model=tigerlake, count=1, ignore_bad_msrs=0, reset_on_triple_fault=0
 memory: guest=256, host=256
 romimage: file="$1"
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
 vga: extension=none
 sound: driver=dummy
 speaker: enabled=0

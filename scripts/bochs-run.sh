@@ -204,9 +204,12 @@ fi
 if [ -n "$firmware" ]; then
 	prepare_blob
 	# COM1 writes to fd 3, which is our stdout: no file and no follower process.
+	# Plain VGA: the default VBE adapter zeroes 16 MB at every start. Bochs 3.0
+	# insists on a VGA ROM image even though nothing runs it.
 	boot_lines="romimage: file=\"$firmware\"
 optramimage1: file=\"$elf\", address=$ELF_AT
 optramimage2: file=\"$tmp/blob\", address=$BLOB_AT
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
 vga: extension=none
 com1: enabled=1, mode=file, dev=/dev/fd/3"
 else

@@ -22,13 +22,13 @@ bochs_probe() {
 	for t in bochs-bin:bochs unshare:util-linux; do
 		command -v "${t%%:*}" > /dev/null 2>&1 || missing+=("${t%%:*} (${t#*:})")
 	done
+	[ -e /usr/share/vgabios/vgabios.bin ] || missing+=("/usr/share/vgabios/vgabios.bin (vgabios)")
 	# The GRUB path only (HVUT_FIRMWARE=bios).
 	if [ -z "${X86_FIRMWARE:-}" ]; then
 		for t in grub-mkrescue:grub-common xorriso:xorriso sha256sum:coreutils tail:coreutils; do
 			command -v "${t%%:*}" > /dev/null 2>&1 || missing+=("${t%%:*} (${t#*:})")
 		done
-		for t in /usr/share/bochs/BIOS-bochs-latest:bochsbios /usr/share/vgabios/vgabios.bin:vgabios \
-			/usr/lib/grub/i386-pc/multiboot.mod:grub-pc-bin; do
+		for t in /usr/share/bochs/BIOS-bochs-latest:bochsbios /usr/lib/grub/i386-pc/multiboot.mod:grub-pc-bin; do
 			[ -e "${t%%:*}" ] || missing+=("${t%%:*} (${t#*:})")
 		done
 	fi
