@@ -83,6 +83,11 @@ $(ARCH_TESTDIR)/$(1).elf: $(ARCH_TESTDIR)/$(1).o $$($(1)-objs) $(ARCH_START) $(L
 endef
 $(foreach t,$(TESTS),$(eval $(call test_rule,$(t))))
 
+# scripts/check-docs.sh: an example from the docs, extracted to
+# docs-examples/<name>.c, is built exactly like a test.
+docs-examples/%.elf: docs-examples/%.o $(ARCH_START) $(LIBHVUT) $(ARCH_LDSCRIPT)
+	$(call quiet,LD) $(CC) $(LDFLAGS) -Wl,-T,$(SRCDIR)/$(ARCH_LDSCRIPT) -o $@ $(ARCH_START) $< $(LIBHVUT) $(ARCH_LIBS)
+
 TEST_ELFS := $(patsubst %,$(ARCH_TESTDIR)/%.elf,$(TESTS))
 all: $(TEST_ELFS) $(ARCH_EXTRA_IMAGES)
 
@@ -127,7 +132,7 @@ check: all
 
 # The pieces of `make check`, for CI jobs that run one lane each.
 check-project: all
-	@$(DEPS) lane project
+	@$(DEPS) lane project $(ARCH)
 	$(SRCDIR)/scripts/check.sh project
 
 check-lane: all
@@ -143,7 +148,7 @@ bench: all
 clean:
 	find . \( -name '*.o' -o -name '*.d' -o -name '*.a' -o -name '*.elf' -o -name '*.flat' \
 		-o -name '*.bin' -o -name '*.iso' \) -not -path './.git/*' -delete
-	rm -rf logs tests/host-bin
+	rm -rf logs tests/host-bin docs-examples
 
 distclean: clean
 	rm -f config.mak
