@@ -11,6 +11,18 @@ ifeq ($(wildcard config.mak),)
 endif
 -include config.mak
 
+# A fresh machine has no compiler yet, and this Makefile and the arch fragments
+# ask the compiler things while they are read: install what building needs
+# (scripts/deps.sh; as non-root it names the packages) before anything else.
+ifneq ($(ARCH),)
+  ifeq ($(filter deps deps-run deps-check clean distclean help,$(MAKECMDGOALS)),)
+    $(shell $(SRCDIR)/scripts/deps.sh build $(ARCH) $(CC_IS) >&2)
+    ifneq ($(.SHELLSTATUS),0)
+      $(error hvut: cannot build without the packages named above)
+    endif
+  endif
+endif
+
 # Only sources are looked up in SRCDIR: with a plain VPATH an out-of-tree build
 # would take an in-tree build's objects and ELFs as its own.
 vpath %.c $(SRCDIR)
@@ -37,9 +49,8 @@ endif
 OBJCOPY := $(CROSS_PREFIX)objcopy
 NM := $(CROSS_PREFIX)nm
 
-# The compiler's own headers only: nothing from the host's libc. Asked on first
-# use, not at parse time: on a fresh machine `deps` installs the compiler first.
-COMPILER_INCLUDE = $(eval COMPILER_INCLUDE := $(shell $(CC) $(TARGET_CFLAGS) -print-file-name=include 2>/dev/null))$(COMPILER_INCLUDE)
+# The compiler's own headers only: nothing from the host's libc.
+COMPILER_INCLUDE := $(shell $(CC) $(TARGET_CFLAGS) -print-file-name=include 2>/dev/null)
 
 CFLAGS := -std=gnu11 -O2 -g $(TARGET_CFLAGS) -ffreestanding -nostdinc -isystem $(COMPILER_INCLUDE) \
 	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer -fno-common \
@@ -72,24 +83,29 @@ $(ARCH_TESTDIR)/$(1).elf: $(ARCH_TESTDIR)/$(1).o $$($(1)-objs) $(ARCH_START) $(L
 endef
 $(foreach t,$(TESTS),$(eval $(call test_rule,$(t))))
 
+# scripts/check-docs.sh: an example from the docs, extracted to
+# docs-examples/<name>.c, is built exactly like a test.
+docs-examples/%.elf: docs-examples/%.o $(ARCH_START) $(LIBHVUT) $(ARCH_LDSCRIPT)
+	$(call quiet,LD) $(CC) $(LDFLAGS) -Wl,-T,$(SRCDIR)/$(ARCH_LDSCRIPT) -o $@ $(ARCH_START) $< $(LIBHVUT) $(ARCH_LIBS)
+
 TEST_ELFS := $(patsubst %,$(ARCH_TESTDIR)/%.elf,$(TESTS))
-all: deps $(TEST_ELFS) $(ARCH_EXTRA_IMAGES)
+all: $(TEST_ELFS) $(ARCH_EXTRA_IMAGES)
 
 # Every object depends on config.mak: after ./configure switched the arch (or
 # the compiler) in the same dir, nothing built for the old one is linked.
-# configure leaves config.mak untouched when it would not change. deps first:
-# it installs the compiler.
-%.o: %.c config.mak | deps
+# configure leaves config.mak untouched when it would not change.
+%.o: %.c config.mak
 	@mkdir -p $(@D)
 	$(call quiet,CC) $(CC) $(CFLAGS) $(ARCH_CFLAGS) -MMD -MP -c -o $@ $<
-%.o: %.S config.mak | deps
+%.o: %.S config.mak
 	@mkdir -p $(@D)
 	$(call quiet,AS) $(CC) $(ASFLAGS) $(ARCH_CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(shell find . -name '*.d' 2>/dev/null)
 
 # --- what the README promises ----------------------------------------------
-# deps: install what this configuration needs (apt-get), or say which packages are missing.
+# deps: install what building this configuration needs (apt-get), or say which
+# packages are missing; every other target does it first on its own (above).
 # deps-run: what running needs (the VMM, firmware). deps-check: what every
 # part of `make check` needs, every arch's compiler and VMM included.
 deps:
@@ -116,7 +132,7 @@ check: all
 
 # The pieces of `make check`, for CI jobs that run one lane each.
 check-project: all
-	@$(DEPS) lane project
+	@$(DEPS) lane project $(ARCH)
 	$(SRCDIR)/scripts/check.sh project
 
 check-lane: all
@@ -132,7 +148,7 @@ bench: all
 clean:
 	find . \( -name '*.o' -o -name '*.d' -o -name '*.a' -o -name '*.elf' -o -name '*.flat' \
 		-o -name '*.bin' -o -name '*.iso' \) -not -path './.git/*' -delete
-	rm -rf logs tests/host-bin
+	rm -rf logs tests/host-bin docs-examples
 
 distclean: clean
 	rm -f config.mak

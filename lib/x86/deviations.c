@@ -91,6 +91,10 @@ const struct deviation arch_deviations[] = {
 	{ "cpuid-15h-rate", "bochs", NULL, NULL, NULL,
 	  "CPUID 15H gives the modelled CPU's TSC rate; the TSC counts at the emulator's ips (4 MHz against the PIT)",
 	  "SDM vol. 2A CPUID leaf 15H: TSC frequency = crystal clock * EBX / EAX" },
+	/* x86/xsave.c */
+	{ "xrstor-compacted-gp", "bochs", NULL, NULL, NULL,
+	  "XRSTOR #GPs on the compacted area XSAVEC just wrote (XCOMP_BV 0x8000000000000007)",
+	  "SDM vol. 1 'Operation of XRSTOR': the compacted form restores an area with XCOMP_BV[63]=1" },
 
 	/* x86/cet.c */
 	{ "cet-msrs-without-cet", "qemu-tcg", NULL, NULL, NULL, "CET MSRs read 0 and ignore writes without CET",
@@ -116,5 +120,27 @@ const struct deviation arch_deviations[] = {
 	{ "pmu-counter-msrs-gp", "bochs", NULL, NULL, NULL,
 	  "CPUID.0AH enumerates version 5 with 8 counters, but IA32_PMC0/PERFEVTSEL0 #GP",
 	  "SDM vol. 4 table 2-2: IA32_PMCx/IA32_PERFEVTSELx exist when CPUID.0AH:EAX[15:8] > x" },
+
+	/* x86/apic*.c, x2apic.c, ioapic.c, nmi.c, eventinj.c (docs/x86-interrupts.md) */
+	{ "apic-sw-disable-lvt-mask", "qemu-tcg", NULL, NULL, NULL,
+	  "software-disabling the APIC (SVR[8]=0) leaves LVT mask bits clear and clearable",
+	  "SDM vol. 3A 'Local APIC State After It Has Been Software Disabled'" },
+	{ "apic-spurious-blocked-class", "bochs", NULL, NULL, NULL,
+	  "spurious vector delivered for a fixed interrupt held back by an in-service vector of its class",
+	  "SDM vol. 3A 'Spurious Interrupt': only when TPR rises while INTR is asserted" },
+	{ "apic-base-extd-no-x2apic", "qemu-tcg", NULL, NULL, NULL,
+	  "IA32_APIC_BASE.EXTD written without #GP on a CPU without x2APIC",
+	  "SDM vol. 3A 'Local APIC Status and Location': EXTD reserved without CPUID.1:ECX[21]; SDM vol. 2B WRMSR" },
+	{ "apic-global-reenable", "bochs", NULL, NULL, NULL,
+	  "a globally disabled APIC ignores IA32_APIC_BASE writes without #GP: EN=1 does not re-enable it",
+	  "SDM vol. 3A 'Enabling or Disabling the Local APIC' and 'x2APIC State Transitions': disabled -> xAPIC is valid" },
+	{ "x2apic-ldr-derived", "bochs", NULL, NULL, NULL, "x2APIC LDR reads 0 instead of the ID-derived logical ID",
+	  "SDM vol. 3A 'Deriving Logical x2APIC ID from the Local x2APIC ID'" },
+	{ "x2apic-self-ipi-reserved", "bochs", NULL, NULL, NULL, "SELF IPI write with reserved bits 31:8 set accepted",
+	  "SDM vol. 3A 'Reserved Bit Checking' and 'SELF IPI Register'" },
+
+	/* x86/access*.c, x86/paging*.c, x86/pcid*.c, x86/umip*.c, x86/la57*.c, x86/lam*.c (docs/x86-paging.md) */
+	{ "pf-rsvd-without-p", "qemu-tcg", NULL, NULL, NULL, "#PF for a reserved bit has error-code P=0",
+	  "SDM vol. 3A 4.7: RSVD can be set only if P (bit 0) is also set" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
