@@ -15,5 +15,8 @@ const struct deviation arch_deviations[] = {
 	{ "pmu-no-pm-interrupt", "qemu-tcg", NULL, NULL, NULL,
 	  "MMCR0[PMAO] is set but no performance monitor interrupt is taken",
 	  "Power ISA v3.0B Book III 9.4.4 MMCR0[PMAE]: a performance monitor alert raises the interrupt (0xF00)" },
+	{ "pmu-fcs-fcp-ignored", "qemu-tcg", NULL, NULL, NULL,
+	  "MMCR0[FCS] and [FCP] freeze nothing: the PMCs count in both states",
+	  "Power ISA v3.0B Book III 9.4.4 MMCR0: FCS freezes the PMCs when MSR[PR]=0, FCP when MSR[PR]=1" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
