@@ -1,8 +1,9 @@
 /*
  * PMU: counters and their descriptions, matching cycles and instructions to
  * hardware counters and counting a known loop with them, a firmware counter
- * counting our own set_timer calls, and the errors for bad counter indices
- * and for starting/stopping twice.
+ * counting our own set_timer calls (also from an initial value), and the
+ * errors for bad counter indices, an undefined event and starting/stopping
+ * twice.
  */
 #include "sbi-tests.h"
 #include <asm/timer.h>
@@ -102,6 +103,35 @@ static void firmware_counter(unsigned long all)
 	report_prefix_pop();
 }
 
+/*
+ * SBI spec "PMU Extension" counter_start: with SET_INIT_VALUE (flag bit 0)
+ * the counter starts from initial_value; a firmware counter then reads that
+ * value plus the events since.
+ */
+static void firmware_init_value(unsigned long all)
+{
+	struct sbiret r = sbi_pmu_counter_config_matching(0, all, SBI_PMU_CFG_CLEAR_VALUE, SBI_PMU_FW_SET_TIMER, 0);
+	unsigned long idx = r.value;
+	struct sbiret before, after;
+
+	report_prefix_push("SET_INIT_VALUE");
+	if (r.error != SBI_SUCCESS) {
+		report_skip("SET_INIT_VALUE: no SET_TIMER firmware counter (%s)", sbi_error_name(r.error));
+		report_prefix_pop();
+		return;
+	}
+	report_sbi_error(sbi_pmu_counter_start(idx, 1, SBI_PMU_START_SET_INIT_VALUE, 1000), SBI_SUCCESS,
+			 "counter_start with initial value 1000");
+	before = sbi_pmu_counter_fw_read(idx);
+	sbi_set_timer(~0ULL);
+	sbi_set_timer(~0ULL);
+	after = sbi_pmu_counter_fw_read(idx);
+	report(before.error == SBI_SUCCESS && before.value == 1000 && after.value == 1002,
+	       "the counter starts at 1000 and counts 2 set_timer calls (%ld, %ld)", before.value, after.value);
+	sbi_pmu_counter_stop(idx, 1, SBI_PMU_STOP_RESET);
+	report_prefix_pop();
+}
+
 void sbi_test_pmu(void)
 {
 	struct sbiret r;
@@ -150,6 +180,16 @@ void sbi_test_pmu(void)
 		count_loop("cycles", SBI_PMU_HW_CPU_CYCLES, all);
 		count_loop("instructions", SBI_PMU_HW_INSTRUCTIONS, all);
 		firmware_counter(all);
+		firmware_init_value(all);
+		/*
+		 * SBI spec 2.0 counter_config_matching: NOT_SUPPORTED when none of
+		 * the counters can monitor the event (INVALID_PARAM is for invalid
+		 * counters or flags). OpenSBI 1.6 answers INVALID_PARAM.
+		 */
+		r = sbi_pmu_counter_config_matching(0, all, 0, SBI_PMU_EVENT(0, 0xffff), 0);
+		report_xfail(opensbi_between(0x10006, 0x10006), r.error == SBI_ERR_NOT_SUPPORTED,
+			     "counter_config_matching of an undefined hardware event (0xffff): NOT_SUPPORTED (got %s)",
+			     sbi_error_name(r.error));
 	}
 	report_prefix_pop();
 }
