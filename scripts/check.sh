@@ -65,6 +65,7 @@ fi
 
 echo "== harness tests"
 counted "harness tests" logs/check-harness.log bash "$srcdir/tests/harness/run.sh"
+echo "== docs examples"; counted "docs examples" logs/check-docs.log bash "$srcdir/scripts/check-docs.sh"
 
 echo "== lint"
 # Tracked files when this is a git checkout; else every file but build output.
@@ -97,7 +98,7 @@ if [ ${#shell_files[@]} -gt 0 ]; then
 			fi
 		done
 	else
-		fail_check "shellcheck is not installed (make deps)"
+		fail_check "shellcheck is not installed (make deps-check)"
 	fi
 fi
 if [ ${#yaml_files[@]} -gt 0 ]; then
@@ -110,7 +111,7 @@ if [ ${#yaml_files[@]} -gt 0 ]; then
 			fi
 		done
 	else
-		fail_check "yamllint is not installed (make deps)"
+		fail_check "yamllint is not installed (make deps-check)"
 	fi
 fi
 echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files)"
