@@ -16,7 +16,8 @@
  * #PF on a normal write to the shadow stack and on a shadow-stack access to a
  * normal page) and a supervisor shadow stack set up with SETSSBSY from a
  * supervisor token at IA32_PL0_SSP and released with CLRSSBSY.
- * Test arguments: any of msr, xss, cr4, shstk to run only those parts (default: all).
+ * Test arguments: any of msr, xss, cr4, shstk, ibt to run only those parts (default: all).
+ * IBT lives in x86/cet-ibt.c.
  */
 #include "hvut.h"
 #include <asm/cpufeature.h>
@@ -41,6 +42,7 @@
 #define CP_FAR_RET 2
 
 static bool has_shstk, has_ibt;
+void cet_check_ibt(void);   /* x86/cet-ibt.c */
 
 static const struct { u32 msr; const char *name; } cet_msrs[] = {
 	{ MSR_IA32_U_CET, "IA32_U_CET" },
@@ -116,6 +118,8 @@ static void check_cet_ctl(u32 msr, const char *name)
 		expect_roundtrip(msr, name, CET_SUPPRESS, "SUPPRESS alone");
 		expect_roundtrip(msr, name, CET_TRACKER, "TRACKER alone");
 		expect_roundtrip(msr, name, 0x00007ffffffff000ULL | CET_LEG_IW_EN, "highest 48-bit legacy bitmap base");
+		/* SDM vol. 4 table 2-2: EB_LEG_BITMAP_BASE is bits 63:12, so bits 13:12 belong to it. */
+		expect_roundtrip(msr, name, 0x3000ULL | CET_LEG_IW_EN, "legacy bitmap base with bits 13:12 set");
 		expect_write_gp(msr, name, CET_SUPPRESS | CET_TRACKER, "SUPPRESS and TRACKER together");
 		expect_write_gp(msr, name, NONCANON | CET_LEG_IW_EN, "non-canonical EB_LEG_BITMAP_BASE");
 	} else {
@@ -427,6 +431,8 @@ int main(int argc, char **argv, char **envp)
 		check_cr4();
 	if (arg_selected(argc, argv, "shstk"))
 		check_shstk();
+	if (arg_selected(argc, argv, "ibt"))
+		cet_check_ibt();
 	report_prefix_pop();
 	return report_summary();
 }

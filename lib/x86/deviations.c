@@ -95,6 +95,7 @@ const struct deviation arch_deviations[] = {
 	{ "xrstor-compacted-gp", "bochs", NULL, NULL, NULL,
 	  "XRSTOR #GPs on the compacted area XSAVEC just wrote (XCOMP_BV 0x8000000000000007)",
 	  "SDM vol. 1 'Operation of XRSTOR': the compacted form restores an area with XCOMP_BV[63]=1" },
+
 	/* x86/cet.c */
 	{ "cet-msrs-without-cet", "qemu-tcg", NULL, NULL, NULL, "CET MSRs read 0 and ignore writes without CET",
 	  "SDM vol. 2B RDMSR/WRMSR: #GP(0) for an unimplemented MSR (CET MSRs need CPUID.(7,0):ECX[7] or EDX[20])" },
