@@ -97,5 +97,7 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 3A 'Deriving Logical x2APIC ID from the Local x2APIC ID'" },
 	{ "x2apic-self-ipi-reserved", "bochs", NULL, NULL, NULL, "SELF IPI write with reserved bits 31:8 set accepted",
 	  "SDM vol. 3A 'Reserved Bit Checking' and 'SELF IPI Register'" },
+	{ "tsc-deadline-not-cleared", "bochs", NULL, NULL, NULL, "IA32_TSC_DEADLINE keeps the deadline after the timer fired",
+	  "SDM vol. 3A 'TSC-Deadline Mode': the timer disarms itself and clears IA32_TSC_DEADLINE" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
