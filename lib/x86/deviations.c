@@ -142,5 +142,7 @@ const struct deviation arch_deviations[] = {
 	/* x86/access*.c, x86/paging*.c, x86/pcid*.c, x86/umip*.c, x86/la57*.c, x86/lam*.c (docs/x86-paging.md) */
 	{ "pf-rsvd-without-p", "qemu-tcg", NULL, NULL, NULL, "#PF for a reserved bit has error-code P=0",
 	  "SDM vol. 3A 4.7: RSVD can be set only if P (bit 0) is also set" },
+	{ "tsc-deadline-not-cleared", "bochs", NULL, NULL, NULL, "IA32_TSC_DEADLINE keeps the deadline after the timer fired",
+	  "SDM vol. 3A 'TSC-Deadline Mode': the timer disarms itself and clears IA32_TSC_DEADLINE" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
