@@ -83,5 +83,7 @@ const struct deviation arch_deviations[] = {
 	/* x86/access*.c, x86/paging*.c, x86/pcid*.c, x86/umip*.c, x86/la57*.c, x86/lam*.c (docs/x86-paging.md) */
 	{ "pf-rsvd-without-p", "qemu-tcg", NULL, NULL, NULL, "#PF for a reserved bit has error-code P=0",
 	  "SDM vol. 3A 4.7: RSVD can be set only if P (bit 0) is also set" },
+	{ "cr4-pcide-without-pcid", "qemu-tcg", NULL, NULL, NULL, "CR4.PCIDE set without #GP on a CPU without PCID",
+	  "SDM vol. 3A 2.5 (CR4 bits of unsupported features are reserved; CPUID.01H:ECX[17]); vol. 2B MOV CR: #GP(0) for a reserved CR4 bit" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
