@@ -4,8 +4,6 @@
 #include "hvut.h"
 #include <asm/svm.h>
 
-/* Which emulator we run on, for report_xfail() of its known deviations. */
-extern bool on_tcg, on_bochs;
 
 /*
  * PASS when the last #VMEXIT of v has code want; the message gets the decoded

@@ -118,9 +118,14 @@ enum vmcs_field {
 #define CPU2_MBEC (1U << 22)
 /* VM-exit controls */
 #define EXIT_HOST_64 (1U << 9)
+#define EXIT_SAVE_PAT (1U << 18)
+#define EXIT_LOAD_PAT (1U << 19)
+#define EXIT_SAVE_EFER (1U << 20)
 #define EXIT_LOAD_EFER (1U << 21)
 /* VM-entry controls */
+#define ENTRY_LOAD_DEBUG (1U << 2)
 #define ENTRY_GUEST_64 (1U << 9)
+#define ENTRY_LOAD_PAT (1U << 14)
 #define ENTRY_LOAD_EFER (1U << 15)
 
 /* Basic exit reasons (SDM vol. 3 appendix C). */
