@@ -151,5 +151,7 @@ const struct deviation arch_deviations[] = {
 	{ "pkru-scope", "bochs", NULL, NULL, NULL,
 	  "PKRU applied whatever the address's U/S (PK set for supervisor-mode addresses), AD only for user-mode accesses",
 	  "SDM vol. 3A 4.6.1, 4.6.2 (PKRU governs user-mode addresses, for supervisor accesses too); 4.7 PK flag" },
+	{ "cr-reserved-bit-hang", "qemu-tcg", NULL, NULL, NULL, "MOV to CR3/CR4 with a reserved bit set hangs the vCPU",
+	  "SDM vol. 2B MOV CR: #GP(0) for an attempt to write 1 to a reserved bit of CR3 or CR4" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
