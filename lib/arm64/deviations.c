@@ -14,5 +14,8 @@ const struct deviation arch_deviations[] = {
 	{ "gicv2-itargetsr-absent-cpus", "qemu-tcg", NULL, NULL, NULL,
 	  "ITARGETSR keeps the bits of CPU interfaces that do not exist",
 	  "GICv2 IHI 0048B 4.3.12 GICD_ITARGETSRn: bits for unimplemented CPU interfaces are RAZ/WI" },
+	/* arm/debug.c */
+	{ "oslock-bp-fires", "qemu-tcg", NULL, NULL, NULL, "breakpoints fire while the OS lock is set",
+	  "DDI 0487 D2.5 The OS Lock; AArch64.GenerateDebugExceptionsFrom(): no debug exceptions but BRK while OSLK=1" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

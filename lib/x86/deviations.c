@@ -142,5 +142,16 @@ const struct deviation arch_deviations[] = {
 	/* x86/access*.c, x86/paging*.c, x86/pcid*.c, x86/umip*.c, x86/la57*.c, x86/lam*.c (docs/x86-paging.md) */
 	{ "pf-rsvd-without-p", "qemu-tcg", NULL, NULL, NULL, "#PF for a reserved bit has error-code P=0",
 	  "SDM vol. 3A 4.7: RSVD can be set only if P (bit 0) is also set" },
+	{ "tsc-deadline-not-cleared", "bochs", NULL, NULL, NULL, "IA32_TSC_DEADLINE keeps the deadline after the timer fired",
+	  "SDM vol. 3A 'TSC-Deadline Mode': the timer disarms itself and clears IA32_TSC_DEADLINE" },
+	{ "cr4-pcide-without-pcid", "qemu-tcg", NULL, NULL, NULL, "CR4.PCIDE set without #GP on a CPU without PCID",
+	  "SDM vol. 3A 2.5 (CR4 bits of unsupported features are reserved; CPUID.01H:ECX[17]); vol. 2B MOV CR: #GP(0) for a reserved CR4 bit" },
+	{ "invpcid-type-64bit", "bochs", NULL, NULL, NULL, "INVPCID type 2^32 accepted (bits 63:32 of the type ignored)",
+	  "SDM vol. 2A INVPCID: the type is the 64-bit register in 64-bit mode; #GP(0) if it is above 3" },
+	{ "pkru-scope", "bochs", NULL, NULL, NULL,
+	  "PKRU applied whatever the address's U/S (PK set for supervisor-mode addresses), AD only for user-mode accesses",
+	  "SDM vol. 3A 4.6.1, 4.6.2 (PKRU governs user-mode addresses, for supervisor accesses too); 4.7 PK flag" },
+	{ "cr-reserved-bit-hang", "qemu-tcg", NULL, NULL, NULL, "MOV to CR3/CR4 with a reserved bit set hangs the vCPU",
+	  "SDM vol. 2B MOV CR: #GP(0) for an attempt to write 1 to a reserved bit of CR3 or CR4" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
