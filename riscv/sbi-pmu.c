@@ -6,6 +6,9 @@
  * twice.
  */
 #include "sbi-tests.h"
+#include <asm/csr.h>
+#include <asm/irq.h>
+#include <asm/isa.h>
 #include <asm/timer.h>
 
 #define LOOPS 100000
@@ -132,6 +135,74 @@ static void firmware_init_value(unsigned long all)
 	report_prefix_pop();
 }
 
+#define SBI_EXT_SSE 0x535345   /* "SSE" */
+
+static volatile int ovf_irqs;
+static volatile unsigned long ovf_sip;
+
+static void ovf_handler(struct ex_regs *regs)
+{
+	(void)regs;
+	ovf_irqs++;
+	ovf_sip = csr_read(CSR_SIP);
+	csr_clear(CSR_SIE, BIT(IRQ_PMU_OVF));   /* once is enough; the test clears LCOFIP */
+}
+
+/*
+ * SBI spec "PMU Extension" with Sscofpmf: a hardware counter started close to
+ * its width's overflow raises the local counter-overflow interrupt (LCOFI,
+ * scause 13) in S-mode when sie.LCOFIE is set (RISC-V privileged spec,
+ * Sscofpmf). Only hpmcounters (3-31) overflow: cycle (0) and instret (2)
+ * are left out of the counter mask.
+ */
+static void overflow(unsigned long all)
+{
+	unsigned long mask = all & ~(BIT(0) | BIT(1) | BIT(2)), idx, width;
+	struct sbiret r;
+
+	report_prefix_push("overflow");
+	if (!isa_has("sscofpmf")) {
+		report_skip("counter overflow: Sscofpmf not in riscv,isa");
+		report_prefix_pop();
+		return;
+	}
+	/*
+	 * A firmware with SSE (OpenSBI 1.6) keeps LCOFI in M-mode and reports the
+	 * overflow as the SSE local PMU overflow event instead (SBI spec, SSE
+	 * extension): LCOFI in S-mode is then not available to check.
+	 */
+	if (sbi_probe_extension(SBI_EXT_SSE).value) {
+		report_skip("counter overflow as LCOFI: the firmware has SSE (EID %#x), overflow goes to an SSE event",
+			    SBI_EXT_SSE);
+		report_prefix_pop();
+		return;
+	}
+	r = sbi_pmu_counter_config_matching(0, mask, SBI_PMU_CFG_CLEAR_VALUE, SBI_PMU_HW_INSTRUCTIONS, 0);
+	if (!report(r.error == SBI_SUCCESS, "counter_config_matching finds an hpmcounter for instructions (%s, %ld)",
+		    sbi_error_name(r.error), r.value)) {
+		report_prefix_pop();
+		return;
+	}
+	idx = r.value;
+	width = SBI_PMU_INFO_WIDTH(sbi_pmu_counter_get_info(idx).value);
+	ovf_irqs = 0;
+	install_irq_handler(IRQ_PMU_OVF, ovf_handler);
+	csr_set(CSR_SIE, BIT(IRQ_PMU_OVF));
+	local_irq_enable();
+	r = sbi_pmu_counter_start(idx, 1, SBI_PMU_START_SET_INIT_VALUE,
+				  (width >= 64 ? ~0UL : BIT(width) - 1) - 5000);
+	busy_loop();
+	local_irq_disable();
+	sbi_pmu_counter_stop(idx, 1, SBI_PMU_STOP_RESET);
+	report(r.error == SBI_SUCCESS && ovf_irqs == 1 && (ovf_sip & BIT(IRQ_PMU_OVF)),
+	       "counter %lu (%lu bits) started 5000 below overflow raises LCOFI once (%s, %d, sip %#lx)", idx, width,
+	       sbi_error_name(r.error), ovf_irqs, ovf_sip);
+	csr_clear(CSR_SIP, BIT(IRQ_PMU_OVF));
+	csr_clear(CSR_SIE, BIT(IRQ_PMU_OVF));
+	install_irq_handler(IRQ_PMU_OVF, NULL);
+	report_prefix_pop();
+}
+
 void sbi_test_pmu(void)
 {
 	struct sbiret r;
@@ -181,6 +252,7 @@ void sbi_test_pmu(void)
 		count_loop("instructions", SBI_PMU_HW_INSTRUCTIONS, all);
 		firmware_counter(all);
 		firmware_init_value(all);
+		overflow(all);
 		/*
 		 * SBI spec 2.0 counter_config_matching: NOT_SUPPORTED when none of
 		 * the counters can monitor the event (INVALID_PARAM is for invalid
