@@ -192,6 +192,8 @@ static void overflow(unsigned long all)
 	r = sbi_pmu_counter_start(idx, 1, SBI_PMU_START_SET_INIT_VALUE,
 				  (width >= 64 ? ~0UL : BIT(width) - 1) - 5000);
 	busy_loop();
+	/* QEMU may signal the overflow from a timer: give it time, interrupts on. */
+	wait_flag(&ovf_irqs, 500);
 	local_irq_disable();
 	sbi_pmu_counter_stop(idx, 1, SBI_PMU_STOP_RESET);
 	report(r.error == SBI_SUCCESS && ovf_irqs == 1 && (ovf_sip & BIT(IRQ_PMU_OVF)),
@@ -200,6 +202,55 @@ static void overflow(unsigned long all)
 	csr_clear(CSR_SIP, BIT(IRQ_PMU_OVF));
 	csr_clear(CSR_SIE, BIT(IRQ_PMU_OVF));
 	install_irq_handler(IRQ_PMU_OVF, NULL);
+	report_prefix_pop();
+}
+
+#define SBI_PMU_CFG_SET_UINH (1UL << 5)
+#define SBI_PMU_CFG_SET_SINH (1UL << 6)
+
+/*
+ * SBI spec counter_config_matching flags SET_SINH / SET_UINH: the counter
+ * does not count in S-mode / U-mode (programmed into mhpmevent's inhibit
+ * bits, which need Sscofpmf). An S-mode loop with SINH moves an
+ * instruction counter by little (the SBI calls around it run in M-mode and
+ * are not S-mode), with UINH by at least the loop.
+ */
+static void inhibit(unsigned long all)
+{
+	unsigned long mask = all & ~(BIT(0) | BIT(1) | BIT(2));
+	static const struct { unsigned long flag; const char *name; bool counts_s; } f[] = {
+		{ SBI_PMU_CFG_SET_SINH, "SET_SINH", false }, { SBI_PMU_CFG_SET_UINH, "SET_UINH", true },
+	};
+
+	report_prefix_push("inhibit");
+	if (!isa_has("sscofpmf")) {
+		report_skip("mode inhibit filters: Sscofpmf not in riscv,isa");
+		report_prefix_pop();
+		return;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(f); i++) {
+		struct sbiret r = sbi_pmu_counter_config_matching(0, mask,
+								  SBI_PMU_CFG_CLEAR_VALUE | SBI_PMU_CFG_AUTO_START | f[i].flag,
+								  SBI_PMU_HW_INSTRUCTIONS, 0);
+		unsigned long idx = r.value, csr, a, b;
+
+		if (!report(r.error == SBI_SUCCESS, "%s: counter_config_matching (%s, %ld)", f[i].name,
+			    sbi_error_name(r.error), r.value))
+			continue;
+		csr = SBI_PMU_INFO_CSR(sbi_pmu_counter_get_info(idx).value);
+		if (read_hw(f[i].name, csr, &a)) {
+			busy_loop();
+			read_hw(f[i].name, csr, &b);
+			if (f[i].counts_s)
+				report(b - a >= LOOPS, "%s: an S-mode loop of %d iterations counts at least %d (%lu)",
+				       f[i].name, LOOPS, LOOPS, b - a);
+			else
+				report_deviation("sbi-pmu-mode-inhibit-ignored", b - a < LOOPS / 10,
+						 "%s: an S-mode loop of %d iterations is not counted (%lu)", f[i].name,
+						 LOOPS, b - a);
+		}
+		sbi_pmu_counter_stop(idx, 1, SBI_PMU_STOP_RESET);
+	}
 	report_prefix_pop();
 }
 
@@ -253,6 +304,7 @@ void sbi_test_pmu(void)
 		firmware_counter(all);
 		firmware_init_value(all);
 		overflow(all);
+		inhibit(all);
 		/*
 		 * SBI spec 2.0 counter_config_matching: NOT_SUPPORTED when none of
 		 * the counters can monitor the event (INVALID_PARAM is for invalid
