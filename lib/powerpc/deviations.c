@@ -18,5 +18,10 @@ const struct deviation arch_deviations[] = {
 	{ "pmu-fcs-fcp-ignored", "qemu-tcg", NULL, NULL, NULL,
 	  "MMCR0[FCS] and [FCP] freeze nothing: the PMCs count in both states",
 	  "Power ISA v3.0B Book III 9.4.4 MMCR0: FCS freezes the PMCs when MSR[PR]=0, FCP when MSR[PR]=1" },
+
+	/* powerpc/atomics.c */
+	{ "ppc-reservation-by-value", "qemu-tcg", NULL, NULL, NULL,
+	  "another CPU's store leaves the reservation unless it changes the reserved doubleword (TCG compares values)",
+	  "Power ISA v3.1 Book II 4.4.2: any store by another processor to the reservation granule (>= 16 bytes) clears the reservation" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
