@@ -144,6 +144,15 @@ hvut_envfile() {
 	{
 		echo "ACCEL=${ACCEL:-}"
 		echo "HVUT_ARCH=$arch"
+		# What the guest runs on (docs/lanes.md), as the lane set it up
+		# (scripts/lanes.sh): the deviation table keys on it. On Bochs the CPU
+		# model is each test's.
+		local v cpu=${HVUT_CPU:-}
+		[ "${ACCEL:-}" != bochs ] || cpu=${BOCHS_CPU:-tigerlake}
+		for v in HVUT_LANE HVUT_VMM HVUT_ACCEL HVUT_VMM_VERSION; do
+			[ -z "${!v:-}" ] || echo "$v=${!v}"
+		done
+		[ -z "$cpu" ] || echo "HVUT_CPU=$cpu"
 		for w in "${words[@]}"; do
 			echo "$w"
 		done
@@ -352,68 +361,4 @@ hvut_read_config() {
 			HVUT_CONFIG[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]%"${BASH_REMATCH[2]##*[![:space:]]}"}
 		fi
 	done <"$1"
-}
-
-# hvut_parse_cfg FILE: one record per [section], fields
-#   name file smp extra_params test_args groups arch accel timeout bochs_cpu line
-# (line: where the section starts) separated by \037 with defaults filled in. On any error, prints every
-# "FILE:LINE: what" it found and returns 2, having printed no record.
-# Values are taken literally: no quotes, no variables.
-# shellcheck disable=SC2016 # awk program, not shell
-hvut_parse_cfg() {
-	LC_ALL=C awk -v cfg="$1" '
-function bad(msg) { printf "%s:%d: %s\n", cfg, FNR, msg > "/dev/stderr"; err = 1 }
-function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
-BEGIN {
-	nk = split("file smp extra_params test_args groups arch accel timeout bochs_cpu", K, " ")
-	for (i = 1; i <= nk; i++) known[K[i]] = 1
-	cur = ""
-}
-{ sub(/\r$/, "") }
-/^[ \t]*(#.*)?$/ { next }
-/^[ \t]*\[/ {
-	if ($0 !~ /^[ \t]*\[[A-Za-z0-9_.+-]+\][ \t]*$/) {
-		bad("malformed section header (a name is letters, digits, _ . + -)")
-		cur = "-"
-		next
-	}
-	s = $0
-	sub(/^[ \t]*\[/, "", s)
-	sub(/\][ \t]*$/, "", s)
-	if (s in seen) {
-		bad("duplicate section [" s "] (first at line " seen[s] ")")
-		cur = "-"
-		next
-	}
-	seen[s] = FNR
-	order[++n] = s
-	cur = s
-	next
-}
-{
-	eq = index($0, "=")
-	if (eq == 0) { bad("expected \"key = value\", got: " $0); next }
-	k = trim(substr($0, 1, eq - 1))
-	v = trim(substr($0, eq + 1))
-	if (k !~ /^[A-Za-z_][A-Za-z0-9_]*$/) { bad("expected \"key = value\", got: " $0); next }
-	if (!(k in known)) { bad("unknown key \"" k "\" (known: file smp extra_params test_args groups arch accel timeout bochs_cpu)"); next }
-	if (cur == "") { bad("key \"" k "\" before any [section]"); next }
-	if (cur == "-") next
-	if ((cur, k) in val) { bad("duplicate key \"" k "\" in [" cur "]"); next }
-	if (k == "smp" && (v !~ /^[0-9]+$/ || v + 0 < 1)) { bad("smp must be a number >= 1, got: " v); next }
-	if (k == "timeout" && v !~ /^[0-9]+(\.[0-9]+)?$/) { bad("timeout must be seconds (0 = none), got: " v); next }
-	if (v ~ /\037/) { bad("control character in value"); next }
-	val[cur, k] = v
-}
-function get(t, k, dflt) { return ((t, k) in val) ? val[t, k] : dflt }
-END {
-	if (err) exit 2
-	for (i = 1; i <= n; i++) {
-		t = order[i]
-		printf "%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\n", t,
-			get(t, "file", t ".elf"), get(t, "smp", 1), get(t, "extra_params", ""),
-			get(t, "test_args", ""), get(t, "groups", ""), get(t, "arch", ""),
-			get(t, "accel", "tcg kvm"), get(t, "timeout", 90), get(t, "bochs_cpu", ""), seen[t]
-	}
-}' "$1"
 }
