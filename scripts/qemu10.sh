@@ -5,8 +5,9 @@
 # 1.6, SLOF) come from the trixie root of scripts/trixie-root.sh (package set
 # qemu10), built once outside the repository. The wrappers run the root's
 # qemu-system-* through the root's loader and libraries, with
-# QEMU_MODULE_DIR and `-L <root>/usr/share/qemu` pointing at the root's
-# modules and firmware: nothing of the host's QEMU 7.2 is used.
+# QEMU_MODULE_DIR and -L (<root>/usr/share/qemu, .../seabios, ipxe: the
+# firmware path Debian builds into QEMU, inside the root) pointing at the
+# root's modules and firmware: nothing of the host's QEMU 7.2 is used.
 #
 #   scripts/qemu10.sh ready       exit 0 when the root has QEMU 10
 #   scripts/qemu10.sh can-setup   exit 0 when `setup` could build it here
@@ -27,7 +28,7 @@ bindir() {
 	root=$("$tr" dir)
 	for b in qemu-system-x86_64 qemu-system-aarch64 qemu-system-riscv64 qemu-system-ppc64; do
 		"$tr" wrap "/usr/bin/$b" "$dir" "QEMU_MODULE_DIR=$root/usr/lib/x86_64-linux-gnu/qemu" -- \
-			-L "$root/usr/share/qemu" >/dev/null
+			-L "$root/usr/share/qemu" -L "$root/usr/share/seabios" -L "$root/usr/lib/ipxe/qemu" >/dev/null
 	done
 	echo "$dir"
 }

@@ -35,10 +35,10 @@ set_packages() {
 	# Bochs 3.0: bochs-term satisfies bochs' display dependency.
 	bochs3) echo bochs bochsbios vgabios bochs-term ;;
 	# QEMU 10.0 for the four arches and the firmware the lanes boot:
-	# SeaBIOS and the option ROMs (x86), OpenSBI (riscv64), SLOF (ppc64,
-	# for `HVUT_PPC_FIRMWARE=slof`).
+	# SeaBIOS and the option ROMs (x86), OpenSBI (riscv64); SLOF (ppc64,
+	# for `HVUT_PPC_FIRMWARE=slof`) is in qemu-system-data.
 	qemu10) echo qemu-system-x86 qemu-system-arm qemu-system-misc qemu-system-ppc \
-		qemu-system-data seabios opensbi slof ;;
+		qemu-system-data seabios opensbi ;;
 	*) return 1 ;;
 	esac
 }
