@@ -3,7 +3,8 @@
 # <testdir>/lanes.cfg (the VMMs they run on). Sourced by run_tests.sh,
 # mkstandalone.sh, check.sh and scripts/lanes.sh; only functions, no side
 # effects. Both files use one syntax (docs/running-tests.md): "[name]"
-# sections of "key = value" lines, '#' comments, values taken literally.
+# sections of "key = value" lines, values taken literally; '#' starts a
+# comment anywhere on a line, so it never reaches VMM arguments or groups.
 #
 # A test entry is written once. Its `accel` says which VMM kinds it runs on,
 # `lanes` optionally narrows that to named lanes, and `bochs_cpu` lists the
@@ -14,7 +15,7 @@
 
 # The keys; the four that may be qualified; the VMM kinds; the arches.
 HVUT_CFG_KEYS="file smp extra_params test_args groups arch accel lanes timeout bochs_cpu"
-HVUT_CFG_QUALIFIABLE="smp extra_params test_args timeout"
+HVUT_CFG_QUALIFIABLE="smp extra_params test_args groups timeout"
 HVUT_VMM_KINDS="tcg kvm bochs"
 HVUT_ARCHES="x86_64 arm64 riscv64 ppc64"
 
@@ -48,7 +49,7 @@ BEGIN {
 	for (k in kindok) qualok[k] = 1
 	cur = ""
 }
-{ sub(/\r$/, "") }
+{ sub(/\r$/, ""); sub(/[ \t]*#.*$/, "") }
 /^[ \t]*(#.*)?$/ { next }
 /^[ \t]*\[/ {
 	if ($0 !~ /^[ \t]*\[[A-Za-z0-9_.+-]+\][ \t]*$/) {
@@ -110,7 +111,7 @@ function pick(t, k, model, dflt) {
 function emit(t, name, model) {
 	printf "%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\n", name,
 		get(t, "file", t ".elf"), pick(t, "smp", model, 1), pick(t, "extra_params", model, ""),
-		pick(t, "test_args", model, ""), get(t, "groups", ""), get(t, "arch", ""),
+		pick(t, "test_args", model, ""), pick(t, "groups", model, ""), get(t, "arch", ""),
 		get(t, "accel", "tcg kvm"), pick(t, "timeout", model, 90), model, seen[t]
 }
 END {
@@ -176,7 +177,7 @@ BEGIN {
 	split(kinds, kk, " "); for (i in kk) kindok[kk[i]] = 1
 	vmmok["qemu"] = vmmok["bochs"] = vmmok["kvm"] = 1
 }
-{ sub(/\r$/, "") }
+{ sub(/\r$/, ""); sub(/[ \t]*#.*$/, "") }
 /^[ \t]*(#.*)?$/ { next }
 /^[ \t]*\[/ {
 	s = $0

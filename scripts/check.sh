@@ -70,6 +70,7 @@ fi
 
 echo "== harness tests"
 counted "harness tests" logs/check-harness.log bash "$srcdir/tests/harness/run.sh"
+echo "== docs examples"; counted "docs examples" logs/check-docs.log bash "$srcdir/scripts/check-docs.sh"
 
 echo "== lint"
 # Tracked files when this is a git checkout; else every file but build output.
@@ -102,7 +103,7 @@ if [ ${#shell_files[@]} -gt 0 ]; then
 			fi
 		done
 	else
-		fail_check "shellcheck is not installed (make deps)"
+		fail_check "shellcheck is not installed (make deps-check)"
 	fi
 fi
 if [ ${#yaml_files[@]} -gt 0 ]; then
@@ -115,7 +116,7 @@ if [ ${#yaml_files[@]} -gt 0 ]; then
 			fi
 		done
 	else
-		fail_check "yamllint is not installed (make deps)"
+		fail_check "yamllint is not installed (make deps-check)"
 	fi
 fi
 echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files)"
@@ -126,7 +127,7 @@ echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files)"
 # <testdir>/lanes.cfg (x86_64-tcg, x86_64-tcg-qemu10, x86_64-bochs, ...),
 # compared with tests/expected/<arch>-<lane>.txt; x86_64-harness-check (the
 # guests that fail on purpose, on the tcg lane); clang-<arch> (build only).
-# The old names stay as aliases: <arch> = <arch>-tcg, bochs, bochs3.
+# The old names stay as aliases: <arch> = <arch>-tcg, bochs, bochs3, kvm-<arch>.
 
 testdir_of() {
 	case $1 in x86_64) echo x86 ;; arm64) echo arm ;; riscv64) echo riscv ;; ppc64) echo powerpc ;; esac
@@ -140,6 +141,7 @@ lane_def() {
 	case $n in
 	x86_64 | arm64 | riscv64 | ppc64) n=$n-tcg ;;
 	bochs | bochs3) n=x86_64-$n ;;
+	kvm-x86_64 | kvm-arm64) n=${n#kvm-}-kvm ;;
 	esac
 	lane_args=() lane_expected=$n lane_arch=''
 	if [ "$n" = x86_64-harness-check ]; then
@@ -174,7 +176,7 @@ available_lanes() {
 		lanes_file=$srcdir/$(testdir_of "$a")/lanes.cfg
 		while IFS= read -r l; do
 			hvut_lane_load "$lanes_file" "$l" || continue
-			why=$(hvut_lane_unavailable "$srcdir" "$(qemu_of "$a")")
+			why=$(hvut_lane_unavailable "$srcdir" "$(qemu_of "$a")" "$a")
 			if [ -z "$why" ] && [ -n "$LANE_PROVIDER" ] && [ "${HVUT_NO_SETUP:-0}" = 1 ] &&
 				! "$srcdir/$LANE_PROVIDER" ready >/dev/null 2>&1; then
 				why="its VMM is not installed and HVUT_NO_SETUP=1"
@@ -235,14 +237,13 @@ run_lane() {
 	mkdir -p "$logdir"
 	hvut_now_us
 	t0=$HVUT_NOW_US
-	if [ -n "$LANE_RUNNER" ]; then
-		# A lane run by its own script (e.g. KVM in a nested guest): it leaves
-		# states.txt in the log dir like run_tests.sh does.
-		"$srcdir/$LANE_RUNNER" lane "$lane_arch" "$lane_name" "$logdir" || rc=$?
-	else
-		(cd "$dir" && env -u ACCEL -u PROCESSOR HVUT_LOGDIR="$logdir" "$srcdir/run_tests.sh" --lane "$lane_name" \
-			-j"$ncpu" "${lane_args[@]}" --junit "$logdir/junit.xml" -t >"$logdir/results.tap") || rc=$?
-	fi
+	# A lane with a runner (KVM in a nested L1, scripts/kvm-lane.sh) runs the
+	# suite itself: "<runner> run ARCH <run_tests.sh options>", leaving
+	# states.txt and the logs in HVUT_LOGDIR like run_tests.sh does.
+	local -a cmd=("$srcdir/run_tests.sh" --lane "$lane_name")
+	[ -z "$LANE_RUNNER" ] || cmd=("$srcdir/$LANE_RUNNER" run "$lane_arch")
+	(cd "$dir" && env -u ACCEL -u PROCESSOR HVUT_LOGDIR="$logdir" "${cmd[@]}" \
+		-j"$ncpu" "${lane_args[@]}" --junit "$logdir/junit.xml" -t >"$logdir/results.tap") || rc=$?
 	hvut_now_us
 	# The lane's wall time, for docs/lanes.md and make bench.
 	echo "$name $(hvut_us_fmt $((HVUT_NOW_US - t0)))" >"$logdir/wall.txt"

@@ -10,10 +10,10 @@
 #   LANE_ABOUT
 # After hvut_lane_activate SRCDIR (the lane's VMM set up and chosen):
 #   ACCEL, QEMU (QEMU lanes), PROCESSOR (QEMU lanes, unless already set), PATH
-#   (a provider's bindir first), the lane's env words, and for the guest's
-#   environ (scripts/runtime.sh writes them): HVUT_LANE, HVUT_VMM,
-#   HVUT_ACCEL, HVUT_VMM_VERSION (probed here, once per lane run), HVUT_CPU
-#   (QEMU lanes; on Bochs it is each test's BOCHS_CPU).
+#   (a provider's bindir first), HVUT_LANE and the lane's env words. From
+#   them hvut_probe and hvut_envfile (scripts/runtime.sh) tell the guest what
+#   it runs on: HVUT_VMM, HVUT_ACCEL, HVUT_VMM_VERSION (probed once per lane
+#   run), HVUT_CPU (the lane's cpu; on Bochs each run's model).
 
 # hvut_lane_names FILE: the lane names, one per line (in file order).
 hvut_lane_names() {
@@ -57,15 +57,20 @@ hvut_lane_default() {
 	return 1
 }
 
-# hvut_lane_unavailable SRCDIR QEMU: why the loaded lane cannot run here
-# (one line), or nothing. A provider lane counts as available when its VMM is
-# installed or this machine can install it (root and apt).
+# hvut_lane_unavailable SRCDIR QEMU ARCH: why the loaded lane cannot run
+# here (one line), or nothing. A provider lane counts as available when its
+# VMM is installed or this machine can install it (root and apt); a runner
+# lane (KVM in a nested L1) when root can build what it needs or it is built
+# ("<runner> version ARCH" answers). HVUT_CHECK_KVM=0 leaves kvm lanes out.
 hvut_lane_unavailable() {
-	local src=$1 qemu=$2
+	local src=$1 qemu=$2 arch=$3
 	if [ -n "$LANE_RUNNER" ]; then
 		[ -x "$src/$LANE_RUNNER" ] || { echo "no $LANE_RUNNER"; return; }
-		"$src/$LANE_RUNNER" available "$LANE_NAME" >/dev/null 2>&1 ||
-			echo "$LANE_RUNNER available $LANE_NAME: no"
+		if [ "$LANE_ACCEL" = kvm ] && [ "${HVUT_CHECK_KVM:-1}" = 0 ]; then
+			echo "HVUT_CHECK_KVM=0"
+		elif [ "$(id -u)" != 0 ] && ! "$src/$LANE_RUNNER" version "$arch" >/dev/null 2>&1; then
+			echo "not built, and '$LANE_RUNNER setup $arch' needs root once"
+		fi
 		return
 	fi
 	if [ -n "$LANE_PROVIDER" ]; then
@@ -83,18 +88,20 @@ hvut_lane_unavailable() {
 }
 
 # hvut_vmm_version VMM [QEMU]: the version of the VMM that would run now
-# (first in PATH), e.g. "7.2.22", or nothing when it cannot tell.
+# (first in PATH), e.g. "7.2.22", or nothing when it cannot tell; for -L
+# (a suite asks hvut_probe, which caches it, scripts/runtime.sh).
 hvut_vmm_version() {
 	case $1 in
 	qemu) "$2" --version 2>/dev/null | sed -n 's/^QEMU emulator version \([0-9][0-9.]*\).*/\1/p' | head -n 1 ;;
-	bochs) bochs-bin --help 2>&1 | sed -n 's/.*Bochs x86 Emulator \([0-9][0-9.]*\).*/\1/p' | head -n 1 ;;
+	bochs) bochs-bin -q -n </dev/null 2>&1 | sed -n 's/.*Bochs x86 Emulator \([0-9][0-9.]*\).*/\1/p' | head -n 1 ;;
 	kvm) uname -r | sed 's/[^0-9.].*//' ;;
 	esac
 }
 
 # hvut_lane_activate SRCDIR: make the loaded lane's VMM the one that runs.
 # Sets up a provider's VMM first (may take minutes the first time). Returns
-# non-zero, having said why on stderr, when it cannot.
+# non-zero, having said why on stderr, when it cannot. hvut_probe then asks
+# that VMM its version, once per suite (HVUT_VMM_VERSION, scripts/runtime.sh).
 hvut_lane_activate() {
 	local src=$1 bindir w
 	if [ -n "$LANE_PROVIDER" ]; then
@@ -108,44 +115,39 @@ hvut_lane_activate() {
 		# A QEMU named in config.mak by its bare name resolves in bindir.
 		[ "$LANE_VMM" != qemu ] || QEMU=$bindir/${QEMU##*/}
 	fi
-	ACCEL=$LANE_ACCEL
+	ACCEL=$LANE_ACCEL HVUT_LANE=$LANE_NAME
 	local -a words=()
 	read -r -a words <<<"$LANE_ENV" || true
 	for w in "${words[@]}"; do export "${w?}"; done
-	HVUT_LANE=$LANE_NAME HVUT_VMM=$LANE_VMM HVUT_ACCEL=$LANE_ACCEL
-	HVUT_VMM_VERSION=$(hvut_vmm_version "$LANE_VMM" "${QEMU:-}")
-	if [ "$LANE_VMM" = qemu ]; then
-		: "${PROCESSOR:=$LANE_CPU}"
-		HVUT_CPU=$PROCESSOR
-		export PROCESSOR HVUT_CPU
-	fi
-	export ACCEL QEMU HVUT_LANE HVUT_VMM HVUT_ACCEL HVUT_VMM_VERSION
+	[ "$LANE_VMM" != qemu ] || : "${PROCESSOR:=$LANE_CPU}"
+	export ACCEL QEMU PROCESSOR HVUT_LANE
 }
 
-# hvut_lane_list FILE SRCDIR QEMU: the table `run_tests.sh -L` prints.
+# hvut_lane_list FILE SRCDIR QEMU ARCH: the table `run_tests.sh -L` prints.
 hvut_lane_list() {
-	local file=$1 src=$2 qemu=$3 name why version vmmdesc
+	local file=$1 src=$2 qemu=$3 arch=$4 name why version
 	local -a names=()
 	mapfile -t names < <(hvut_lane_names "$file") || return 2
 	printf '%-12s %-6s %-6s %-16s %-10s %s\n' LANE ACCEL VMM CPU VERSION "AVAILABLE / ABOUT"
 	for name in "${names[@]}"; do
 		hvut_lane_load "$file" "$name" || return 2
-		why=$(hvut_lane_unavailable "$src" "$qemu")
+		why=$(hvut_lane_unavailable "$src" "$qemu" "$arch")
 		version=-
-		if [ -z "$why" ] && [ -z "$LANE_RUNNER" ]; then
-			if [ -n "$LANE_PROVIDER" ]; then
-				if "$src/$LANE_PROVIDER" ready >/dev/null 2>&1; then
-					version=$("$src/$LANE_PROVIDER" version 2>/dev/null) || version="?"
-				else
-					version="(to build)"
-				fi
+		if [ -n "$why" ]; then
+			:
+		elif [ -n "$LANE_RUNNER" ]; then
+			version=$("$src/$LANE_RUNNER" version "$arch" 2>/dev/null | tr ' ' /) || version="(to build)"
+		elif [ -n "$LANE_PROVIDER" ]; then
+			if "$src/$LANE_PROVIDER" ready >/dev/null 2>&1; then
+				version=$("$src/$LANE_PROVIDER" version 2>/dev/null) || version="?"
 			else
-				version=$(hvut_vmm_version "$LANE_VMM" "$qemu")
+				version="(to build)"
 			fi
+		else
+			version=$(hvut_vmm_version "$LANE_VMM" "$qemu")
 		fi
-		vmmdesc=${LANE_CPU:-default}
-		printf '%-12s %-6s %-6s %-16s %-10s %s\n' "$name" "$LANE_ACCEL" "$LANE_VMM" "$vmmdesc" "${version:-?}" \
-			"$([ -z "$why" ] && echo yes || echo "no: $why") / $LANE_ABOUT"
+		printf '%-12s %-6s %-6s %-16s %-10s %s\n' "$name" "$LANE_ACCEL" "$LANE_VMM" "${LANE_CPU:-default}" \
+			"${version:-?}" "$([ -z "$why" ] && echo yes || echo "no: $why") / $LANE_ABOUT"
 	done
 }
 
