@@ -124,7 +124,8 @@ if [ -n "$lane" ]; then
 	[ -f "$lanes_file" ] || usage_error "--lane needs $lanes_file"
 	hvut_lane_load "$lanes_file" "$lane" || usage_error "no lane '$lane' in $lanes_file (run_tests.sh -L)"
 	[ -z "$LANE_RUNNER" ] || usage_error "lane $lane runs through $LANE_RUNNER: make check-lane LANE=$ARCH-$lane"
-	hvut_lane_activate "$SRCDIR" || usage_error "lane $lane: its VMM cannot be set up here (see above)"
+	HVUT_LANE_NO_SETUP=$list hvut_lane_activate "$SRCDIR" ||
+		usage_error "lane $lane: its VMM cannot be set up here (see above)"
 fi
 # One probe for the whole suite; the arch's vmm.sh may add its own probe.
 if [ -f "$src_testdir/vmm.sh" ]; then

@@ -59,6 +59,14 @@ static void check(const struct ext *e)
 	v = catch_exception(e->insn, &word, &f);
 	if (e->sstatus)
 		csr_clear(CSR_SSTATUS, e->sstatus);
+	/*
+	 * An illegal SYSTEM-opcode instruction that is no CSR access
+	 * (hfence.gvma without H) traps to M-mode first; OpenSBI 1.6 then
+	 * prints a message with no newline before passing the trap on, which
+	 * would glue our report line to it. End that line.
+	 */
+	if (v == EXC_ILLEGAL_INSN && e->insn == i_hfence)
+		printf("\n");
 	if (listed)
 		report(v == NO_EXCEPTION, "%s: listed, %s executes (%s)", e->name, e->what, exception_name(v));
 	else

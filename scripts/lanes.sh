@@ -106,6 +106,8 @@ hvut_lane_activate() {
 	local src=$1 bindir w
 	if [ -n "$LANE_PROVIDER" ]; then
 		if ! "$src/$LANE_PROVIDER" ready >/dev/null 2>&1; then
+			# Listing (-l) builds nothing: the commands name the host's VMM then.
+			[ "${HVUT_LANE_NO_SETUP:-0}" = 0 ] || return 0
 			echo "hvut: lane $LANE_NAME: setting up its VMM ($LANE_PROVIDER setup; minutes the first time)" >&2
 			"$src/$LANE_PROVIDER" setup >&2 || return 1
 		fi

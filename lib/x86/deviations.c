@@ -85,9 +85,9 @@ const struct deviation arch_deviations[] = {
 	  "EPT violation on a data access to an XU=1 entry sets qualification bit 13, not bit 6",
 	  "SDM vol. 3C 'Exit Qualification for EPT Violations': bit 6 is XU with MBEC, bit 13 shadow-stack" },
 	/* x86/debug.c */
-	{ "dr7-gd-ignored", "qemu-tcg", NULL, NULL, NULL, "DR7.GD=1: MOV DR runs with no #DB",
+	{ "dr7-gd-ignored", "qemu-tcg", NULL, "10.0", NULL, "DR7.GD=1: MOV DR runs with no #DB",
 	  "SDM vol. 3B 'General-Detect Exception Condition': MOV DR with GD=1 is a #DB fault with DR6.BD" },
-	{ "tf-sti-delayed", "qemu-tcg", NULL, NULL, NULL, "the single-step #DB after STI comes one instruction late",
+	{ "tf-sti-delayed", "qemu-tcg", NULL, "10.0", NULL, "the single-step #DB after STI comes one instruction late",
 	  "SDM vol. 2B STI: IF does not inhibit exceptions; vol. 3B 'Single-Step Exception Condition'" },
 	/* x86/syscall.c */
 	{ "sysenter-long-mode-amd", "bochs", NULL, NULL, "ryzen", "SYSENTER runs in long mode on an AMD model",
