@@ -72,9 +72,12 @@ host_qemu_version() {
 	"$host_qemu" --version | sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p' | head -n 1
 }
 
+# config_var NAME FILE: a "NAME := value" line of config.mak.
+config_var() { sed -n "s/^$1[[:space:]]*:\{0,1\}=[[:space:]]*//p" "$2" | head -n 1; }
+
 # The build to test: see the header.
 find_build() {
-	if [ -f config.mak ] && grep -qx "ARCH=$arch" config.mak; then
+	if [ -f config.mak ] && [ "$(config_var ARCH config.mak)" = "$arch" ]; then
 		pwd
 		return
 	fi
@@ -93,7 +96,9 @@ find_build() {
 }
 
 run() {
-	ready || setup
+	# Fetch only when nothing is there (setup checks Debian for new versions);
+	# the local rebuild when kvm-init.sh or the layout changed costs nothing.
+	if ready; then "$here/kvm-root.sh" "$arch"; else setup; fi
 	local build logdir junit='' t0 boot_us='' rc='' qver kver qemu10 args=() ro=() rw
 	build=$(find_build)
 	logdir=${HVUT_LOGDIR:-logs}
@@ -111,7 +116,7 @@ run() {
 	[ -n "$junit" ] && args=(--junit "$logdir/.kvm-junit.xml" "${args[@]}")
 
 	local src
-	src=$(sed -n 's/^SRCDIR=//p' "$build/config.mak")
+	src=$(config_var SRCDIR "$build/config.mak")
 	src=${src:-$srcdir}
 	# The shares: L1's root first, then the source and build trees (read-only,
 	# parents before children), then the results (writable).

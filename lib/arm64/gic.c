@@ -10,19 +10,6 @@
 #include <asm/gic.h>
 #include <asm/io.h>   /* every MMIO access: one LDR/STR a hypervisor can emulate */
 
-/* Distributor (v2 and v3; on v3 the SGI/PPI registers live in the redistributor's SGI frame). */
-#define GICD_CTLR 0x000
-#define GICD_IGROUPR 0x080
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ISPENDR 0x200
-#define GICD_ICPENDR 0x280
-#define GICD_ISACTIVER 0x300
-#define GICD_ICACTIVER 0x380
-#define GICD_IPRIORITYR 0x400
-#define GICD_ITARGETSR 0x800
-#define GICD_SGIR 0xf00
-#define GICD_CTLR_RWP (1U << 31)
 /* v2 CPU interface */
 #define GICC_CTLR 0x00
 #define GICC_PMR 0x04
@@ -32,9 +19,6 @@
 #define GICC_RPR 0x14
 #define GICC_HPPIR 0x18
 /* v3 redistributor */
-#define GICR_WAKER 0x14
-#define GICR_TYPER 0x08
-#define GICR_SGI_FRAME 0x10000
 #define WAKER_PROCESSOR_SLEEP (1U << 1)
 #define WAKER_CHILDREN_ASLEEP (1U << 2)
 #define TYPER_VLPIS (1U << 1)
@@ -58,6 +42,9 @@ static int version;
 static uintptr_t dist, cpuif, rdist_region;
 static uintptr_t rdist[MAX_CPUS];     /* v3: each CPU's redistributor */
 static uint8_t v2_target[MAX_CPUS];   /* v2: each CPU's interface bit for ITARGETSR/SGIR */
+
+uintptr_t gic_dist_base(void) { return dist; }
+uintptr_t gic_rdist_base(int cpu) { return version == 3 ? rdist[cpu] : 0; }
 
 
 int gic_version(void) { return version; }

@@ -133,6 +133,22 @@ extern char pg_user_stub[], pg_user_stub_end[];
 /* Leaves IA-32e mode, sets or clears CR4.LA57, loads cr3, re-enters (SDM 10.8.5 / 4.1.1). */
 void pg_switch_la57(unsigned long cr3, unsigned long la57);
 
+/* ---- paging-tlb.c: a PTE repointed from page A to page B (boot hierarchy) ---- */
+struct tlb_pages {
+	char *a, *b;          /* a[0] = 0xaa, b[0] = 0xbb; the test reads through a's address */
+	uint64_t *pte, orig;
+};
+
+void tlb_pages_init(struct tlb_pages *t);
+void tlb_repoint(struct tlb_pages *t, uint64_t flags);
+void tlb_restore(struct tlb_pages *t);
+unsigned char tlb_read(const struct tlb_pages *t);
+bool tlb_expect_new(const struct tlb_pages *t, const char *what);
+void tlb_info_either(const struct tlb_pages *t, const char *what);
+
+/* MOV to CR3 or CR4 (cr) of val, a reserved bit set, #GPs; see paging-tables.c for QEMU's hang. */
+void pg_check_cr_reserved(int cr, unsigned long val, const char *what, bool force);
+
 /* Feature helpers. */
 unsigned pg_maxphyaddr(void);
 
