@@ -53,6 +53,15 @@ arm64)
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
 	machine=(-machine virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on)
 	;;
+riscv64)
+	host_qemu=${HVUT_KVM_HOST_QEMU:-qemu-system-riscv64}
+	inner_qemu=/usr/bin/qemu-system-riscv64
+	console=ttyS0
+	# h=true: the hypervisor extension (KVM's requirement); the host QEMU's
+	# OpenSBI runs L1's M mode.
+	# shellcheck disable=SC2054 # commas are QEMU option syntax
+	machine=(-machine virt -cpu rv64,h=true -bios default)
+	;;
 *) usage ;;
 esac
 top=$cache/kvm-$arch
@@ -140,6 +149,9 @@ run() {
 		printf 'cd %q\n' "$build"
 		echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp LANG=C.UTF-8"
 		printf 'export ACCEL=kvm QEMU=%q HVUT_LOGDIR=%q\n' "$inner_qemu" "$logdir"
+		# QEMU refuses M-mode firmware with KVM: KVM itself is the SBI
+		# implementation, so riscv/vmm.sh's -bios becomes "none".
+		[ "$arch" = riscv64 ] && echo "export OPENSBI=none"
 		printf 'export HVUT_ENV=%q\n' "$env${HVUT_ENV:+ $HVUT_ENV}"
 		# unittests.cfg's limits are sized for TCG; a test under KVM nested in
 		# TCG on a busy 2-core host runs 5-20x longer, so one lane-wide limit.
