@@ -88,6 +88,11 @@ lane_tools() {
 	bochs) cross_tools x86_64; bochs_tools ;;
 	# Bochs 3.0 runs from a Debian 13 root that scripts/bochs3.sh debootstraps.
 	bochs3) cross_tools x86_64; bochs_tools; want debootstrap debootstrap ;;
+	# KVM in an L1 Linux under TCG (scripts/kvm-lane.sh): the host's QEMU boots
+	# L1; Debian 13's packages are unpacked with dpkg-deb, modules with xz, the
+	# initrd is a cpio archive.
+	kvm-x86_64 | kvm-arm64)
+		cross_tools "${1#kvm-}"; vmm_tools "${1#kvm-}"; want xz xz-utils; want cpio cpio ;;
 	*) echo "$0: unknown lane '$1'" >&2; usage ;;
 	esac
 }
@@ -105,7 +110,8 @@ check | all)
 	lane_tools project
 	for a in x86_64 arm64 riscv64 ppc64; do lane_tools "$a"; lane_tools "clang-$a"; done
 	lane_tools bochs
-	[ "${HVUT_CHECK_BOCHS3:-0}" != 1 ] || lane_tools bochs3 ;;
+	[ "${HVUT_CHECK_BOCHS3:-0}" != 1 ] || lane_tools bochs3
+	[ "${HVUT_CHECK_KVM:-1}" = 0 ] || { lane_tools kvm-x86_64; lane_tools kvm-arm64; } ;;
 *) usage ;;
 esac
 
