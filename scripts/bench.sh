@@ -94,7 +94,7 @@ ratio_median() {
 # A 64 KiB x86 ROM whose reset vector jumps to its start, where it writes
 # isa-debug-exit (QEMU exits) and "Shutdown" to port 0x8900 (Bochs exits).
 make_x86_floor_rom() {
-	local f=$tmp/floor.bin code
+	local rom_file=$tmp/floor.bin code
 	code='\xba\xf4\x00\xee\xba\x00\x89'                      # mov $0xf4,%dx; out %al,%dx; mov $0x8900,%dx
 	code+='\xb0S\xee\xb0h\xee\xb0u\xee\xb0t\xee\xb0d\xee\xb0o\xee\xb0w\xee\xb0n\xee'
 	code+='\xf4\xeb\xfd'                                     # hlt; jmp .-1
@@ -103,9 +103,9 @@ make_x86_floor_rom() {
 		head -c $((0xfff0 - 34)) /dev/zero
 		printf '\xe9\x0d\x00'                               # at 0xfff0: jmp 0x0000
 		head -c 13 /dev/zero
-	} >"$f"
-	[ "$(wc -c <"$f")" = 65536 ] || hvut_die "floor ROM is not 64 KiB"
-	echo "$f"
+	} >"$rom_file"
+	[ "$(wc -c <"$rom_file")" = 65536 ] || hvut_die "floor ROM is not 64 KiB"
+	echo "$rom_file"
 }
 
 # bochs_floor_rc ROM: a bochsrc as scripts/bochs-run.sh writes it, booting ROM.
@@ -204,13 +204,21 @@ default_lanes() {
 	return 0
 }
 
-# suite_guest_ms LOG FLOOR_MS: the sum over the suite's tests of (the time
-# run_tests.sh gives each) - the floor, in ms; and how many tests.
+# suite_guest_ms JUNIT FLOOR_MS: the sum over the suite's tests that ran of
+# (their time in run_tests.sh's JUnit file - the floor), in ms, and how many.
 suite_guest_ms() {
 	awk -v floor="$2" '
-		/^(PASS|FAIL|SKIP|TIMEOUT|CRASH) / && match($0, /[0-9]+(\.[0-9]+)? s\)$/) {
-			t = substr($0, RSTART, RLENGTH - 3) * 1000
-			g += (t > floor ? t - floor : 0); n++
+		{
+			while (match($0, /<testcase [^>]*time="[0-9.]+"/)) {
+				tc = substr($0, RSTART, RLENGTH)
+				$0 = substr($0, RSTART + RLENGTH)
+				sub(/.*time="/, "", tc)
+				t = tc * 1000
+				if (t <= 0)
+					continue
+				g += (t > floor ? t - floor : 0)
+				n++
+			}
 		}
 		END { printf "%d %d\n", g, n }' "$1"
 }
@@ -266,16 +274,17 @@ bench_lane() {
 		for ((k = 0; k < suite_runs; k++)); do
 			: >"$tmp/suite.log"
 			measure suite env "${lane_env[@]}" PATH="$lane_path" HVUT_LOGDIR="$tmp/suite-logs" \
-				bash -c '"$@" >"'"$tmp"'/suite.log" 2>&1' _ "$srcdir/run_tests.sh" "${lane_suite[@]}"
+				bash -c '"$@" >"'"$tmp"'/suite.log" 2>&1' _ "$srcdir/run_tests.sh" "${lane_suite[@]}" \
+				--junit "$tmp/suite.xml"
 			cat "$tmp/suite.log" >>logs/bench.log
 		done
 		suite_wall=$(median "$tmp/suite.wall")
-		read -r guest_ms ntests < <(suite_guest_ms "$tmp/suite.log" "${fl_wall:-0}")
+		read -r guest_ms ntests < <(suite_guest_ms "$tmp/suite.xml" "${fl_wall:-0}")
 		# The target: -j N keeps N tests' guest time running at once.
 		if [ "$guest_ms" -gt 0 ]; then
 			suite_x=$(awk -v s="$suite_wall" -v g="$guest_ms" -v j="$jobs" 'BEGIN { printf "%.2f", s / (g / j) }')
 		fi
-		row "suite: run_tests.sh ${lane_suite[*]} ($ntests tests)" "$suite_wall" "$(median "$tmp/suite.cpu")" ""
+		row "suite: run_tests.sh ${lane_suite[*]} ($ntests ran)" "$suite_wall" "$(median "$tmp/suite.cpu")" ""
 		echo "  suite guest time (sum of test times - floor): $guest_ms ms; suite / (guest / $jobs) = ${suite_x:-n/a}"
 	fi
 	json+=("$(printf '"%s": {"desc": "%s", "floor_ms": %s, "floor_cpu_ms": %s, "bare_ms": %s, "run_ms": %s, "run_cpu_ms": %s, "bare_x_floor": %s, "run_x_floor": %s, "suite_ms": %s, "suite_tests": %s, "suite_guest_ms": %s, "suite_x_guest_per_job": %s}' \
