@@ -2,9 +2,10 @@
 # shellcheck source-path=SCRIPTDIR
 # bench.sh: `make bench`, from the build dir. What a test costs beyond the
 # VMM's own floor, per lane of the configured arch:
-#   floor  the VMM starting and stopping at once: a 64 KiB ROM whose reset
-#          vector powers off (x86: QEMU -bios, Bochs romimage); other arches
-#          have none yet and use the bare empty test as their floor
+#   floor  the VMM starting and stopping at once: firmware whose first
+#          instructions power off (x86: a 64 KiB ROM as QEMU -bios or Bochs
+#          romimage; arm64: PSCI SYSTEM_OFF; riscv64: the sifive_test device;
+#          ppc64: RTAS power-off), with the machine options of <arch>/vmm.sh
 #   bare   <testdir>/empty.elf booted by the lane's VMM command, no harness
 #   run    the same through <testdir>/run (probe, environ, timeout, console
 #          filter, verdict)
@@ -108,6 +109,52 @@ make_x86_floor_rom() {
 	echo "$rom_file"
 }
 
+# emit32 le|be WORD...: the 32-bit words as bytes, on stdout.
+emit32() {
+	local e=$1 w b
+	shift
+	for w; do
+		if [ "$e" = le ]; then
+			printf -v b '\\x%02x\\x%02x\\x%02x\\x%02x' $((w & 255)) $((w >> 8 & 255)) $((w >> 16 & 255)) $((w >> 24 & 255))
+		else
+			printf -v b '\\x%02x\\x%02x\\x%02x\\x%02x' $((w >> 24 & 255)) $((w >> 16 & 255)) $((w >> 8 & 255)) $((w & 255))
+		fi
+		printf '%b' "$b"
+	done
+}
+
+# The other arches' floors: the first instructions at reset power off (QEMU
+# virt/pseries, loaded with -bios). Encodings by hand, from the ISA manuals.
+make_other_floor() {
+	local img=$tmp/floor-$arch.bin
+	case $arch in
+	riscv64)
+		# M-mode at 0x80000000: sw 0x5555 (FINISHER_PASS) to the sifive_test
+		# device at 0x100000. lui t0,0x100; lui t1,0x5; addi t1,t1,0x555;
+		# sw t1,0(t0); j .
+		emit32 le 0x001002b7 0x00005337 0x55530313 0x0062a023 0x0000006f >"$img" ;;
+	arm64)
+		# EL1 at 0 (flash): PSCI SYSTEM_OFF (0x84000008) through HVC, QEMU's
+		# conduit when firmware is loaded without EL3. movz w0,#8;
+		# movk w0,#0x8400,lsl #16; hvc #0; b .
+		emit32 le 0x52800100 0x72b08000 0xd4000002 0x14000000 >"$img" ;;
+	ppc64)
+		# Big-endian real mode at 0x100: RTAS power-off (QEMU 7.2 token
+		# 0x2003, 2 inputs, 1 output) through KVMPPC_H_RTAS (0xf000), the
+		# argument buffer at 0x1000. li r4,0x1000; li r0,0x2003; stw r0,0(r4);
+		# li r0,2; stw r0,4(r4); li r0,1; stw r0,8(r4); li r0,0; stw r0,12(r4);
+		# stw r0,16(r4); li r3,0; ori r3,r3,0xf000; sc 1; b .
+		{
+			head -c 256 /dev/zero
+			emit32 be 0x38801000 0x38002003 0x90040000 0x38000002 0x90040004 0x38000001 \
+				0x90040008 0x38000000 0x9004000c 0x90040010 0x38600000 0x6063f000 \
+				0x44000022 0x48000000
+		} >"$img" ;;
+	*) return 1 ;;
+	esac
+	echo "$img"
+}
+
 # bochs_floor_rc ROM: a bochsrc as scripts/bochs-run.sh writes it, booting ROM.
 bochs_floor_rc() {
 	local display_line='display_library: term'
@@ -179,8 +226,27 @@ lane_setup() {
 		[ "${BOCHS_DISPLAY:-}" = rfb ] && FLOOR_CMD=(unshare -rn "${FLOOR_CMD[@]}")
 		;;
 	*:tcg | *:kvm)
+		if [ "$1" = kvm ] && ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
+			echo "(lane $1: no usable /dev/kvm)"
+			return 1
+		fi
 		lane_env=(ACCEL="$1")
 		lane_desc="QEMU $1"
+		rom=$(make_other_floor) || rom=''
+		[ -n "$rom" ] || return 0
+		local cpu=max machine=virt q=${QEMU:-}
+		case $arch in
+		arm64) q=${q:-qemu-system-aarch64} ;;
+		riscv64) q=${q:-qemu-system-riscv64} cpu=rv64 ;;
+		ppc64)
+			q=${q:-qemu-system-ppc64} cpu='' machine=pseries
+			# As powerpc/vmm.sh: what TCG cannot mitigate, said once.
+			[ "$1" = tcg ] && machine+=,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
+			;;
+		esac
+		[ "$1" = kvm ] && cpu=host
+		FLOOR_CMD=("$q" -machine "$machine" -accel "$1" ${cpu:+-cpu "$cpu"} -m 256 -smp 1
+			-nodefaults -display none -no-reboot -serial none -bios "$rom")
 		;;
 	*)
 		echo "(lane $1: not known for $arch)"
