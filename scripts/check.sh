@@ -121,7 +121,7 @@ echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files)"
 # lane_def NAME: sets lane_arch, lane_accel, lane_args (run_tests.sh options)
 # and lane_expected (file under tests/expected/); false for an unknown lane.
 lane_def() {
-	lane_accel=tcg lane_args=() lane_expected=$1
+	lane_accel=tcg lane_args=() lane_expected=$1 lane_firmware=${HVUT_FIRMWARE:-}
 	case $1 in
 	x86_64 | arm64 | riscv64 | ppc64) lane_arch=$1 ;;
 	x86_64-harness-check) lane_arch=x86_64 lane_args=(-a -g harness-check) ;;
@@ -130,6 +130,9 @@ lane_def() {
 	bochs3) lane_arch=x86_64 lane_accel=bochs lane_args=(-a -g bochs3) lane_expected=x86_64-bochs3 ;;
 	# KVM inside an L1 Linux under TCG (scripts/kvm-lane.sh, docs/kvm.md).
 	kvm-x86_64 | kvm-arm64) lane_arch=${1#kvm-} lane_accel=kvm ;;
+	# The VMMs' own BIOS boot paths (docs/x86-boot.md), opt-in like bochs3.
+	x86_64-seabios) lane_arch=x86_64 lane_firmware=seabios lane_expected=x86_64 ;;
+	bochs-grub) lane_arch=x86_64 lane_accel=bochs lane_firmware=bios lane_args=(-g bochs) lane_expected=x86_64-bochs ;;
 	*) return 1 ;;
 	esac
 }
@@ -222,7 +225,7 @@ run_lane() {
 	mkdir -p "$logdir"
 	local runner=("$srcdir/run_tests.sh")
 	[ "$lane_accel" = kvm ] && runner=("$srcdir/scripts/kvm-lane.sh" run "$lane_arch")
-	(cd "$dir" && PATH=$path ACCEL=$lane_accel HVUT_LOGDIR=$logdir "${runner[@]}" -j"$ncpu" "${lane_args[@]}" \
+	(cd "$dir" && PATH=$path ACCEL=$lane_accel HVUT_FIRMWARE=$lane_firmware HVUT_LOGDIR=$logdir "${runner[@]}" -j"$ncpu" "${lane_args[@]}" \
 		--junit "$logdir/junit.xml" -t >"$logdir/results.tap") || rc=$?
 	expected=$srcdir/tests/expected/$lane_expected.txt
 	if [ "$rc" -ge 2 ] || [ ! -f "$logdir/states.txt" ]; then

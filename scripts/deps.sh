@@ -88,6 +88,9 @@ lane_tools() {
 	bochs) cross_tools x86_64; bochs_tools ;;
 	# Bochs 3.0 runs from a Debian 13 root that scripts/bochs3.sh debootstraps.
 	bochs3) cross_tools x86_64; bochs_tools; want debootstrap debootstrap ;;
+	# The VMMs' own BIOS boot paths (docs/x86-boot.md).
+	x86_64-seabios) cross_tools x86_64; vmm_tools x86_64 ;;
+	bochs-grub) cross_tools x86_64; bochs_tools ;;
 	*) echo "$0: unknown lane '$1'" >&2; usage ;;
 	esac
 }
