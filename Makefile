@@ -28,6 +28,7 @@ endif
 vpath %.c $(SRCDIR)
 vpath %.S $(SRCDIR)
 vpath %.lds $(SRCDIR)
+vpath %.h $(SRCDIR)
 # `make V=1` shows the full commands.
 V ?= 0
 ifeq ($(V),0)

@@ -16,8 +16,8 @@
  * #PF on a normal write to the shadow stack and on a shadow-stack access to a
  * normal page) and a supervisor shadow stack set up with SETSSBSY from a
  * supervisor token at IA32_PL0_SSP and released with CLRSSBSY.
- * Test arguments: any of msr, xss, cr4, shstk, ibt to run only those parts (default: all).
- * IBT lives in x86/cet-ibt.c.
+ * Test arguments: any of msr, xss, cr4, shstk, ibt, ssp to run only those parts (default: all).
+ * IBT lives in x86/cet-ibt.c, the shadow-stack instructions and XSAVES in x86/cet-ssp.c.
  */
 #include "hvut.h"
 #include <asm/cpufeature.h>
@@ -40,9 +40,11 @@
 #define NONCANON 0x8000000000000000ULL
 #define CP_NEAR_RET 1
 #define CP_FAR_RET 2
+#define CP_SETSSBSY 5
 
 static bool has_shstk, has_ibt;
 void cet_check_ibt(void);   /* x86/cet-ibt.c */
+void cet_check_ssp(void);   /* x86/cet-ssp.c */
 
 static const struct { u32 msr; const char *name; } cet_msrs[] = {
 	{ MSR_IA32_U_CET, "IA32_U_CET" },
@@ -259,7 +261,7 @@ void cet_user_bad_ret(void *arg);
 void cet_user_far(void *tamper);
 void cet_super_run(void *s);
 extern char cet_bad_ret_insn[], cet_far_ret_insn[], cet_super_ret_addr[], cet_super_bad_ret[],
-	cet_super_recover[];
+	cet_super_recover[], cet_super_setssbsy[];
 extern char user_trampoline[];
 
 static u8 *user_ss, *super_ss, *plain_page;
@@ -332,7 +334,8 @@ static void sss_handler(struct ex_regs *r)
 	r->rip = (uintptr_t)cet_super_recover;
 }
 
-static void run_super(u64 *s, bool corrupt)
+/* how: 0 plain, 1 corrupt a RET, 2 SETSSBSY twice (see x86/cet-shstk.S) */
+static void run_super(u64 *s, unsigned how)
 {
 	u64 token = (uintptr_t)super_ss + PAGE_SIZE - 8;
 	unsigned long flags = read_rflags();
@@ -344,7 +347,7 @@ static void run_super(u64 *s, bool corrupt)
 	set_page_flags(super_ss, PT_DIRTY, PT_WRITABLE | PT_USER);
 	memset(s, 0, 10 * sizeof(*s));
 	s[0] = token;
-	s[8] = corrupt;
+	s[8] = how;
 	sss_fault.vector = NO_EXCEPTION;
 	wrmsr(MSR_IA32_PL0_SSP, token);
 	old_cp = handle_exception(CP_VECTOR, sss_handler);
@@ -363,7 +366,7 @@ static void check_super_shstk(void)
 	u64 token = (uintptr_t)super_ss + PAGE_SIZE - 8;
 
 	report_prefix_push("supervisor shadow stack");
-	run_super(s, false);
+	run_super(s, 0);
 	report(sss_fault.vector == NO_EXCEPTION, "SETSSBSY, CALL/RET and CLRSSBSY at CPL0 raise nothing (got %s)",
 	       exception_name(sss_fault.vector));
 	report(s[1] == token, "SETSSBSY loads SSP from IA32_PL0_SSP (%#llx)", (unsigned long long)s[1]);
@@ -377,12 +380,19 @@ static void check_super_shstk(void)
 	report_deviation("cet-clrssbsy-cf", s[5] == 0, "CLRSSBSY of a valid busy token leaves CF=0 (CF=%llu)", (unsigned long long)s[5]);
 	report(s[6] == 0, "CLRSSBSY leaves SSP = 0 (%#llx)", (unsigned long long)s[6]);
 
-	run_super(s, true);
+	run_super(s, 1);
 	report(sss_fault.vector == CP_VECTOR && sss_fault.error_code == CP_NEAR_RET &&
 	       sss_fault.rip == (uintptr_t)cet_super_bad_ret,
 	       "RET to a changed address at CPL0: #CP(NEAR-RET=1) (got %s, error %#lx, rip %#lx)",
 	       exception_name(sss_fault.vector), sss_fault.error_code, sss_fault.rip);
 	report(s[7] == token, "the token is released after the #CP (token %#llx)", (unsigned long long)s[7]);
+
+	/* SDM vol. 2B SETSSBSY: a token whose busy bit is set already is #CP(SETSSBSY=5). */
+	run_super(s, 2);
+	report(sss_fault.vector == CP_VECTOR && sss_fault.error_code == CP_SETSSBSY &&
+	       sss_fault.rip == (uintptr_t)cet_super_setssbsy,
+	       "SETSSBSY of a busy token: #CP(SETSSBSY=5) at the instruction (got %s, error %#lx, rip %#lx)",
+	       exception_name(sss_fault.vector), sss_fault.error_code, sss_fault.rip);
 	report_prefix_pop();
 }
 
@@ -433,6 +443,8 @@ int main(int argc, char **argv, char **envp)
 		check_shstk();
 	if (arg_selected(argc, argv, "ibt"))
 		cet_check_ibt();
+	if (arg_selected(argc, argv, "ssp"))
+		cet_check_ssp();
 	report_prefix_pop();
 	return report_summary();
 }

@@ -39,13 +39,13 @@ static int argc_;
 static char **argv_;
 
 #define DR_ACCESSORS(n)                                                                          \
-	static inline unsigned long read_dr##n(void)                                             \
+	static inline __attribute__((unused)) unsigned long read_dr##n(void)                     \
 	{                                                                                        \
 		unsigned long v;                                                                 \
 		__asm__ volatile("mov %%dr" #n ", %0" : "=r"(v));                                \
 		return v;                                                                        \
 	}                                                                                        \
-	static inline void write_dr##n(unsigned long v) { __asm__ volatile("mov %0, %%dr" #n :: "r"(v)); }
+	static inline __attribute__((unused)) void write_dr##n(unsigned long v) { __asm__ volatile("mov %0, %%dr" #n :: "r"(v)); }
 DR_ACCESSORS(0)
 DR_ACCESSORS(1)
 DR_ACCESSORS(6)

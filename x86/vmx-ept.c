@@ -307,6 +307,89 @@ static void nonleaf_xu(void)
 	report_prefix_pop();
 }
 
+/*
+ * SDM vol. 3C "Checks on VM-Execution Control Fields" (EPT-pointer bullet):
+ * with enable EPT, VM entry fails as an invalid control field (VMfailValid,
+ * error 7) when the EPTP's memory type is not one IA32_VMX_EPT_VPID_CAP
+ * allows (2 is never allowed), its page-walk length is not one supported,
+ * bits 11:8 are not 0, bit 6 (A/D) is set without EPT_VPID_CAP[21], or an
+ * address bit at or above MAXPHYADDR is set.
+ */
+static void eptp_checks(void)
+{
+	unsigned maxphy = cpuid(0x80000008).a & 0xff;
+	struct { uint64_t set, clear; const char *what; bool run; } bad[] = {
+		{ 2, 7, "memory type 2 (reserved)", true },
+		{ 2ULL << 3, 7ULL << 3, "page-walk length 3 (only 4 and 5 exist)", true },
+		/* Bit 7 enables supervisor shadow-stack access rights where supported: not reserved. */
+		{ 1ULL << 8, 0, "reserved bit 8", true },
+		{ 1ULL << 11, 0, "reserved bit 11", true },
+		{ 1ULL << 6, 0, "A/D enable without EPT_VPID_CAP[21]", !(ept_cap & EPT_CAP_AD) },
+		{ maxphy < 52 ? 1ULL << maxphy : 0, 0, "an address bit at MAXPHYADDR", maxphy < 52 },
+	};
+	enum vmx_end end;
+
+	report_prefix_push("EPTP checks");
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (!bad[i].run) {
+			report_info("%s: not checked (the capability makes it valid)", bad[i].what);
+			continue;
+		}
+		vmwrite(EPT_POINTER, (ept->eptp & ~bad[i].clear) | bad[i].set);
+		vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+		end = vmx_run(v);
+		report(end == VMX_END_ENTRY_FAIL && v->entry_status == VMX_FAIL_VALID && v->insn_error == 7,
+		       "EPTP with %s: VMfailValid 7 (invalid control field) [%s]", bad[i].what, end_str(v, end));
+	}
+	vmwrite(EPT_POINTER, ept->eptp);
+	vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE, "the valid EPTP again: L2 runs [%s]", end_str(v, end));
+	report_prefix_pop();
+}
+
+/*
+ * SDM vol. 3C "Accessed and Dirty Flags for EPT": with EPTP bit 6, every EPT
+ * entry used in a translation gets its accessed flag (bit 8) set, a write
+ * sets the leaf's dirty flag (bit 9), and accesses to guest paging
+ * structures count as writes (the guest page table's leaf becomes dirty).
+ */
+static void ept_ad(void)
+{
+	uint64_t *leaf = ept_leaf(ept, (uintptr_t)tp), *pt_leaf;
+	uint64_t pt = (uintptr_t)get_pte(tp) & ~0xfffULL;
+	enum vmx_end end;
+
+	if (!(ept_cap & EPT_CAP_AD)) {
+		report_skip("EPT A/D: IA32_VMX_EPT_VPID_CAP[21]=0");
+		return;
+	}
+	report_prefix_push("A/D flags");
+	ept_map_4k(ept, pt, pt, EPT_RWX | EPT_XU | (EPT_MT_WB << EPT_MT_SHIFT));
+	pt_leaf = ept_leaf(ept, pt);
+	*leaf &= ~(EPT_ACCESSED | EPT_DIRTY);
+	*pt_leaf &= ~(EPT_ACCESSED | EPT_DIRTY);
+	vmwrite(EPT_POINTER, ept->eptp | EPTP_AD);
+	ept_flush_eptp(ept->eptp | EPTP_AD);
+	set_page_flags(tp, PT_USER, 0);
+	vmx_vcpu_set_entry(v, l2_read, tp, 0);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE && (*leaf & EPT_ACCESSED) && !(*leaf & EPT_DIRTY),
+	       "a read sets the leaf's accessed flag, not dirty (entry %#lx) [%s]", (unsigned long)*leaf,
+	       end_str(v, end));
+	report((ept->pml4[0] & EPT_ACCESSED), "and the PML4E's accessed flag (%#lx)", (unsigned long)ept->pml4[0]);
+	report((*pt_leaf & (EPT_ACCESSED | EPT_DIRTY)) == (EPT_ACCESSED | EPT_DIRTY),
+	       "the guest page-table page's leaf is accessed and dirty: walks count as writes (%#lx)",
+	       (unsigned long)*pt_leaf);
+	vmx_vcpu_set_entry(v, l2_write, tp, 0);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE && (*leaf & EPT_DIRTY), "a write sets the dirty flag (entry %#lx) [%s]",
+	       (unsigned long)*leaf, end_str(v, end));
+	vmwrite(EPT_POINTER, ept->eptp);
+	ept_flush(ept);
+	report_prefix_pop();
+}
+
 static void invept_vpid(void)
 {
 	char buf[100];
@@ -370,6 +453,8 @@ void vmx_test_ept(void)
 	restore_page();
 	misconfigs();
 	walk_violation();
+	eptp_checks();
+	ept_ad();
 	large_page();
 	invept_vpid();
 	restore_page();

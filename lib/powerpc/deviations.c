@@ -15,5 +15,9 @@ const struct deviation arch_deviations[] = {
 	{ "pmu-no-pm-interrupt", "qemu-tcg", NULL, NULL, NULL,
 	  "MMCR0[PMAO] is set but no performance monitor interrupt is taken",
 	  "Power ISA v3.0B Book III 9.4.4 MMCR0[PMAE]: a performance monitor alert raises the interrupt (0xF00)" },
+	/* powerpc/atomics.c */
+	{ "ppc-reservation-by-value", "qemu-tcg", NULL, NULL, NULL,
+	  "another CPU's store leaves the reservation unless it changes the reserved doubleword (TCG compares values)",
+	  "Power ISA v3.1 Book II 4.4.2: any store by another processor to the reservation granule (>= 16 bytes) clears the reservation" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

@@ -101,13 +101,13 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 2B RDMSR/WRMSR: #GP(0) for an unimplemented MSR (CET MSRs need CPUID.(7,0):ECX[7] or EDX[20])" },
 	{ "cet-xss-without-xsaves", "qemu-tcg", NULL, NULL, NULL, "IA32_XSS accessible without XSAVES",
 	  "SDM vol. 4 table 2-2 IA32_XSS (if CPUID.(0DH,1):EAX[3]=1); " SDM_RDMSR },
-	{ "cet-xss-unenumerated-bits", "bochs", NULL, "3", NULL,
+	{ "cet-xss-unenumerated-bits", "bochs", NULL, "3", "tigerlake",
 	  "IA32_XSS accepts CET_U/CET_S that CPUID.(0xD,1):ECX does not enumerate",
 	  "SDM vol. 1 13.3: setting an XSS bit that CPUID.(0DH,1):ECX does not enumerate #GPs" },
-	{ "cet-xss-not-enumerated", "bochs", NULL, "3", NULL,
+	{ "cet-xss-not-enumerated", "bochs", NULL, "3", "tigerlake",
 	  "CET and XSAVES enumerated, CPUID.(0xD,1):ECX[12:11] = 0",
 	  "SDM vol. 1 13.2, 17.x: CET_U/CET_S are XSAVES-managed state components 11/12" },
-	{ "cet-clrssbsy-cf", "bochs", NULL, "3", NULL, "CLRSSBSY sets CF=1 for a valid busy token",
+	{ "cet-clrssbsy-cf", "bochs", NULL, NULL, NULL, "CLRSSBSY sets CF=1 for a valid busy token",
 	  "SDM vol. 2A CLRSSBSY: RFLAGS.CF = invalid_token (0 for a valid token)" },
 
 	/* x86/pmu.c */
@@ -117,7 +117,7 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 2B RDPMC: #GP(0) for an unsupported counter" },
 	{ "pmu-rdpmc-ud", "qemu-tcg", NULL, NULL, NULL, "RDPMC raises #UD for every counter index",
 	  "APM vol. 3 RDPMC: legacy counters 0-3 always exist; SDM vol. 2B RDPMC" },
-	{ "pmu-counter-msrs-gp", "bochs", NULL, NULL, NULL,
+	{ "pmu-counter-msrs-gp", "bochs", NULL, NULL, "tigerlake",
 	  "CPUID.0AH enumerates version 5 with 8 counters, but IA32_PMC0/PERFEVTSEL0 #GP",
 	  "SDM vol. 4 table 2-2: IA32_PMCx/IA32_PERFEVTSELx exist when CPUID.0AH:EAX[15:8] > x" },
 
@@ -151,5 +151,7 @@ const struct deviation arch_deviations[] = {
 	{ "pkru-scope", "bochs", NULL, NULL, NULL,
 	  "PKRU applied whatever the address's U/S (PK set for supervisor-mode addresses), AD only for user-mode accesses",
 	  "SDM vol. 3A 4.6.1, 4.6.2 (PKRU governs user-mode addresses, for supervisor accesses too); 4.7 PK flag" },
+	{ "cr-reserved-bit-hang", "qemu-tcg", NULL, NULL, NULL, "MOV to CR3/CR4 with a reserved bit set hangs the vCPU",
+	  "SDM vol. 2B MOV CR: #GP(0) for an attempt to write 1 to a reserved bit of CR3 or CR4" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

@@ -146,6 +146,9 @@ unsigned char tlb_read(const struct tlb_pages *t);
 bool tlb_expect_new(const struct tlb_pages *t, const char *what);
 void tlb_info_either(const struct tlb_pages *t, const char *what);
 
+/* MOV to CR3 or CR4 (cr) of val, a reserved bit set, #GPs; see paging-tables.c for QEMU's hang. */
+void pg_check_cr_reserved(int cr, unsigned long val, const char *what, bool force);
+
 /* Feature helpers. */
 unsigned pg_maxphyaddr(void);
 
