@@ -41,6 +41,8 @@ vmm_tools() {
 		want /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin opensbi ;;
 	ppc64) want qemu-system-ppc64 qemu-system-ppc ;;
 	esac
+	# Migration entries talk QMP through socat (scripts/migrate-vmm.sh).
+	want socat socat
 }
 
 bochs_tools() {
@@ -93,6 +95,13 @@ lane_tools() {
 	# initrd is a cpio archive.
 	kvm-x86_64 | kvm-arm64)
 		cross_tools "${1#kvm-}"; vmm_tools "${1#kvm-}"; want xz xz-utils; want cpio cpio ;;
+	# Lanes named <arch>-<lane> after <testdir>/lanes.cfg (docs/lanes.md).
+	*-kvm) lane_tools "kvm-${1%-kvm}" ;;
+	x86_64-bochs | x86_64-bochs-grub) lane_tools bochs ;;
+	x86_64-bochs3) lane_tools bochs3 ;;
+	# QEMU 10 runs from a Debian 13 root (scripts/qemu10.sh debootstraps it).
+	*-tcg-qemu10) cross_tools "${1%-tcg-qemu10}"; want debootstrap debootstrap ;;
+	*-tcg | x86_64-seabios) lane_tools "${1%-*}" ;;
 	*) echo "$0: unknown lane '$1'" >&2; usage ;;
 	esac
 }
