@@ -99,5 +99,13 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 3A 'Reserved Bit Checking' and 'SELF IPI Register'" },
 	{ "tsc-deadline-not-cleared", "bochs", NULL, NULL, NULL, "IA32_TSC_DEADLINE keeps the deadline after the timer fired",
 	  "SDM vol. 3A 'TSC-Deadline Mode': the timer disarms itself and clears IA32_TSC_DEADLINE" },
+	{ "ioapic-edge-without-rising-edge", "qemu-tcg", NULL, NULL, NULL,
+	  "edge pin delivers with no new rising edge (masked edge latched, or a re-raise of a high RTC line)",
+	  "82093AA datasheet 3.2.4: edge interrupts on a rising edge; masked edges are ignored, not held pending" },
+	{ "ioapic-level-no-redelivery", "bochs", NULL, NULL, NULL,
+	  "a level interrupt whose line stays asserted is not delivered again after the EOI",
+	  "82093AA datasheet 3.2.4 Remote IRR; SDM vol. 3A 'End-of-Interrupt (EOI)' broadcast to the I/O APIC" },
+	{ "ioapic-no-remote-irr", "bochs", NULL, NULL, NULL, "Remote IRR never reads 1 for an accepted level interrupt",
+	  "82093AA datasheet 3.2.4: Remote IRR set when the local APIC accepts a level interrupt" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
