@@ -107,5 +107,8 @@ const struct deviation arch_deviations[] = {
 	  "82093AA datasheet 3.2.4 Remote IRR; SDM vol. 3A 'End-of-Interrupt (EOI)' broadcast to the I/O APIC" },
 	{ "ioapic-no-remote-irr", "bochs", NULL, NULL, NULL, "Remote IRR never reads 1 for an accepted level interrupt",
 	  "82093AA datasheet 3.2.4: Remote IRR set when the local APIC accepts a level interrupt" },
+	{ "idt-error-code-ext", "qemu-tcg", NULL, NULL, NULL,
+	  "#NP for a not-present gate met while delivering an exception has EXT=0",
+	  "SDM vol. 3A 'Error Code': EXT set when the exception occurred during delivery of an earlier event" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
