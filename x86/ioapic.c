@@ -58,14 +58,19 @@ static void on_vec(struct ex_regs *r)
 	apic_eoi();
 }
 
-static bool wait_hits(int cpu, unsigned n)
+static bool wait_hits_for(int cpu, unsigned n, uint64_t tsc)
 {
 	bool ok;
 
 	irq_enable();
-	ok = wait_count_at_least(&hits[cpu], n, APIC_WAIT_TSC);
+	ok = wait_count_at_least(&hits[cpu], n, tsc);
 	irq_disable();
 	return ok;
+}
+
+static bool wait_hits(int cpu, unsigned n)
+{
+	return wait_hits_for(cpu, n, APIC_WAIT_TSC);
 }
 
 static void spin_if1(uint64_t tsc)
@@ -171,7 +176,9 @@ static void test_level(void)
 	saw_remote_irr = saw_tmr = false;
 	ioapic_redir_write(PIN, IOAPIC_LEVEL | IOAPIC_DEST(apic_id()) | VEC);
 	rtc_periodic(true);
-	ok = wait_hits(0, 3);
+	/* Where the redelivery is known missing, a shorter wait (tens of RTC periods) keeps the
+	 * run short; elsewhere the generous bound. */
+	ok = wait_hits_for(0, 3, deviation_applies("ioapic-level-no-redelivery") ? 100000000ULL : APIC_WAIT_TSC);
 	/* SDM 'End-of-Interrupt (EOI)': the local EOI of a level-triggered vector is broadcast to
 	 * the I/O APIC, which clears Remote IRR and, the line still asserted, delivers again. */
 	report_deviation("ioapic-level-no-redelivery", ok,
