@@ -11,5 +11,13 @@ const struct deviation arch_deviations[] = {
 	  "PAPR, RTAS get-time-of-day: the last output is nanoseconds within the second" },
 	{ "rtas-set-time-range", "qemu-tcg", NULL, NULL, NULL, "set-time-of-day accepts month 13",
 	  "PAPR, RTAS set-time-of-day: status -3 (parameter error) for out-of-range values" },
+	/* powerpc/pmu.c */
+	{ "pmu-no-pm-interrupt", "qemu-tcg", NULL, NULL, NULL,
+	  "MMCR0[PMAO] is set but no performance monitor interrupt is taken",
+	  "Power ISA v3.0B Book III 9.4.4 MMCR0[PMAE]: a performance monitor alert raises the interrupt (0xF00)" },
+	/* powerpc/atomics.c */
+	{ "ppc-reservation-by-value", "qemu-tcg", NULL, NULL, NULL,
+	  "another CPU's store leaves the reservation unless it changes the reserved doubleword (TCG compares values)",
+	  "Power ISA v3.1 Book II 4.4.2: any store by another processor to the reservation granule (>= 16 bytes) clears the reservation" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

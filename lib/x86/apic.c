@@ -4,28 +4,15 @@
 #include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
+#include <asm/io.h>
 #include <asm/smp.h>
 
 /* Each CPU's mode as last set through this file (the boot leaves xAPIC). */
 static bool x2apic_on[MAX_CPUS];
 
-/*
- * The MMIO accessors: one plain 32-bit MOV each, so a VMM that emulates the
- * access decodes an ordinary load or store (no string or read-modify-write
- * instructions on MMIO).
- */
-uint32_t apic_mmio_read(unsigned reg)
-{
-	uint32_t v;
-
-	__asm__ volatile("movl (%1), %0" : "=r"(v) : "r"(APIC_DEFAULT_BASE + reg) : "memory");
-	return v;
-}
-
-void apic_mmio_write(unsigned reg, uint32_t val)
-{
-	__asm__ volatile("movl %0, (%1)" :: "r"(val), "r"(APIC_DEFAULT_BASE + reg) : "memory");
-}
+/* One MOV per register access (asm/io.h): what every VMM's MMIO emulation decodes. */
+uint32_t apic_mmio_read(unsigned reg) { return readl(APIC_DEFAULT_BASE + reg); }
+void apic_mmio_write(unsigned reg, uint32_t val) { writel(APIC_DEFAULT_BASE + reg, val); }
 
 bool apic_x2apic_mode(void) { return x2apic_on[smp_id()]; }
 

@@ -79,6 +79,47 @@ const struct deviation arch_deviations[] = {
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
 	  "EPT violation on a data access to an XU=1 entry sets qualification bit 13, not bit 6",
 	  "SDM vol. 3C 'Exit Qualification for EPT Violations': bit 6 is XU with MBEC, bit 13 shadow-stack" },
+	/* x86/debug.c */
+	{ "dr7-gd-ignored", "qemu-tcg", NULL, NULL, NULL, "DR7.GD=1: MOV DR runs with no #DB",
+	  "SDM vol. 3B 'General-Detect Exception Condition': MOV DR with GD=1 is a #DB fault with DR6.BD" },
+	{ "tf-sti-delayed", "qemu-tcg", NULL, NULL, NULL, "the single-step #DB after STI comes one instruction late",
+	  "SDM vol. 2B STI: IF does not inhibit exceptions; vol. 3B 'Single-Step Exception Condition'" },
+	/* x86/syscall.c */
+	{ "sysenter-long-mode-amd", "bochs", NULL, NULL, "ryzen", "SYSENTER runs in long mode on an AMD model",
+	  "APM vol. 3 SYSENTER: #UD in long mode" },
+	/* x86/tsc.c */
+	{ "cpuid-15h-rate", "bochs", NULL, NULL, NULL,
+	  "CPUID 15H gives the modelled CPU's TSC rate; the TSC counts at the emulator's ips (4 MHz against the PIT)",
+	  "SDM vol. 2A CPUID leaf 15H: TSC frequency = crystal clock * EBX / EAX" },
+	/* x86/xsave.c */
+	{ "xrstor-compacted-gp", "bochs", NULL, NULL, NULL,
+	  "XRSTOR #GPs on the compacted area XSAVEC just wrote (XCOMP_BV 0x8000000000000007)",
+	  "SDM vol. 1 'Operation of XRSTOR': the compacted form restores an area with XCOMP_BV[63]=1" },
+
+	/* x86/cet.c */
+	{ "cet-msrs-without-cet", "qemu-tcg", NULL, NULL, NULL, "CET MSRs read 0 and ignore writes without CET",
+	  "SDM vol. 2B RDMSR/WRMSR: #GP(0) for an unimplemented MSR (CET MSRs need CPUID.(7,0):ECX[7] or EDX[20])" },
+	{ "cet-xss-without-xsaves", "qemu-tcg", NULL, NULL, NULL, "IA32_XSS accessible without XSAVES",
+	  "SDM vol. 4 table 2-2 IA32_XSS (if CPUID.(0DH,1):EAX[3]=1); " SDM_RDMSR },
+	{ "cet-xss-unenumerated-bits", "bochs", NULL, "3", "tigerlake",
+	  "IA32_XSS accepts CET_U/CET_S that CPUID.(0xD,1):ECX does not enumerate",
+	  "SDM vol. 1 13.3: setting an XSS bit that CPUID.(0DH,1):ECX does not enumerate #GPs" },
+	{ "cet-xss-not-enumerated", "bochs", NULL, "3", "tigerlake",
+	  "CET and XSAVES enumerated, CPUID.(0xD,1):ECX[12:11] = 0",
+	  "SDM vol. 1 13.2, 17.x: CET_U/CET_S are XSAVES-managed state components 11/12" },
+	{ "cet-clrssbsy-cf", "bochs", NULL, NULL, NULL, "CLRSSBSY sets CF=1 for a valid busy token",
+	  "SDM vol. 2A CLRSSBSY: RFLAGS.CF = invalid_token (0 for a valid token)" },
+
+	/* x86/pmu.c */
+	{ "pmu-rdpmc-bad-index", "qemu-tcg", NULL, NULL, NULL, "RDPMC raises #UD for every counter index",
+	  "SDM vol. 2B / APM vol. 3 RDPMC: #GP(0) for an unsupported counter" },
+	{ "pmu-rdpmc-bad-index", "bochs", NULL, NULL, NULL, "RDPMC of an unsupported index returns 0",
+	  "SDM vol. 2B RDPMC: #GP(0) for an unsupported counter" },
+	{ "pmu-rdpmc-ud", "qemu-tcg", NULL, NULL, NULL, "RDPMC raises #UD for every counter index",
+	  "APM vol. 3 RDPMC: legacy counters 0-3 always exist; SDM vol. 2B RDPMC" },
+	{ "pmu-counter-msrs-gp", "bochs", NULL, NULL, "tigerlake",
+	  "CPUID.0AH enumerates version 5 with 8 counters, but IA32_PMC0/PERFEVTSEL0 #GP",
+	  "SDM vol. 4 table 2-2: IA32_PMCx/IA32_PERFEVTSELx exist when CPUID.0AH:EAX[15:8] > x" },
 
 	/* x86/apic*.c, x2apic.c, ioapic.c, nmi.c, eventinj.c (docs/x86-interrupts.md) */
 	{ "apic-sw-disable-lvt-mask", "qemu-tcg", NULL, NULL, NULL,
@@ -97,6 +138,10 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 3A 'Deriving Logical x2APIC ID from the Local x2APIC ID'" },
 	{ "x2apic-self-ipi-reserved", "bochs", NULL, NULL, NULL, "SELF IPI write with reserved bits 31:8 set accepted",
 	  "SDM vol. 3A 'Reserved Bit Checking' and 'SELF IPI Register'" },
+
+	/* x86/access*.c, x86/paging*.c, x86/pcid*.c, x86/umip*.c, x86/la57*.c, x86/lam*.c (docs/x86-paging.md) */
+	{ "pf-rsvd-without-p", "qemu-tcg", NULL, NULL, NULL, "#PF for a reserved bit has error-code P=0",
+	  "SDM vol. 3A 4.7: RSVD can be set only if P (bit 0) is also set" },
 	{ "tsc-deadline-not-cleared", "bochs", NULL, NULL, NULL, "IA32_TSC_DEADLINE keeps the deadline after the timer fired",
 	  "SDM vol. 3A 'TSC-Deadline Mode': the timer disarms itself and clears IA32_TSC_DEADLINE" },
 	{ "ioapic-edge-without-rising-edge", "qemu-tcg", NULL, NULL, NULL,
@@ -110,5 +155,14 @@ const struct deviation arch_deviations[] = {
 	{ "idt-error-code-ext", "qemu-tcg", NULL, NULL, NULL,
 	  "#NP for a not-present gate met while delivering an exception has EXT=0",
 	  "SDM vol. 3A 'Error Code': EXT set when the exception occurred during delivery of an earlier event" },
+	{ "cr4-pcide-without-pcid", "qemu-tcg", NULL, NULL, NULL, "CR4.PCIDE set without #GP on a CPU without PCID",
+	  "SDM vol. 3A 2.5 (CR4 bits of unsupported features are reserved; CPUID.01H:ECX[17]); vol. 2B MOV CR: #GP(0) for a reserved CR4 bit" },
+	{ "invpcid-type-64bit", "bochs", NULL, NULL, NULL, "INVPCID type 2^32 accepted (bits 63:32 of the type ignored)",
+	  "SDM vol. 2A INVPCID: the type is the 64-bit register in 64-bit mode; #GP(0) if it is above 3" },
+	{ "pkru-scope", "bochs", NULL, NULL, NULL,
+	  "PKRU applied whatever the address's U/S (PK set for supervisor-mode addresses), AD only for user-mode accesses",
+	  "SDM vol. 3A 4.6.1, 4.6.2 (PKRU governs user-mode addresses, for supervisor accesses too); 4.7 PK flag" },
+	{ "cr-reserved-bit-hang", "qemu-tcg", NULL, NULL, NULL, "MOV to CR3/CR4 with a reserved bit set hangs the vCPU",
+	  "SDM vol. 2B MOV CR: #GP(0) for an attempt to write 1 to a reserved bit of CR3 or CR4" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
