@@ -134,7 +134,7 @@ const struct deviation arch_deviations[] = {
 	{ "apic-global-reenable", "bochs", NULL, NULL, NULL,
 	  "a globally disabled APIC ignores IA32_APIC_BASE writes without #GP: EN=1 does not re-enable it",
 	  "SDM vol. 3A 'Enabling or Disabling the Local APIC' and 'x2APIC State Transitions': disabled -> xAPIC is valid" },
-	{ "x2apic-ldr-derived", "bochs", NULL, NULL, NULL, "x2APIC LDR reads 0 instead of the ID-derived logical ID",
+	{ "x2apic-ldr-derived", "bochs", NULL, "3", NULL, "x2APIC LDR reads 0 instead of the ID-derived logical ID",
 	  "SDM vol. 3A 'Deriving Logical x2APIC ID from the Local x2APIC ID'" },
 	{ "x2apic-self-ipi-reserved", "bochs", NULL, NULL, NULL, "SELF IPI write with reserved bits 31:8 set accepted",
 	  "SDM vol. 3A 'Reserved Bit Checking' and 'SELF IPI Register'" },
