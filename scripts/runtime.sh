@@ -36,15 +36,34 @@ hvut_die() {
 	exit 2
 }
 
-# uname -m spelled the way configure spells ARCH.
+# The host's arch spelled the way configure spells ARCH, in HVUT_HOST_ARCH
+# (bash's HOSTTYPE: no uname, no process).
 hvut_host_arch() {
-	case $(uname -m) in
-	x86_64 | amd64) echo x86_64 ;;
-	aarch64 | arm64) echo arm64 ;;
-	riscv64) echo riscv64 ;;
-	ppc64 | ppc64le) echo ppc64 ;;
-	*) uname -m ;;
+	case ${HOSTTYPE:-} in
+	x86_64 | amd64) HVUT_HOST_ARCH=x86_64 ;;
+	aarch64 | arm64) HVUT_HOST_ARCH=arm64 ;;
+	riscv64) HVUT_HOST_ARCH=riscv64 ;;
+	ppc64 | ppc64le | powerpc64 | powerpc64le) HVUT_HOST_ARCH=ppc64 ;;
+	*) HVUT_HOST_ARCH=${HOSTTYPE:-unknown} ;;
 	esac
+}
+
+# hvut_which NAME: NAME's path on PATH into HVUT_WHICH (empty: not found),
+# without the process a $(command -v) costs.
+hvut_which() {
+	local d
+	HVUT_WHICH=''
+	if [[ $1 == */* ]]; then
+		[ -x "$1" ] && HVUT_WHICH=$1
+		return 0
+	fi
+	local IFS=:
+	for d in $PATH; do
+		if [ -f "${d:-.}/$1" ] && [ -x "${d:-.}/$1" ]; then
+			HVUT_WHICH=${d:-.}/$1
+			return 0
+		fi
+	done
 }
 
 # hvut_now_us: microseconds since the epoch into HVUT_NOW_US (a variable, not
@@ -79,85 +98,164 @@ hvut_us_fmt() {
 	local us=$1
 	printf '%d.%d' "$((us / 1000000))" "$((us % 1000000 / 100000))"
 }
+# The same into HVUT_SECS, without a process.
+hvut_us_secs() {
+	printf -v HVUT_SECS '%d.%d' "$(($1 / 1000000))" "$(($1 % 1000000 / 100000))"
+}
 
 # hvut_probe ARCH: decide, once per suite, what every test would otherwise
-# re-discover. Exported so that <arch>/run children inherit it.
+# re-discover. Exported so that <arch>/run children inherit it. Sets
+# HVUT_ACCEL_WHY (why this accelerator, for the suite's first line) and, by
+# hvut_vmm_info, HVUT_VMM, HVUT_VMM_BIN and HVUT_VMM_VERSION.
 hvut_probe() {
 	local arch=$1
 	if [ "${HVUT_PROBED:-}" = 1 ]; then
 		return 0
 	fi
-	if [ -z "${ACCEL:-}" ]; then
-		if [ "${TARGET:-qemu}" = bochs ]; then
-			ACCEL=bochs
-		elif [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-			[ "$(hvut_host_arch)" = "$arch" ]; then
-			ACCEL=kvm
-		else
-			ACCEL=tcg
-		fi
+	if [ -n "${ACCEL:-}" ]; then
+		HVUT_ACCEL_WHY="ACCEL=$ACCEL from the environment"
+	elif [ "${TARGET:-qemu}" = bochs ]; then
+		ACCEL=bochs HVUT_ACCEL_WHY="configured --target=bochs"
+	elif hvut_host_arch && [ "$HVUT_HOST_ARCH" != "$arch" ]; then
+		ACCEL=tcg HVUT_ACCEL_WHY="host is $HVUT_HOST_ARCH, tests are $arch: using TCG"
+	elif [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		ACCEL=kvm HVUT_ACCEL_WHY="/dev/kvm usable: using KVM"
+	elif [ -e /dev/kvm ]; then
+		ACCEL=tcg HVUT_ACCEL_WHY="/dev/kvm not usable by this user: using TCG"
+	else
+		ACCEL=tcg HVUT_ACCEL_WHY="/dev/kvm absent: using TCG"
 	fi
 	# mawk reads pipes in big blocks unless told otherwise, which would hold
-	# the console back until the guest ends.
-	HVUT_AWK_FLAGS=
-	if awk -W version 2>&1 | grep -q mawk; then
-		HVUT_AWK_FLAGS="-W interactive"
+	# the console back until the guest ends; in its interactive mode it cuts
+	# lines at a NUL (and glues what follows to the next line: a FAIL line
+	# could hide), so NULs are dropped first by tr, which stdbuf keeps from
+	# holding output back. gawk needs neither: one process less per test.
+	HVUT_AWK=awk HVUT_AWK_FLAGS='' HVUT_NUL_FILTER=''
+	if command -v gawk >/dev/null 2>&1; then
+		HVUT_AWK=gawk
+	elif command -v mawk >/dev/null 2>&1; then
+		HVUT_AWK=mawk HVUT_AWK_FLAGS="-W interactive"
+		command -v stdbuf >/dev/null 2>&1 && HVUT_NUL_FILTER="stdbuf -o0"
 	fi
-	HVUT_NUL_FILTER=
-	if command -v stdbuf >/dev/null 2>&1; then
-		HVUT_NUL_FILTER="stdbuf -o0"
-	fi
+	# The VMM's process group is its own (setsid), so that a timeout or an
+	# interrupt ends it and every helper it started, and nothing else.
+	HVUT_SETSID=''
+	command -v setsid >/dev/null 2>&1 && HVUT_SETSID=setsid
 	# The symboliser: the cross one first, then any that understands the ELF.
 	HVUT_ADDR2LINE=
 	local a
 	for a in "${CROSS_PREFIX:-}addr2line" addr2line llvm-addr2line; do
-		if command -v "$a" >/dev/null 2>&1; then
-			HVUT_ADDR2LINE=$(command -v "$a")
+		hvut_which "$a"
+		if [ -n "$HVUT_WHICH" ]; then
+			HVUT_ADDR2LINE=$HVUT_WHICH
 			break
 		fi
 	done
 	if declare -F arch_vmm_probe >/dev/null; then
 		arch_vmm_probe "$arch"
 	fi
+	hvut_vmm_info "$arch"
 	HVUT_PROBED=1
-	export ACCEL HVUT_PROBED HVUT_AWK_FLAGS HVUT_NUL_FILTER HVUT_ADDR2LINE
+	export ACCEL HVUT_PROBED HVUT_AWK HVUT_AWK_FLAGS HVUT_NUL_FILTER HVUT_SETSID HVUT_ADDR2LINE \
+		HVUT_ACCEL_WHY HVUT_VMM HVUT_VMM_BIN HVUT_VMM_VERSION
 }
 
-# hvut_envfile ARCH: the guest's environ (an initrd of KEY=VAL lines).
-# Prints the file's path; the caller registers it with hvut_cleanup_add.
+# The QEMU binary each arch's vmm.sh defaults to.
+declare -gA HVUT_QEMU_DEFAULT=([x86_64]=qemu-system-x86_64 [arm64]=qemu-system-aarch64
+	[riscv64]=qemu-system-riscv64 [ppc64]=qemu-system-ppc64)
+
+# hvut_vmm_info ARCH: which VMM runs the tests and its version, for the
+# guest's environ (its deviation table keys on them) and the reports:
+# HVUT_VMM qemu (TCG), kvm (the host kernel's) or bochs; HVUT_VMM_BIN the
+# binary's path, empty when it is not installed; HVUT_VMM_VERSION x.y.z.
+# Asking a VMM its version costs a start-up, so the answer is cached per
+# binary and reused while the binary is older than the cache.
+hvut_vmm_info() {
+	local arch=$1 bin cache f v=''
+	case ${ACCEL:-tcg} in
+	bochs) HVUT_VMM=bochs bin=bochs-bin ;;
+	kvm) HVUT_VMM=kvm bin=${QEMU:-${HVUT_QEMU_DEFAULT[$arch]:-qemu-system-x86_64}} ;;
+	*) HVUT_VMM=qemu bin=${QEMU:-${HVUT_QEMU_DEFAULT[$arch]:-qemu-system-x86_64}} ;;
+	esac
+	hvut_which "$bin"
+	HVUT_VMM_BIN=$HVUT_WHICH
+	HVUT_VMM_VERSION=unknown
+	if [ "$HVUT_VMM" = kvm ]; then
+		v=$(uname -r) && HVUT_VMM_VERSION=${v%%-*}
+		return 0
+	fi
+	[ -n "$HVUT_VMM_BIN" ] || return 0
+	cache=${HVUT_CACHE:-${HOME:-/tmp}/.cache/hvut}/vmm-version
+	f=$cache/${HVUT_VMM_BIN//\//_}
+	if [ -f "$f" ] && [ "$f" -nt "$HVUT_VMM_BIN" ] && IFS= read -r v <"$f" && [ -n "$v" ]; then
+		HVUT_VMM_VERSION=$v
+		return 0
+	fi
+	if [ "$HVUT_VMM" = bochs ]; then
+		# Bochs has no --version; its banner names it (no config: it stops at once).
+		v=$("$HVUT_VMM_BIN" -q -n </dev/null 2>&1 | sed -n 's/.*Bochs x86 Emulator \([0-9][0-9.]*\).*/\1/p;T;q')
+	else
+		v=$("$HVUT_VMM_BIN" --version 2>/dev/null | sed -n 's/.*version \([0-9][0-9.]*\).*/\1/p;T;q')
+	fi
+	[ -n "$v" ] || return 0
+	HVUT_VMM_VERSION=$v
+	{ mkdir -p "$cache" && echo "$v" >"$f.$$" && mv -f "$f.$$" "$f"; } 2>/dev/null || true
+}
+
+# hvut_cpu_model ARCH: HVUT_CPU, the CPU model the VMM is asked for (the -cpu
+# or Bochs model), as each arch's vmm.sh chooses it. A variable, not output:
+# command substitution would cost a process per test.
+hvut_cpu_model() {
+	if [ "${ACCEL:-tcg}" = bochs ]; then
+		HVUT_CPU=${BOCHS_CPU:-tigerlake}
+		return
+	fi
+	case $1 in
+	riscv64) HVUT_CPU=${PROCESSOR:-rv64} ;;
+	ppc64) HVUT_CPU=${PROCESSOR:-default} ;;
+	*) HVUT_CPU=${PROCESSOR:-max} ;;
+	esac
+	if [ "${ACCEL:-tcg}" = kvm ] && { [ "$HVUT_CPU" = max ] || [ "$HVUT_CPU" = rv64 ]; }; then
+		HVUT_CPU=host
+	fi
+}
+
+# hvut_envfile ARCH FILE: write the guest's environ (an initrd of KEY=VAL
+# lines) to FILE. No process is started: this runs once per test.
 hvut_envfile() {
-	local arch=$1 f w
+	local arch=$1 f=$2 w
 	local -a words=()
 	read -r -a words <<<"${HVUT_ENV:-}" || true
 	for w in "${words[@]}"; do
 		if ! [[ $w =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
 			echo "hvut: error: HVUT_ENV word '$w' is not KEY=VAL" >&2
-			return 1
+			return 2
 		fi
 	done
-	# In hvut_main's private dir when there is one: one mktemp less per test.
-	if [ -n "${HVUT_RUNDIR:-}" ]; then
-		f=$HVUT_RUNDIR/environ
-	else
-		f=$(mktemp "${TMPDIR:-/tmp}/hvut-env.XXXXXX") || return 1
-	fi
+	hvut_cpu_model "$arch"
 	{
 		echo "ACCEL=${ACCEL:-}"
 		echo "HVUT_ARCH=$arch"
+		echo "HVUT_ACCEL=${ACCEL:-}"
+		echo "HVUT_VMM=${HVUT_VMM:-unknown}"
+		echo "HVUT_VMM_VERSION=${HVUT_VMM_VERSION:-unknown}"
+		echo "HVUT_CPU=$HVUT_CPU"
 		for w in "${words[@]}"; do
 			echo "$w"
 		done
-	} >"$f"
-	echo "$f"
+	} >"$f" || return 2
 }
 
-# The console filter: echo every line as soon as it arrives (CR stripped),
-# symbolise STACK lines, and leave what the verdict needs in a state file:
-# line 1 "1" if SUMMARY was seen, line 2 the last EXIT status (or empty),
-# line 3 the last non-empty line.
+# The console filter: echo every line (CR stripped) to stderr, which the
+# caller points at its stdout, the moment it arrives; symbolise STACK lines;
+# count every result line. Its own stdout goes back to hvut_run_guest: "L
+# text" for each line to show live on the harness's screen (live=1: FAIL and
+# XPASS lines; live=2: every line), and at the end one "S" record with the
+# counts the verdict is made of (see hvut_verdict).
 # shellcheck disable=SC2016 # awk program, not shell
 HVUT_CONSOLE_AWK='
 function shq(s) { gsub("\047", "\047\\\047\047", s); return "\047" s "\047" }
+function clean(s) { gsub(/[^ -~]/, "?", s); return substr(s, 1, 200) }
 function symbolise(line,   n, i, w, cmd, l, out) {
 	n = split(line, w, /[ \t]+/)
 	for (i = 2; i <= n; i++) {
@@ -172,162 +270,317 @@ function symbolise(line,   n, i, w, cmd, l, out) {
 		close(cmd)
 		if (out == "")
 			out = "??"
-		print "    at " w[i] ": " out
+		print "    at " w[i] ": " out > "/dev/stderr"
 	}
 }
 {
 	sub(/\r+$/, "")
-	print
-	if ($0 ~ /^SUMMARY:/)
-		summary = 1
-	else if ($0 ~ /^EXIT: STATUS=[0-9]+[ \t]*$/) {
-		st = substr($0, 14)
-		sub(/[ \t]+$/, "", st)
-		exitst = st + 0
+	print > "/dev/stderr"
+	fflush("/dev/stderr")
+	kind = ""
+	if ($0 ~ /^(PASS|FAIL|SKIP|XFAIL|XPASS): /)
+		kind = substr($0, 1, index($0, ":") - 1)
+	if (live == 2 || (live == 1 && (kind == "FAIL" || kind == "XPASS"))) {
+		print "L " clean($0)
+		fflush()
+	}
+	if (kind != "") {
+		n[kind]++
+		if (ne) after++
+		if ((kind == "FAIL" || kind == "XPASS") && firstfail == "") firstfail = clean(substr($0, length(kind) + 3))
+		if (kind == "SKIP" && firstskip == "") firstskip = clean(substr($0, 7))
+	} else if ($0 ~ /^SUMMARY:/) {
+		if (++ns == 1) {
+			if ($0 ~ /^SUMMARY: [0-9]+ tests?, [0-9]+ unexpected failures?, [0-9]+ skipped[ \t]*$/) {
+				split($0, w, /[ ,]+/)
+				sn = w[2]; sf = w[4]; ss = w[7]
+				# What the lines said until then, to hold the summary to.
+				cn = n["PASS"] + n["FAIL"] + n["SKIP"] + n["XFAIL"] + n["XPASS"]
+				cf = n["FAIL"] + n["XPASS"]; cs = n["SKIP"]
+			} else
+				sbad = 1
+		}
+	} else if ($0 ~ /^EXIT:/) {
+		if (++ne == 1) {
+			if ($0 ~ /^EXIT: STATUS=[0-9]+[ \t]*$/) {
+				est = substr($0, 14)
+				sub(/[ \t]+$/, "", est)
+				est = est + 0
+			} else
+				est = "bad"
+		}
 	} else if ($0 ~ /^STACK: / && a2l != "")
 		symbolise($0)
 	if ($0 ~ /[^ \t]/)
 		last = $0
 }
 END {
-	print (summary ? 1 : 0) > state
-	print exitst > state
-	gsub(/[^ -~]/, "?", last)
-	print substr(last, 1, 200) > state
+	printf "S\037%d\037%d\037%d\037%d\037%d\037%d\037%d\037%s\037%d\037%d\037%d\037%d\037%d\037%s\037%s\037%s\037%s\037%s\037%s\n",
+		n["PASS"], n["FAIL"], n["SKIP"], n["XFAIL"], n["XPASS"], ns, ne, est, after, sbad, cn, cf, cs,
+		(sn == "" ? "-" : sn), (sf == "" ? "-" : sf), (ss == "" ? "-" : ss), firstfail, firstskip, clean(last)
 }'
 
-# hvut_run_guest ELF -- CMD...: run the VMM, stream its console, return
-# 0 PASS, 1 FAIL, 2 SKIP, 3 CRASH, 4 TIMEOUT (docs/protocol.md). The VMM's own
-# exit code only ever explains a CRASH; it never decides a verdict.
-# Ends the console with one line "hvut: STATE (details)".
+# hvut_verdict: the one place a test's state is decided, from the console
+# filter's counts (V_* variables) and how the VMM ended. Sets HVUT_STATE,
+# HVUT_WHY and HVUT_RC (docs/protocol.md, "States"). Every result line counts,
+# wherever it is: one FAIL or XPASS line anywhere makes the test FAIL,
+# whatever SUMMARY and EXIT say after it.
+hvut_verdict() {
+	local st='' why='' nres=$((V_PASS + V_FAIL + V_SKIP + V_XFAIL + V_XPASS))
+	local nbad=$((V_FAIL + V_XPASS))
+	if [ "$V_INTERRUPTED" = 1 ]; then
+		st=INTERRUPTED why="stopped by a signal after ${V_SECS} s; $nres result lines so far"
+	elif [ "$nbad" -gt 0 ]; then
+		st=FAIL why="$nbad of $nres failed: $V_FIRSTFAIL"
+		[ "$V_TIMEDOUT" = 0 ] || why="$why; then timed out"
+	elif [ "$V_TIMEDOUT" = 1 ]; then
+		st=TIMEOUT why="$V_LIMIT s; last line: $V_LAST"
+	elif [ "$V_NE" = 0 ]; then
+		st=CRASH
+		if [ "$V_NS" = 0 ]; then why="no SUMMARY/EXIT line"; else why="no EXIT line"; fi
+		why="$why; $V_HOW; last line: $V_LAST"
+	elif [ "$V_NS" = 0 ]; then
+		st=CRASH why="EXIT without SUMMARY line; $V_HOW; last line: $V_LAST"
+	elif [ "$V_NS" -gt 1 ] || [ "$V_NE" -gt 1 ]; then
+		st=CRASH why="protocol: $V_NS SUMMARY and $V_NE EXIT lines, one of each wanted"
+	elif [ "$V_SBAD" = 1 ] || [ "$V_EST" = bad ]; then
+		st=CRASH why="protocol: a malformed SUMMARY or EXIT line"
+	elif [ "$V_SN" != "$V_CN" ] || [ "$V_SF" != "$V_CF" ] || [ "$V_SS" != "$V_CS" ]; then
+		st=CRASH why="protocol: SUMMARY says $V_SN tests, $V_SF failures, $V_SS skipped; the lines before it: $V_CN, $V_CF, $V_CS"
+	elif [ "$V_AFTER" -gt 0 ]; then
+		st=CRASH why="protocol: $V_AFTER result lines after EXIT"
+	else
+		case $V_EST in
+		0)
+			if [ "$V_PASS" -gt 0 ]; then
+				st=PASS why="$V_PASS passed"
+				[ "$V_XFAIL" = 0 ] || why="$why, $V_XFAIL known failures"
+				[ "$V_SKIP" = 0 ] || why="$why, $V_SKIP skipped"
+			elif [ "$V_XFAIL" -gt 0 ]; then
+				st=XFAIL why="no assertion passed: $V_XFAIL known failures"
+				[ "$V_SKIP" = 0 ] || why="$why, $V_SKIP skipped"
+			else
+				st=CRASH why="protocol: STATUS=0 but no PASS line"
+			fi ;;
+		1) st=CRASH why="protocol: STATUS=1 but no FAIL or XPASS line" ;;
+		2)
+			if [ "$V_PASS" -gt 0 ]; then
+				st=CRASH why="protocol: STATUS=2 but $V_PASS PASS lines"
+			elif [ "$V_XFAIL" -gt 0 ]; then
+				st=XFAIL why="no assertion passed: $V_XFAIL known failures, $V_SKIP skipped"
+			elif [ "$V_SKIP" -gt 0 ]; then
+				st=SKIP why="$V_SKIP skipped: $V_FIRSTSKIP"
+			else
+				st=SKIP why="no assertions ran"
+			fi ;;
+		*) st=FAIL why="reserved EXIT: STATUS=$V_EST" ;;
+		esac
+	fi
+	HVUT_STATE=$st HVUT_WHY=$why
+	case $st in
+	PASS) HVUT_RC=0 ;; FAIL) HVUT_RC=1 ;; SKIP) HVUT_RC=2 ;; CRASH) HVUT_RC=3 ;;
+	TIMEOUT) HVUT_RC=4 ;; XFAIL) HVUT_RC=5 ;; *) HVUT_RC=130 ;;
+	esac
+}
+
+# hvut_run_guest ELF -- CMD...: run the VMM, stream its console, return the
+# state's code: 0 PASS, 1 FAIL, 2 SKIP, 3 CRASH, 4 TIMEOUT, 5 XFAIL,
+# 130 INTERRUPTED (docs/protocol.md). The VMM's own exit code only ever
+# explains a CRASH; it never decides a verdict. Ends the console with one line
+# "hvut: STATE (details)"; with HVUT_RESULT set, also writes the state there
+# for run_tests.sh. Processes: the VMM, the console filter (and tr under
+# mawk): the time limit is kept here, by bash's read -t, not by timeout(1).
 hvut_run_guest() {
 	local elf=$1
 	shift
 	if [ "${1:-}" = -- ]; then
 		shift
 	fi
-	local limit=${TIMEOUT:-90} limit_us tmpd vpid apid vrc=0 t0 t1
+	local limit=${TIMEOUT:-90} limit_us
 	if ! hvut_secs_to_us "$limit"; then
-		echo "hvut: CRASH (TIMEOUT='$limit' is not a number of seconds)"
-		return 3
+		echo "hvut: error: TIMEOUT='$limit' is not a number of seconds" >&2
+		return 2
 	fi
 	limit_us=$HVUT_US
-	if [ -n "${HVUT_RUNDIR:-}" ]; then
-		tmpd=$HVUT_RUNDIR
-	else
-		tmpd=$(mktemp -d "${TMPDIR:-/tmp}/hvut-run.XXXXXX")
-		hvut_cleanup_add "$tmpd"
-	fi
-	mkfifo "$tmpd/console"
-
+	local out vfd cfd sfd vpid apid vrc=0 t0 now deadline kill_at=0 line rec='' st
 	hvut_now_us
 	t0=$HVUT_NOW_US
-	# timeout signals the whole process group it creates, so helpers the VMM
-	# forks die too.
-	# timeout's own rare messages (it could not start the VMM) join the
-	# console, where the log shows them; no shell in between, to save a process.
-	timeout -k "${HVUT_KILL_AFTER:-5}" "$limit" "$@" </dev/null >"$tmpd/console" 2>&1 &
+	deadline=$((limit_us > 0 ? t0 + limit_us : 0))
+	exec {out}>&1
+	# shellcheck disable=SC2086 # HVUT_SETSID is empty or one word
+	exec {vfd}< <(exec $HVUT_SETSID "$@" </dev/null 2>&1)
 	vpid=$!
-	# NUL bytes go first: mawk's interactive mode cuts lines (and loses
-	# data) at a NUL. stdbuf keeps tr from holding output back.
+	cfd=$vfd
+	if [ -n "${HVUT_NUL_FILTER:-}" ]; then
+		# shellcheck disable=SC2086 # HVUT_NUL_FILTER is a list of words
+		exec {cfd}< <(exec $HVUT_NUL_FILTER tr -d '\000' <&"$vfd")
+		exec {vfd}<&-
+	fi
 	# shellcheck disable=SC2086 # HVUT_AWK_FLAGS is a list of awk options
-	$HVUT_NUL_FILTER tr -d '\000' <"$tmpd/console" |
-		LC_ALL=C awk ${HVUT_AWK_FLAGS:-} -v elf="$elf" -v a2l="${HVUT_ADDR2LINE:-}" \
-			-v state="$tmpd/state" "$HVUT_CONSOLE_AWK" &
+	exec {sfd}< <(LC_ALL=C exec "${HVUT_AWK:-awk}" ${HVUT_AWK_FLAGS:-} -v elf="$elf" -v a2l="${HVUT_ADDR2LINE:-}" \
+		-v live="${HVUT_LIVE:-0}" "$HVUT_CONSOLE_AWK" <&"$cfd" 2>&"$out")
 	apid=$!
-	# Waiting in the builtin (not a foreground awk) lets a signal reach us at
-	# once; we pass it on to timeout, which passes it on to the VMM.
-	local interrupted=0
-	trap 'interrupted=1; kill -TERM "$vpid" 2>/dev/null || true' INT TERM HUP
+	exec {cfd}<&- {out}>&-
+	# A signal ends the VMM (and so the filter, which then reports); a second
+	# one, or the VMM ignoring it, is met with SIGKILL a second later.
+	local interrupted=0 timed_out=0
+	# shellcheck disable=SC2064 # vpid is known now and must not change
+	trap "interrupted=1; kill -TERM -- -$vpid $vpid 2>/dev/null || true" INT TERM HUP
+	while :; do
+		# Short slices: a trap does not cut read -t short.
+		st=0
+		IFS= read -r -t 0.5 -u "$sfd" line || st=$?
+		if [ "$st" = 0 ]; then
+			line=$rec$line rec=''
+			case $line in
+			L\ *) printf '%s%s\n' "${HVUT_LIVE_PREFIX:-}" "${line#L }" >&2 ;;
+			S$'\037'*) V_REC=$line ;;
+			esac
+			continue
+		fi
+		if [ "$st" -le 128 ]; then
+			break # the filter ended
+		fi
+		rec+=$line
+		hvut_now_us
+		now=$HVUT_NOW_US
+		if [ "$kill_at" = 0 ]; then
+			if [ "$interrupted" = 1 ]; then
+				kill_at=$((now + 1000000))
+			elif [ "$deadline" -gt 0 ] && [ "$now" -ge "$deadline" ]; then
+				timed_out=1
+				kill -TERM -- "-$vpid" "$vpid" 2>/dev/null || true
+				kill_at=$((now + ${HVUT_KILL_AFTER:-5} * 1000000))
+			fi
+		elif [ "$now" -ge "$kill_at" ]; then
+			kill -KILL -- "-$vpid" "$vpid" 2>/dev/null || true
+			kill -KILL "$apid" 2>/dev/null || true
+		fi
+	done
+	exec {sfd}<&-
 	# 2>/dev/null: bash would report a VMM killed by a signal with its own
 	# "Segmentation fault" chatter; the verdict line below says it instead.
-	{
-		while :; do
-			wait "$apid" && break
-			[ $? -gt 128 ] && [ "$interrupted" = 1 ] && continue
-			break
-		done
-		while :; do
-			wait "$vpid" && vrc=0 && break
-			vrc=$?
-			[ "$vrc" -gt 128 ] && kill -0 "$vpid" && continue
-			break
-		done
-	} 2>/dev/null
+	wait "$vpid" 2>/dev/null || vrc=$?
+	wait "$apid" 2>/dev/null || true
 	trap - INT TERM HUP
 	hvut_now_us
-	t1=$HVUT_NOW_US
+	now=$HVUT_NOW_US
 
-	local summary=0 exitst='' last='' timed_out=0 how rc
-	if [ -f "$tmpd/state" ]; then
-		{
-			IFS= read -r summary || true
-			IFS= read -r exitst || true
-			IFS= read -r last || true
-		} <"$tmpd/state"
+	local -a f=()
+	IFS=$'\037' read -r -a f <<<"${V_REC:-S}" || true
+	V_PASS=${f[1]:-0} V_FAIL=${f[2]:-0} V_SKIP=${f[3]:-0} V_XFAIL=${f[4]:-0} V_XPASS=${f[5]:-0}
+	V_NS=${f[6]:-0} V_NE=${f[7]:-0} V_EST=${f[8]:-} V_AFTER=${f[9]:-0} V_SBAD=${f[10]:-0}
+	V_CN=${f[11]:-0} V_CF=${f[12]:-0} V_CS=${f[13]:-0} V_SN=${f[14]:--} V_SF=${f[15]:--} V_SS=${f[16]:--}
+	V_FIRSTFAIL=${f[17]:-} V_FIRSTSKIP=${f[18]:-} V_LAST=${f[19]:-}
+	V_INTERRUPTED=$interrupted V_TIMEDOUT=$timed_out V_LIMIT=$limit
+	hvut_us_secs $((now - t0))
+	V_SECS=$HVUT_SECS
+	if [ -z "${V_REC:-}" ] && [ "$interrupted" = 0 ]; then
+		V_LAST="(the console filter ended without its record)"
 	fi
-	if [ "$limit_us" -gt 0 ] && { [ "$vrc" = 124 ] || { [ "$vrc" = 137 ] && [ $((t1 - t0)) -ge "$limit_us" ]; }; }; then
-		timed_out=1
-	fi
-
-	how="VMM exit $vrc"
+	V_HOW="VMM exit $vrc"
 	if [ "$vrc" -gt 128 ] && [ "$vrc" -lt 160 ] && [ "$timed_out" = 0 ]; then
-		how="VMM killed by SIG$(kill -l "$((vrc - 128))" 2>/dev/null || echo "$((vrc - 128))")"
+		V_HOW="VMM killed by SIG$(kill -l "$((vrc - 128))" 2>/dev/null || echo "$((vrc - 128))")"
 	fi
-	[ "$interrupted" = 1 ] && how="$how; interrupted"
-
-	if [ -n "$exitst" ] && [ "$summary" = 1 ]; then
-		case $exitst in
-		0) rc=0 ;;
-		2) rc=2 ;;
-		*) rc=1 ;;
-		esac
-		local names=(PASS FAIL SKIP)
-		echo "hvut: ${names[$rc]} (EXIT: STATUS=$exitst; $how)"
-		return "$rc"
+	hvut_verdict
+	echo "hvut: $HVUT_STATE ($HVUT_WHY)"
+	if [ -n "${HVUT_RESULT:-}" ]; then
+		printf '%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\n' "$HVUT_STATE" "$HVUT_WHY" "$V_PASS" \
+			"$V_FAIL" "$V_SKIP" "$V_XFAIL" "$V_XPASS" "$V_FIRSTFAIL" >"$HVUT_RESULT"
 	fi
-	if [ -n "$exitst" ]; then
-		echo "hvut: CRASH (EXIT without SUMMARY line; $how; last line: $last)"
-		return 3
-	fi
-	if [ "$timed_out" = 1 ]; then
-		echo "hvut: TIMEOUT ($limit s; last line: $last)"
-		return 4
-	fi
-	if [ "$summary" = 1 ]; then
-		echo "hvut: CRASH (no EXIT line; $how; last line: $last)"
-	else
-		echo "hvut: CRASH (no SUMMARY/EXIT line; $how; last line: $last)"
-	fi
-	return 3
+	return "$HVUT_RC"
 }
 
-# hvut_main ARCH ELF [EXTRA VMM ARGS...]: the whole of an <arch>/run.
-hvut_main() {
-	local arch=$1 elf=${2:-}
-	if [ -z "$elf" ]; then
-		echo "usage: $0 ELF [EXTRA VMM ARGS...]" >&2
-		exit 3
+hvut_usage() {
+	cat <<USAGE
+Usage: $1 [-h] ELF [VMM ARGS...]
+Runs one hvut test binary for $2 and exits with its state: 0 PASS, 1 FAIL,
+2 SKIP, 3 CRASH, 4 TIMEOUT, 5 XFAIL, 130 INTERRUPTED (docs/protocol.md);
+2 also for a usage error (then with a message on stderr and no verdict).
+Environment: ACCEL (tcg, kvm, bochs), SMP, TEST_ARGS, TIMEOUT (seconds),
+HVUT_ENV (KEY=VAL words for the guest's environ), QEMU, PROCESSOR.
+USAGE
+}
+
+# hvut_check_elf FILE ARCH: 0 when FILE is an ELF for ARCH; else says why in HVUT_ELF_WHY.
+# Reads the header with bash alone (NUL bytes come back as empty reads).
+hvut_check_elf() {
+	local file=$1 arch=$2 c i=0 b=() m LC_ALL=C
+	HVUT_ELF_WHY=''
+	[ -f "$file" ] || { HVUT_ELF_WHY="no such file"; return 1; }
+	[ -r "$file" ] || { HVUT_ELF_WHY="not readable"; return 1; }
+	{
+		while [ $i -lt 20 ] && IFS= read -r -d '' -n 1 c; do
+			if [ -z "$c" ]; then b[i]=0; else printf -v 'b[i]' '%d' "'$c"; fi
+			i=$((i + 1))
+		done
+	} <"$file"
+	if [ $i -lt 20 ] || [ "${b[0]}" != 127 ] || [ "${b[1]}" != 69 ] || [ "${b[2]}" != 76 ] || [ "${b[3]}" != 70 ]; then
+		HVUT_ELF_WHY="not an ELF file"
+		return 1
 	fi
-	shift 2
-	if [ ! -f "$elf" ]; then
-		echo "hvut: CRASH (no such test binary: $elf)"
-		exit 3
+	if [ "${b[5]}" = 2 ]; then m=$((b[18] * 256 + b[19])); else m=$((b[19] * 256 + b[18])); fi
+	case $arch:$m in
+	x86_64:62 | x86_64:3 | arm64:183 | riscv64:243 | ppc64:21) return 0 ;;
+	esac
+	HVUT_ELF_WHY="an ELF for machine $m, not for $arch"
+	return 1
+}
+
+# hvut_main ARCH [-h] ELF [EXTRA VMM ARGS...]: the whole of an <arch>/run.
+hvut_main() {
+	local arch=$1 me=$0
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-h | --help) hvut_usage "$me" "$arch"; exit 0 ;;
+		--) shift; break ;;
+		-*) echo "$me: unknown option '$1' (try '$me -h')" >&2; exit 2 ;;
+		*) break ;;
+		esac
+	done
+	if [ $# = 0 ]; then
+		echo "$me: which test binary? (try '$me -h')" >&2
+		exit 2
+	fi
+	local elf=$1
+	shift
+	if ! hvut_check_elf "$elf" "$arch"; then
+		echo "$me: $elf: $HVUT_ELF_WHY" >&2
+		exit 2
+	fi
+	: "${SMP:=1}" "${TEST_ARGS:=}" "${TIMEOUT:=90}"
+	if ! hvut_secs_to_us "$TIMEOUT"; then
+		echo "$me: TIMEOUT='$TIMEOUT' is not a number of seconds" >&2
+		exit 2
 	fi
 	hvut_probe "$arch"
-	: "${SMP:=1}" "${TEST_ARGS:=}" "${TIMEOUT:=90}"
 	export SMP TEST_ARGS TIMEOUT
 	local envfile rc=0
-	# One private dir for the run's files (environ, console fifo, state).
-	HVUT_RUNDIR=$(mktemp -d "${TMPDIR:-/tmp}/hvut-run.XXXXXX")
-	hvut_cleanup_add "$HVUT_RUNDIR"
-	envfile=$(hvut_envfile "$arch") || exit 3
+	# run_tests.sh gives a directory for the run's files; alone, one file in
+	# TMPDIR named by our pid (no mktemp: one process less).
+	if [ -n "${HVUT_RUNDIR:-}" ]; then
+		envfile=$HVUT_RUNDIR/environ.$$
+	else
+		envfile=${TMPDIR:-/tmp}/hvut-environ.$$.$RANDOM
+		hvut_cleanup_add "$envfile"
+	fi
+	hvut_envfile "$arch" "$envfile" || exit 2
 	VMM_CMD=()
-	arch_vmm_command "$elf" "$envfile" "$@" || rc=$?
+	arch_vmm_command "$elf" "$envfile" "$@" 2>&1 || rc=$?
 	# A VMM that cannot be set up (missing firmware, tool, image) is a CRASH,
 	# never a SKIP (docs/protocol.md): the cfg must not select what cannot run.
 	if [ "$rc" != 0 ] || [ "${#VMM_CMD[@]}" = 0 ]; then
 		echo "hvut: CRASH (the VMM could not be set up: arch_vmm_command failed with status $rc; see above)"
+		[ -z "${HVUT_RESULT:-}" ] ||
+			printf 'CRASH\037the VMM could not be set up (see the log)\0370\0370\0370\0370\0370\037\n' >"$HVUT_RESULT"
+		exit 3
+	fi
+	hvut_which "${VMM_CMD[0]}"
+	if [ -z "$HVUT_WHICH" ]; then
+		echo "hvut: CRASH (the VMM ${VMM_CMD[0]} is not installed, or not on PATH)"
+		[ -z "${HVUT_RESULT:-}" ] ||
+			printf 'CRASH\037the VMM %s is not installed\0370\0370\0370\0370\0370\037\n' "${VMM_CMD[0]}" >"$HVUT_RESULT"
 		exit 3
 	fi
 	if [ -n "${HVUT_VERBOSE_CMD:-}" ]; then
@@ -358,7 +611,8 @@ hvut_read_config() {
 #   name file smp extra_params test_args groups arch accel timeout bochs_cpu line
 # (line: where the section starts) separated by \037 with defaults filled in. On any error, prints every
 # "FILE:LINE: what" it found and returns 2, having printed no record.
-# Values are taken literally: no quotes, no variables.
+# Values are taken literally: no quotes, no variables. '#' starts a comment
+# anywhere on a line, so it never reaches VMM arguments or group names.
 # shellcheck disable=SC2016 # awk program, not shell
 hvut_parse_cfg() {
 	LC_ALL=C awk -v cfg="$1" '
@@ -369,7 +623,7 @@ BEGIN {
 	for (i = 1; i <= nk; i++) known[K[i]] = 1
 	cur = ""
 }
-{ sub(/\r$/, "") }
+{ sub(/\r$/, ""); sub(/[ \t]*#.*$/, "") }
 /^[ \t]*(#.*)?$/ { next }
 /^[ \t]*\[/ {
 	if ($0 !~ /^[ \t]*\[[A-Za-z0-9_.+-]+\][ \t]*$/) {

@@ -19,5 +19,6 @@ void test_npt(void);
 void test_tlb(void);
 void test_cet(void);
 void test_seam(void);
+void test_events(void);
 
 #endif

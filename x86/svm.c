@@ -214,6 +214,8 @@ int main(int argc, char **argv, char **envp)
 		test_cet();
 	if (arg_selected(argc, argv, "seam"))
 		test_seam();
+	if (arg_selected(argc, argv, "events"))
+		test_events();
 	report_prefix_pop();
 	return report_summary();
 }
