@@ -145,6 +145,20 @@ static const char *known_deviation(const struct pg_case *c, const struct pg_outc
 				break;
 		}
 	}
+	/* Bochs 3.0 checks IA32_PKRS on every supervisor data access, whatever the address's U/S. */
+	if (c->ctl.pks && c->kind != PG_FETCH && sup) {
+		bool sad = c->ctl.pkrs >> (2 * key) & 1, swd = c->ctl.pkrs >> (2 * key + 1) & 1;
+
+		for (int w = c->kind == PG_IMPLICIT_WRITE ? 0 : write; w <= write; w++) {
+			bool sdm_pk = !user_addr && (sad || (swd && w && c->ctl.wp));
+			bool bochs_pk = sad || (swd && w && c->ctl.wp);
+
+			if (sdm_pk != bochs_pk)
+				return "pkrs-scope";
+			if (sdm_pk)
+				break;
+		}
+	}
 	return NULL;
 }
 
@@ -167,6 +181,13 @@ static bool run_case(struct pg_case *c, const struct access_kind *k)
 	c->kind = k->kind;
 	c->user = k->user;
 	pg_expect(c, &cpu, &exp);
+	write = k->kind == PG_WRITE || k->kind == PG_IMPLICIT_WRITE;
+	/* Bochs 3.0 stops (a panic) when a write allowed by CR0.WP=0 sets D in a read-only leaf. */
+	if (write && !c->ctl.wp && !(c->entry[c->leaf] & PTE_RW) && (!k->user || k->kind == PG_IMPLICIT_WRITE) &&
+	    (!exp.fault || (exp.error_code & PFEC_PK)) && deviation_applies("wp0-dirty-ro-leaf-panic")) {
+		format_code(want, sizeof(want), exp.fault, exp.error_code);
+		return report_deviation("wp0-dirty-ro-leaf-panic", false, "%s: %s (not attempted)", k->name, want);
+	}
 	if (k->kind == PG_FETCH)
 		req.addr = va;
 	else if (k->kind == PG_IMPLICIT_READ || k->kind == PG_IMPLICIT_WRITE)
@@ -196,7 +217,6 @@ static bool run_case(struct pg_case *c, const struct access_kind *k)
 	 * a write sets D in the leaf. A fault writes nothing: D stays. A may be
 	 * set by a faulting walk, so it is not checked then.
 	 */
-	write = k->kind == PG_WRITE || k->kind == PG_IMPLICIT_WRITE;
 	after = pg_space_get(&space, c->leaf);
 	if (!exp.fault) {
 		for (int l = c->levels; l >= c->leaf; l--)
