@@ -8,6 +8,7 @@
  *   la57         5-level paging (default: 4-level)
  *   4k 2m 1g     leaf sizes (default: all)
  *   perm rsvd pk pks ad   parts (default: all of them)
+ *   wp0 wp1      perm: only the combinations with CR0.WP=0 (or 1), to split an entry
  *   fep          the perm part's data accesses through KVM's forced-emulation prefix
  */
 #include "hvut.h"
@@ -45,6 +46,7 @@ static const struct access_kind kinds[] = {
 static struct pg_space space;
 static struct pg_cpu cpu;
 static bool fep;               /* the fep entry: data accesses through the prefix */
+static int only_wp = -1;       /* perm: CR0.WP=0 or 1 only (wp0/wp1), -1 both */
 static bool has_nx, has_smep, has_smap, has_pku, has_pks;
 
 struct request {
@@ -287,6 +289,8 @@ static void part_perm(int levels, int leaf)
 			.nxe = ctlbits & 16,
 		};
 
+		if (only_wp >= 0 && ctl.wp != only_wp)
+			continue;
 		if ((ctl.smep && !has_smep) || (ctl.smap && !has_smap) || (ctl.nxe && !has_nx)) {
 			if (ctl.smep && !has_smep && !skipped_smep)
 				report_skip("perm: SMEP=1 combinations: CPUID.(7,0):EBX[7]=0");
@@ -486,6 +490,8 @@ int main(int argc, char **argv, char **envp)
 
 	(void)envp;
 	fep = arg_given(argc, argv, "fep");
+	if (arg_given(argc, argv, "wp0") != arg_given(argc, argv, "wp1"))
+		only_wp = arg_given(argc, argv, "wp1");
 	for (unsigned i = 0; i < ARRAY_SIZE(parts); i++)
 		any_part |= arg_given(argc, argv, parts[i]);
 	for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++)
