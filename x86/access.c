@@ -7,7 +7,7 @@
  * Arguments select what runs (docs/x86-paging.md):
  *   la57         5-level paging (default: 4-level)
  *   4k 2m 1g     leaf sizes (default: all)
- *   perm rsvd pk pks ad   parts (default: all of them)
+ *   perm rsvd pk pks ad ss   parts (default: all of them)
  *   wp0 wp1      perm: only the combinations with CR0.WP=0 (or 1), to split an entry
  *   fep          the perm part's data accesses through KVM's forced-emulation prefix
  */
@@ -183,7 +183,7 @@ static bool run_case(struct pg_case *c, const struct access_kind *k)
 	c->kind = k->kind;
 	c->user = k->user;
 	pg_expect(c, &cpu, &exp);
-	write = k->kind == PG_WRITE || k->kind == PG_IMPLICIT_WRITE;
+	write = k->kind == PG_WRITE || k->kind == PG_IMPLICIT_WRITE || k->kind == PG_SHSTK;
 	/* Bochs 3.0 stops (a panic) when a write allowed by CR0.WP=0 sets D in a read-only leaf. */
 	if (write && !c->ctl.wp && !(c->entry[c->leaf] & PTE_RW) && (!k->user || k->kind == PG_IMPLICIT_WRITE) &&
 	    (!exp.fault || (exp.error_code & PFEC_PK)) && deviation_applies("wp0-dirty-ro-leaf-panic")) {
@@ -198,6 +198,9 @@ static bool run_case(struct pg_case *c, const struct access_kind *k)
 		req.addr = va + DATA_OFF;
 	if (fep)
 		req.kind |= PG_FEP;
+	/* IRET to CPL3 loads SSP from IA32_PL3_SSP: the push lands on req.addr (SDM 3A 18.2). */
+	if (k->kind == PG_SHSTK)
+		wrmsr(MSR_IA32_PL3_SSP, req.addr + 8);
 	/*
 	 * The target page through the 1:1 map: RET, the LDT entry with A=0, data.
 	 * Written only when changed: under TCG every store to a page holding
@@ -466,6 +469,49 @@ static void part_keys(int levels, int leaf, bool supervisor_keys)
 	set_controls(&(struct pg_controls){ .wp = true, .nxe = has_nx });
 }
 
+/*
+ * ss: CET shadow-stack pages (leaf R/W=0, D=1, R/W=1 above): R/W of each
+ * entry x the leaf's R/W, D (and P) x a CPL3 read, write and shadow-stack push. Error-code SS
+ * marks faults of shadow-stack accesses (SDM 3A 4.7).
+ */
+static void part_ss(int levels, int leaf)
+{
+	static const struct access_kind ss_kinds[] = {
+		{ true, PG_READ, "CPL3 read" },
+		{ true, PG_WRITE, "CPL3 write" },
+		{ true, PG_SHSTK, "CPL3 shadow-stack push" },
+	};
+	struct pg_controls ctl = { .wp = true, .nxe = has_nx };
+
+	set_controls(&ctl);
+	write_cr4(read_cr4() | X86_CR4_CET);
+	wrmsr(MSR_IA32_U_CET, 1);         /* SH_STK_EN */
+	for (int level = levels; level >= leaf; level--) {
+		/* Non-leaf: its R/W x the leaf's R/W and D. Leaf: R/W x D x P. */
+		for (unsigned bits = 0; bits < 8; bits++) {
+			struct pg_case c;
+
+			base_case(&c, levels, leaf);
+			c.ctl = ctl;
+			if (!(bits & 1))
+				c.entry[level] &= ~PTE_RW;
+			if (bits & 2)
+				c.entry[leaf] |= PTE_D;
+			if (level == leaf && (bits & 4))
+				c.entry[leaf] &= ~PTE_P;
+			if (level != leaf && !(bits & 4))
+				c.entry[leaf] &= ~PTE_RW;
+			report_prefix_pushf("%s RW=%d, leaf P=%d RW=%d D=%d", pg_level_name(level), bits & 1,
+					    !!(c.entry[leaf] & PTE_P), !!(c.entry[leaf] & PTE_RW), !!(bits & 2));
+			for (unsigned k = 0; k < ARRAY_SIZE(ss_kinds); k++)
+				run_case(&c, &ss_kinds[k]);
+			report_prefix_pop();
+		}
+	}
+	wrmsr(MSR_IA32_U_CET, 0);
+	write_cr4(read_cr4() & ~X86_CR4_CET);
+}
+
 static bool arg_given(int argc, char **argv, const char *word)
 {
 	for (int i = 1; i < argc; i++)
@@ -482,7 +528,7 @@ static void fep_probe(void *arg)
 
 int main(int argc, char **argv, char **envp)
 {
-	static const char *const parts[] = { "perm", "rsvd", "pk", "pks", "ad" };
+	static const char *const parts[] = { "perm", "rsvd", "pk", "pks", "ad", "ss" };
 	static const char *const sizes[] = { "4k", "2m", "1g" };
 	bool any_part = false, any_size = false, la57 = arg_given(argc, argv, "la57");
 	int levels = la57 ? 5 : 4;
@@ -551,6 +597,12 @@ int main(int argc, char **argv, char **envp)
 				part_keys(levels, leaf, true);
 			else
 				report_skip("pks: supervisor protection keys: CPUID.(7,0):ECX[31]=0 (PKS)");
+		}
+		if (!fep && (!any_part || arg_given(argc, argv, "ss"))) {
+			if (this_cpu_has(X86_FEATURE_SHSTK))
+				part_ss(levels, leaf);
+			else
+				report_skip("ss: CET shadow stacks: CPUID.(7,0):ECX[7]=0 (CET_SS)");
 		}
 		report_prefix_pop();
 	}
