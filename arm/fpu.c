@@ -33,6 +33,8 @@ static uint8_t pattern[MAX_CPUS][32 * 16] __attribute__((aligned(16)));
 static uint8_t readback[MAX_CPUS][32 * 16] __attribute__((aligned(16)));
 
 __asm__(".pushsection .text\n"
+	".arch_extension fp\n"
+	".arch_extension simd\n"
 	".globl v_load_all, v_store_all\n"
 	"v_load_all:\n"
 	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
@@ -76,7 +78,8 @@ static unsigned differing_regs(const uint8_t *a, const uint8_t *b)
 static void fp_insn(void *arg)
 {
 	(void)arg;
-	__asm__ volatile("fmov d0, xzr" ::: "memory");
+	/* The library is built -mgeneral-regs-only: tell the assembler FP is meant here. */
+	__asm__ volatile(".arch_extension fp\n\tfmov d0, xzr" ::: "memory");
 }
 
 static void test_fpen(void)
