@@ -172,5 +172,11 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 3A 4.6.1, 4.6.2 (PKRU governs user-mode addresses, for supervisor accesses too); 4.7 PK flag" },
 	{ "cr-reserved-bit-hang", "qemu-tcg", NULL, NULL, NULL, "MOV to CR3/CR4 with a reserved bit set hangs the vCPU",
 	  "SDM vol. 2B MOV CR: #GP(0) for an attempt to write 1 to a reserved bit of CR3 or CR4" },
+	{ "wp0-dirty-ro-leaf-panic", "bochs", "3", NULL, NULL,
+	  "panics (\"asked to set dirty on paging leaf entry with R/W bit clear\") on a supervisor write allowed by CR0.WP=0",
+	  "SDM vol. 3A 4.6.1 (CR0.WP=0: supervisor writes to read-only pages allowed), 4.8 (a write sets D)" },
+	{ "pkrs-scope", "bochs", NULL, NULL, NULL,
+	  "IA32_PKRS applied to supervisor accesses to user-mode addresses too",
+	  "SDM vol. 3A 4.6.2: IA32_PKRS governs supervisor-mode addresses; 4.7 PK flag" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
