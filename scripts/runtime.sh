@@ -193,9 +193,9 @@ hvut_vmm_info() {
 	fi
 	if [ "$HVUT_VMM" = bochs ]; then
 		# Bochs has no --version; its banner names it (no config: it stops at once).
-		v=$("$HVUT_VMM_BIN" -q -n </dev/null 2>&1 | sed -n 's/.*Bochs x86 Emulator \([0-9][0-9.]*\).*/\1/p;T;q')
+		v=$("$HVUT_VMM_BIN" -q -n </dev/null 2>&1 | sed -n 's/.*Bochs x86 Emulator \([0-9][0-9.]*\).*/\1/p;T;q') || v=''
 	else
-		v=$("$HVUT_VMM_BIN" --version 2>/dev/null | sed -n 's/.*version \([0-9][0-9.]*\).*/\1/p;T;q')
+		v=$("$HVUT_VMM_BIN" --version 2>/dev/null | sed -n 's/^QEMU emulator version \([0-9][0-9.]*\).*/\1/p;T;q') || v=''
 	fi
 	[ -n "$v" ] || return 0
 	HVUT_VMM_VERSION=$v
@@ -250,8 +250,9 @@ hvut_envfile() {
 # caller points at its stdout, the moment it arrives; symbolise STACK lines;
 # count every result line. Its own stdout goes back to hvut_run_guest: "L
 # text" for each line to show live on the harness's screen (live=1: FAIL and
-# XPASS lines; live=2: every line), and at the end one "S" record with the
-# counts the verdict is made of (see hvut_verdict).
+# XPASS lines as "  FAIL name: text"; live=2: every line as "name| line"), and
+# at the end one "S" record with the counts the verdict is made of (see
+# hvut_verdict).
 # shellcheck disable=SC2016 # awk program, not shell
 HVUT_CONSOLE_AWK='
 function shq(s) { gsub("\047", "\047\\\047\047", s); return "\047" s "\047" }
@@ -280,8 +281,11 @@ function symbolise(line,   n, i, w, cmd, l, out) {
 	kind = ""
 	if ($0 ~ /^(PASS|FAIL|SKIP|XFAIL|XPASS): /)
 		kind = substr($0, 1, index($0, ":") - 1)
-	if (live == 2 || (live == 1 && (kind == "FAIL" || kind == "XPASS"))) {
-		print "L " clean($0)
+	if (live == 2) {
+		print "L " name "| " clean($0)
+		fflush()
+	} else if (live == 1 && (kind == "FAIL" || kind == "XPASS")) {
+		print "L   " kind " " name ": " clean(substr($0, length(kind) + 3))
 		fflush()
 	}
 	if (kind != "") {
@@ -413,23 +417,26 @@ hvut_run_guest() {
 	cfd=$vfd
 	if [ -n "${HVUT_NUL_FILTER:-}" ]; then
 		# shellcheck disable=SC2086 # HVUT_NUL_FILTER is a list of words
-		exec {cfd}< <(exec $HVUT_NUL_FILTER tr -d '\000' <&"$vfd")
+		exec {cfd}< <(trap '' INT TERM HUP && exec $HVUT_NUL_FILTER tr -d '\000' <&"$vfd")
 		exec {vfd}<&-
 	fi
 	# shellcheck disable=SC2086 # HVUT_AWK_FLAGS is a list of awk options
-	exec {sfd}< <(LC_ALL=C exec "${HVUT_AWK:-awk}" ${HVUT_AWK_FLAGS:-} -v elf="$elf" -v a2l="${HVUT_ADDR2LINE:-}" \
-		-v live="${HVUT_LIVE:-0}" "$HVUT_CONSOLE_AWK" <&"$cfd" 2>&"$out")
+	exec {sfd}< <(trap '' INT TERM HUP && LC_ALL=C exec "${HVUT_AWK:-awk}" ${HVUT_AWK_FLAGS:-} -v elf="$elf" -v a2l="${HVUT_ADDR2LINE:-}" \
+		-v live="${HVUT_LIVE:-0}" -v name="${HVUT_LIVE_NAME:-}" "$HVUT_CONSOLE_AWK" <&"$cfd" 2>&"$out")
 	apid=$!
 	exec {cfd}<&- {out}>&-
-	# A signal ends the VMM (and so the filter, which then reports); a second
-	# one, or the VMM ignoring it, is met with SIGKILL a second later.
-	local interrupted=0 timed_out=0
+	# A signal ends the VMM (and so the filter, which then reports); the VMM
+	# ignoring it is met with SIGKILL 0.7 s later. The filter and tr ignore
+	# the signal (a Ctrl-C reaches our whole process group): they end when
+	# the VMM's output does, so the verdict still has its counts.
+	local interrupted=0 timed_out=0 slice=0.5
+	[ -z "${HVUT_RESULT:-}" ] || echo "$vpid" >"$HVUT_RESULT.vmm"
 	# shellcheck disable=SC2064 # vpid is known now and must not change
-	trap "interrupted=1; kill -TERM -- -$vpid $vpid 2>/dev/null || true" INT TERM HUP
+	trap "interrupted=1 slice=0.1; kill -TERM -- -$vpid $vpid 2>/dev/null || true" INT TERM HUP
 	while :; do
-		# Short slices: a trap does not cut read -t short.
+		# Slices: a trap does not cut a read -t short.
 		st=0
-		IFS= read -r -t 0.5 -u "$sfd" line || st=$?
+		IFS= read -r -t "$slice" -u "$sfd" line || st=$?
 		if [ "$st" = 0 ]; then
 			line=$rec$line rec=''
 			case $line in
@@ -446,15 +453,16 @@ hvut_run_guest() {
 		now=$HVUT_NOW_US
 		if [ "$kill_at" = 0 ]; then
 			if [ "$interrupted" = 1 ]; then
-				kill_at=$((now + 1000000))
+				kill_at=$((now + 600000))
 			elif [ "$deadline" -gt 0 ] && [ "$now" -ge "$deadline" ]; then
-				timed_out=1
+				timed_out=1 slice=0.1
 				kill -TERM -- "-$vpid" "$vpid" 2>/dev/null || true
 				kill_at=$((now + ${HVUT_KILL_AFTER:-5} * 1000000))
 			fi
 		elif [ "$now" -ge "$kill_at" ]; then
+			# The VMM first; the filter, should it still hang on, a moment later.
 			kill -KILL -- "-$vpid" "$vpid" 2>/dev/null || true
-			kill -KILL "$apid" 2>/dev/null || true
+			[ "$now" -lt $((kill_at + 300000)) ] || kill -KILL "$apid" 2>/dev/null || true
 		fi
 	done
 	exec {sfd}<&-
