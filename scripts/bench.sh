@@ -68,8 +68,8 @@ median() { sort -n "$tmp/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 
 guest=$testdir/empty.elf
 bare=()
 if [ -f "$guest" ] && declare -F arch_vmm_command >/dev/null; then
-	envfile=$(hvut_envfile "$arch")
-	hvut_cleanup_add "$envfile"
+	envfile=$tmp/environ
+	hvut_envfile "$arch" "$envfile"
 	SMP=1 TEST_ARGS='' arch_vmm_command "$guest" "$envfile"
 	bare=(timeout "$TIMEOUT" "${VMM_CMD[@]}")
 elif [ "$arch" = x86_64 ] && [ "$TARGET" = qemu ] && command -v as >/dev/null && command -v ld >/dev/null; then

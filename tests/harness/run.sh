@@ -52,7 +52,7 @@ setup() {
 		# An x86_64 ELF header (e_machine 62 at byte 18), then the fake's note.
 		printf '\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\2\0\076\0fake binary: the scenario is the name\n' >"$T/$s.elf"
 	done
-	printf 'SRCDIR := %s\nARCH := x86_64\nARCH_TESTDIR := fake\nQEMU := false\n' "$top" >"$B/config.mak"
+	printf 'SRCDIR := %s\nARCH := x86_64\nARCH_TESTDIR := fake\nQEMU := %s\n' "$top" "$here/fake/vmm" >"$B/config.mak"
 }
 
 # suite ARGS...: run_tests.sh in $B; stdout in $B/out, stderr in $B/err, status in RC.
