@@ -26,12 +26,16 @@
 #define EV_SW_INCR 0x00
 #define EV_INST_RETIRED 0x08
 #define EV_CPU_CYCLES 0x11
+#define EV_INST_SPEC 0x1b
+#define EV_STALL_FRONTEND 0x23
+#define EV_STALL_BACKEND 0x24
 #define EV_CHAIN 0x1e
 
+#define PMUV3P1 4   /* ID_AA64DFR0_EL1.PMUVer value for PMUv3p1 */
 #define PMUV3P5 6   /* ID_AA64DFR0_EL1.PMUVer value for PMUv3p5 */
 
 static unsigned pmuver, ncounters, pmu_intid;
-static unsigned long pmceid0;
+static unsigned long pmceid0, pmceid1;
 static volatile unsigned pmu_irqs;
 static volatile unsigned long irq_ovs;
 
@@ -42,7 +46,11 @@ static uint64_t get_count(unsigned n) { select_counter(n); return read_sysreg(pm
 static void enable(unsigned long mask) { write_sysreg(mask, pmcntenset_el0); isb(); }
 static void disable(unsigned long mask) { write_sysreg(mask, pmcntenclr_el0); isb(); }
 static void sw_incr(unsigned long mask) { write_sysreg(mask, pmswinc_el0); isb(); }
-static bool has_event(unsigned ev) { return ev < 32 && (pmceid0 >> ev & 1); }
+/* PMCEID0 bits 31:0 = common events 0x00-0x1f, PMCEID1 bits 31:0 = 0x20-0x3f. */
+static bool has_event(unsigned ev)
+{
+	return ev < 32 ? pmceid0 >> ev & 1 : ev < 64 ? pmceid1 >> (ev - 32) & 1 : false;
+}
 
 /* 2 * n instructions: the loop is subs + b.ne, n times. */
 static void __attribute__((noinline)) loop(unsigned long n)
@@ -65,11 +73,25 @@ static void check_id(void)
 	unsigned long pmcr = read_sysreg(pmcr_el0);
 
 	ncounters = PMCR_N(pmcr);
+	pmceid1 = read_sysreg(pmceid1_el0);
 	report_info("PMUVer %u, PMCR_EL0 %#lx: %u event counters, PMCEID0 %#lx PMCEID1 %#lx", pmuver, pmcr,
-		    ncounters, read_sysreg(pmceid0_el0), read_sysreg(pmceid1_el0));
-	report(ncounters <= 31, "PMCR.N = %u is at most 31", ncounters);
-	report(has_event(EV_SW_INCR), "PMCEID0 lists SW_INCR (0x00), an architecturally required event");
-	report(has_event(EV_CPU_CYCLES), "PMCEID0 lists CPU_CYCLES (0x11), an architecturally required event");
+		    ncounters, pmceid0, pmceid1);
+	/*
+	 * Arm ARM (DDI0487) D11.11 "The PMU event number space and common
+	 * events", required events: SW_INCR, CPU_CYCLES, and at least one of
+	 * INST_RETIRED and INST_SPEC; from PMUv3p1 also STALL_FRONTEND and
+	 * STALL_BACKEND. PMCEID0/1 must list what the PE implements.
+	 */
+	report(has_event(EV_SW_INCR), "PMCEID0 lists SW_INCR (0x00), a required event");
+	report(has_event(EV_CPU_CYCLES), "PMCEID0 lists CPU_CYCLES (0x11), a required event");
+	report_deviation("pmu-inst-event-missing", has_event(EV_INST_RETIRED) || has_event(EV_INST_SPEC),
+			 "PMCEID0 lists INST_RETIRED (0x08) or INST_SPEC (0x1b), one of them required");
+	if (pmuver >= PMUV3P1 && pmuver != 0xf) {
+		report(has_event(EV_STALL_FRONTEND), "PMUv3p1: PMCEID1 lists STALL_FRONTEND (0x23), a required event");
+		report(has_event(EV_STALL_BACKEND), "PMUv3p1: PMCEID1 lists STALL_BACKEND (0x24), a required event");
+	} else {
+		report_info("PMUVer %u < PMUv3p1: STALL_FRONTEND/STALL_BACKEND not required", pmuver);
+	}
 }
 
 static void check_cycle_counter(void)

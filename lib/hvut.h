@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <assert.h>
 #include "report.h"
+#include "deviation.h"
 #include "alloc.h"
 #include "argv.h"
 #include "exception.h"

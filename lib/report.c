@@ -62,7 +62,7 @@ void report_prefix_unwind(int d)
 /* Formats "KIND: prefix: text\n" and writes it in one printf so it stays one line. */
 static void line(const char *kind, const char *fmt, va_list ap)
 {
-	char text[512];
+	char text[1024];
 
 	vsnprintf(text, sizeof(text), fmt, ap);
 	if (depth)

@@ -69,8 +69,8 @@ static void count_loop(const char *what, unsigned long event, unsigned long all)
 	if (read_hw(what, csr, &b)) {
 		busy_loop();
 		read_hw(what, csr, &c);
-		report_xfail(qemu7_counter_inhibit_bug(), b == c,
-			     "a stopped counter does not move (%lu, %lu)", b, c);
+		report_deviation("sbi-pmu-stopped-counter-moves", b == c,
+				 "a stopped counter does not move (%lu, %lu)", b, c);
 	}
 	/* Give the counter back (RESET drops its event mapping); it is stopped already. */
 	sbi_pmu_counter_stop(idx, 1, SBI_PMU_STOP_RESET);
@@ -113,7 +113,8 @@ void sbi_test_pmu(void)
 		return;
 	r = sbi_pmu_num_counters();
 	n = r.value;
-	report(r.error == SBI_SUCCESS && n > 0, "num_counters: %s, %ld counters", sbi_error_name(r.error), n);
+	/* SBI spec ch. "PMU Extension": num_counters cannot fail; zero counters is a valid answer. */
+	report(r.error == SBI_SUCCESS && n >= 0, "num_counters succeeds (%s, %ld counters)", sbi_error_name(r.error), n);
 	for (long i = 0; i < n && i < 64; i++) {
 		r = sbi_pmu_counter_get_info(i);
 		if (r.error) {
@@ -131,7 +132,8 @@ void sbi_test_pmu(void)
 	}
 	report(info_ok, "counter_get_info describes each counter or says INVALID_PARAM (%d hardware in CSRs 0xc00-0xc1f, %d firmware)",
 	       hw, fw);
-	report(hw > 0, "there are hardware counters (%d)", hw);
+	/* Nothing in the SBI spec requires a hardware counter: platform choice. */
+	report_info("%d hardware and %d firmware counters", hw, fw);
 	report_sbi_error(sbi_pmu_counter_get_info(n), SBI_ERR_INVALID_PARAM, "counter_get_info past the last counter");
 	report_sbi_error(sbi_pmu_counter_start(n, 1, 0, 0), SBI_ERR_INVALID_PARAM, "counter_start past the last counter");
 	report_sbi_error(sbi_pmu_counter_stop(n, 1, 0), SBI_ERR_INVALID_PARAM, "counter_stop past the last counter");

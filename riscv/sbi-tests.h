@@ -33,5 +33,6 @@ void sbi_test_srst(void);
 void sbi_test_pmu(void);
 void sbi_test_dbcn(void);
 void sbi_test_susp(void);
+void sbi_test_fwft(void);
 
 #endif

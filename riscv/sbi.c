@@ -71,6 +71,7 @@ int main(int argc, char **argv, char **envp)
 	sbi_test_pmu();
 	sbi_test_dbcn();
 	sbi_test_susp();
+	sbi_test_fwft();
 	/* Last: a firmware that ignores the invalid arguments powers the VM off here (CRASH). */
 	sbi_test_srst();
 	return report_summary();

@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# bench.sh: `make bench`, from the build dir. What the harness costs per test:
-#   (a) the bare VMM booting a guest that exits at once (no harness at all),
-#   (b) the same guest through <arch>/run (probe, envfile, timeout, console
-#       filter, verdict),
-#   (c) the whole suite through run_tests.sh.
-# Per-test overhead = (b) - (a). Medians of BENCH_RUNS runs (default 7);
-# BENCH_SUITE_RUNS (default 1) for (c), which may take minutes.
-# The guest is <testdir>/empty.elf; without it, on x86_64, a 5-instruction
-# multiboot stub built here with the host assembler stands in for (a).
+# bench.sh: `make bench`, from the build dir. What a test costs beyond the
+# VMM's own floor, per lane of the configured arch:
+#   floor  the VMM starting and stopping at once: a 64 KiB ROM whose reset
+#          vector powers off (x86: QEMU -bios, Bochs romimage); other arches
+#          have none yet and use the bare empty test as their floor
+#   bare   <testdir>/empty.elf booted by the lane's VMM command, no harness
+#   run    the same through <testdir>/run (probe, environ, timeout, console
+#          filter, verdict)
+#   suite  the lane's default suite through run_tests.sh -j BENCH_JOBS (2), set
+#          against the sum of its tests' own guest time (test time - floor)
+# floor, bare and run are paired: each round runs all three back to back, so
+# load that comes and goes hits them alike; the table gives medians of
+# BENCH_RUNS (9) rounds, the ratios are medians of the per-round ratios.
+# Wall and CPU (user+sys of the children) milliseconds: on a loaded machine
+# the CPU column is the steadier one. Benchmarks only: nothing here fails
+# because a machine is slow.
+#
+# Environment: BENCH_RUNS, BENCH_SUITE_RUNS (1; 0 skips the suites),
+# BENCH_JOBS, BENCH_LANES (x86_64 default "tcg seabios bochs", plus "kvm" when
+# /dev/kvm works; also "bochs-grub", "bochs3"), BENCH_JSON=FILE (the numbers
+# as JSON, for CI artifacts), BENCH_TIMEOUT (30 s per measured command).
 set -euo pipefail
 
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,98 +32,269 @@ hvut_read_config config.mak
 arch=${HVUT_CONFIG[ARCH]:-} testdir=${HVUT_CONFIG[ARCH_TESTDIR]:-}
 srcdir=${HVUT_CONFIG[SRCDIR]:-$(dirname "$self_dir")}
 : "${QEMU:=${HVUT_CONFIG[QEMU]:-}}" "${PROCESSOR:=${HVUT_CONFIG[PROCESSOR]:-}}"
-: "${CROSS_PREFIX:=${HVUT_CONFIG[CROSS_PREFIX]:-}}" "${TARGET:=${HVUT_CONFIG[TARGET]:-qemu}}"
-export QEMU PROCESSOR CROSS_PREFIX TARGET SRCDIR=$srcdir HVUT_SRCDIR=$srcdir
-runs=${BENCH_RUNS:-7} suite_runs=${BENCH_SUITE_RUNS:-1}
+: "${CROSS_PREFIX:=${HVUT_CONFIG[CROSS_PREFIX]:-}}"
+export QEMU PROCESSOR CROSS_PREFIX SRCDIR=$srcdir HVUT_SRCDIR=$srcdir
+runs=${BENCH_RUNS:-9} suite_runs=${BENCH_SUITE_RUNS:-1} jobs=${BENCH_JOBS:-2}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || hvut_die "BENCH_RUNS must be a number >= 1"
 [[ $suite_runs =~ ^[0-9]+$ ]] || hvut_die "BENCH_SUITE_RUNS must be a number"
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || hvut_die "BENCH_JOBS must be a number >= 1"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvut-bench.XXXXXX")
 hvut_cleanup_add "$tmp"
 mkdir -p logs
+: >logs/bench.log
 # Every measured command is bounded: a guest that does not exit at once is a
 # broken benchmark, not a reason to hang.
 export TIMEOUT=${BENCH_TIMEOUT:-30}
-
-if [ -f "$srcdir/$testdir/vmm.sh" ]; then
-	# shellcheck source=/dev/null
-	source "$srcdir/$testdir/vmm.sh"
-fi
-hvut_probe "$arch"
-
-# time_runs N LABEL CMD...: run CMD N times (output to logs/bench.log), leave
-# the times in ms in $tmp/LABEL, fail if a run failed its own test.
-time_runs() {
-	local n=$1 label=$2 k t0 rc
-	shift 2
-	: >"$tmp/$label"
-	for ((k = 0; k < n; k++)); do
-		hvut_now_us
-		t0=$HVUT_NOW_US
-		rc=0
-		"$@" >>logs/bench.log 2>&1 </dev/null || rc=$?
-		hvut_now_us
-		echo $(((HVUT_NOW_US - t0) / 1000)) >>"$tmp/$label"
-		echo "# $label run $k: status $rc" >>logs/bench.log
-	done
-}
-
-# row LABEL WHAT: "what | median ms | min | max" from $tmp/LABEL.
-row() {
-	sort -n "$tmp/$1" | awk -v what="$2" '
-		{ v[NR] = $1 }
-		END { printf "%-44s | %9d | %6d | %6d\n", what, v[int((NR + 1) / 2)], v[1], v[NR] }'
-}
-median() { sort -n "$tmp/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
-: >logs/bench.log
 guest=$testdir/empty.elf
-bare=()
-if [ -f "$guest" ] && declare -F arch_vmm_command >/dev/null; then
-	envfile=$tmp/environ
-	hvut_envfile "$arch" "$envfile"
-	SMP=1 TEST_ARGS='' arch_vmm_command "$guest" "$envfile"
-	bare=(timeout "$TIMEOUT" "${VMM_CMD[@]}")
-elif [ "$arch" = x86_64 ] && [ "$TARGET" = qemu ] && command -v as >/dev/null && command -v ld >/dev/null; then
-	# Multiboot header, then write 0 to the isa-debug-exit port: QEMU exits.
-	cat >"$tmp/stub.S" <<'EOF'
-	.text
-	.code32
-	.globl _start
-	.align 4
-	.long 0x1BADB002, 0, -0x1BADB002
-_start:	movw $0xf4, %dx
-	xorl %eax, %eax
-	outl %eax, %dx
-1:	hlt
-	jmp 1b
-EOF
-	as --32 -o "$tmp/stub.o" "$tmp/stub.S"
-	ld -m elf_i386 -Ttext=0x100000 -e _start -o "$tmp/stub.elf" "$tmp/stub.o"
-	bare=(timeout "$TIMEOUT" "${QEMU:-qemu-system-x86_64}" -machine pc -accel "$ACCEL" -nodefaults
-		-display none -device "isa-debug-exit,iobase=0xf4,iosize=4" -kernel "$tmp/stub.elf")
-fi
+[ -f "$guest" ] || hvut_die "no $guest: build it first (make)"
+# shellcheck source=/dev/null
+source "$srcdir/$testdir/vmm.sh"
 
-echo "hvut bench: arch $arch, accel $ACCEL, $runs runs each (log: logs/bench.log)"
-printf '%-44s | %9s | %6s | %6s\n' what "median ms" min max
-printf '%s\n' "---------------------------------------------+-----------+--------+-------"
-if [ ${#bare[@]} -gt 0 ]; then
-	time_runs "$runs" bare "${bare[@]}"
-	row bare "(a) bare VMM, guest exits at once"
-else
-	echo "(a) bare VMM: n/a (no $guest and no stub for $arch/$TARGET)"
-fi
-if [ -f "$guest" ] && [ -x "$srcdir/$testdir/run" ]; then
-	time_runs "$runs" harness "$srcdir/$testdir/run" "$guest"
-	row harness "(b) same guest through $testdir/run"
-else
-	echo "(b) through $testdir/run: n/a (needs $guest and $srcdir/$testdir/run)"
-fi
-if [ -s "$tmp/bare" ] && [ -s "$tmp/harness" ]; then
-	echo "per-test overhead of the harness: $(($(median harness) - $(median bare))) ms (median (b) - median (a))"
-fi
-if [ "$suite_runs" -gt 0 ]; then
-	# The suite's own verdicts do not matter here, only its wall time.
-	time_runs "$suite_runs" suite "$srcdir/run_tests.sh"
-	row suite "(c) whole suite: run_tests.sh ($suite_runs run)"
+# --- timing ------------------------------------------------------------------
+# cpu_now: the children's user+sys time so far, in ms, into CPU_MS ("times"
+# is a builtin: no fork disturbs what we measure).
+cpu_now() {
+	local line ms=0 t
+	times >"$tmp/times"
+	{ read -r line; read -r line; } <"$tmp/times"
+	for t in $line; do
+		[[ $t =~ ^([0-9]+)m([0-9]+)[.,]([0-9]{3}) ]] || continue
+		ms=$((ms + 10#${BASH_REMATCH[1]} * 60000 + 10#${BASH_REMATCH[2]} * 1000 + 10#${BASH_REMATCH[3]}))
+	done
+	CPU_MS=$ms
+}
+
+# measure LABEL CMD...: one run of CMD (output to logs/bench.log); appends its
+# wall and CPU ms to $tmp/LABEL.wall and $tmp/LABEL.cpu.
+measure() {
+	local label=$1 t0 c0 rc=0
+	shift
+	cpu_now
+	c0=$CPU_MS
+	hvut_now_us
+	t0=$HVUT_NOW_US
+	"$@" >>logs/bench.log 2>&1 </dev/null || rc=$?
+	hvut_now_us
+	cpu_now
+	echo $(((HVUT_NOW_US - t0) / 1000)) >>"$tmp/$label.wall"
+	echo $((CPU_MS - c0)) >>"$tmp/$label.cpu"
+	echo "# bench: $label: status $rc" >>logs/bench.log
+}
+
+# median FILE: the median line of a file of numbers (the lower one of an even count).
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "" }'; }
+# ratio_median A B: median of the per-round A/B (paired rows), 2 decimals.
+ratio_median() {
+	paste "$1" "$2" | awk '$2 > 0 { print $1 / $2 }' | sort -g |
+		awk '{ v[NR] = $1 } END { if (NR) printf "%.2f", v[int((NR + 1) / 2)]; else print "" }'
+}
+
+# --- floors --------------------------------------------------------------------
+# A 64 KiB x86 ROM whose reset vector jumps to its start, where it writes
+# isa-debug-exit (QEMU exits) and "Shutdown" to port 0x8900 (Bochs exits).
+make_x86_floor_rom() {
+	local f=$tmp/floor.bin code
+	code='\xba\xf4\x00\xee\xba\x00\x89'                      # mov $0xf4,%dx; out %al,%dx; mov $0x8900,%dx
+	code+='\xb0S\xee\xb0h\xee\xb0u\xee\xb0t\xee\xb0d\xee\xb0o\xee\xb0w\xee\xb0n\xee'
+	code+='\xf4\xeb\xfd'                                     # hlt; jmp .-1
+	{
+		printf '%b' "$code"
+		head -c $((0xfff0 - 34)) /dev/zero
+		printf '\xe9\x0d\x00'                               # at 0xfff0: jmp 0x0000
+		head -c 13 /dev/zero
+	} >"$f"
+	[ "$(wc -c <"$f")" = 65536 ] || hvut_die "floor ROM is not 64 KiB"
+	echo "$f"
+}
+
+# bochs_floor_rc ROM: a bochsrc as scripts/bochs-run.sh writes it, booting ROM.
+bochs_floor_rc() {
+	local display_line='display_library: term'
+	[ "${BOCHS_DISPLAY:-rfb}" = rfb ] && display_line='display_library: rfb, options="timeout=0"'
+	cat >"$tmp/floor.bochsrc" <<RC
+$display_line
+cpu: model=tigerlake, count=1, ignore_bad_msrs=0, reset_on_triple_fault=0
+memory: guest=256, host=256
+romimage: file="$1"
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+vga: extension=none
+sound: driver=dummy
+speaker: enabled=0
+mouse: enabled=0
+clock: sync=none, time0=1704067200
+panic: action=fatal
+error: action=report
+log: $tmp/floor.bochs.log
+RC
+	printf 'c\nq\n' >"$tmp/floor.debugrc"
+}
+
+# --- lanes ---------------------------------------------------------------------
+# lane_setup NAME: sets lane_env (VAR=VALUE words for env), lane_desc,
+# lane_suite (run_tests.sh arguments) and FLOOR_CMD; false when the lane
+# cannot run here (and says why).
+lane_setup() {
+	local rom
+	lane_env=() lane_suite=(-j "$jobs") FLOOR_CMD=() lane_path=$PATH
+	case $arch:$1 in
+	x86_64:tcg | x86_64:kvm | x86_64:seabios)
+		local accel=tcg cpu=max
+		[ "$1" = kvm ] && accel=kvm cpu=host
+		if [ "$accel" = kvm ] && ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
+			echo "(lane $1: no usable /dev/kvm)"
+			return 1
+		fi
+		lane_env=("ACCEL=$accel" HVUT_FIRMWARE=hvut)
+		lane_desc="QEMU $accel, hvut firmware"
+		if [ "$1" = seabios ]; then
+			lane_env=(ACCEL=tcg HVUT_FIRMWARE=seabios)
+			lane_desc="QEMU tcg, SeaBIOS + multiboot"
+		fi
+		rom=$(make_x86_floor_rom)
+		# shellcheck disable=SC2054 # the commas are QEMU option syntax
+		FLOOR_CMD=("${QEMU:-qemu-system-x86_64}" -machine pc -accel "$accel" -cpu "$cpu" -m 256 -smp 1
+			-nodefaults -display none -no-reboot -serial none
+			-device isa-debug-exit,iobase=0xf4,iosize=4 -bios "$rom")
+		;;
+	x86_64:bochs | x86_64:bochs-grub | x86_64:bochs3)
+		if [ "$1" = bochs3 ]; then
+			if ! "$srcdir/scripts/bochs3.sh" setup >&2 || ! lane_path=$("$srcdir/scripts/bochs3.sh" bindir):$PATH; then
+				echo "(lane bochs3: no Bochs 3.0 root)"
+				return 1
+			fi
+		fi
+		PATH=$lane_path command -v bochs-bin >/dev/null || { echo "(lane $1: no bochs-bin)"; return 1; }
+		lane_env=(ACCEL=bochs HVUT_FIRMWARE=hvut)
+		lane_desc="Bochs, hvut firmware"
+		lane_suite+=(-g bochs)
+		case $1 in
+		bochs-grub) lane_env=(ACCEL=bochs HVUT_FIRMWARE=bios) lane_desc="Bochs, Bochs BIOS + GRUB" ;;
+		bochs3) lane_desc="Bochs 3.0, hvut firmware" lane_suite=(-j "$jobs" -a -g bochs3) ;;
+		esac
+		ACCEL=bochs arch_vmm_probe "$arch"
+		rom=$(make_x86_floor_rom)
+		bochs_floor_rc "$rom"
+		FLOOR_CMD=(bochs-bin -q -f "$tmp/floor.bochsrc" -rc "$tmp/floor.debugrc")
+		[ "${BOCHS_DISPLAY:-}" = rfb ] && FLOOR_CMD=(unshare -rn "${FLOOR_CMD[@]}")
+		;;
+	*:tcg | *:kvm)
+		lane_env=(ACCEL="$1")
+		lane_desc="QEMU $1"
+		;;
+	*)
+		echo "(lane $1: not known for $arch)"
+		return 1
+		;;
+	esac
+}
+
+default_lanes() {
+	case $arch in
+	x86_64)
+		echo tcg seabios
+		[ -r /dev/kvm ] && [ -w /dev/kvm ] && [ "$(hvut_host_arch)" = "$arch" ] && echo kvm
+		command -v bochs-bin >/dev/null && echo bochs
+		;;
+	*)
+		echo tcg
+		[ -r /dev/kvm ] && [ -w /dev/kvm ] && [ "$(hvut_host_arch)" = "$arch" ] && echo kvm
+		;;
+	esac
+	return 0
+}
+
+# suite_guest_ms LOG FLOOR_MS: the sum over the suite's tests of (the time
+# run_tests.sh gives each) - the floor, in ms; and how many tests.
+suite_guest_ms() {
+	awk -v floor="$2" '
+		/^(PASS|FAIL|SKIP|TIMEOUT|CRASH) / && match($0, /[0-9]+(\.[0-9]+)? s\)$/) {
+			t = substr($0, RSTART, RLENGTH - 3) * 1000
+			g += (t > floor ? t - floor : 0); n++
+		}
+		END { printf "%d %d\n", g, n }' "$1"
+}
+
+json=()
+row() { printf '  %-46s | %8s | %7s | %7s\n' "$@"; }
+
+bench_lane() {
+	local lane=$1 bare_ok=1 fl_wall='' fl_cpu=''
+	lane_setup "$lane" || return 0
+	echo "== lane $lane ($lane_desc)"
+	row what "wall ms" "CPU ms" "x floor"
+	# The lane's bare command: its arch_vmm_command, as <testdir>/run would build it.
+	local envfile=$tmp/environ
+	printf 'ACCEL=%s\nHVUT_ARCH=%s\n' "${lane_env[0]#ACCEL=}" "$arch" >"$envfile"
+	VMM_CMD=()
+	# shellcheck disable=SC2016 # the child shell expands these
+	if ! env "${lane_env[@]}" PATH="$lane_path" bash -c 'source "$1"; source "$2"; SMP=1 TEST_ARGS= arch_vmm_command "$3" "$4" &&
+		printf "%s\0" "${VMM_CMD[@]}"' _ "$self_dir/runtime.sh" "$srcdir/$testdir/vmm.sh" "$guest" "$envfile" >"$tmp/vmmcmd"; then
+		bare_ok=0
+	fi
+	[ "$bare_ok" = 1 ] && mapfile -d '' -t VMM_CMD <"$tmp/vmmcmd"
+
+	rm -f "$tmp"/{floor,bare,run}.{wall,cpu}
+	local k
+	for ((k = 0; k < runs; k++)); do
+		[ ${#FLOOR_CMD[@]} -gt 0 ] && measure floor env PATH="$lane_path" timeout "$TIMEOUT" "${FLOOR_CMD[@]}"
+		[ "$bare_ok" = 1 ] && measure bare env "${lane_env[@]}" PATH="$lane_path" timeout "$TIMEOUT" "${VMM_CMD[@]}"
+		measure run env "${lane_env[@]}" PATH="$lane_path" "$srcdir/$testdir/run" "$guest"
+	done
+	local base=floor
+	if [ -s "$tmp/floor.wall" ]; then
+		fl_wall=$(median "$tmp/floor.wall") fl_cpu=$(median "$tmp/floor.cpu")
+		row "floor: VMM, ROM that exits at reset" "$fl_wall" "$fl_cpu" 1.00
+	else
+		base=bare
+		row "floor: n/a for $arch (bare empty test instead)" "" "" ""
+	fi
+	local bare_wall='' run_wall='' bare_x='' run_x=''
+	if [ -s "$tmp/bare.wall" ]; then
+		bare_wall=$(median "$tmp/bare.wall")
+		bare_x=$(ratio_median "$tmp/bare.wall" "$tmp/$base.wall")
+		row "bare: $guest, the VMM command alone" "$bare_wall" "$(median "$tmp/bare.cpu")" "$bare_x"
+	fi
+	run_wall=$(median "$tmp/run.wall")
+	run_x=$(ratio_median "$tmp/run.wall" "$tmp/$base.wall")
+	row "run: $testdir/run $guest" "$run_wall" "$(median "$tmp/run.cpu")" "$run_x"
+	[ -z "$fl_wall" ] && fl_wall=$bare_wall
+
+	local suite_wall='' guest_ms='' ntests='' suite_x=''
+	if [ "$suite_runs" -gt 0 ]; then
+		rm -f "$tmp"/suite.{wall,cpu}
+		for ((k = 0; k < suite_runs; k++)); do
+			: >"$tmp/suite.log"
+			measure suite env "${lane_env[@]}" PATH="$lane_path" HVUT_LOGDIR="$tmp/suite-logs" \
+				bash -c '"$@" >"'"$tmp"'/suite.log" 2>&1' _ "$srcdir/run_tests.sh" "${lane_suite[@]}"
+			cat "$tmp/suite.log" >>logs/bench.log
+		done
+		suite_wall=$(median "$tmp/suite.wall")
+		read -r guest_ms ntests < <(suite_guest_ms "$tmp/suite.log" "${fl_wall:-0}")
+		# The target: -j N keeps N tests' guest time running at once.
+		if [ "$guest_ms" -gt 0 ]; then
+			suite_x=$(awk -v s="$suite_wall" -v g="$guest_ms" -v j="$jobs" 'BEGIN { printf "%.2f", s / (g / j) }')
+		fi
+		row "suite: run_tests.sh ${lane_suite[*]} ($ntests tests)" "$suite_wall" "$(median "$tmp/suite.cpu")" ""
+		echo "  suite guest time (sum of test times - floor): $guest_ms ms; suite / (guest / $jobs) = ${suite_x:-n/a}"
+	fi
+	json+=("$(printf '"%s": {"desc": "%s", "floor_ms": %s, "floor_cpu_ms": %s, "bare_ms": %s, "run_ms": %s, "run_cpu_ms": %s, "bare_x_floor": %s, "run_x_floor": %s, "suite_ms": %s, "suite_tests": %s, "suite_guest_ms": %s, "suite_x_guest_per_job": %s}' \
+		"$lane" "$lane_desc" "${fl_wall:-null}" "${fl_cpu:-null}" "${bare_wall:-null}" "${run_wall:-null}" \
+		"$(median "$tmp/run.cpu")" "${bare_x:-null}" "${run_x:-null}" "${suite_wall:-null}" "${ntests:-null}" \
+		"${guest_ms:-null}" "${suite_x:-null}")")
+}
+
+read -r -a lanes <<<"${BENCH_LANES:-$(default_lanes | tr '\n' ' ')}"
+echo "hvut bench: arch $arch, lanes ${lanes[*]}: medians of $runs paired rounds; suites -j$jobs, $suite_runs run(s) (log: logs/bench.log)"
+for l in "${lanes[@]}"; do bench_lane "$l"; done
+
+if [ -n "${BENCH_JSON:-}" ]; then
+	{
+		printf '{"arch": "%s", "runs": %d, "suite_runs": %d, "jobs": %d, "load_avg": "%s", "lanes": {' \
+			"$arch" "$runs" "$suite_runs" "$jobs" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+		sep=''
+		for j in "${json[@]}"; do printf '%s\n  %s' "$sep" "$j"; sep=,; done
+		printf '\n}}\n'
+	} >"$BENCH_JSON"
+	echo "bench: numbers in $BENCH_JSON"
 fi

@@ -99,6 +99,7 @@ fi
 echo "== harness tests"
 part="harness tests"
 counted "harness tests" logs/check-harness.log bash "$srcdir/tests/harness/run.sh"
+echo "== docs examples"; part="docs examples"; counted "docs examples" logs/check-docs.log bash "$srcdir/scripts/check-docs.sh"
 
 echo "== lint"
 part="lint (files)"
@@ -132,7 +133,7 @@ if [ ${#shell_files[@]} -gt 0 ]; then
 			fi
 		done
 	else
-		fail_check "shellcheck is not installed (make deps)"
+		fail_check "shellcheck is not installed (make deps-check)"
 	fi
 fi
 if [ ${#yaml_files[@]} -gt 0 ]; then
@@ -145,7 +146,7 @@ if [ ${#yaml_files[@]} -gt 0 ]; then
 			fi
 		done
 	else
-		fail_check "yamllint is not installed (make deps)"
+		fail_check "yamllint is not installed (make deps-check)"
 	fi
 fi
 echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files)"
@@ -162,6 +163,8 @@ lane_def() {
 	bochs) lane_arch=x86_64 lane_accel=bochs lane_args=(-g bochs) lane_expected=x86_64-bochs ;;
 	# Bochs 3.0 from a Debian 13 root (scripts/bochs3.sh); in `all` only with HVUT_CHECK_BOCHS3=1.
 	bochs3) lane_arch=x86_64 lane_accel=bochs lane_args=(-a -g bochs3) lane_expected=x86_64-bochs3 ;;
+	# KVM inside an L1 Linux under TCG (scripts/kvm-lane.sh, docs/kvm.md).
+	kvm-x86_64 | kvm-arm64) lane_arch=${1#kvm-} lane_accel=kvm ;;
 	*) return 1 ;;
 	esac
 }
@@ -197,6 +200,13 @@ available_lanes() {
 			if [ "${HVUT_CHECK_BOCHS3:-0}" = 1 ]; then echo bochs3
 			else echo "(lane bochs3: opt-in, HVUT_CHECK_BOCHS3=1 or make check-lane LANE=bochs3)" >&2; fi
 		fi
+		# The kvm lanes need root (or a cache already built) for Debian's packages;
+		# HVUT_CHECK_KVM=0 leaves them out of a quick run.
+		case $a in x86_64 | arm64)
+			if [ "${HVUT_CHECK_KVM:-1}" = 0 ]; then echo "(lane kvm-$a: HVUT_CHECK_KVM=0)" >&2
+			elif [ "$(id -u)" = 0 ] || [ -f "${HVUT_CACHE:-$HOME/.cache/hvut}/kvm-$a/initrd.img" ]; then echo "kvm-$a"
+			else echo "(lane kvm-$a: needs root once: scripts/kvm-lane.sh setup $a)" >&2; fi ;;
+		esac
 	done
 }
 
@@ -247,7 +257,9 @@ run_lane() {
 	logdir=$builddir/logs/$name
 	rm -rf "$logdir"
 	mkdir -p "$logdir"
-	(cd "$dir" && PATH=$path ACCEL=$lane_accel HVUT_LOGDIR=$logdir "$srcdir/run_tests.sh" -j"$ncpu" "${lane_args[@]}" \
+	local runner=("$srcdir/run_tests.sh")
+	[ "$lane_accel" = kvm ] && runner=("$srcdir/scripts/kvm-lane.sh" run "$lane_arch")
+	(cd "$dir" && PATH=$path ACCEL=$lane_accel HVUT_LOGDIR=$logdir "${runner[@]}" -j"$ncpu" "${lane_args[@]}" \
 		--junit "$logdir/junit.xml" -t >"$logdir/results.tap") || rc=$?
 	expected=$srcdir/tests/expected/$lane_expected.txt
 	if [ "$rc" -ge 2 ] || [ ! -f "$logdir/states.txt" ]; then

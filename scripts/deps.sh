@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# deps.sh WHAT [ARCH] [CC]: make sure the host tools hvut needs are present.
-# WHAT: build (compiler, binutils), run (the VMM), bochs (the Bochs lane),
-#       check (linters and test tools), all (everything for every arch).
+# deps.sh WHAT...: make sure the host tools hvut needs are present.
+#   build ARCH [CC]  compiler and binutils for ARCH (`make`, `make deps`)
+#   run ARCH [VMM]   the VMM and firmware that run ARCH's tests, VMM qemu
+#                    (default) or bochs (`make run`, `make deps-run`)
+#   lane NAME...     what these `make check` parts need: project (linters,
+#                    test tools), <arch>, clang-<arch>, x86_64-harness-check,
+#                    bochs, bochs3 (`make check-project`, `make check-lane`)
+#   check, all       what the whole `make check` needs: every part above, for
+#                    every arch (`make check`, `make deps-check`)
+#   bochs            the Bochs lane alone
 # Missing tools are installed with apt-get when we are root on Debian;
 # otherwise we print the package names and fail.
 set -euo pipefail
@@ -57,19 +64,49 @@ check_tools() {
 	want prove perl
 	want yamllint yamllint
 	want cc gcc
+	want objcopy binutils   # tests/unit/run.sh
 	want make make
 	want timeout coreutils
 }
 
+clang_tools() { want clang clang; want ld.lld lld; }
+
+usage() {
+	echo "usage: $0 build ARCH [gcc|clang] | run ARCH [qemu|bochs] | lane NAME... | check | all | bochs" >&2
+	exit 2
+}
+
+# lane_tools NAME: what one part of scripts/check.sh needs.
+lane_tools() {
+	case $1 in
+	project) check_tools ;;
+	x86_64 | arm64 | riscv64 | ppc64) cross_tools "$1"; vmm_tools "$1" ;;
+	clang-x86_64 | clang-arm64 | clang-riscv64 | clang-ppc64)
+		# clang compiles; the arch's binutils (with its gcc) link.
+		cross_tools "${1#clang-}"; clang_tools ;;
+	x86_64-harness-check) cross_tools x86_64; vmm_tools x86_64 ;;
+	bochs) cross_tools x86_64; bochs_tools ;;
+	# Bochs 3.0 runs from a Debian 13 root that scripts/bochs3.sh debootstraps.
+	bochs3) cross_tools x86_64; bochs_tools; want debootstrap debootstrap ;;
+	*) echo "$0: unknown lane '$1'" >&2; usage ;;
+	esac
+}
+
 case $what in
-build) cross_tools "$arch"; [ "$cc" = clang ] && want clang clang && want ld.lld lld ;;
-run) vmm_tools "$arch" ;;
+build) cross_tools "$arch"; [ "$cc" = clang ] && clang_tools ;;
+run)
+	if [ "${3:-qemu}" = bochs ]; then bochs_tools; else vmm_tools "$arch"; fi ;;
 bochs) bochs_tools ;;
-check) check_tools ;;
-all)
-	for a in x86_64 arm64 riscv64 ppc64; do cross_tools $a; vmm_tools $a; done
-	want clang clang; want ld.lld lld; bochs_tools; check_tools ;;
-*) echo "usage: $0 build|run|bochs|check|all [ARCH] [gcc|clang]" >&2; exit 2 ;;
+lane)
+	shift
+	[ $# -gt 0 ] || usage
+	for l in "$@"; do lane_tools "$l"; done ;;
+check | all)
+	lane_tools project
+	for a in x86_64 arm64 riscv64 ppc64; do lane_tools "$a"; lane_tools "clang-$a"; done
+	lane_tools bochs
+	[ "${HVUT_CHECK_BOCHS3:-0}" != 1 ] || lane_tools bochs3 ;;
+*) usage ;;
 esac
 
 missing=()

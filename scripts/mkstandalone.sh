@@ -32,6 +32,20 @@ vmm=$src_testdir/vmm.sh
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvut-mkst.XXXXXX")
 hvut_cleanup_add "$tmp"
 hvut_parse_cfg "$cfg" >"$tmp/cfg.rec" || exit 2
+# tests/ also holds the project's own files (tests/unit, tests/expected, ...;
+# tests/host-bin is the unit tests' build): a section named like one would
+# overwrite it. Only an earlier standalone script may be replaced.
+clash=0
+while IFS=$'\037' read -r name _ _ _ _ _ _ _ _ _ line; do
+	for f in "$srcdir/tests/$name" "tests/$name"; do
+		if [ "$name" = host-bin ] || { [ -e "$f" ] && ! head -n 3 "$f" 2>/dev/null | grep -q 'written by scripts/mkstandalone.sh'; }; then
+			echo "$cfg:$line: section [$name] would overwrite tests/$name, a file of the project: rename the section" >&2
+			clash=1
+			break
+		fi
+	done
+done <"$tmp/cfg.rec"
+[ "$clash" = 0 ] || exit 2
 mkdir -p tests
 
 # write_one NAME FILE SMP EXTRA ARGS ARCH ACCEL TIMEOUT BOCHS_CPU > script

@@ -37,8 +37,9 @@ hvut_die() {
 }
 
 # The host's arch spelled the way configure spells ARCH, in HVUT_HOST_ARCH
-# (bash's HOSTTYPE: no uname, no process).
-hvut_host_arch() {
+# (bash's HOSTTYPE: no uname, no process); hvut_host_arch prints it.
+hvut_host_arch() { hvut_set_host_arch && echo "$HVUT_HOST_ARCH"; }
+hvut_set_host_arch() {
 	case ${HOSTTYPE:-} in
 	x86_64 | amd64) HVUT_HOST_ARCH=x86_64 ;;
 	aarch64 | arm64) HVUT_HOST_ARCH=arm64 ;;
@@ -116,7 +117,7 @@ hvut_probe() {
 		HVUT_ACCEL_WHY="ACCEL=$ACCEL from the environment"
 	elif [ "${TARGET:-qemu}" = bochs ]; then
 		ACCEL=bochs HVUT_ACCEL_WHY="configured --target=bochs"
-	elif hvut_host_arch && [ "$HVUT_HOST_ARCH" != "$arch" ]; then
+	elif hvut_set_host_arch && [ "$HVUT_HOST_ARCH" != "$arch" ]; then
 		ACCEL=tcg HVUT_ACCEL_WHY="host is $HVUT_HOST_ARCH, tests are $arch: using TCG"
 	elif [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		ACCEL=kvm HVUT_ACCEL_WHY="/dev/kvm usable: using KVM"
@@ -233,13 +234,14 @@ hvut_envfile() {
 		fi
 	done
 	hvut_cpu_model "$arch"
+	# A key HVUT_ENV sets itself (kvm-lane.sh names the L1 kernel) is its.
+	local -A mine=([ACCEL]=${ACCEL:-} [HVUT_ARCH]=$arch [HVUT_ACCEL]=${ACCEL:-} [HVUT_VMM]=${HVUT_VMM:-unknown}
+		[HVUT_VMM_VERSION]=${HVUT_VMM_VERSION:-unknown} [HVUT_CPU]=$HVUT_CPU)
+	for w in "${words[@]}"; do unset "mine[${w%%=*}]"; done
 	{
-		echo "ACCEL=${ACCEL:-}"
-		echo "HVUT_ARCH=$arch"
-		echo "HVUT_ACCEL=${ACCEL:-}"
-		echo "HVUT_VMM=${HVUT_VMM:-unknown}"
-		echo "HVUT_VMM_VERSION=${HVUT_VMM_VERSION:-unknown}"
-		echo "HVUT_CPU=$HVUT_CPU"
+		for w in ACCEL HVUT_ARCH HVUT_ACCEL HVUT_VMM HVUT_VMM_VERSION HVUT_CPU; do
+			[ -z "${mine[$w]+x}" ] || echo "$w=${mine[$w]}"
+		done
 		for w in "${words[@]}"; do
 			echo "$w"
 		done
@@ -474,12 +476,12 @@ hvut_run_guest() {
 	hvut_now_us
 	now=$HVUT_NOW_US
 
-	local -a f=()
-	IFS=$'\037' read -r -a f <<<"${V_REC:-S}" || true
-	V_PASS=${f[1]:-0} V_FAIL=${f[2]:-0} V_SKIP=${f[3]:-0} V_XFAIL=${f[4]:-0} V_XPASS=${f[5]:-0}
-	V_NS=${f[6]:-0} V_NE=${f[7]:-0} V_EST=${f[8]:-} V_AFTER=${f[9]:-0} V_SBAD=${f[10]:-0}
-	V_CN=${f[11]:-0} V_CF=${f[12]:-0} V_CS=${f[13]:-0} V_SN=${f[14]:--} V_SF=${f[15]:--} V_SS=${f[16]:--}
-	V_FIRSTFAIL=${f[17]:-} V_FIRSTSKIP=${f[18]:-} V_LAST=${f[19]:-}
+	local -a vf=()
+	IFS=$'\037' read -r -a vf <<<"${V_REC:-S}" || true
+	V_PASS=${vf[1]:-0} V_FAIL=${vf[2]:-0} V_SKIP=${vf[3]:-0} V_XFAIL=${vf[4]:-0} V_XPASS=${vf[5]:-0}
+	V_NS=${vf[6]:-0} V_NE=${vf[7]:-0} V_EST=${vf[8]:-} V_AFTER=${vf[9]:-0} V_SBAD=${vf[10]:-0}
+	V_CN=${vf[11]:-0} V_CF=${vf[12]:-0} V_CS=${vf[13]:-0} V_SN=${vf[14]:--} V_SF=${vf[15]:--} V_SS=${vf[16]:--}
+	V_FIRSTFAIL=${vf[17]:-} V_FIRSTSKIP=${vf[18]:-} V_LAST=${vf[19]:-}
 	V_INTERRUPTED=$interrupted V_TIMEDOUT=$timed_out V_LIMIT=$limit
 	hvut_us_secs $((now - t0))
 	V_SECS=$HVUT_SECS
@@ -619,7 +621,8 @@ hvut_read_config() {
 #   name file smp extra_params test_args groups arch accel timeout bochs_cpu line
 # (line: where the section starts) separated by \037 with defaults filled in. On any error, prints every
 # "FILE:LINE: what" it found and returns 2, having printed no record.
-# Values are taken literally: no quotes, no variables.
+# Values are taken literally: no quotes, no variables. '#' starts a comment
+# anywhere on a line, so it never reaches VMM arguments or group names.
 # shellcheck disable=SC2016 # awk program, not shell
 hvut_parse_cfg() {
 	LC_ALL=C awk -v cfg="$1" '
@@ -630,7 +633,7 @@ BEGIN {
 	for (i = 1; i <= nk; i++) known[K[i]] = 1
 	cur = ""
 }
-{ sub(/\r$/, "") }
+{ sub(/\r$/, ""); sub(/[ \t]*#.*$/, "") }
 /^[ \t]*(#.*)?$/ { next }
 /^[ \t]*\[/ {
 	if ($0 !~ /^[ \t]*\[[A-Za-z0-9_.+-]+\][ \t]*$/) {

@@ -66,11 +66,12 @@ cet_far_ret_insn:
  *   s[3] out: SSP inside a near call  s[4] out: shadow-stack slot at that SSP
  *   s[5] out: CF after CLRSSBSY       s[6] out: SSP after CLRSSBSY
  *   s[7] out: token after CLRSSBSY
- *   s[8] in:  nonzero: corrupt a near RET (expect #CP; the test's handler
- *             turns S_CET off and resumes at cet_super_recover)
+ *   s[8] in:  1: corrupt a near RET (expect #CP; the test's handler
+ *             turns S_CET off and resumes at cet_super_recover);
+ *             2: SETSSBSY a second time, on the now busy token (#CP too)
  *   s[9]:     RSP to resume with (the faulting RET left its slot behind)
  */
-	.globl cet_super_run, cet_super_ret_addr, cet_super_bad_ret, cet_super_recover
+	.globl cet_super_run, cet_super_ret_addr, cet_super_bad_ret, cet_super_recover, cet_super_setssbsy
 cet_super_run:
 	push %rbx
 	mov %rdi, %rbx
@@ -86,9 +87,14 @@ cet_super_run:
 	mov 0(%rbx), %rax
 	mov (%rax), %rax
 	mov %rax, 16(%rbx)
-	call 1f
+	testq $2, 64(%rbx)
+	jz 3f
+cet_super_setssbsy:
+	setssbsy                         /* the token is busy now: #CP(SETSSBSY) */
+	jmp cet_super_recover
+3:	call 1f
 cet_super_ret_addr:
-	cmpq $0, 64(%rbx)
+	testq $1, 64(%rbx)
 	jz cet_super_recover
 	call 2f
 	jmp cet_super_recover            /* not reached when the shadow stack works */

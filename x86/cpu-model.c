@@ -15,12 +15,10 @@
  *    (0xC0010117) read without a fault and CPUID 8000000AH exists; with
  *    SVM = 0 both MSRs #GP (APM vol. 2, 15.30).
  *
- * Bochs 2.7 deviates in two places, declared XFAIL when ACCEL=bochs (an XPASS
- * then says a newer Bochs fixed them): with VMX not enumerated (e.g. model
- * ryzen) the VMX MSRs 0x480-0x48B and 0x48D-0x490 still read instead of
- * #GP, and with SVM enumerated VM_CR #GPs.
- *
- * QEMU's TCG reads every one of them as 0 instead of #GP: XFAIL there too.
+ * Known deviations are rows of lib/x86/deviations.c (XFAIL there, XPASS once
+ * fixed): Bochs 2.7 reads the VMX MSRs 0x480-0x48B and 0x48D-0x490 without
+ * VMX (e.g. model ryzen) and #GPs on VM_CR with SVM enumerated; QEMU's TCG
+ * reads every VMX MSR as 0 instead of #GP.
  *
  * Arguments name what the model must enumerate, so a lane that relies on a
  * feature notices when its CPU model stops giving it: vmx ept vpid ug cet svm
@@ -57,7 +55,6 @@ static bool has(struct cpuid r, enum cpuid_reg reg, int bit)
 }
 
 static uint32_t max_basic, max_ext;
-static bool bochs, tcg;
 
 static struct cpuid leaf(uint32_t l, uint32_t sub)
 {
@@ -173,7 +170,8 @@ static void check_vmx(void)
 			report(vec == NO_EXCEPTION, "RDMSR %#x (%s) reads (got %s, %#llx)", MSR_VMX_BASIC + i,
 			       vmx_msr_names[i], exception_name(vec), (unsigned long long)v);
 		else
-			report_xfail(tcg || (bochs && (BOCHS_VMX_MSRS_ALWAYS >> i) & 1), vec == GP_VECTOR, "RDMSR %#x (%s) #GPs: not enumerated (got %s)",
+			report_deviation((BOCHS_VMX_MSRS_ALWAYS >> i) & 1 ? "vmx-msrs-without-vmx" : "vmx-more-msrs-without-vmx",
+					 vec == GP_VECTOR, "RDMSR %#x (%s) #GPs: not enumerated (got %s)",
 				     MSR_VMX_BASIC + i, vmx_msr_names[i], exception_name(vec));
 	}
 	report_prefix_pop();
@@ -195,7 +193,7 @@ static void check_svm(void)
 	v = 0;
 	vec = rdmsr_safe(MSR_VM_CR, &v);
 	if (svm_enumerated)
-		report_xfail(bochs, vec == NO_EXCEPTION, "RDMSR VM_CR reads (got %s, %#llx)", exception_name(vec),
+		report_deviation("vm-cr-gp", vec == NO_EXCEPTION, "RDMSR VM_CR reads (got %s, %#llx)", exception_name(vec),
 			     (unsigned long long)v);
 	else
 		report(vec == GP_VECTOR, "RDMSR VM_CR #GPs: SVM not enumerated (got %s)", exception_name(vec));
@@ -244,13 +242,8 @@ static void check_expected(int argc, char **argv)
 
 int main(int argc, char **argv, char **envp)
 {
-	const char *accel = getenv("ACCEL");
-
 	(void)envp;
-	bochs = accel && !strcmp(accel, "bochs");
-	tcg = hypervisor_is_tcg();
-	report_info("hypervisor '%s'%s", hypervisor_signature(),
-		    bochs ? ": known Bochs 2.7 deviations are XFAIL" : tcg ? ": known TCG deviations are XFAIL" : "");
+	report_info("hypervisor '%s', running on %s", hypervisor_signature(), vmm_description());
 	show_identity();
 	show_features();
 	check_vmx();

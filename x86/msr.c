@@ -2,10 +2,9 @@
  * msr: architectural MSRs behave as the SDM / APM say: values read back,
  * reserved bits and non-canonical addresses #GP, unknown MSRs #GP.
  *
- * QEMU's TCG is known not to raise #GP for several of these (it ignores
- * reserved bits and returns 0 for unknown MSRs). Those checks are declared
- * XFAIL when the hypervisor signature is TCG's, so the deviation stays visible
- * and an XPASS tells us when QEMU fixes it; everywhere else they are plain checks.
+ * Known VMM deviations (QEMU's TCG ignores reserved bits and reads unknown
+ * MSRs as 0) are rows of lib/x86/deviations.c: XFAIL on the VMM and version
+ * the table names, plain checks everywhere else, XPASS once fixed.
  */
 #include "hvut.h"
 #include <asm/cpufeature.h>
@@ -16,19 +15,17 @@
 #define NONCANONICAL 0x0000800000000000ULL
 #define UNKNOWN_MSR 0x0badc0deU   /* in no vendor's documented MSR range */
 
-static bool tcg;
-
 static const char *vec(int v)
 {
 	return exception_name(v);
 }
 
-/* A write must #GP: checked everywhere, a known TCG deviation there. */
-static void expect_wrmsr_gp(uint32_t msr, uint64_t val, const char *what)
+/* A write must #GP; dev names the deviation-table row of VMMs known not to. */
+static void expect_wrmsr_gp(const char *dev, uint32_t msr, uint64_t val, const char *what)
 {
 	int v = wrmsr_safe(msr, val);
 
-	report_xfail(tcg, v == GP_VECTOR, "WRMSR %#x %s: #GP (got %s)", msr, what, vec(v));
+	report_deviation(dev, v == GP_VECTOR, "WRMSR %#x %s: #GP (got %s)", msr, what, vec(v));
 }
 
 static void roundtrip(uint32_t msr, uint64_t val, uint64_t mask, const char *name)
@@ -50,11 +47,11 @@ static void test_efer(void)
 	report((efer & EFER_LME) && (efer & EFER_LMA), "LME and LMA set in long mode (%#llx)", (unsigned long long)efer);
 	report(!!(efer & EFER_NXE) == this_cpu_has(X86_FEATURE_NX), "NXE set exactly when CPUID says NX");
 	report(wrmsr_safe(MSR_EFER, efer) == NO_EXCEPTION, "writing the current value is accepted");
-	expect_wrmsr_gp(MSR_EFER, efer | (1ULL << 1), "reserved bit 1");
-	expect_wrmsr_gp(MSR_EFER, efer | (1ULL << 63), "reserved bit 63");
+	expect_wrmsr_gp("msr-efer-reserved", MSR_EFER, efer | (1ULL << 1), "reserved bit 1");
+	expect_wrmsr_gp("msr-efer-reserved", MSR_EFER, efer | (1ULL << 63), "reserved bit 63");
 	after = rdmsr(MSR_EFER);
 	report(!(after & ((1ULL << 1) | (1ULL << 63))), "reserved bits never read back set (%#llx)", (unsigned long long)after);
-	expect_wrmsr_gp(MSR_EFER, efer & ~EFER_LME, "clearing LME while paging is on");
+	expect_wrmsr_gp("msr-efer-lme-paging", MSR_EFER, efer & ~EFER_LME, "clearing LME while paging is on");
 	report(rdmsr(MSR_EFER) & EFER_LMA, "still in long mode");
 	report_prefix_pop();
 }
@@ -69,8 +66,8 @@ static void test_sysenter(void)
 	roundtrip(MSR_IA32_SYSENTER_ESP, 0xffff800012345678ULL, mask, "SYSENTER_ESP");
 	roundtrip(MSR_IA32_SYSENTER_EIP, 0x00007fff87654321ULL, mask, "SYSENTER_EIP");
 	if (cpu_vendor() == X86_VENDOR_INTEL) {
-		expect_wrmsr_gp(MSR_IA32_SYSENTER_ESP, NONCANONICAL, "non-canonical");
-		expect_wrmsr_gp(MSR_IA32_SYSENTER_EIP, NONCANONICAL, "non-canonical");
+		expect_wrmsr_gp("msr-noncanonical-base", MSR_IA32_SYSENTER_ESP, NONCANONICAL, "non-canonical");
+		expect_wrmsr_gp("msr-noncanonical-base", MSR_IA32_SYSENTER_EIP, NONCANONICAL, "non-canonical");
 	}
 	report_prefix_pop();
 }
@@ -81,7 +78,7 @@ static void test_syscall_msrs(void)
 	roundtrip(MSR_STAR, 0x0023001000000000ULL | 0xdeadbeef, ~0ULL, "STAR");
 	roundtrip(MSR_LSTAR, 0xffffffff81000000ULL, ~0ULL, "LSTAR");
 	roundtrip(MSR_SYSCALL_MASK, 0x47700, 0xffffffffULL, "SFMASK");
-	expect_wrmsr_gp(MSR_LSTAR, NONCANONICAL, "non-canonical");
+	expect_wrmsr_gp("msr-noncanonical-base", MSR_LSTAR, NONCANONICAL, "non-canonical");
 	report_prefix_pop();
 }
 
@@ -94,7 +91,7 @@ static void test_segment_bases(void)
 	report_prefix_push("bases");
 	for (unsigned i = 0; i < ARRAY_SIZE(bases); i++) {
 		roundtrip(bases[i].msr, 0xffff888000001000ULL, ~0ULL, bases[i].name);
-		expect_wrmsr_gp(bases[i].msr, NONCANONICAL, bases[i].name);
+		expect_wrmsr_gp("msr-noncanonical-base", bases[i].msr, NONCANONICAL, bases[i].name);
 	}
 	report_prefix_pop();
 }
@@ -107,7 +104,7 @@ static void test_tsc_aux(void)
 	report_prefix_push("TSC_AUX");
 	if (!this_cpu_has(X86_FEATURE_RDTSCP) && !this_cpu_has(X86_FEATURE_RDPID)) {
 		v = rdmsr_safe(MSR_TSC_AUX, &got);
-		report_xfail(tcg, v == GP_VECTOR, "no RDTSCP/RDPID: RDMSR #GP (got %s)", vec(v));
+		report_deviation("msr-tsc-aux-without-rdtscp", v == GP_VECTOR, "no RDTSCP/RDPID: RDMSR #GP (got %s)", vec(v));
 		report_prefix_pop();
 		return;
 	}
@@ -115,10 +112,9 @@ static void test_tsc_aux(void)
 	v = wrmsr_safe(MSR_TSC_AUX, 0x100000001ULL);
 	rdmsr_safe(MSR_TSC_AUX, &got);
 	/* Intel: bits 63:32 reserved, #GP. AMD: the MSR is 32 bits wide. Either way they never read back. */
-	/* Bochs 2.7 accepts the write (and drops the bits): SDM vol. 4 says #GP. */
 	if (cpu_vendor() == X86_VENDOR_INTEL)
-		report_xfail(tcg || vmm_is_bochs(), v == GP_VECTOR, "bits 63:32 set: #GP (got %s)", vec(v));
-	report_xfail(tcg, !(got >> 32), "bits 63:32 never read back set (got %#llx)", (unsigned long long)got);
+		report_deviation("msr-tsc-aux-high-gp", v == GP_VECTOR, "bits 63:32 set: #GP (got %s)", vec(v));
+	report_deviation("msr-tsc-aux-high", !(got >> 32), "bits 63:32 never read back set (got %#llx)", (unsigned long long)got);
 	report_prefix_pop();
 }
 
@@ -130,9 +126,9 @@ static void test_pat(void)
 	report(pat == 0x0007040600070406ULL, "power-on value (got %#llx)", (unsigned long long)pat);
 	roundtrip(MSR_IA32_CR_PAT, 0x0001050600070406ULL, ~0ULL, "valid memory types");
 	for (unsigned type = 2; type <= 3; type++)
-		expect_wrmsr_gp(MSR_IA32_CR_PAT, (pat & ~0xffULL) | type, type == 2 ? "reserved type 2" : "reserved type 3");
-	expect_wrmsr_gp(MSR_IA32_CR_PAT, pat | (0x08ULL << 56), "reserved bit 59");
-	report_xfail(tcg, rdmsr(MSR_IA32_CR_PAT) == pat, "PAT unchanged after the refused writes");
+		expect_wrmsr_gp("msr-pat-reserved", MSR_IA32_CR_PAT, (pat & ~0xffULL) | type, type == 2 ? "reserved type 2" : "reserved type 3");
+	expect_wrmsr_gp("msr-pat-reserved", MSR_IA32_CR_PAT, pat | (0x08ULL << 56), "reserved bit 59");
+	report_deviation("msr-pat-reserved", rdmsr(MSR_IA32_CR_PAT) == pat, "PAT unchanged after the refused writes");
 	report_prefix_pop();
 }
 
@@ -144,7 +140,7 @@ static void test_apic_base(void)
 	report((base & 0xfffff000ULL) == 0xfee00000ULL, "base address 0xfee00000 (%#llx)", (unsigned long long)base);
 	report(base & (1 << 8), "BSP flag set on the boot CPU");
 	report(base & (1 << 11), "global enable set");
-	expect_wrmsr_gp(MSR_IA32_APICBASE, base | 1, "reserved bit 0");
+	expect_wrmsr_gp("msr-apic-base-reserved", MSR_IA32_APICBASE, base | 1, "reserved bit 0");
 	report_prefix_pop();
 }
 
@@ -156,7 +152,7 @@ static void test_tsc(void)
 	wrmsr(MSR_IA32_TSC, t0);
 	t1 = rdtsc();
 	/* Whatever the frequency, a few instructions later the counter is past t0 and not far past it. */
-	report_xfail(tcg, t1 >= t0 && t1 - t0 < (1ULL << 36), "RDTSC after WRMSR(TSC, 2^40) is just past it (%#llx)",
+	report_deviation("msr-tsc-write-ignored", t1 >= t0 && t1 - t0 < (1ULL << 36), "RDTSC after WRMSR(TSC, 2^40) is just past it (%#llx)",
 	       (unsigned long long)t1);
 	report_prefix_pop();
 }
@@ -167,9 +163,9 @@ static void test_unknown(void)
 	int r = rdmsr_safe(UNKNOWN_MSR, &v);
 
 	report_prefix_push("unknown MSR");
-	report_xfail(tcg, r == GP_VECTOR, "RDMSR %#x: #GP (got %s, value %#llx)", UNKNOWN_MSR, vec(r),
+	report_deviation("msr-unknown-no-gp", r == GP_VECTOR, "RDMSR %#x: #GP (got %s, value %#llx)", UNKNOWN_MSR, vec(r),
 		     (unsigned long long)v);
-	expect_wrmsr_gp(UNKNOWN_MSR, 0, "");
+	expect_wrmsr_gp("msr-unknown-no-gp", UNKNOWN_MSR, 0, "");
 	report_prefix_pop();
 }
 
@@ -185,10 +181,9 @@ int main(int argc, char **argv, char **envp)
 	int v;
 
 	(void)argc, (void)argv, (void)envp;
-	tcg = hypervisor_is_tcg();
-	report_info("vendor %s, hypervisor '%s'%s",
+	report_info("vendor %s, hypervisor '%s', running on %s",
 		    cpu_vendor() == X86_VENDOR_INTEL ? "Intel" : cpu_vendor() == X86_VENDOR_AMD ? "AMD" : "other",
-		    hypervisor_signature(), tcg ? ": known TCG deviations are XFAIL" : "");
+		    hypervisor_signature(), vmm_description());
 	test_efer();
 	test_sysenter();
 	test_syscall_msrs();

@@ -42,9 +42,10 @@
 static struct {
 	unsigned version, nr_gp, width, nr_fixed, fixed_width;
 	u32 unavailable;       /* CPUID.0AH:EBX */
+	unsigned ebx_len;      /* CPUID.0AH:EAX[31:24]: how many EBX bits are meaningful */
 	u64 perf_caps;
 } pmu;
-static bool amd, bochs, tcg;
+static bool amd;
 
 static void count_loop(u64 n)
 {
@@ -84,17 +85,16 @@ static void check_rdpmc_common(u32 valid_idx, bool has_valid, u32 bad_idx)
 	r = rdpmc_safe(has_valid ? valid_idx : 0, &v, true);
 	report(r == GP_VECTOR, "at CPL3 with CR4.PCE=0 #GPs (got %s)", exception_name(r));
 	r = rdpmc_safe(bad_idx, &v, false);
-	/* Bochs 2.7 returns 0 for any index (it implements no counter); TCG raises #UD. */
-	report_xfail(bochs || tcg, r == GP_VECTOR, "of the unsupported counter index %#x #GPs (got %s)", bad_idx,
-		     exception_name(r));
+	report_deviation("pmu-rdpmc-bad-index", r == GP_VECTOR, "of the unsupported counter index %#x #GPs (got %s)",
+			 bad_idx, exception_name(r));
 	if (has_valid) {
-		/* QEMU 7.2 TCG does not implement RDPMC: #UD for every index. */
 		r = rdpmc_safe(valid_idx, &v, false);
-		report_xfail(tcg, r == NO_EXCEPTION, "of the supported counter %#x at CPL0 works (got %s)", valid_idx,
-			     exception_name(r));
+		report_deviation("pmu-rdpmc-ud", r == NO_EXCEPTION, "of the supported counter %#x at CPL0 works (got %s)",
+				 valid_idx, exception_name(r));
 		write_cr4(cr4 | X86_CR4_PCE);
 		r = rdpmc_safe(valid_idx, &v, true);
-		report_xfail(tcg, r == NO_EXCEPTION, "at CPL3 with CR4.PCE=1 works (got %s)", exception_name(r));
+		report_deviation("pmu-rdpmc-ud", r == NO_EXCEPTION, "at CPL3 with CR4.PCE=1 works (got %s)",
+				 exception_name(r));
 	}
 	write_cr4(cr4);
 	report_prefix_pop();
@@ -110,8 +110,7 @@ static bool intel_msrs_work(void)
 	int r1 = rdmsr_safe(MSR_IA32_PMC0, &v), r2 = rdmsr_safe(MSR_IA32_PERFEVTSEL0, &v);
 	bool ok = r1 == NO_EXCEPTION && r2 == NO_EXCEPTION;
 
-	/* Bochs 2.7 tigerlake enumerates version 5 but implements no counter MSR. */
-	report_xfail(bochs, ok, "IA32_PMC0 and IA32_PERFEVTSEL0 exist as CPUID.0AH enumerates (%s, %s)",
+	report_deviation("pmu-counter-msrs-gp", ok, "IA32_PMC0 and IA32_PERFEVTSEL0 exist as CPUID.0AH enumerates (%s, %s)",
 		     exception_name(r1), exception_name(r2));
 	return ok;
 }
@@ -136,6 +135,16 @@ static u64 intel_count(unsigned i, u64 evtsel, bool global, bool user, u64 n)
 	return rdmsr(MSR_IA32_PMC0 + i);
 }
 
+/*
+ * SDM vol. 3B 20.2.1.2 (CPUID.0AH): architectural event i is available iff
+ * i < EAX[31:24] (the EBX bit vector length) AND EBX[i] = 0; a bit beyond the
+ * length says nothing, the event is not available.
+ */
+static bool arch_event_available(unsigned i)
+{
+	return i < pmu.ebx_len && !(pmu.unavailable & (1U << i));
+}
+
 static void intel_gp_counting(void)
 {
 	static const struct { u8 event, umask, bit; const char *name; } ev[] = {
@@ -149,8 +158,9 @@ static void intel_gp_counting(void)
 		for (unsigned e = 0; e < ARRAY_SIZE(ev); e++) {
 			u64 sel = ev[e].event | ((u64)ev[e].umask << 8) | EVTSEL_OS | EVTSEL_USR, c;
 
-			if (ev[e].bit < ((cpuid(0xa).a >> 24) & 0xff) && (pmu.unavailable & (1U << ev[e].bit))) {
-				report_skip("%s: CPUID.0AH:EBX[%u] says unavailable", ev[e].name, ev[e].bit);
+			if (!arch_event_available(ev[e].bit)) {
+				report_skip("%s: CPUID.0AH:EBX[%u]=%u, EAX[31:24]=%u", ev[e].name, ev[e].bit,
+					    pmu.unavailable >> ev[e].bit & 1, pmu.ebx_len);
 				continue;
 			}
 			c = intel_count(i, sel, true, false, LOOPS);
@@ -326,6 +336,7 @@ static void intel(void)
 	pmu.nr_gp = (a.a >> 8) & 0xff;
 	pmu.width = (a.a >> 16) & 0xff;
 	pmu.unavailable = a.b;
+	pmu.ebx_len = a.a >> 24;
 	pmu.nr_fixed = pmu.version > 1 ? a.d & 0x1f : 0;
 	pmu.fixed_width = pmu.version > 1 ? (a.d >> 5) & 0xff : 0;
 	report_info("CPUID.0AH: version %u, %u GP counters of %u bits, %u fixed of %u bits, EBX %#x",
@@ -383,13 +394,24 @@ static void amd_count(u32 ctl, u32 ctr, bool v2, unsigned idx)
 static void amd_pmu(void)
 {
 	bool ext = this_cpu_has(X86_FEATURE_PERFCTR_CORE), v2 = this_cpu_has(X86_FEATURE_PERFMON_V2);
-	unsigned nr = ext ? 6 : 4;
+	u32 ecx = cpuid(0x80000001).c;
+	bool nb = ecx & (1U << 24), llc = ecx & (1U << 28);
+	unsigned nr = ext ? 6 : 4, bad;
 
 	if (v2)
 		nr = cpuid(0x80000022).b & 0xf;
-	report_info("AMD: PerfCtrExtCore=%d PerfMonV2=%d, %u counters", ext, v2, nr);
+	/*
+	 * APM vol. 3 RDPMC: ECX 0-5 core counters (0-3 without PerfCtrExtCore,
+	 * CPUID 0x80000001:ECX[23]; PerfMonV2 counts them in 0x80000022:EBX[3:0]),
+	 * 6-9 northbridge with PerfCtrExtNB (ECX[24]), 10-15 L2I/LLC with
+	 * PerfCtrExtLLC (ECX[28]); an unimplemented counter #GP(0). The first
+	 * index CPUID leaves unimplemented is the one to try.
+	 */
+	bad = nr < 6 ? nr : !nb ? 6 : !llc ? 10 : 16;
+	report_info("AMD: PerfCtrExtCore=%d PerfCtrExtNB=%d PerfCtrExtLLC=%d PerfMonV2=%d, %u core counters; "
+		    "RDPMC %u is unimplemented", ext, nb, llc, v2, nr, bad);
 	/* Legacy counters 0-3 are architectural on AMD (no CPUID bit): RDPMC 0 must work. */
-	check_rdpmc_common(0, true, ext ? 6 : 4);
+	check_rdpmc_common(0, true, bad);
 	if (!ext) {
 		report_skip("AMD counting: CPUID 0x80000001:ECX.PerfCtrExtCore[23]=0 (no way to tell a "
 			    "counting legacy PMU from an absent one)");
@@ -424,8 +446,6 @@ int main(int argc, char **argv, char **envp)
 {
 	(void)argc, (void)argv, (void)envp;
 	amd = cpu_vendor() == X86_VENDOR_AMD;
-	bochs = getenv("ACCEL") && !strcmp(getenv("ACCEL"), "bochs");
-	tcg = hypervisor_is_tcg();
 	report_prefix_push("pmu");
 	if (amd)
 		amd_pmu();

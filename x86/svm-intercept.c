@@ -343,9 +343,9 @@ static void intr_intercept(void)
 	svm_vmrun(&v);
 	/*
 	 * With V_INTR_MASKING=1 L2's IF=0 masks only virtual interrupts; the host's
-	 * IF masks physical ones (APM 15.21.1). Bochs 2.7 masks them with L2's IF.
+	 * IF masks physical ones (APM 15.21.1).
 	 */
-	report_xfail(on_bochs, v.vmcb->control.exit_code == SVM_EXIT_INTR,
+	report_deviation("svm-intr-l2-if", v.vmcb->control.exit_code == SVM_EXIT_INTR,
 		     "pending physical interrupt, L2's IF=0, V_INTR_MASKING=1: #VMEXIT INTR (got %s)",
 		     svm_exit_name(v.vmcb->control.exit_code, name, sizeof(name)));
 	report(l1_irqs == 0, "the interrupt was not delivered during the exit (%u)", l1_irqs);
@@ -392,7 +392,7 @@ static void vintr_intercept(void)
 	vintr_setup(&v, l2_mark);
 	v.vmcb->save.rflags |= X86_EFLAGS_IF;
 	svm_vmrun(&v);
-	report_xfail(on_bochs, v.vmcb->control.exit_code == SVM_EXIT_VINTR,
+	report_deviation("svm-vintr-pending", v.vmcb->control.exit_code == SVM_EXIT_VINTR,
 		     "V_IRQ pending with L2's IF=1 at VMRUN: #VMEXIT VINTR (got %s)",
 		     svm_exit_name(v.vmcb->control.exit_code, name, sizeof(name)));
 }

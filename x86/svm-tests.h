@@ -4,8 +4,6 @@
 #include "hvut.h"
 #include <asm/svm.h>
 
-/* Which emulator we run on, for report_xfail() of its known deviations. */
-extern bool on_tcg, on_bochs;
 
 /*
  * PASS when the last #VMEXIT of v has code want; the message gets the decoded
@@ -21,5 +19,6 @@ void test_npt(void);
 void test_tlb(void);
 void test_cet(void);
 void test_seam(void);
+void test_events(void);
 
 #endif

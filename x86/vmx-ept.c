@@ -15,8 +15,15 @@
 #include <asm/processor.h>
 #include <asm/vm.h>
 
-enum access { READ, WRITE, SFETCH, UFETCH, NR_ACCESS };
-static const char *const access_names[] = { "read", "write", "supervisor fetch", "user fetch" };
+/*
+ * KUFETCH: a fetch at CPL0 (SMEP off) from a page whose guest PTE has U/S=1.
+ * SDM vol. 3C "EPT Translation Mechanism" with MBEC: XS governs fetches from
+ * supervisor-mode linear addresses, XU those from user-mode linear addresses
+ * (U/S=1 at every level), whatever the CPL: this fetch needs XU, not XS.
+ */
+enum access { READ, WRITE, SFETCH, UFETCH, KUFETCH, NR_ACCESS };
+static const char *const access_names[] = { "read", "write", "supervisor fetch", "user fetch",
+					    "CPL0 fetch from a user page" };
 enum outcome { ACCESS, VIOLATION, MISCONFIG };
 
 static struct vmx_vcpu *v;
@@ -40,7 +47,7 @@ static enum outcome expect(uint64_t p, enum access a, bool mbec, uint64_t *qual)
 {
 	bool r = p & EPT_R, w = p & EPT_W, xs = p & EPT_X, xu = mbec ? !!(p & EPT_XU) : xs;
 	bool present = r || w || xs || (mbec && (p & EPT_XU));
-	bool allowed[] = { r, w, xs, xu };
+	bool allowed[] = { r, w, xs, xu, xu };
 
 	*qual = 0;
 	if (present && w && !r)
@@ -72,7 +79,7 @@ static uint64_t qual_mask(bool mbec)
 
 static enum vmx_end do_access(enum access a)
 {
-	static void (*const fns[])(void *) = { l2_read, l2_write, l2_call, l2_call };
+	static void (*const fns[])(void *) = { l2_read, l2_write, l2_call, l2_call, l2_call };
 
 	/* The supervisor fetch needs a supervisor-mode linear address: guest PTE U/S=0. */
 	if (a == SFETCH)
@@ -80,6 +87,8 @@ static enum vmx_end do_access(enum access a)
 	else
 		set_page_flags(tp, PT_USER, 0);
 	vmx_vcpu_set_entry(v, fns[a], tp, a == UFETCH ? 3 : 0);
+	/* SMEP would turn the CPL0 fetch from a user page into a #PF before EPT is consulted. */
+	vmwrite(GUEST_CR4, read_cr4() & ~X86_CR4_SMEP);
 	v->handler = NULL;
 	return vmx_run(v);
 }
@@ -105,12 +114,8 @@ static void check(uint64_t perms, enum access a, bool mbec)
 		       end_str(v, end), (unsigned long)v->exit.gpa);
 		break;
 	case VIOLATION:
-		/*
-		 * Bochs 3.0 with MBEC: for a data access to an entry with XU set it
-		 * reports XU in qualification bit 13 (shadow-stack access) instead of
-		 * bit 6 (SDM vol. 3, Table "Exit Qualification for EPT Violations").
-		 */
-		report_xfail(on_bochs() && mbec && (perms & EPT_XU) && (a == READ || a == WRITE),
+		/* A known Bochs 3.0 deviation concerns data accesses to XU=1 entries with MBEC. */
+		report_deviation(mbec && (perms & EPT_XU) && (a == READ || a == WRITE) ? "mbec-xu-qual-bit13" : NULL,
 		       end == VMX_END_EXIT && v->exit.reason == EXIT_EPT_VIOLATION &&
 		       (v->exit.qual & mask) == want_qual && v->exit.gpa == (uintptr_t)tp &&
 		       v->exit.gla == (uintptr_t)tp,
@@ -227,6 +232,164 @@ static void large_page(void)
 	report_prefix_pop();
 }
 
+/*
+ * SDM vol. 3C "Exit Qualification for EPT Violations": bit 7 says the guest
+ * linear address field is valid; bit 8 is 1 when the access was to the
+ * translated linear address and 0 when it was to a guest paging-structure
+ * entry during the walk. Make the page holding tp's guest PTE non-present in
+ * EPT: L2's next walk through that page table is an EPT violation with bit
+ * 7=1, bit 8=0, and the GPA inside that page.
+ */
+static void walk_violation(void)
+{
+	uint64_t pt = (uintptr_t)get_pte(tp) & ~0xfffULL;
+	enum vmx_end end;
+
+	report_prefix_push("guest paging-structure walk");
+	ept_map_4k(ept, pt, pt, EPT_MT_WB << EPT_MT_SHIFT);
+	ept_flush(ept);
+	end = do_access(READ);
+	report(end == VMX_END_EXIT && v->exit.reason == EXIT_EPT_VIOLATION && (v->exit.qual & EPT_QUAL_GLA_VALID) &&
+	       !(v->exit.qual & EPT_QUAL_GLA_TRANSLATION) && (v->exit.gpa & ~0xfffULL) == pt,
+	       "guest page table at GPA %#lx not present: EPT violation with GLA-valid=1, GLA-translation (bit 8)=0, "
+	       "GPA in that page [%s, GPA %#lx, GLA %#lx]", (unsigned long)pt, end_str(v, end),
+	       (unsigned long)v->exit.gpa, (unsigned long)v->exit.gla);
+	ept_map_4k(ept, pt, pt, EPT_RWX | EPT_XU | (EPT_MT_WB << EPT_MT_SHIFT));
+	ept_flush(ept);
+	report_prefix_pop();
+}
+
+/*
+ * MBEC with XU=0 in a non-leaf entry: SDM vol. 3C "EPT Translation
+ * Mechanism", a user-mode linear address is executable only if XU is 1 in
+ * every EPT paging-structure entry used to translate it; qualification bits
+ * 3-6 are the AND over those entries. Supervisor-mode addresses still use XS.
+ */
+static void nonleaf_xu(void)
+{
+	uint8_t *region = alloc_pages(9);   /* 2 MiB of its own: L2's code is not under that PDE */
+	uint64_t *pdpt, *pd, *pde, spde, want;
+	enum vmx_end end;
+
+	if (!region) {
+		report_skip("non-leaf XU: no 2 MiB of free memory");
+		return;
+	}
+	report_prefix_push("non-leaf XU=0");
+	memset(region, 0xc3, PAGE_SIZE);
+	ept_map_4k(ept, (uintptr_t)region, (uintptr_t)region, EPT_RWX | EPT_XU | (EPT_MT_WB << EPT_MT_SHIFT));
+	pdpt = (uint64_t *)(uintptr_t)(ept->pml4[0] & EPT_ADDR_MASK);
+	pd = (uint64_t *)(uintptr_t)(pdpt[(uintptr_t)region >> 30 & 511] & EPT_ADDR_MASK);
+	pde = &pd[(uintptr_t)region >> 21 & 511];
+	spde = *pde;
+	*pde &= ~EPT_XU;
+	ept_flush(ept);
+
+	set_page_flags(region, PT_USER, 0);
+	vmx_vcpu_set_entry(v, l2_call, region, 3);
+	v->handler = NULL;
+	end = vmx_run(v);
+	want = EPT_QUAL_FETCH | EPT_QUAL_READABLE | EPT_QUAL_WRITABLE | EPT_QUAL_EXECUTABLE | EPT_QUAL_GLA_VALID |
+	       EPT_QUAL_GLA_TRANSLATION;
+	report(end == VMX_END_EXIT && v->exit.reason == EXIT_EPT_VIOLATION && (v->exit.qual & 0x1ff) == want &&
+	       v->exit.gpa == (uintptr_t)region,
+	       "leaf XU=1 under a PDE with XU=0: user fetch is an EPT violation, qualification %#lx (XU bit 6 clear) "
+	       "[%s, GPA %#lx]", (unsigned long)want, end_str(v, end), (unsigned long)v->exit.gpa);
+	vmx_vcpu_set_entry(v, l2_read, region, 3);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE, "the same page is still readable at CPL3 [%s]", end_str(v, end));
+	set_page_flags(region, 0, PT_USER);
+	vmx_vcpu_set_entry(v, l2_call, region, 0);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE, "a supervisor fetch (U/S=0) uses XS: allowed [%s]", end_str(v, end));
+	*pde = spde;
+	ept_flush(ept);
+	report_prefix_pop();
+}
+
+/*
+ * SDM vol. 3C "Checks on VM-Execution Control Fields" (EPT-pointer bullet):
+ * with enable EPT, VM entry fails as an invalid control field (VMfailValid,
+ * error 7) when the EPTP's memory type is not one IA32_VMX_EPT_VPID_CAP
+ * allows (2 is never allowed), its page-walk length is not one supported,
+ * bits 11:8 are not 0, bit 6 (A/D) is set without EPT_VPID_CAP[21], or an
+ * address bit at or above MAXPHYADDR is set.
+ */
+static void eptp_checks(void)
+{
+	unsigned maxphy = cpuid(0x80000008).a & 0xff;
+	struct { uint64_t set, clear; const char *what; bool run; } bad[] = {
+		{ 2, 7, "memory type 2 (reserved)", true },
+		{ 2ULL << 3, 7ULL << 3, "page-walk length 3 (only 4 and 5 exist)", true },
+		/* Bit 7 enables supervisor shadow-stack access rights where supported: not reserved. */
+		{ 1ULL << 8, 0, "reserved bit 8", true },
+		{ 1ULL << 11, 0, "reserved bit 11", true },
+		{ 1ULL << 6, 0, "A/D enable without EPT_VPID_CAP[21]", !(ept_cap & EPT_CAP_AD) },
+		{ maxphy < 52 ? 1ULL << maxphy : 0, 0, "an address bit at MAXPHYADDR", maxphy < 52 },
+	};
+	enum vmx_end end;
+
+	report_prefix_push("EPTP checks");
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (!bad[i].run) {
+			report_info("%s: not checked (the capability makes it valid)", bad[i].what);
+			continue;
+		}
+		vmwrite(EPT_POINTER, (ept->eptp & ~bad[i].clear) | bad[i].set);
+		vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+		end = vmx_run(v);
+		report(end == VMX_END_ENTRY_FAIL && v->entry_status == VMX_FAIL_VALID && v->insn_error == 7,
+		       "EPTP with %s: VMfailValid 7 (invalid control field) [%s]", bad[i].what, end_str(v, end));
+	}
+	vmwrite(EPT_POINTER, ept->eptp);
+	vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE, "the valid EPTP again: L2 runs [%s]", end_str(v, end));
+	report_prefix_pop();
+}
+
+/*
+ * SDM vol. 3C "Accessed and Dirty Flags for EPT": with EPTP bit 6, every EPT
+ * entry used in a translation gets its accessed flag (bit 8) set, a write
+ * sets the leaf's dirty flag (bit 9), and accesses to guest paging
+ * structures count as writes (the guest page table's leaf becomes dirty).
+ */
+static void ept_ad(void)
+{
+	uint64_t *leaf = ept_leaf(ept, (uintptr_t)tp), *pt_leaf;
+	uint64_t pt = (uintptr_t)get_pte(tp) & ~0xfffULL;
+	enum vmx_end end;
+
+	if (!(ept_cap & EPT_CAP_AD)) {
+		report_skip("EPT A/D: IA32_VMX_EPT_VPID_CAP[21]=0");
+		return;
+	}
+	report_prefix_push("A/D flags");
+	ept_map_4k(ept, pt, pt, EPT_RWX | EPT_XU | (EPT_MT_WB << EPT_MT_SHIFT));
+	pt_leaf = ept_leaf(ept, pt);
+	*leaf &= ~(EPT_ACCESSED | EPT_DIRTY);
+	*pt_leaf &= ~(EPT_ACCESSED | EPT_DIRTY);
+	vmwrite(EPT_POINTER, ept->eptp | EPTP_AD);
+	ept_flush_eptp(ept->eptp | EPTP_AD);
+	set_page_flags(tp, PT_USER, 0);
+	vmx_vcpu_set_entry(v, l2_read, tp, 0);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE && (*leaf & EPT_ACCESSED) && !(*leaf & EPT_DIRTY),
+	       "a read sets the leaf's accessed flag, not dirty (entry %#lx) [%s]", (unsigned long)*leaf,
+	       end_str(v, end));
+	report((ept->pml4[0] & EPT_ACCESSED), "and the PML4E's accessed flag (%#lx)", (unsigned long)ept->pml4[0]);
+	report((*pt_leaf & (EPT_ACCESSED | EPT_DIRTY)) == (EPT_ACCESSED | EPT_DIRTY),
+	       "the guest page-table page's leaf is accessed and dirty: walks count as writes (%#lx)",
+	       (unsigned long)*pt_leaf);
+	vmx_vcpu_set_entry(v, l2_write, tp, 0);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE && (*leaf & EPT_DIRTY), "a write sets the dirty flag (entry %#lx) [%s]",
+	       (unsigned long)*leaf, end_str(v, end));
+	vmwrite(EPT_POINTER, ept->eptp);
+	ept_flush(ept);
+	report_prefix_pop();
+}
+
 static void invept_vpid(void)
 {
 	char buf[100];
@@ -289,6 +452,9 @@ void vmx_test_ept(void)
 			check(p, a, false);
 	restore_page();
 	misconfigs();
+	walk_violation();
+	eptp_checks();
+	ept_ad();
 	large_page();
 	invept_vpid();
 	restore_page();
@@ -321,6 +487,7 @@ void vmx_test_mbec(void)
 		for (enum access a = READ; a < NR_ACCESS; a++)
 			check(p, a, true);
 	}
+	nonleaf_xu();
 	vmx_set_ctl(CPU_CONTROLS2, 0, CPU2_MBEC);
 	report_prefix_pop();
 	restore_page();

@@ -5,13 +5,14 @@
 #include "spinlock.h"
 #include <asm/sysreg.h>
 #include <asm/psci.h>
+#include <asm/io.h>
 
 #define UART_DR 0x00
 #define UART_FR 0x18
 #define FR_BUSY (1 << 3)
 #define FR_TXFF (1 << 5)
 
-static volatile uint32_t *uart;
+static uintptr_t uart;   /* MMIO through asm/io.h (docs/kvm.md) */
 static struct spinlock lock;
 
 void arm64_console_init(void)
@@ -22,7 +23,7 @@ void arm64_console_init(void)
 	while (node >= 0 && !fdt_is_enabled(node))
 		node = fdt_find_compatible(node, "arm,pl011");
 	if (node >= 0 && fdt_reg(node, 0, &base, NULL))
-		uart = (volatile uint32_t *)(uintptr_t)base;
+		uart = (uintptr_t)base;
 }
 
 void console_write(const char *s, size_t n)
@@ -31,16 +32,16 @@ void console_write(const char *s, size_t n)
 		return;
 	spin_lock(&lock);
 	for (size_t i = 0; i < n; i++) {
-		while (uart[UART_FR / 4] & FR_TXFF)
+		while (readl(uart + UART_FR) & FR_TXFF)
 			;
-		uart[UART_DR / 4] = (unsigned char)s[i];
+		writel(uart + UART_DR, (unsigned char)s[i]);
 	}
 	spin_unlock(&lock);
 }
 
 void console_flush(void)
 {
-	while (uart && (uart[UART_FR / 4] & FR_BUSY))
+	while (uart && (readl(uart + UART_FR) & FR_BUSY))
 		;
 }
 

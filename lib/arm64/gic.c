@@ -8,20 +8,8 @@
 #include <asm/sysreg.h>
 #include <asm/smp.h>
 #include <asm/gic.h>
+#include <asm/io.h>   /* every MMIO access: one LDR/STR a hypervisor can emulate */
 
-/* Distributor (v2 and v3; on v3 the SGI/PPI registers live in the redistributor's SGI frame). */
-#define GICD_CTLR 0x000
-#define GICD_IGROUPR 0x080
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ISPENDR 0x200
-#define GICD_ICPENDR 0x280
-#define GICD_ISACTIVER 0x300
-#define GICD_ICACTIVER 0x380
-#define GICD_IPRIORITYR 0x400
-#define GICD_ITARGETSR 0x800
-#define GICD_SGIR 0xf00
-#define GICD_CTLR_RWP (1U << 31)
 /* v2 CPU interface */
 #define GICC_CTLR 0x00
 #define GICC_PMR 0x04
@@ -31,9 +19,6 @@
 #define GICC_RPR 0x14
 #define GICC_HPPIR 0x18
 /* v3 redistributor */
-#define GICR_WAKER 0x14
-#define GICR_TYPER 0x08
-#define GICR_SGI_FRAME 0x10000
 #define WAKER_PROCESSOR_SLEEP (1U << 1)
 #define WAKER_CHILDREN_ASLEEP (1U << 2)
 #define TYPER_VLPIS (1U << 1)
@@ -58,11 +43,9 @@ static uintptr_t dist, cpuif, rdist_region;
 static uintptr_t rdist[MAX_CPUS];     /* v3: each CPU's redistributor */
 static uint8_t v2_target[MAX_CPUS];   /* v2: each CPU's interface bit for ITARGETSR/SGIR */
 
-static inline uint32_t rd32(uintptr_t a) { return *(volatile uint32_t *)a; }
-static inline void wr32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
-static inline uint8_t rd8(uintptr_t a) { return *(volatile uint8_t *)a; }
-static inline void wr8(uintptr_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
-static inline uint64_t rd64(uintptr_t a) { return *(volatile uint64_t *)a; }
+uintptr_t gic_dist_base(void) { return dist; }
+uintptr_t gic_rdist_base(int cpu) { return version == 3 ? rdist[cpu] : 0; }
+
 
 int gic_version(void) { return version; }
 
@@ -89,12 +72,12 @@ void gic_init(void)
 	if (version == 3) {
 		rdist_region = a;
 		/* Affinity routing on, both groups forwarded (DS=1 layout; NS view ignores bit 0). */
-		wr32(dist + GICD_CTLR, (1U << 4) | (1U << 1) | (1U << 0));
-		while (rd32(dist + GICD_CTLR) & GICD_CTLR_RWP)
+		writel(dist + GICD_CTLR, (1U << 4) | (1U << 1) | (1U << 0));
+		while (readl(dist + GICD_CTLR) & GICD_CTLR_RWP)
 			;
 	} else {
 		cpuif = a;
-		wr32(dist + GICD_CTLR, 1);
+		writel(dist + GICD_CTLR, 1);
 	}
 }
 
@@ -104,7 +87,7 @@ static void v3_find_rdist(int cpu)
 	uint64_t aff = (m >> 32 & 0xff) << 24 | (m & 0xffffff);
 
 	for (uintptr_t p = rdist_region;; ) {
-		uint64_t typer = rd64(p + GICR_TYPER);
+		uint64_t typer = readq(p + GICR_TYPER);
 
 		if (typer >> 32 == aff) {
 			rdist[cpu] = p;
@@ -128,14 +111,14 @@ void gic_cpu_init(void)
 		if (!rdist[cpu])
 			return;
 		sgi = rdist[cpu] + GICR_SGI_FRAME;
-		wr32(rdist[cpu] + GICR_WAKER, rd32(rdist[cpu] + GICR_WAKER) & ~WAKER_PROCESSOR_SLEEP);
-		while (rd32(rdist[cpu] + GICR_WAKER) & WAKER_CHILDREN_ASLEEP)
+		writel(rdist[cpu] + GICR_WAKER, readl(rdist[cpu] + GICR_WAKER) & ~WAKER_PROCESSOR_SLEEP);
+		while (readl(rdist[cpu] + GICR_WAKER) & WAKER_CHILDREN_ASLEEP)
 			;
-		wr32(sgi + GICD_IGROUPR, 0xffffffff);
-		wr32(sgi + GICD_ICENABLER, 0xffff0000);   /* PPIs off until asked for */
-		wr32(sgi + GICD_ISENABLER, 0x0000ffff);   /* SGIs on, as on v2 */
+		writel(sgi + GICD_IGROUPR, 0xffffffff);
+		writel(sgi + GICD_ICENABLER, 0xffff0000);   /* PPIs off until asked for */
+		writel(sgi + GICD_ISENABLER, 0x0000ffff);   /* SGIs on, as on v2 */
 		for (int i = 0; i < 32; i += 4)
-			wr32(sgi + GICD_IPRIORITYR + i, 0xa0a0a0a0);
+			writel(sgi + GICD_IPRIORITYR + i, 0xa0a0a0a0);
 		wr_icc(rd_icc(ICC_SRE_EL1) | 1, ICC_SRE_EL1);
 		isb();
 		wr_icc(0xff, ICC_PMR_EL1);
@@ -144,14 +127,14 @@ void gic_cpu_init(void)
 		wr_icc(1, ICC_IGRPEN1_EL1);
 		isb();
 	} else if (version == 2) {
-		wr32(dist + GICD_ICENABLER, 0xffff0000);
-		wr32(dist + GICD_ISENABLER, 0x0000ffff);
+		writel(dist + GICD_ICENABLER, 0xffff0000);
+		writel(dist + GICD_ISENABLER, 0x0000ffff);
 		for (int i = 0; i < 32; i += 4)
-			wr32(dist + GICD_IPRIORITYR + i, 0xa0a0a0a0);
-		v2_target[cpu] = rd8(dist + GICD_ITARGETSR);   /* reads as this CPU's own bit */
-		wr32(cpuif + GICC_PMR, 0xff);
-		wr32(cpuif + GICC_BPR, 0);
-		wr32(cpuif + GICC_CTLR, 1);
+			writel(dist + GICD_IPRIORITYR + i, 0xa0a0a0a0);
+		v2_target[cpu] = readb(dist + GICD_ITARGETSR);   /* reads as this CPU's own bit */
+		writel(cpuif + GICC_PMR, 0xff);
+		writel(cpuif + GICC_BPR, 0);
+		writel(cpuif + GICC_CTLR, 1);
 	}
 }
 
@@ -161,7 +144,7 @@ void gic_cpu_disable(void)
 		wr_icc(0, ICC_IGRPEN1_EL1);
 		isb();
 	} else if (version == 2) {
-		wr32(cpuif + GICC_CTLR, 0);
+		writel(cpuif + GICC_CTLR, 0);
 	}
 }
 
@@ -173,13 +156,13 @@ static uintptr_t base_for(unsigned intid)
 
 static void set_bit_reg(unsigned reg, unsigned intid)
 {
-	wr32(base_for(intid) + reg + intid / 32 * 4, 1U << (intid % 32));
+	writel(base_for(intid) + reg + intid / 32 * 4, 1U << (intid % 32));
 	dsb(sy);
 }
 
 static bool test_bit_reg(unsigned reg, unsigned intid)
 {
-	return rd32(base_for(intid) + reg + intid / 32 * 4) & (1U << (intid % 32));
+	return readl(base_for(intid) + reg + intid / 32 * 4) & (1U << (intid % 32));
 }
 
 void gic_enable_irq(unsigned intid) { set_bit_reg(GICD_ISENABLER, intid); }
@@ -191,18 +174,18 @@ void gic_clear_active(unsigned intid) { set_bit_reg(GICD_ICACTIVER, intid); }
 
 void gic_set_priority(unsigned intid, uint8_t prio)
 {
-	wr8(base_for(intid) + GICD_IPRIORITYR + intid, prio);
+	writeb(base_for(intid) + GICD_IPRIORITYR + intid, prio);
 	dsb(sy);
 }
 
 uint8_t gic_get_priority(unsigned intid)
 {
-	return rd8(base_for(intid) + GICD_IPRIORITYR + intid);
+	return readb(base_for(intid) + GICD_IPRIORITYR + intid);
 }
 
 uint32_t gic_ack(void)
 {
-	uint32_t iar = version == 3 ? rd_icc(ICC_IAR1_EL1) : rd32(cpuif + GICC_IAR);
+	uint32_t iar = version == 3 ? rd_icc(ICC_IAR1_EL1) : readl(cpuif + GICC_IAR);
 
 	dsb(sy);
 	return iar;
@@ -219,18 +202,18 @@ void gic_eoi(uint32_t iar)
 		wr_icc(iar, ICC_EOIR1_EL1);
 		isb();
 	} else {
-		wr32(cpuif + GICC_EOIR, iar);
+		writel(cpuif + GICC_EOIR, iar);
 	}
 }
 
 unsigned gic_hppir(void)
 {
-	return gic_iar_intid(version == 3 ? rd_icc(ICC_HPPIR1_EL1) : rd32(cpuif + GICC_HPPIR));
+	return gic_iar_intid(version == 3 ? rd_icc(ICC_HPPIR1_EL1) : readl(cpuif + GICC_HPPIR));
 }
 
 unsigned gic_rpr(void)
 {
-	return version == 3 ? rd_icc(ICC_RPR_EL1) & 0xff : rd32(cpuif + GICC_RPR) & 0xff;
+	return version == 3 ? rd_icc(ICC_RPR_EL1) & 0xff : readl(cpuif + GICC_RPR) & 0xff;
 }
 
 void gic_set_pmr(uint8_t pmr)
@@ -239,13 +222,13 @@ void gic_set_pmr(uint8_t pmr)
 		wr_icc(pmr, ICC_PMR_EL1);
 		isb();
 	} else {
-		wr32(cpuif + GICC_PMR, pmr);
+		writel(cpuif + GICC_PMR, pmr);
 	}
 }
 
 uint8_t gic_pmr(void)
 {
-	return version == 3 ? rd_icc(ICC_PMR_EL1) & 0xff : rd32(cpuif + GICC_PMR) & 0xff;
+	return version == 3 ? rd_icc(ICC_PMR_EL1) & 0xff : readl(cpuif + GICC_PMR) & 0xff;
 }
 
 void gic_send_sgi(int cpu, unsigned sgi)
@@ -259,7 +242,7 @@ void gic_send_sgi(int cpu, unsigned sgi)
 		wr_icc(v, ICC_SGI1R_EL1);
 		isb();
 	} else {
-		wr32(dist + GICD_SGIR, (uint32_t)v2_target[cpu] << 16 | sgi);
+		writel(dist + GICD_SGIR, (uint32_t)v2_target[cpu] << 16 | sgi);
 	}
 }
 
@@ -270,6 +253,6 @@ void gic_send_sgi_others(unsigned sgi)
 		wr_icc(1UL << 40 | (uint64_t)sgi << 24, ICC_SGI1R_EL1);   /* IRM: all but self */
 		isb();
 	} else {
-		wr32(dist + GICD_SGIR, 1U << 24 | sgi);   /* TargetListFilter 01: all but self */
+		writel(dist + GICD_SGIR, 1U << 24 | sgi);   /* TargetListFilter 01: all but self */
 	}
 }

@@ -10,6 +10,7 @@
 #include "spinlock.h"
 #include <asm/csr.h>
 #include <asm/sbi.h>
+#include <asm/io.h>   /* every MMIO access: one plain load/store a hypervisor can emulate */
 
 #define UART_THR 0
 #define UART_LSR 5
@@ -21,25 +22,25 @@
 #define FINISHER_PASS 0x5555
 
 static struct spinlock console_lock;
-static volatile uint8_t *uart;
+static uintptr_t uart;
 static unsigned reg_shift, reg_width = 1;
 static bool use_dbcn;
 
 static uint32_t uart_read(unsigned reg)
 {
-	volatile uint8_t *p = uart + (reg << reg_shift);
+	uintptr_t p = uart + (reg << reg_shift);
 
-	return reg_width == 4 ? *(volatile uint32_t *)p : *p;
+	return reg_width == 4 ? readl(p) : readb(p);
 }
 
 static void uart_write(unsigned reg, uint32_t v)
 {
-	volatile uint8_t *p = uart + (reg << reg_shift);
+	uintptr_t p = uart + (reg << reg_shift);
 
 	if (reg_width == 4)
-		*(volatile uint32_t *)p = v;
+		writel(p, v);
 	else
-		*p = v;
+		writeb(p, (uint8_t)v);
 }
 
 /* The UART /chosen/stdout-path names, or the first enabled ns16550a. */
@@ -79,7 +80,7 @@ void riscv_console_init(void)
 			reg_shift = v;
 		if (fdt_getprop_u32(node, "reg-io-width", &v))
 			reg_width = v;
-		uart = (volatile uint8_t *)(uintptr_t)base;
+		uart = (uintptr_t)base;
 		return;
 	}
 	use_dbcn = sbi_has(SBI_EXT_DBCN);
@@ -134,8 +135,7 @@ void arch_poweroff(int status)
 		sbi_legacy_shutdown();
 	test = fdt_find_compatible(-1, "sifive,test0");
 	if (test >= 0 && fdt_reg(test, 0, &base, &size))
-		*(volatile uint32_t *)(uintptr_t)base =
-			status ? (uint32_t)status << 16 | FINISHER_FAIL : FINISHER_PASS;
+		writel((uintptr_t)base, status ? (uint32_t)status << 16 | FINISHER_FAIL : FINISHER_PASS);
 	/* Nothing ended the VM: stop here; the harness's timeout ends the run. */
 	for (;;) {
 		local_irq_disable();

@@ -110,12 +110,17 @@ uint64_t ept_set_perms(struct ept *e, uint64_t gpa, uint64_t perms)
 
 void ept_flush(struct ept *e)
 {
+	ept_flush_eptp(e->eptp);
+}
+
+void ept_flush_eptp(uint64_t eptp)
+{
 	uint64_t cap = vmx_cap(MSR_IA32_VMX_EPT_VPID_CAP);
 	enum vmx_status st;
 	char buf[100];
 
 	if (cap & EPT_CAP_INVEPT_SINGLE)
-		st = invept(INVEPT_SINGLE, e->eptp);
+		st = invept(INVEPT_SINGLE, eptp);
 	else
 		st = invept(INVEPT_ALL, 0);
 	if (st != VMX_OK)

@@ -45,7 +45,7 @@ vmx_enter:
 	mov $HOST_RSP, %eax
 	vmwrite %rsp, %rax
 	jbe 3f
-	test %esi, %esi                 /* MOVs below leave ZF alone */
+	test %sil, %sil                 /* bool: only the low byte is defined (SysV ABI); MOVs leave ZF */
 	mov G_RAX(%rdi), %rax
 	mov G_RCX(%rdi), %rcx
 	mov G_RDX(%rdi), %rdx

@@ -343,7 +343,15 @@ static void setup_host(void)
 	vmwrite(HOST_SYSENTER_CS, rdmsr(MSR_IA32_SYSENTER_CS));
 	vmwrite(HOST_SYSENTER_ESP, rdmsr(MSR_IA32_SYSENTER_ESP));
 	vmwrite(HOST_SYSENTER_EIP, rdmsr(MSR_IA32_SYSENTER_EIP));
-	vmwrite(HOST_EFER, rdmsr(MSR_EFER));
+	/*
+	 * SDM vol. 3 appendix B "64-Bit Host-State Fields": host IA32_PAT and
+	 * IA32_EFER exist only where the "load IA32_PAT"/"load IA32_EFER" VM-exit
+	 * controls can be 1; a VMWRITE to a missing field fails.
+	 */
+	if (vmx_ctl_allowed(EXIT_CONTROLS, EXIT_LOAD_EFER))
+		vmwrite(HOST_EFER, rdmsr(MSR_EFER));
+	if (vmx_ctl_allowed(EXIT_CONTROLS, EXIT_LOAD_PAT))
+		vmwrite(HOST_PAT, rdmsr(MSR_IA32_CR_PAT));
 	vmwrite(HOST_RIP, (uintptr_t)vmx_host_rip);
 	/* HOST_RSP: written by vmx_enter before each entry. */
 }
@@ -414,7 +422,22 @@ static void setup_guest(void)
 	vmwrite(GUEST_SYSENTER_CS, 0);
 	vmwrite(GUEST_SYSENTER_ESP, 0);
 	vmwrite(GUEST_SYSENTER_EIP, 0);
-	vmwrite(GUEST_EFER, rdmsr(MSR_EFER));
+	/*
+	 * SDM vol. 3 appendix B "64-Bit Guest-State Fields": guest IA32_PAT and
+	 * IA32_EFER exist only with the matching load (VM-entry) or save (VM-exit)
+	 * control. Where they exist they are loaded when the entry control is 1,
+	 * so they must hold L1's values, not whatever the VMCS region held.
+	 */
+	if (vmx_ctl_allowed(ENTRY_CONTROLS, ENTRY_LOAD_EFER) || vmx_ctl_allowed(EXIT_CONTROLS, EXIT_SAVE_EFER))
+		vmwrite(GUEST_EFER, rdmsr(MSR_EFER));
+	if (vmx_ctl_allowed(ENTRY_CONTROLS, ENTRY_LOAD_PAT) || vmx_ctl_allowed(EXIT_CONTROLS, EXIT_SAVE_PAT))
+		vmwrite(GUEST_PAT, rdmsr(MSR_IA32_CR_PAT));
+	/*
+	 * "load debug controls" is a default1 VM-entry control (SDM vol. 3
+	 * appendix A.5): every entry loads DR7 and IA32_DEBUGCTL from the VMCS,
+	 * whose guest IA32_DEBUGCTL field always exists. 0: no LBR, no BTF.
+	 */
+	vmwrite(GUEST_DEBUGCTL, 0);
 	vmwrite(GUEST_INTERRUPTIBILITY, 0);
 	vmwrite(GUEST_ACTIVITY, 0);
 	vmwrite(GUEST_PENDING_DBG, 0);

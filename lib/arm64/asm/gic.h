@@ -8,9 +8,41 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/*
+ * Distributor registers (IHI 0048B 4.3, IHI 0069 12.9); on v3 the SGI/PPI
+ * ones live at the same offsets in each redistributor's SGI frame.
+ */
+#define GICD_CTLR 0x000
+#define GICD_TYPER 0x004
+#define GICD_IIDR 0x008
+#define GICD_IGROUPR 0x080
+#define GICD_ISENABLER 0x100
+#define GICD_ICENABLER 0x180
+#define GICD_ISPENDR 0x200
+#define GICD_ICPENDR 0x280
+#define GICD_ISACTIVER 0x300
+#define GICD_ICACTIVER 0x380
+#define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
+#define GICD_ICFGR 0xc00
+#define GICD_SGIR 0xf00
+#define GICD_IROUTER 0x6000
+#define GICD_PIDR2_V2 0xfe8
+#define GICD_PIDR2_V3 0xffe8
+#define GICD_CTLR_RWP (1U << 31)
+#define GICR_CTLR 0x00
+#define GICR_IIDR 0x04
+#define GICR_TYPER 0x08
+#define GICR_WAKER 0x14
+#define GICR_SGI_FRAME 0x10000
+
 #define GIC_SPURIOUS 1023
 #define GIC_PPI(n) (16 + (n))
 #define GIC_SPI(n) (32 + (n))
+
+/* MMIO bases: the distributor, and on v3 a CPU's redistributor (0 on v2). */
+uintptr_t gic_dist_base(void);
+uintptr_t gic_rdist_base(int cpu);
 
 /* 2 or 3; 0 when the device tree has no GIC we know. */
 int gic_version(void);

@@ -45,6 +45,7 @@
 #define EPT_CAP_WB (1ULL << 14)
 #define EPT_CAP_2M (1ULL << 16)
 #define EPT_CAP_INVEPT (1ULL << 20)
+#define EPT_CAP_AD (1ULL << 21)
 #define EPT_CAP_ADV_EXIT_INFO (1ULL << 22)
 #define EPT_CAP_INVEPT_SINGLE (1ULL << 25)
 #define EPT_CAP_INVEPT_ALL (1ULL << 26)
@@ -118,9 +119,14 @@ enum vmcs_field {
 #define CPU2_MBEC (1U << 22)
 /* VM-exit controls */
 #define EXIT_HOST_64 (1U << 9)
+#define EXIT_SAVE_PAT (1U << 18)
+#define EXIT_LOAD_PAT (1U << 19)
+#define EXIT_SAVE_EFER (1U << 20)
 #define EXIT_LOAD_EFER (1U << 21)
 /* VM-entry controls */
+#define ENTRY_LOAD_DEBUG (1U << 2)
 #define ENTRY_GUEST_64 (1U << 9)
+#define ENTRY_LOAD_PAT (1U << 14)
 #define ENTRY_LOAD_EFER (1U << 15)
 
 /* Basic exit reasons (SDM vol. 3 appendix C). */
@@ -272,6 +278,9 @@ extern char vmx_l2_idt_stubs[];
 #define EPT_MT_UC 0ULL
 #define EPT_MT_WB 6ULL
 #define EPT_LARGE (1ULL << 7)
+#define EPT_ACCESSED (1ULL << 8)
+#define EPT_DIRTY (1ULL << 9)
+#define EPTP_AD (1ULL << 6)        /* EPTP: enable accessed and dirty flags */
 #define EPT_RWX (EPT_R | EPT_W | EPT_X)
 #define EPT_ADDR_MASK 0x000ffffffffff000ULL
 
@@ -291,6 +300,8 @@ uint64_t *ept_leaf(struct ept *e, uint64_t gpa);
 uint64_t ept_set_perms(struct ept *e, uint64_t gpa, uint64_t perms);
 /* INVEPT single-context (or all-context when that is the only type). */
 void ept_flush(struct ept *e);
+/* The same for an EPTP value other than e->eptp (e.g. with A/D enabled). */
+void ept_flush_eptp(uint64_t eptp);
 /* Turns EPT on in the current VMCS with e's tables. */
 void ept_enable(struct ept *e);
 /* "read write fetch readable executable GLA-valid ..." */

@@ -1,0 +1,251 @@
+/*
+ * debug: self-hosted debug at EL1 and EL0, from the Arm ARM (DDI 0487) part D
+ * "AArch64 Self-hosted Debug": chapters on breakpoint, watchpoint, software
+ * step and Breakpoint Instruction exceptions, the OS lock, and the ESR_EL1
+ * ISS encodings of those exceptions.
+ *
+ *   brk    BRK #imm: EC 0x3C, ISS.Comment = imm, ELR at the BRK
+ *   bp     an address-match breakpoint (DBGBVR0/DBGBCR0, BAS=0xF) on an EL1
+ *          instruction: EC 0x31 before it runs, ELR at it; with the OS lock
+ *          set (OSLAR_EL1) it does not fire
+ *   wp     a watchpoint (DBGWVR0/DBGWCR0) on a byte: a store is EC 0x35 with
+ *          ISS.WnR=1 and FAR in the watched doubleword; a load with LSC=store
+ *          does not fire; LSC=load fires on a load with WnR=0
+ *   step   MDSCR_EL1.SS with SPSR_EL1.SS=1 on ERET to EL0: one instruction
+ *          runs, then EC 0x32 with ELR at the next one
+ *   el0    EL0 reads of DBGBVR0_EL1 and MDSCR_EL1 are UNDEFINED (EC 0x00)
+ * Debug exceptions at EL1 need MDSCR_EL1.MDE and KDE and PSTATE.D clear; the
+ * test unmasks D only around the instruction it expects to trap.
+ */
+#include "hvut.h"
+#include <asm/sysreg.h>
+
+#define EC_BREAKPT_LOW 0x30
+#define EC_BREAKPT_CUR 0x31
+#define EC_SOFTSTP_LOW 0x32
+#define EC_WATCHPT_CUR 0x35
+#define MDSCR_SS (1UL << 0)
+#define MDSCR_KDE (1UL << 13)
+#define MDSCR_MDE (1UL << 15)
+#define BCR_E 1UL
+#define BCR_PMC_EL1_EL0 (3UL << 1)
+#define BCR_BAS_ALL (0xfUL << 5)
+#define WCR_E 1UL
+#define WCR_PAC_EL1_EL0 (3UL << 1)
+#define WCR_LSC_LOAD (1UL << 3)
+#define WCR_LSC_STORE (2UL << 3)
+#define WCR_BAS(b) ((unsigned long)(b) << 5)
+#define ESR_WNR (1UL << 6)
+
+static int argc_;
+static char **argv_;
+
+static void set_debug(unsigned long mdscr)
+{
+	write_sysreg(mdscr, mdscr_el1);
+	write_sysreg(0, oslar_el1);   /* OS lock off */
+	isb();
+}
+
+static void clear_debug(void)
+{
+	write_sysreg(0, dbgbcr0_el1);
+	write_sysreg(0, dbgwcr0_el1);
+	write_sysreg(0, mdscr_el1);
+	isb();
+}
+
+/* --- brk ------------------------------------------------------------------ */
+
+extern char brk_insn[];
+static void do_brk(void *arg)
+{
+	(void)arg;
+	__asm__ volatile(".globl brk_insn\nbrk_insn: brk #0x123");
+}
+
+static void test_brk(void)
+{
+	struct fault f;
+	int v = catch_exception(do_brk, NULL, &f);
+
+	report(v == EC_BRK64 && (f.error_code & 0xffff) == 0x123 && f.pc == (unsigned long)brk_insn,
+	       "brk: BRK #0x123: EC 0x3c, comment 0x123, ELR at the BRK (got EC %#x, ESR %#lx, ELR %#lx) [DDI 0487 D2.8 Breakpoint Instruction exceptions]",
+	       v, f.error_code, f.pc);
+}
+
+/* --- bp -------------------------------------------------------------------- */
+
+extern char bp_here[];
+static void run_bp_target(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("msr daifclr, #8\n\tisb\n"
+			 ".globl bp_here\nbp_here: nop\n\t"
+			 "msr daifset, #8" ::: "memory");
+}
+
+static void test_bp(void)
+{
+	unsigned brps = (unsigned)ID_FIELD(read_sysreg(id_aa64dfr0_el1), 12) + 1;
+	struct fault f;
+	int v;
+
+	report_prefix_push("bp");
+	report_info("%u breakpoints, %u watchpoints (ID_AA64DFR0_EL1)", brps,
+		    (unsigned)ID_FIELD(read_sysreg(id_aa64dfr0_el1), 20) + 1);
+	set_debug(MDSCR_MDE | MDSCR_KDE);
+	write_sysreg((unsigned long)bp_here, dbgbvr0_el1);
+	write_sysreg(BCR_E | BCR_PMC_EL1_EL0 | BCR_BAS_ALL, dbgbcr0_el1);
+	isb();
+	v = catch_exception(run_bp_target, NULL, &f);
+	report(v == EC_BREAKPT_CUR && f.pc == (unsigned long)bp_here,
+	       "an address breakpoint on an EL1 instruction: EC 0x31, ELR at it (got EC %#x at %#lx, want %p) [DDI 0487 D2.9 Breakpoint exceptions]",
+	       v, f.pc, bp_here);
+
+	write_sysreg(1, oslar_el1);   /* OS lock on: breakpoint exceptions are disabled */
+	isb();
+	v = catch_exception(run_bp_target, NULL, &f);
+	report(read_sysreg(oslsr_el1) & 2, "OSLAR_EL1=1 sets OSLSR_EL1.OSLK (OSLSR %#lx)", read_sysreg(oslsr_el1));
+	/* AArch64.GenerateDebugExceptionsFrom() is FALSE while OSLK=1 (BRK excepted). */
+	report_deviation("oslock-bp-fires", v == NO_EXCEPTION,
+			 "with the OS lock set the breakpoint does not fire (got EC %#x) [DDI 0487 D2.5 The OS Lock]", v);
+	write_sysreg(0, oslar_el1);
+	isb();
+	write_sysreg(0, dbgbcr0_el1);
+	isb();
+	v = catch_exception(run_bp_target, NULL, &f);
+	report(v == NO_EXCEPTION, "disabled (DBGBCR0_EL1.E=0) it does not fire (got EC %#x)", v);
+	clear_debug();
+	report_prefix_pop();
+}
+
+/* --- wp -------------------------------------------------------------------- */
+
+static volatile uint8_t watched[16] __attribute__((aligned(8)));
+
+static void store_watched(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("msr daifclr, #8\n\tisb\n\t"
+			 "strb wzr, [%0]\n\t"
+			 "msr daifset, #8" :: "r"(&watched[3]) : "memory");
+}
+
+static void load_watched(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("msr daifclr, #8\n\tisb\n\t"
+			 "ldrb w9, [%0]\n\t"
+			 "msr daifset, #8" :: "r"(&watched[3]) : "memory", "x9");
+}
+
+static bool far_in_block(unsigned long far)
+{
+	return far >= (uintptr_t)watched && far < (uintptr_t)watched + 8;
+}
+
+static void test_wp(void)
+{
+	struct fault f;
+	int v;
+
+	report_prefix_push("wp");
+	set_debug(MDSCR_MDE | MDSCR_KDE);
+	write_sysreg((uintptr_t)watched, dbgwvr0_el1);
+	write_sysreg(WCR_E | WCR_PAC_EL1_EL0 | WCR_LSC_STORE | WCR_BAS(1 << 3), dbgwcr0_el1);
+	isb();
+	v = catch_exception(store_watched, NULL, &f);
+	report(v == EC_WATCHPT_CUR && (f.error_code & ESR_WNR) && far_in_block(f.addr),
+	       "a store to the watched byte: EC 0x35, WnR=1, FAR in its doubleword (got EC %#x, ESR %#lx, FAR %#lx) [DDI 0487 D2.10 Watchpoint exceptions]",
+	       v, f.error_code, f.addr);
+	v = catch_exception(load_watched, NULL, &f);
+	report(v == NO_EXCEPTION, "a load does not trip a store watchpoint (got EC %#x)", v);
+	write_sysreg(WCR_E | WCR_PAC_EL1_EL0 | WCR_LSC_LOAD | WCR_BAS(1 << 3), dbgwcr0_el1);
+	isb();
+	v = catch_exception(load_watched, NULL, &f);
+	report(v == EC_WATCHPT_CUR && !(f.error_code & ESR_WNR) && far_in_block(f.addr),
+	       "a load watchpoint fires on a load with WnR=0 (got EC %#x, ESR %#lx, FAR %#lx)", v, f.error_code, f.addr);
+	write_sysreg(WCR_E | WCR_PAC_EL1_EL0 | WCR_LSC_STORE | WCR_BAS(1 << 4), dbgwcr0_el1);
+	isb();
+	v = catch_exception(store_watched, NULL, &f);
+	report(v == NO_EXCEPTION, "a store to the next byte of the doubleword does not fire (BAS selects byte 4; got EC %#x)", v);
+	clear_debug();
+	report_prefix_pop();
+}
+
+/* --- step: ERET to two EL0 instructions with SPSR_EL1.SS=1 ----------------- */
+
+extern char step_first[], step_second[];
+__asm__(".pushsection .text\n"
+	".globl step_first, step_second\n"
+	"step_first: nop\n"
+	"step_second: nop\n"
+	"svc #0\n"   /* not reached when the step works: the step exception comes first */
+	".popsection");
+
+static void eret_stepping(void *arg)
+{
+	(void)arg;
+	/* EL0t, DAIF masked except D, SS=1: step the first instruction. */
+	__asm__ volatile("msr elr_el1, %0\n\t"
+			 "msr spsr_el1, %1\n\t"
+			 "isb\n\t"
+			 "eret" :: "r"(step_first), "r"((1UL << 21) | 0x1c0) : "memory");
+}
+
+static void test_step(void)
+{
+	struct fault f;
+	int v;
+
+	set_debug(MDSCR_MDE | MDSCR_KDE | MDSCR_SS);
+	v = catch_exception(eret_stepping, NULL, &f);
+	clear_debug();
+	report(v == EC_SOFTSTP_LOW && f.pc == (unsigned long)step_second,
+	       "step: one EL0 instruction, then EC 0x32 with ELR at the next (got EC %#x at %#lx, want %p) [DDI 0487 D2.12 Software Step exceptions]",
+	       v, f.pc, step_second);
+}
+
+/* --- el0 ------------------------------------------------------------------- */
+
+static void el0_read_bvr(void *arg) { (void)arg; (void)read_sysreg(dbgbvr0_el1); }
+static void el0_read_mdscr(void *arg) { (void)arg; (void)read_sysreg(mdscr_el1); }
+
+static void test_el0(void)
+{
+	struct fault f;
+	int v;
+
+	report_prefix_push("el0");
+	v = run_in_user(el0_read_bvr, NULL, &f);
+	report(v == EC_UNKNOWN, "MRS DBGBVR0_EL1 at EL0 is UNDEFINED (got EC %#x) [DDI 0487 D13 register access at EL0]", v);
+	v = run_in_user(el0_read_mdscr, NULL, &f);
+	report(v == EC_UNKNOWN, "MRS MDSCR_EL1 at EL0 is UNDEFINED (got EC %#x)", v);
+	report_prefix_pop();
+}
+
+static bool selected(const char *part)
+{
+	return arg_selected(argc_, argv_, part);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	(void)envp;
+	argc_ = argc;
+	argv_ = argv;
+	report_prefix_push("debug");
+	if (selected("brk"))
+		test_brk();
+	if (selected("bp"))
+		test_bp();
+	if (selected("wp"))
+		test_wp();
+	if (selected("step"))
+		test_step();
+	if (selected("el0"))
+		test_el0();
+	report_prefix_pop();
+	return report_summary();
+}

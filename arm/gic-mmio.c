@@ -1,0 +1,219 @@
+/*
+ * gic-mmio: the distributor's (and on GICv3 the redistributors') register
+ * semantics, from the GICv2 architecture specification (IHI 0048B, chapter 4
+ * "Programmers' Model") and the GICv3/v4 specification (IHI 0069, chapter
+ * 12 "Programmers' Model"). "gic=N" says which version the cfg asked for.
+ *
+ * Every check uses the distributor's last SPI, which no device on QEMU's virt
+ * board uses, and leaves it disabled, so no interrupt is ever delivered:
+ *   id        PIDR2.ArchRev is the version; TYPER's SPI count; v2: TYPER's
+ *             CPU count is the number of CPUs
+ *   enable    ISENABLER sets, ICENABLER clears; both read the same state;
+ *             writing 0 changes nothing
+ *   pending   ISPENDR/ICPENDR, the same way
+ *   active    ISACTIVER/ICACTIVER, the same way
+ *   priority  IPRIORITYR is byte accessible; 0xff reads back as the
+ *             implemented bits, at least 4, the high ones; a byte write leaves
+ *             its neighbours alone
+ *   config    ICFGR: the SPI's Int_config[1] (edge) is writable; the SGIs'
+ *             field is read-only and reads edge (0b10)
+ *   targets   v2: ITARGETSR of an SPI keeps only the bits of CPUs that exist
+ *             (4.3.12: the others are RAZ/WI); the SGI/PPI bytes are read-only
+ *             and read the reading CPU's own bit
+ *   rdist     v3: each CPU has its redistributor, GICR_TYPER.Last only on
+ *             the last, Processor_Number distinct, WAKER awake
+ *   irouter   v3: GICD_IROUTER of an SPI holds a CPU's affinity
+ */
+#include "hvut.h"
+#include <asm/gic.h>
+#include <asm/io.h>
+#include <asm/smp.h>
+#include <asm/sysreg.h>
+
+static uintptr_t dist;
+static unsigned spi;   /* the INTID all checks use */
+
+static uint32_t bit_of(unsigned intid) { return 1U << (intid % 32); }
+static uintptr_t word_of(unsigned reg, unsigned intid) { return dist + reg + intid / 32 * 4; }
+
+static void test_id(int version)
+{
+	uint32_t typer = readl(dist + GICD_TYPER);
+	uint32_t pidr2 = readl(dist + (version == 3 ? GICD_PIDR2_V3 : GICD_PIDR2_V2));
+	unsigned lines = ((typer & 0x1f) + 1) * 32;
+
+	report_info("GICD_TYPER %#x (INTIDs 0-%u), GICD_IIDR %#x", typer, lines - 1, readl(dist + GICD_IIDR));
+	report((pidr2 >> 4 & 0xf) == (unsigned)version, "PIDR2.ArchRev is %d (PIDR2 %#x) [IHI 0048B 4.3.26 / IHI 0069 12.9.40]",
+	       version, pidr2);
+	report(lines > 32, "TYPER.ITLinesNumber: there are SPIs (%u INTIDs) [IHI 0048B 4.3.2]", lines);
+	if (version == 2)
+		report(((typer >> 5) & 7) + 1 == (unsigned)nr_cpus(), "v2: TYPER.CPUNumber + 1 = %d CPUs (got %u)",
+		       nr_cpus(), ((typer >> 5) & 7) + 1);
+	spi = lines - 1;
+}
+
+/* A set/clear register pair: set, read both, clear, read both, and writing 0 does nothing. */
+static void check_pair(const char *what, unsigned set_reg, unsigned clear_reg)
+{
+	uint32_t b = bit_of(spi);
+	bool after_set, both_agree, zero_is_nop, after_clear;
+
+	writel(word_of(clear_reg, spi), b);
+	writel(word_of(set_reg, spi), b);
+	after_set = readl(word_of(set_reg, spi)) & b;
+	both_agree = !!(readl(word_of(clear_reg, spi)) & b) == after_set;
+	writel(word_of(set_reg, spi), 0);
+	writel(word_of(clear_reg, spi), 0);
+	zero_is_nop = readl(word_of(set_reg, spi)) & b;
+	writel(word_of(clear_reg, spi), b);
+	after_clear = !(readl(word_of(set_reg, spi)) & b) && !(readl(word_of(clear_reg, spi)) & b);
+	report(after_set, "%s: a 1 written to the set register sets INTID %u's bit [IHI 0048B 4.3.5-4.3.10]", what, spi);
+	report(both_agree, "%s: the set and clear registers read the same state", what);
+	report(zero_is_nop, "%s: writing 0 to either register changes nothing", what);
+	report(after_clear, "%s: a 1 written to the clear register clears the bit", what);
+}
+
+static void test_priority(void)
+{
+	uintptr_t p = dist + GICD_IPRIORITYR + spi;
+	uintptr_t w = p & ~3UL;
+	unsigned shift = (p & 3) * 8, lanes_changed = 0;
+	uint8_t mask, saved = readb(p);
+	uint32_t before, after;
+
+	report_prefix_push("priority");
+	writeb(p, 0xff);
+	mask = readb(p);
+	report((mask & 0xf0) == 0xf0 && (uint8_t)(mask | (mask - 1)) == 0xff,
+	       "0xff reads back as the implemented bits, at least the top 4, contiguous (got %#x) [IHI 0048B 3.3, 4.3.11]",
+	       mask);
+	/* The neighbouring bytes of the same word keep their values. */
+	writel(w, 0x80808080 & ((uint32_t)mask * 0x01010101U));
+	before = readl(w);
+	writeb(p, 0x40 & mask);
+	after = readl(w);
+	for (unsigned i = 0; i < 4; i++)
+		if (i * 8 != shift && ((before >> (i * 8)) & 0xff) != ((after >> (i * 8)) & 0xff))
+			lanes_changed++;
+	report(!lanes_changed && ((after >> shift) & 0xff) == (0x40U & mask),
+	       "a byte write changes its own byte only (word %#x -> %#x)", before, after);
+	writeb(p, saved);
+	report_prefix_pop();
+}
+
+static void test_config(int version)
+{
+	uintptr_t cfg = dist + GICD_ICFGR + spi / 16 * 4;
+	unsigned shift = (spi % 16) * 2 + 1;
+	uint32_t saved = readl(cfg), sgi_cfg, sgi_base;
+
+	report_prefix_push("config");
+	writel(cfg, saved | (1U << shift));
+	report(readl(cfg) & (1U << shift), "the SPI's Int_config[1] can be set (edge) [IHI 0048B 4.3.13]");
+	writel(cfg, saved & ~(1U << shift));
+	report(!(readl(cfg) & (1U << shift)), "and cleared (level)");
+	writel(cfg, saved);
+	sgi_base = version == 3 ? gic_rdist_base(smp_id()) + GICR_SGI_FRAME : dist;
+	sgi_cfg = readl(sgi_base + GICD_ICFGR);
+	writel(sgi_base + GICD_ICFGR, 0);
+	report(sgi_cfg == 0xaaaaaaaa && readl(sgi_base + GICD_ICFGR) == 0xaaaaaaaa,
+	       "SGIs: ICFGR0 reads edge (0xaaaaaaaa) and ignores writes (got %#x, then %#x)", sgi_cfg,
+	       readl(sgi_base + GICD_ICFGR));
+	report_prefix_pop();
+}
+
+static void test_targets(void)
+{
+	uintptr_t t = dist + GICD_ITARGETSR + spi;
+	uint8_t saved = readb(t), all = (uint8_t)((1U << nr_cpus()) - 1), got, own, own_after;
+
+	report_prefix_push("targets");
+	writeb(t, 0xff);
+	got = readb(t);
+	report_deviation("gicv2-itargetsr-absent-cpus", got == all,
+			 "v2: ITARGETSR of an SPI written 0xff keeps the %d CPUs' bits only (%#x, got %#x) [IHI 0048B 4.3.12]",
+			 nr_cpus(), all, got);
+	writeb(t, saved);
+	own = readb(dist + GICD_ITARGETSR + 20);   /* a PPI's byte */
+	writeb(dist + GICD_ITARGETSR + 20, (uint8_t)~own);
+	own_after = readb(dist + GICD_ITARGETSR + 20);
+	report(own && !(own & (own - 1)) && own_after == own,
+	       "v2: a PPI's ITARGETSR byte reads the CPU's own bit and ignores writes (%#x, then %#x)", own, own_after);
+	report_prefix_pop();
+}
+
+static void test_rdist(void)
+{
+	unsigned lasts = 0, dup = 0, asleep = 0;
+	uint32_t procnum[MAX_CPUS];
+
+	report_prefix_push("rdist");
+	for (int c = 0; c < nr_cpus(); c++) {
+		uintptr_t r = gic_rdist_base(c);
+		uint64_t typer;
+
+		if (!report(r != 0, "CPU %d has a redistributor", c))
+			continue;
+		typer = readq(r + GICR_TYPER);
+		lasts += !!(typer & (1U << 4));
+		procnum[c] = (typer >> 8) & 0xffff;
+		for (int d = 0; d < c; d++)
+			dup += procnum[d] == procnum[c];
+		asleep += !!(readl(r + GICR_WAKER) & 6);
+	}
+	report(lasts <= 1, "GICR_TYPER.Last set on at most one of the CPUs' redistributors (%u) [IHI 0069 12.11.36]", lasts);
+	report(!dup, "GICR_TYPER.Processor_Number distinct (%u duplicates)", dup);
+	report(!asleep, "GICR_WAKER: ProcessorSleep and ChildrenAsleep clear after wake-up (%u asleep)", asleep);
+	report_prefix_pop();
+}
+
+static void test_irouter(void)
+{
+	uintptr_t r = dist + GICD_IROUTER + spi * 8;
+	uint64_t saved = readq(r), aff, got;
+	unsigned long mpidr = read_sysreg(mpidr_el1);
+
+	aff = (mpidr & 0xffffff) | ((uint64_t)(mpidr >> 32 & 0xff) << 32);
+	writeq(r, aff);
+	got = readq(r);
+	report(got == aff, "irouter: GICD_IROUTER of an SPI holds this CPU's affinity %#llx (got %#llx) [IHI 0069 12.9.22]",
+	       (unsigned long long)aff, (unsigned long long)got);
+	writeq(r, saved);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	const char *want = NULL;
+	int version = gic_version();
+
+	(void)envp;
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "gic=", 4))
+			want = argv[i] + 4;
+	report_prefix_pushf("gicv%d", version);
+	if (!version) {
+		report_skip("GIC: no GICv2/v3 node in the device tree");
+		return report_summary();
+	}
+	if (want && atoi(want) != version)
+		report_fail("the cfg asked for GICv%s, the device tree has v%d", want, version);
+	dist = gic_dist_base();
+	test_id(version);
+	gic_disable_irq(spi);
+	/* v2: give the SPI a target (this CPU), so its pending state has somewhere to be (4.3.12). */
+	if (version == 2)
+		writeb(dist + GICD_ITARGETSR + spi, readb(dist + GICD_ITARGETSR));
+	check_pair("enable", GICD_ISENABLER, GICD_ICENABLER);
+	check_pair("pending", GICD_ISPENDR, GICD_ICPENDR);
+	check_pair("active", GICD_ISACTIVER, GICD_ICACTIVER);
+	test_priority();
+	test_config(version);
+	if (version == 2) {
+		test_targets();
+	} else {
+		test_rdist();
+		test_irouter();
+	}
+	report_prefix_pop();
+	return report_summary();
+}

@@ -1,0 +1,14 @@
+/*
+ * riscv64: known deviations of VMMs from the architecture manuals
+ * (lib/deviation.h). One row per (deviation, VMM layer); versions [from, until),
+ * NULL = unbounded.
+ */
+#include "hvut.h"
+
+const struct deviation arch_deviations[] = {
+	/* riscv/sbi-pmu.c */
+	{ "sbi-pmu-stopped-counter-moves", "qemu-tcg", NULL, "8.0", NULL,
+	  "a counter stopped with counter_stop (mcountinhibit set) keeps counting when read",
+	  "SBI spec PMU extension counter_stop; RISC-V privileged spec mcountinhibit: an inhibited counter does not increment" },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+};

@@ -1,0 +1,219 @@
+/*
+ * apic-ipi: inter-processor interrupts between 4 CPUs (SDM vol. 3A 'Issuing
+ * Interprocessor Interrupts' and 'Determining IPI Destination'): fixed IPIs
+ * to physical IDs, the three shorthands, logical flat and cluster
+ * destinations, lowest-priority delivery, delivery status; in x2APIC mode
+ * physical IPIs with 32-bit destinations. The APs spin with IF=1 in a
+ * receive loop; the handler counts per CPU.
+ */
+#include "hvut.h"
+#include <asm/apic.h>
+#include <asm/cpufeature.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+
+#define VEC 0x60
+#define NCPU 4
+/* How long a CPU that must not get the IPI is watched: short, since a passing
+ * wait for the expected CPUs came first (TSC ticks). */
+#define SETTLE_TSC 5000000ULL
+
+static volatile unsigned hits[MAX_CPUS];
+static volatile bool stop;
+static int ncpu;
+
+static void on_vec(struct ex_regs *r)
+{
+	(void)r;
+	__atomic_fetch_add(&hits[smp_id()], 1, __ATOMIC_RELEASE);
+	apic_eoi();
+}
+
+static void receive(void *arg)
+{
+	(void)arg;
+	irq_enable();
+	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	irq_disable();
+}
+
+static void start_receivers(void)
+{
+	stop = false;
+	for (int i = 1; i < ncpu; i++)
+		on_cpu_async(i, receive, NULL);
+}
+
+static void stop_receivers(void)
+{
+	__atomic_store_n(&stop, true, __ATOMIC_RELEASE);
+	for (int i = 1; i < ncpu; i++)
+		on_cpu_wait(i);
+}
+
+/*
+ * Sends one IPI and checks which CPUs got it: bit i of `expect` set means CPU
+ * i gets exactly one. The sender (CPU 0) takes its own with IF=1 meanwhile.
+ */
+static void check_ipi(uint32_t icr, uint32_t dest, unsigned expect, const char *what)
+{
+	unsigned got = 0;
+	bool sent, ok = true;
+	uint64_t t;
+
+	for (int i = 0; i < ncpu; i++)
+		hits[i] = 0;
+	irq_enable();
+	sent = apic_icr_write(icr | VEC, dest);
+	for (int i = 0; i < ncpu; i++)
+		if (expect & (1U << i))
+			ok &= wait_count_at_least(&hits[i], 1, APIC_WAIT_TSC);
+	t = rdtsc();
+	while (rdtsc() - t < SETTLE_TSC)
+		cpu_relax();
+	irq_disable();
+	for (int i = 0; i < ncpu; i++)
+		got |= (hits[i] == 1) << i;
+	for (int i = 0; i < ncpu; i++)
+		ok &= hits[i] == ((expect >> i) & 1);
+	/* SDM 'Interrupt Command Register': delivery status returns to idle once the IPI is sent. */
+	report(sent && ok, "%s: CPUs %#x get it once (got CPUs %#x; counts %u %u %u %u)", what, expect, got,
+	       hits[0], hits[1], hits[2], hits[3]);
+}
+
+static void set_tpr(void *arg) { apic_write(APIC_TPR, (uint32_t)(uintptr_t)arg); }
+
+struct logical { uint32_t dfr, ldr; };
+static void set_logical(void *arg)
+{
+	struct logical *l = arg;
+
+	if (!apic_x2apic_mode())
+		apic_write(APIC_DFR, l[smp_id()].dfr);
+	apic_write(APIC_LDR, l[smp_id()].ldr);
+}
+
+static void test_physical_and_shorthands(void)
+{
+	report_prefix_push("physical");
+	start_receivers();
+	for (int i = 0; i < ncpu; i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "fixed IPI to APIC ID %u", cpus[i].apic_id);
+		check_ipi(APIC_ICR_FIXED, cpus[i].apic_id, 1U << i, what);
+	}
+	/* SDM 'Interrupt Command Register', destination shorthand field. */
+	check_ipi(APIC_DEST_SELF, 0, 1, "shorthand self");
+	check_ipi(APIC_DEST_ALL, 0, (1U << ncpu) - 1, "shorthand all including self");
+	check_ipi(APIC_DEST_ALL_BUT_SELF, 0, (1U << ncpu) - 2, "shorthand all excluding self");
+	/* SDM 'Physical Destination Mode': xAPIC destination FFH is a broadcast to all. */
+	if (!apic_x2apic_mode())
+		check_ipi(APIC_ICR_FIXED, 0xff, (1U << ncpu) - 1, "physical destination FFH (broadcast)");
+	stop_receivers();
+	report_prefix_pop();
+}
+
+static void test_logical(void)
+{
+	struct logical l[NCPU];
+
+	report_prefix_push("logical");
+	/* SDM 'Flat Model': DFR model 1111B, LDR[31:24] a bit mask, the IPI hits every CPU whose bit is set. */
+	for (int i = 0; i < ncpu; i++)
+		l[i] = (struct logical){ 0xffffffff, (1U << i) << 24 };
+	on_cpus(set_logical, l);
+	start_receivers();
+	check_ipi(APIC_ICR_LOGICAL, 0x0a, 0x0a, "flat: destination 0AH reaches CPUs 1 and 3");
+	check_ipi(APIC_ICR_LOGICAL, 0x05, 0x05, "flat: destination 05H reaches CPUs 0 and 2");
+	check_ipi(APIC_ICR_LOGICAL, 0x00, 0x00, "flat: destination 0 reaches nobody");
+	stop_receivers();
+
+	/* SDM 'Cluster Model': DFR model 0000B, LDR[31:28] cluster, LDR[27:24] member bits. */
+	for (int i = 0; i < ncpu; i++)
+		l[i] = (struct logical){ 0x0fffffff, ((i / 2) << 28) | ((1U << (i % 2)) << 24) };
+	on_cpus(set_logical, l);
+	start_receivers();
+	check_ipi(APIC_ICR_LOGICAL, 0x11, 0x04, "cluster: destination 11H reaches cluster 1 member 0 (CPU 2)");
+	check_ipi(APIC_ICR_LOGICAL, 0x03, 0x03, "cluster: destination 03H reaches cluster 0 (CPUs 0, 1)");
+	stop_receivers();
+
+	/* SDM 'Lowest Priority Delivery Mode': exactly one CPU of the set; which one is model-specific. */
+	for (int i = 0; i < ncpu; i++)
+		l[i] = (struct logical){ 0xffffffff, (1U << i) << 24 };
+	on_cpus(set_logical, l);
+	on_cpu(1, set_tpr, (void *)0x20);
+	on_cpu(2, set_tpr, (void *)0x10);
+	on_cpu(3, set_tpr, (void *)0x30);
+	start_receivers();
+	for (int i = 0; i < ncpu; i++)
+		hits[i] = 0;
+	irq_enable();
+	apic_icr_write(APIC_ICR_LOWEST | APIC_ICR_LOGICAL | VEC, 0x0e);
+	{
+		uint64_t t = rdtsc();
+
+		while (hits[1] + hits[2] + hits[3] == 0 && rdtsc() - t < APIC_WAIT_TSC)
+			cpu_relax();
+		t = rdtsc();
+		while (rdtsc() - t < SETTLE_TSC)
+			cpu_relax();
+	}
+	irq_disable();
+	stop_receivers();
+	report(hits[0] == 0 && hits[1] + hits[2] + hits[3] == 1,
+	       "lowest priority to CPUs 1-3: exactly one gets it (counts %u %u %u %u)", hits[0], hits[1], hits[2],
+	       hits[3]);
+	report_info("lowest priority chose %s (TPRs 20H, 10H, 30H)",
+		    hits[2] ? "CPU 2, the lowest TPR" : hits[1] ? "CPU 1" : hits[3] ? "CPU 3" : "nobody");
+	for (int i = 1; i < ncpu; i++)
+		on_cpu(i, set_tpr, (void *)0);
+	report_prefix_pop();
+}
+
+static void enter_x2apic(void *arg)
+{
+	(void)arg;
+	apic_set_mode(APIC_MODE_X2APIC);
+	apic_write(APIC_SPIV, APIC_SPIV_ENABLE | 0xff);
+}
+
+static void update_ids(void *arg)
+{
+	(void)arg;
+	cpus[smp_id()].apic_id = apic_id();
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	(void)envp;
+	report_info("running on %s", vmm_description());
+	ncpu = nr_cpus();
+	if (ncpu < NCPU) {
+		report_skip("IPIs: %d CPUs came up, the test needs %d (smp = 4)", ncpu, NCPU);
+		return report_summary();
+	}
+	apic_quiet_legacy();
+	handle_exception(VEC, on_vec);
+	if (arg_selected(argc, argv, "xapic")) {
+		report_prefix_push("xapic");
+		test_physical_and_shorthands();
+		test_logical();
+		report_prefix_pop();
+	}
+	if (arg_selected(argc, argv, "x2apic")) {
+		report_prefix_push("x2apic");
+		if (!this_cpu_has(X86_FEATURE_X2APIC)) {
+			report_skip("x2APIC: CPUID.1:ECX[21]=0");
+		} else {
+			on_cpus(enter_x2apic, NULL);
+			on_cpus(update_ids, NULL);
+			test_physical_and_shorthands();
+		}
+		report_prefix_pop();
+	}
+	return report_summary();
+}

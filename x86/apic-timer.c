@@ -1,0 +1,240 @@
+/*
+ * apic-timer: the local APIC timer (SDM vol. 3A 'APIC Timer'): one-shot and
+ * periodic modes, the current-count register, the divide configuration, a
+ * masked LVT entry, stopping with an initial count of 0, and TSC-deadline
+ * mode (arming, firing, self-disarming, past deadlines, disarming with 0).
+ * Every wait is bounded in TSC ticks; no bound depends on host time.
+ */
+#include "hvut.h"
+#include <asm/apic.h>
+#include <asm/cpufeature.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+
+#define VEC 0x70
+/* Divide configuration encodings (SDM figure 'Divide Configuration Register'). */
+#define DIV_1 0xb
+#define DIV_16 0x3
+
+static volatile unsigned fired;
+static volatile uint64_t fired_tsc;
+
+static void on_timer(struct ex_regs *r)
+{
+	(void)r;
+	fired_tsc = rdtsc();
+	fired++;
+	apic_eoi();
+}
+
+static void stop_timer(void)
+{
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VEC);
+	apic_write(APIC_TIMER_INIT, 0);
+	if (this_cpu_has(X86_FEATURE_TSC_DEADLINE))
+		wrmsr(MSR_IA32_TSC_DEADLINE, 0);
+	fired = 0;
+}
+
+/* Spins with IF=1 for `tsc` ticks or until `n` interrupts came. */
+static bool wait_fired(unsigned n, uint64_t tsc)
+{
+	bool ok;
+
+	irq_enable();
+	ok = wait_count_at_least(&fired, n, tsc);
+	irq_disable();
+	return ok;
+}
+
+static void spin_tsc(uint64_t tsc)
+{
+	uint64_t t = rdtsc();
+
+	irq_enable();
+	while (rdtsc() - t < tsc)
+		cpu_relax();
+	irq_disable();
+}
+
+/* Timer counts per 2^20 TSC ticks at a divide setting, over about 4M TSC ticks. */
+static uint64_t counts_per_mtick(uint32_t div)
+{
+	uint32_t c0, c1;
+	uint64_t t0, t1;
+
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VEC);
+	apic_write(APIC_TIMER_DIV, div);
+	apic_write(APIC_TIMER_INIT, 0xffffffff);
+	t0 = rdtsc();
+	c0 = apic_read(APIC_TIMER_CUR);
+	while (rdtsc() - t0 < 4000000)
+		cpu_relax();
+	c1 = apic_read(APIC_TIMER_CUR);
+	t1 = rdtsc();
+	apic_write(APIC_TIMER_INIT, 0);
+	return c0 > c1 ? ((uint64_t)(c0 - c1) << 20) / (t1 - t0) : 0;
+}
+
+static void test_oneshot(void)
+{
+	uint32_t c0, c1;
+	bool ok;
+
+	report_prefix_push("one-shot");
+	stop_timer();
+	apic_write(APIC_TIMER_DIV, DIV_1);
+	/* SDM 'APIC Timer': the initial count is copied to the current count, which counts down;
+	 * a count this large cannot run out between the reads. */
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | APIC_TIMER_ONESHOT | VEC);
+	apic_write(APIC_TIMER_INIT, 0x7fffffff);
+	c0 = apic_read(APIC_TIMER_CUR);
+	spin_tsc(100000);
+	c1 = apic_read(APIC_TIMER_CUR);
+	report(c0 <= 0x7fffffff && c1 < c0 && c1 > 0, "current count counts down from the initial count (%#x, then %#x)",
+	       c0, c1);
+	report(apic_read(APIC_TIMER_INIT) == 0x7fffffff, "initial count reads back (%#x)", apic_read(APIC_TIMER_INIT));
+	apic_write(APIC_TIMER_INIT, 0);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_ONESHOT | VEC);
+	apic_write(APIC_TIMER_INIT, 200000);
+	ok = wait_fired(1, APIC_WAIT_TSC);
+	report(ok, "the timer interrupt comes when the count reaches 0");
+	spin_tsc(20000000);
+	report(fired == 1, "one-shot: it comes once (%u interrupts)", fired);
+	report(apic_read(APIC_TIMER_CUR) == 0, "one-shot: the current count stays 0 (%u)", apic_read(APIC_TIMER_CUR));
+
+	/* SDM 'APIC Timer': a write of 0 to the initial count stops the timer. */
+	stop_timer();
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_ONESHOT | VEC);
+	apic_write(APIC_TIMER_INIT, 0x7fffffff);
+	apic_write(APIC_TIMER_INIT, 0);
+	report(apic_read(APIC_TIMER_CUR) == 0, "initial count 0 stops the timer: current count 0 (%u)",
+	       apic_read(APIC_TIMER_CUR));
+
+	/* SDM 'Local Vector Table': a masked timer entry counts down but does not interrupt. */
+	stop_timer();
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | APIC_TIMER_ONESHOT | VEC);
+	apic_write(APIC_TIMER_INIT, 20000);
+	irq_enable();
+	{
+		uint64_t t = rdtsc();
+
+		while (apic_read(APIC_TIMER_CUR) && rdtsc() - t < APIC_WAIT_TSC)
+			cpu_relax();
+	}
+	spin_tsc(2000000);
+	irq_disable();
+	report(apic_read(APIC_TIMER_CUR) == 0 && fired == 0, "masked LVT: the count reaches 0 (%u) with no interrupt (%u)",
+	       apic_read(APIC_TIMER_CUR), fired);
+	report(!apic_vector_bit(APIC_IRR, VEC), "masked LVT: nothing pending in IRR");
+	stop_timer();
+	report_prefix_pop();
+}
+
+static void test_periodic(void)
+{
+	uint32_t c;
+	bool ok;
+
+	report_prefix_push("periodic");
+	stop_timer();
+	apic_write(APIC_TIMER_DIV, DIV_1);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | VEC);
+	apic_write(APIC_TIMER_INIT, 100000);
+	ok = wait_fired(3, APIC_WAIT_TSC);
+	c = apic_read(APIC_TIMER_CUR);
+	stop_timer();
+	/* SDM 'APIC Timer': in periodic mode the current count is reloaded from the initial count. */
+	report(ok, "three interrupts from one initial-count write");
+	report(c != 0 && c <= 100000, "the current count is reloaded after each expiry (%u)", c);
+	report_prefix_pop();
+}
+
+static void test_divide(void)
+{
+	uint64_t r1, r16;
+
+	report_prefix_push("divide");
+	apic_write(APIC_TIMER_DIV, DIV_16);
+	/* SDM figure 'Divide Configuration Register': bits 0, 1 and 3; bit 2 reserved. */
+	report((apic_read(APIC_TIMER_DIV) & 0xb) == DIV_16, "divide configuration reads back (%#x)",
+	       apic_read(APIC_TIMER_DIV));
+	r1 = counts_per_mtick(DIV_1);
+	r16 = counts_per_mtick(DIV_16);
+	report_info("timer counts per 2^20 TSC ticks: %lu at divide 1, %lu at divide 16", (unsigned long)r1,
+		    (unsigned long)r16);
+	/* A wide window: both rates are TSC-measured, but at different moments of a noisy host. */
+	report(r16 && r1 >= 8 * r16 && r1 <= 32 * r16, "divide by 16 counts about 16 times slower (ratio %lu)",
+	       r16 ? (unsigned long)(r1 / r16) : 0);
+	report_prefix_pop();
+}
+
+static void test_tsc_deadline(void)
+{
+	uint64_t deadline, v;
+	bool ok;
+
+	report_prefix_push("tsc-deadline");
+	if (!this_cpu_has(X86_FEATURE_TSC_DEADLINE)) {
+		report_skip("TSC-deadline mode: CPUID.1:ECX[24]=0");
+		report_prefix_pop();
+		return;
+	}
+	stop_timer();
+	/* SDM 'TSC-Deadline Mode': LVT timer mode 10B; the initial-count register is ignored. */
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_TSC_DEADLINE | VEC);
+	apic_write(APIC_TIMER_INIT, 1000);
+	report(apic_read(APIC_TIMER_CUR) == 0, "initial-count writes are ignored: current count 0 (%u)",
+	       apic_read(APIC_TIMER_CUR));
+	/* The same section: MFENCE orders the MMIO LVT write before the WRMSR to the deadline. */
+	__asm__ volatile("mfence" ::: "memory");
+	deadline = rdtsc() + 2000000;
+	wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
+	report(rdmsr(MSR_IA32_TSC_DEADLINE) == deadline, "IA32_TSC_DEADLINE reads back the armed deadline");
+	ok = wait_fired(1, APIC_WAIT_TSC);
+	report(ok && fired_tsc >= deadline, "the interrupt comes at the deadline, not before (%s, %+ld ticks)",
+	       ok ? "fired" : "none", (long)(fired_tsc - deadline));
+	v = rdmsr(MSR_IA32_TSC_DEADLINE);
+	report_deviation("tsc-deadline-not-cleared", v == 0, "the timer disarms itself: IA32_TSC_DEADLINE reads 0 (%#lx)", (unsigned long)v);
+
+	fired = 0;
+	wrmsr(MSR_IA32_TSC_DEADLINE, rdtsc() - 1000);
+	ok = wait_fired(1, APIC_WAIT_TSC);
+	report(ok, "a deadline in the past fires at once");
+
+	fired = 0;
+	wrmsr(MSR_IA32_TSC_DEADLINE, rdtsc() + 2000000);
+	wrmsr(MSR_IA32_TSC_DEADLINE, 0);
+	spin_tsc(8000000);
+	report(fired == 0, "writing 0 disarms the timer (%u interrupts)", fired);
+
+	/* SDM 'TSC-Deadline Mode': a write to the LVT timer register that changes the mode disarms the timer. */
+	fired = 0;
+	wrmsr(MSR_IA32_TSC_DEADLINE, rdtsc() + 2000000);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_ONESHOT | VEC);
+	spin_tsc(8000000);
+	v = rdmsr(MSR_IA32_TSC_DEADLINE);
+	report(fired == 0, "switching to one-shot disarms it (%u interrupts)", fired);
+	report_info("IA32_TSC_DEADLINE after the mode change: %#lx", (unsigned long)v);
+	stop_timer();
+	report_prefix_pop();
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	(void)envp;
+	report_info("running on %s", vmm_description());
+	apic_enable();
+	apic_quiet_legacy();
+	handle_exception(VEC, on_timer);
+	if (arg_selected(argc, argv, "oneshot"))
+		test_oneshot();
+	if (arg_selected(argc, argv, "periodic"))
+		test_periodic();
+	if (arg_selected(argc, argv, "divide"))
+		test_divide();
+	if (arg_selected(argc, argv, "tsc-deadline"))
+		test_tsc_deadline();
+	return report_summary();
+}

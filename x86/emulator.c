@@ -1,0 +1,420 @@
+/*
+ * emulator: instructions whose memory operand is emulated device memory give
+ * the same results as on RAM. Under KVM every access below exits to the
+ * instruction emulator (arch/x86/kvm/emulate.c) or to QEMU's MMIO dispatch;
+ * under TCG and Bochs it is their memory path for devices.
+ *
+ * The device: the HPET at 0xFED00000 (IA-PC HPET specification 1.0a,
+ * 2.3.4 "Main Counter Value Register"): with the counter halted
+ * (GEN_CONF.ENABLE_CNF=0) it is a 64-bit read/write register, i.e. storage.
+ * The HPET takes 32- and 64-bit accesses only, so every operand is 4 or 8
+ * bytes. Each instruction runs on RAM and on the register, starting from the
+ * same value and the same source operand; the memory result, the register
+ * result and the flags the SDM defines for the instruction must agree
+ * (SDM vol. 2 instruction pages; flag masks leave out undefined flags).
+ *
+ * Then faults raised inside an instruction with an MMIO operand: a MOVSQ from
+ * the register to a not-present page is a #PF with CR2 the destination, RIP
+ * at the MOVSQ and RSI/RDI not advanced (SDM vol. 3A "Interrupt 14");
+ * a MOVSQ from a non-canonical source to the register is a #GP(0).
+ */
+#include "hvut.h"
+#include <asm/cpufeature.h>
+#include <asm/desc.h>
+#include <asm/io.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/vm.h>
+
+#define HPET_BASE 0xfed00000UL
+#define HPET_GCAP 0x000
+#define HPET_GEN_CONF 0x010
+#define HPET_COUNTER 0x0f0
+#define FLAGS_ARITH 0x8d5UL       /* OF SF ZF AF PF CF */
+#define FLAGS_LOGIC 0x8c5UL       /* AF undefined after AND/OR/XOR/TEST */
+#define FLAGS_CF 0x001UL
+#define FLAGS_NONE 0UL
+
+static volatile uint64_t *const mmio = (volatile uint64_t *)(HPET_BASE + HPET_COUNTER);
+static volatile uint64_t ram __attribute__((aligned(8)));
+
+struct result {
+	uint64_t mem, reg, flags;
+};
+
+/* One instruction form: run on *m with source value src, fill r. */
+typedef void (*op_fn)(volatile uint64_t *m, uint64_t src, struct result *r);
+
+#define OP_MEM_REG(name, insn)                                                            \
+	static void name(volatile uint64_t *m, uint64_t src, struct result *r)             \
+	{                                                                                  \
+		uint64_t s = src, f;                                                       \
+		__asm__ volatile(insn " %[s], %[m]\n\tpushfq\n\tpopq %[f]"                \
+				 : [m] "+m"(*m), [s] "+r"(s), [f] "=r"(f) :: "cc", "memory"); \
+		r->reg = s;                                                                \
+		r->flags = f;                                                              \
+	}
+#define OP_REG_MEM(name, insn)                                                            \
+	static void name(volatile uint64_t *m, uint64_t src, struct result *r)             \
+	{                                                                                  \
+		uint64_t s = src, f;                                                       \
+		__asm__ volatile(insn " %[m], %[s]\n\tpushfq\n\tpopq %[f]"                \
+				 : [s] "+r"(s), [f] "=r"(f) : [m] "m"(*m) : "cc", "memory");  \
+		r->reg = s;                                                                \
+		r->flags = f;                                                              \
+	}
+#define OP_MEM(name, insn)                                                                \
+	static void name(volatile uint64_t *m, uint64_t src, struct result *r)             \
+	{                                                                                  \
+		uint64_t f;                                                                \
+		(void)src;                                                                 \
+		__asm__ volatile(insn " %[m]\n\tpushfq\n\tpopq %[f]"                       \
+				 : [m] "+m"(*m), [f] "=r"(f) :: "cc", "memory");             \
+		r->reg = 0;                                                                \
+		r->flags = f;                                                              \
+	}
+
+OP_MEM_REG(op_mov_store, "movq")
+OP_REG_MEM(op_mov_load, "movq")
+OP_MEM_REG(op_add_store, "addq")
+OP_MEM_REG(op_sub_store, "subq")
+OP_MEM_REG(op_and_store, "andq")
+OP_MEM_REG(op_or_store, "orq")
+OP_MEM_REG(op_xor_store, "xorq")
+OP_MEM_REG(op_adc_store, "stc\n\tadcq")
+OP_MEM_REG(op_lock_add, "lock addq")
+OP_MEM_REG(op_xchg, "xchgq")
+OP_MEM_REG(op_xadd, "lock xaddq")
+OP_REG_MEM(op_add_load, "addq")
+OP_REG_MEM(op_cmp_load, "cmpq")
+OP_MEM_REG(op_test, "testq")
+OP_MEM(op_inc, "incq")
+OP_MEM(op_neg, "negq")
+OP_MEM(op_not, "notq")
+OP_MEM(op_shl, "shlq $3,")
+
+static void op_bts(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	uint64_t f;
+
+	(void)src;
+	__asm__ volatile("btsq $37, %[m]\n\tpushfq\n\tpopq %[f]" : [m] "+m"(*m), [f] "=r"(f) :: "cc", "memory");
+	r->reg = 0;
+	r->flags = f;
+}
+
+static void op_btr_reg(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	uint64_t f, bit = src & 63;
+
+	__asm__ volatile("btrq %[b], %[m]\n\tpushfq\n\tpopq %[f]" : [m] "+m"(*m), [f] "=r"(f) : [b] "r"(bit) : "cc", "memory");
+	r->reg = 0;
+	r->flags = f;
+}
+
+static void op_cmpxchg(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	uint64_t expected = src ^ 0x5555, f;   /* src is the value in memory: this one fails */
+
+	__asm__ volatile("lock cmpxchgq %[n], %[m]\n\tpushfq\n\tpopq %[f]"
+			 : [m] "+m"(*m), "+a"(expected), [f] "=r"(f) : [n] "r"(0x1111ULL) : "cc", "memory");
+	r->reg = expected;
+	r->flags = f;
+}
+
+static void op_cmpxchg_ok(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	uint64_t expected = src, f;   /* matches: the new value goes in */
+
+	__asm__ volatile("lock cmpxchgq %[n], %[m]\n\tpushfq\n\tpopq %[f]"
+			 : [m] "+m"(*m), "+a"(expected), [f] "=r"(f) : [n] "r"(0x2222ULL) : "cc", "memory");
+	r->reg = expected;
+	r->flags = f;
+}
+
+static void op_mov32_store(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	uint32_t s = (uint32_t)src;
+
+	__asm__ volatile("movl %[s], %[m]" : [m] "+m"(*(volatile uint32_t *)m) : [s] "r"(s) : "memory");
+	r->reg = 0;
+	r->flags = 0;
+}
+
+static void op_mov32_load(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	uint64_t d = src;   /* a 32-bit load zero-extends into the whole register */
+
+	__asm__ volatile("movl 4%[m], %k[d]" : [d] "+r"(d) : [m] "m"(*m) : "memory");
+	r->reg = d;
+	r->flags = 0;
+}
+
+static void op_push_pop(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	uint64_t got;
+
+	(void)src;
+	/* PUSH from the operand, then POP into it the value +1 pushed by hand. */
+	__asm__ volatile("pushq %[m]\n\tpopq %[g]\n\tpushq %[g]\n\taddq $1, (%%rsp)\n\tpopq %[m]"
+			 : [m] "+m"(*m), [g] "=&r"(got) :: "memory");
+	r->reg = got;
+	r->flags = 0;
+}
+
+static void op_sib(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	/* base + index*8 + displacement, all adding up to m. */
+	uintptr_t base = (uintptr_t)m - 0x18 - 2 * 8;
+	uint64_t d;
+
+	(void)src;
+	__asm__ volatile("movq 0x18(%[b],%[i],8), %[d]" : [d] "=r"(d) : [b] "r"(base), [i] "r"(2UL) : "memory");
+	r->reg = d;
+	r->flags = 0;
+}
+
+static void op_addr32(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	uint64_t d;
+
+	(void)src;
+	/* 0x67: 32-bit address; both RAM and the HPET are below 4 GiB. */
+	__asm__ volatile("addr32 movq (%k[a]), %[d]" : [d] "=r"(d) : [a] "r"((uintptr_t)m) : "memory");
+	r->reg = d;
+	r->flags = 0;
+}
+
+static void op_fs(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	uint64_t d, old = rdmsr(MSR_FS_BASE);
+
+	(void)src;
+	wrmsr(MSR_FS_BASE, (uintptr_t)m - 0x40);
+	__asm__ volatile("movq %%fs:0x40, %[d]" : [d] "=r"(d) :: "memory");
+	wrmsr(MSR_FS_BASE, old);
+	r->reg = d;
+	r->flags = 0;
+}
+
+static uint64_t ram_other __attribute__((aligned(8)));
+
+static void op_movs_to(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	void *s = &ram_other, *d = (void *)(uintptr_t)m;
+
+	ram_other = src;
+	__asm__ volatile("cld\n\tmovsq" : "+S"(s), "+D"(d) :: "memory");
+	r->reg = (uintptr_t)s - (uintptr_t)&ram_other;   /* RSI advanced by 8 */
+	r->flags = 0;
+}
+
+static void op_movs_from(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	void *s = (void *)(uintptr_t)m, *d = &ram_other;
+
+	(void)src;
+	__asm__ volatile("cld\n\tmovsq" : "+S"(s), "+D"(d) :: "memory");
+	r->reg = ram_other;
+	r->flags = 0;
+}
+
+static void op_rep_stos(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	void *d = (void *)(uintptr_t)m;
+	unsigned long n = 1;
+
+	__asm__ volatile("cld\n\trep stosq" : "+D"(d), "+c"(n) : "a"(src) : "memory");
+	r->reg = n;   /* RCX counted down to 0 */
+	r->flags = 0;
+}
+
+static void op_lods(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	void *s = (void *)(uintptr_t)m;
+	uint64_t a;
+
+	(void)src;
+	__asm__ volatile("std\n\tlodsq\n\tcld" : "+S"(s), "=a"(a) :: "memory");
+	r->reg = a ^ ((uintptr_t)m - (uintptr_t)s);   /* value and the DF=1 step of -8 */
+	r->flags = 0;
+}
+
+static void op_cmps(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	void *s = (void *)(uintptr_t)m, *d = &ram_other;
+	uint64_t f;
+
+	ram_other = src + 1;
+	__asm__ volatile("cld\n\tcmpsq\n\tpushfq\n\tpopq %[f]" : "+S"(s), "+D"(d), [f] "=r"(f) :: "cc", "memory");
+	r->reg = 0;
+	r->flags = f;
+}
+
+static void op_movbe_load(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	uint64_t d;
+
+	(void)src;
+	__asm__ volatile("movbeq %[m], %[d]" : [d] "=r"(d) : [m] "m"(*m) : "memory");
+	r->reg = d;
+	r->flags = 0;
+}
+
+static void op_movbe_store(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	__asm__ volatile("movbeq %[s], %[m]" : [m] "=m"(*m) : [s] "r"(src) : "memory");
+	r->reg = 0;
+	r->flags = 0;
+}
+
+struct op {
+	const char *name;
+	op_fn fn;
+	uint64_t flags_mask;
+	uint64_t feature;   /* 0, or the CPUID bit the instruction needs */
+};
+
+#define X86_FEATURE_MOVBE X86_FEATURE(1, 0, CPUID_ECX, 22)
+
+static const struct op ops[] = {
+	{ "MOV m64, r64", op_mov_store, FLAGS_NONE, 0 },
+	{ "MOV r64, m64", op_mov_load, FLAGS_NONE, 0 },
+	{ "MOV m32, r32", op_mov32_store, FLAGS_NONE, 0 },
+	{ "MOV r32, m32 (high half, zero-extended)", op_mov32_load, FLAGS_NONE, 0 },
+	{ "ADD m64, r64", op_add_store, FLAGS_ARITH, 0 },
+	{ "SUB m64, r64", op_sub_store, FLAGS_ARITH, 0 },
+	{ "AND m64, r64", op_and_store, FLAGS_LOGIC, 0 },
+	{ "OR m64, r64", op_or_store, FLAGS_LOGIC, 0 },
+	{ "XOR m64, r64", op_xor_store, FLAGS_LOGIC, 0 },
+	{ "ADC m64, r64 (CF=1)", op_adc_store, FLAGS_ARITH, 0 },
+	{ "LOCK ADD m64, r64", op_lock_add, FLAGS_ARITH, 0 },
+	{ "XCHG m64, r64", op_xchg, FLAGS_NONE, 0 },
+	{ "LOCK XADD m64, r64", op_xadd, FLAGS_ARITH, 0 },
+	{ "ADD r64, m64", op_add_load, FLAGS_ARITH, 0 },
+	{ "CMP r64, m64", op_cmp_load, FLAGS_ARITH, 0 },
+	{ "TEST m64, r64", op_test, FLAGS_LOGIC, 0 },
+	{ "INC m64", op_inc, FLAGS_ARITH & ~FLAGS_CF, 0 },
+	{ "NEG m64", op_neg, FLAGS_ARITH, 0 },
+	{ "NOT m64", op_not, FLAGS_NONE, 0 },
+	{ "SHL m64, 3", op_shl, 0x0c5UL, 0 },   /* OF and AF undefined for counts > 1 */
+	{ "BTS m64, 37", op_bts, FLAGS_CF, 0 },
+	{ "BTR m64, r64", op_btr_reg, FLAGS_CF, 0 },
+	{ "LOCK CMPXCHG m64 (mismatch)", op_cmpxchg, FLAGS_ARITH, 0 },
+	{ "LOCK CMPXCHG m64 (match)", op_cmpxchg_ok, FLAGS_ARITH, 0 },
+	{ "PUSH m64 / POP m64", op_push_pop, FLAGS_NONE, 0 },
+	{ "MOV with base+index*8+disp", op_sib, FLAGS_NONE, 0 },
+	{ "MOV with a 0x67 address-size prefix", op_addr32, FLAGS_NONE, 0 },
+	{ "MOV with an FS override (FS_BASE)", op_fs, FLAGS_NONE, 0 },
+	{ "MOVSQ RAM -> m64", op_movs_to, FLAGS_NONE, 0 },
+	{ "MOVSQ m64 -> RAM", op_movs_from, FLAGS_NONE, 0 },
+	{ "REP STOSQ (RCX=1) to m64", op_rep_stos, FLAGS_NONE, 0 },
+	{ "LODSQ m64 with DF=1", op_lods, FLAGS_NONE, 0 },
+	{ "CMPSQ m64, RAM", op_cmps, FLAGS_ARITH, 0 },
+	{ "MOVBE r64, m64", op_movbe_load, FLAGS_NONE, X86_FEATURE_MOVBE },
+	{ "MOVBE m64, r64", op_movbe_store, FLAGS_NONE, X86_FEATURE_MOVBE },
+};
+
+static void compare_ops(void)
+{
+	static const uint64_t start = 0x0123456789abcdefULL, src = 0x00f0e0d0c0b0a090ULL;
+	char buf[32];
+
+	report_prefix_push("ops");
+	for (unsigned i = 0; i < ARRAY_SIZE(ops); i++) {
+		const struct op *o = &ops[i];
+		struct result on_ram = { 0, 0, 0 }, on_mmio = { 0, 0, 0 };
+
+		if (o->feature && !this_cpu_has(o->feature)) {
+			report_skip("%s: %s=0", o->name, x86_feature_name(o->feature, buf, sizeof(buf)));
+			continue;
+		}
+		ram = start;
+		writeq((uintptr_t)mmio, start);
+		o->fn(&ram, o->fn == op_cmpxchg || o->fn == op_cmpxchg_ok ? start : src, &on_ram);
+		o->fn(mmio, o->fn == op_cmpxchg || o->fn == op_cmpxchg_ok ? start : src, &on_mmio);
+		on_ram.mem = ram;
+		on_mmio.mem = readq((uintptr_t)mmio);
+		report(on_ram.mem == on_mmio.mem && on_ram.reg == on_mmio.reg &&
+		       (on_ram.flags & o->flags_mask) == (on_mmio.flags & o->flags_mask),
+		       "%s: MMIO like RAM (memory %#llx/%#llx, register %#llx/%#llx, flags %#llx/%#llx)", o->name,
+		       (unsigned long long)on_ram.mem, (unsigned long long)on_mmio.mem,
+		       (unsigned long long)on_ram.reg, (unsigned long long)on_mmio.reg,
+		       (unsigned long long)(on_ram.flags & o->flags_mask),
+		       (unsigned long long)(on_mmio.flags & o->flags_mask));
+	}
+	report_prefix_pop();
+}
+
+/* --- faults inside an instruction with an MMIO operand ------------------ */
+
+struct movs_args {
+	void *src, *dst;
+	void *src_after, *dst_after;
+};
+
+extern char movs_insn[];
+static void do_movs(void *arg)
+{
+	struct movs_args *a = arg;
+	void *s = a->src, *d = a->dst;
+
+	__asm__ volatile("cld\n.globl movs_insn\nmovs_insn: movsq" : "+S"(s), "+D"(d) :: "memory");
+	a->src_after = s;
+	a->dst_after = d;
+}
+
+static void test_faults(void)
+{
+	char *page = alloc_page();
+	struct movs_args a;
+	struct fault f;
+	int v;
+
+	report_prefix_push("faults");
+	set_page_flags(page, 0, PT_PRESENT);
+	a.src = (void *)(uintptr_t)mmio;
+	a.dst = page + 8;
+	v = catch_exception(do_movs, &a, &f);
+	report(v == PF_VECTOR && f.addr == (uintptr_t)(page + 8) && f.pc == (uintptr_t)movs_insn &&
+	       (f.error_code & 3) == 2 && f.regs.rsi == (uintptr_t)mmio && f.regs.rdi == (uintptr_t)(page + 8),
+	       "MOVSQ m64 -> not-present page: #PF(W), CR2 the destination, RIP at MOVSQ, RSI/RDI unchanged (got %s(%#lx), CR2 %#lx, RIP %#lx, RSI %#lx, RDI %#lx) [SDM vol. 3A Interrupt 14]",
+	       exception_name(v), f.error_code, f.addr, f.pc, f.regs.rsi, f.regs.rdi);
+	set_page_flags(page, PT_PRESENT, 0);
+	a.src = (void *)0x0000800000000000UL;
+	a.dst = (void *)(uintptr_t)mmio;
+	v = catch_exception(do_movs, &a, &f);
+	report(v == GP_VECTOR && f.error_code == 0 && f.pc == (uintptr_t)movs_insn,
+	       "MOVSQ non-canonical -> m64: #GP(0) at MOVSQ (got %s(%#lx) at %#lx) [SDM vol. 3A Interrupt 13]",
+	       exception_name(v), f.error_code, f.pc);
+	report_prefix_pop();
+	free_page(page);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	uint64_t gcap;
+
+	(void)argc, (void)argv, (void)envp;
+	report_prefix_push("emulator");
+	gcap = readq(HPET_BASE + HPET_GCAP);
+	if ((gcap & 0xff) == 0 || (gcap & 0xff) == 0xff || !(gcap >> 32)) {
+		report_skip("emulated MMIO storage: no HPET at %#lx (GCAP_ID %#llx)", HPET_BASE, (unsigned long long)gcap);
+		report_prefix_pop();
+		return report_summary();
+	}
+	report_info("HPET GCAP_ID %#llx; running on %s", (unsigned long long)gcap, vmm_description());
+	/* Halt the main counter: then it is plain storage (HPET 1.0a 2.3.4). */
+	writeq(HPET_BASE + HPET_GEN_CONF, readq(HPET_BASE + HPET_GEN_CONF) & ~1ULL);
+	writeq((uintptr_t)mmio, 0x1122334455667788ULL);
+	if (!report(readq((uintptr_t)mmio) == 0x1122334455667788ULL,
+		    "the halted HPET main counter keeps what is written (got %#llx)",
+		    (unsigned long long)readq((uintptr_t)mmio))) {
+		report_prefix_pop();
+		return report_summary();
+	}
+	compare_ops();
+	test_faults();
+	report_prefix_pop();
+	return report_summary();
+}
