@@ -468,6 +468,25 @@ hvut_run_guest() {
 		fi
 	done
 	exec {sfd}<&-
+	# The console ended but the VMM lives on (it closed its output): the time
+	# limit and a signal still hold, with a nap instead of the read.
+	if kill -0 "$vpid" 2>/dev/null; then
+		local nap
+		exec {nap}<> <(:)
+		while kill -0 "$vpid" 2>/dev/null; do
+			hvut_now_us
+			now=$HVUT_NOW_US
+			if [ "$kill_at" = 0 ] && { [ "$interrupted" = 1 ] || { [ "$deadline" -gt 0 ] && [ "$now" -ge "$deadline" ]; }; }; then
+				[ "$interrupted" = 1 ] || timed_out=1
+				kill -TERM -- "-$vpid" "$vpid" 2>/dev/null || true
+				kill_at=$((now + 600000))
+			elif [ "$kill_at" != 0 ] && [ "$now" -ge "$kill_at" ]; then
+				kill -KILL -- "-$vpid" "$vpid" 2>/dev/null || true
+			fi
+			read -r -t 0.1 -u "$nap" _ || true
+		done
+		exec {nap}<&-
+	fi
 	# 2>/dev/null: bash would report a VMM killed by a signal with its own
 	# "Segmentation fault" chatter; the verdict line below says it instead.
 	wait "$vpid" 2>/dev/null || vrc=$?

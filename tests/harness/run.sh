@@ -48,7 +48,7 @@ setup() {
 	local s
 	for s in pass fail skip xpass reserved hang crash segv vmmfail nosummary garbage garbageonly \
 		crlf nonl slowfail novmm env chatty1 chatty2 chatty3 chatty4 sleep1 sleep2 sleep3 sleep4 \
-		stubborn liar rawfail fakeend nulfail twosum badcount status1 xfail; do
+		stubborn mute liar rawfail fakeend nulfail twosum badcount status1 xfail; do
 		# An x86_64 ELF header (e_machine 62 at byte 18), then the fake's note.
 		printf '\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\2\0\076\0fake binary: the scenario is the name\n' >"$T/$s.elf"
 	done
@@ -107,6 +107,8 @@ check "hang with TIMEOUT=1: exit 4" eq "$RC" 4
 check "hang: killed within the limit (< 4 s)" test $(((t1 - t0) / 1000000)) -lt 4000
 check "hang: TIMEOUT line" has "$T/out" '^hvut: TIMEOUT \(1 s; last line: PASS: before the hang\)$'
 # (the [m] keeps pgrep from matching this very command line)
+TIMEOUT=1 arun mute
+check "a VMM that closes its console then hangs: TIMEOUT all the same" eq "$RC" 4
 check "hang: no sleeping VMM left behind" bash -c "! pgrep -f '$T/vm[m] $T/hang' >/dev/null"
 RC=0
 "$T/run" "$T/nosuch.elf" >"$T/out" 2>&1 || RC=$?
