@@ -389,6 +389,17 @@ hvut_verdict() {
 	esac
 }
 
+# hvut_on_signal VPID: SIGINT/TERM/HUP while a guest runs: end its VMM now,
+# SIGKILL it 0.4 s later if it is still there (hvut_run_guest's loop).
+hvut_on_signal() {
+	interrupted=1 slice=0.1
+	kill -TERM -- "-$1" "$1" 2>/dev/null || true
+	if [ "$kill_at" = 0 ]; then
+		hvut_now_us
+		kill_at=$((HVUT_NOW_US + 400000))
+	fi
+}
+
 # hvut_run_guest ELF -- CMD...: run the VMM, stream its console, return the
 # state's code: 0 PASS, 1 FAIL, 2 SKIP, 3 CRASH, 4 TIMEOUT, 5 XFAIL,
 # 130 INTERRUPTED (docs/protocol.md). The VMM's own exit code only ever
@@ -428,13 +439,13 @@ hvut_run_guest() {
 	apid=$!
 	exec {cfd}<&- {out}>&-
 	# A signal ends the VMM (and so the filter, which then reports); the VMM
-	# ignoring it is met with SIGKILL 0.7 s later. The filter and tr ignore
+	# ignoring it is met with SIGKILL 0.4 s later. The filter and tr ignore
 	# the signal (a Ctrl-C reaches our whole process group): they end when
 	# the VMM's output does, so the verdict still has its counts.
-	local interrupted=0 timed_out=0 slice=0.5
+	local interrupted=0 timed_out=0 slice=0.25
 	[ -z "${HVUT_RESULT:-}" ] || echo "$vpid" >"$HVUT_RESULT.vmm"
 	# shellcheck disable=SC2064 # vpid is known now and must not change
-	trap "interrupted=1 slice=0.1; kill -TERM -- -$vpid $vpid 2>/dev/null || true" INT TERM HUP
+	trap "hvut_on_signal $vpid" INT TERM HUP
 	while :; do
 		# Slices: a trap does not cut a read -t short.
 		st=0
@@ -454,9 +465,7 @@ hvut_run_guest() {
 		hvut_now_us
 		now=$HVUT_NOW_US
 		if [ "$kill_at" = 0 ]; then
-			if [ "$interrupted" = 1 ]; then
-				kill_at=$((now + 600000))
-			elif [ "$deadline" -gt 0 ] && [ "$now" -ge "$deadline" ]; then
+			if [ "$deadline" -gt 0 ] && [ "$now" -ge "$deadline" ]; then
 				timed_out=1 slice=0.1
 				kill -TERM -- "-$vpid" "$vpid" 2>/dev/null || true
 				kill_at=$((now + ${HVUT_KILL_AFTER:-5} * 1000000))

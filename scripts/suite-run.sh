@@ -100,8 +100,8 @@ run_job() {
 
 interrupted=0
 # On a signal: no new test; every running one is told to stop (its runner
-# ends its VMM within a second and writes INTERRUPTED); what is left after
-# 1.5 s is killed: the runner's process group and its VMM's session.
+# ends its VMM within half a second and writes INTERRUPTED); what is left
+# after 1 s is killed: the runner's process group and its VMM's session.
 on_signal() {
 	local i
 	interrupted=1
@@ -157,7 +157,7 @@ suite_run_all() {
 		fi
 	done
 	if [ "$interrupted" = 1 ]; then
-		# Each runner ends its VMM (SIGKILL after 0.7 s); give them 1.5 s in all.
+		# Each runner ends its VMM (SIGKILL after 0.4 s); give them 1 s in all.
 		exec {nap}<> <(:)
 		hvut_now_us
 		t_sig=$HVUT_NOW_US
@@ -171,7 +171,7 @@ suite_run_all() {
 			done
 			[ ${#running[@]} -gt 0 ] || break
 			hvut_now_us
-			if [ $((HVUT_NOW_US - t_sig)) -gt 1500000 ]; then
+			if [ $((HVUT_NOW_US - t_sig)) -gt 1000000 ]; then
 				for i in "${running[@]}"; do
 					vpid=''
 					read -r vpid <"$tmp/${T_NAME[i]}.res.vmm" 2>/dev/null || true
