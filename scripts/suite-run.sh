@@ -87,7 +87,6 @@ run_job() {
 	local -a extra=()
 	read -r -a extra <<<"${T_EXTRA[i]}" || true
 	cmdline "$i"
-	rm -f -- "$tmp/$name.res"
 	printf '# hvut: %s\n' "$CMDLINE" >"$logdir/$name.log"
 	hvut_now_us
 	job_t0[$i]=$HVUT_NOW_US
