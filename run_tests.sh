@@ -46,7 +46,7 @@ jobs='' all=0 list=0 tap=0 junit='' json='' verbose=0
 groups=() names=()
 # An option's value that looks like an option is a mistake (--junit -t).
 need_arg() {
-	[ $# -ge 2 ] || usage_error "option $1 needs an argument"
+	if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "option $1 needs an argument"; fi
 	[[ $2 != -* ]] || usage_error "option $1 needs a value, got the option-like '$2'"
 }
 while [ $# -gt 0 ]; do
@@ -60,9 +60,9 @@ while [ $# -gt 0 ]; do
 	-t) tap=1 ;;
 	-v) verbose=1 ;;
 	--junit) need_arg "$@"; junit=$2; shift ;;
-	--junit=*) junit=${1#--junit=} ;;
+	--junit=*) need_arg --junit "${1#--junit=}"; junit=${1#--junit=} ;;
 	--json) need_arg "$@"; json=$2; shift ;;
-	--json=*) json=${1#--json=} ;;
+	--json=*) need_arg --json "${1#--json=}"; json=${1#--json=} ;;
 	--) shift; names+=("$@"); break ;;
 	-*) usage_error "unknown option '$1'" ;;
 	*) names+=("$1") ;;

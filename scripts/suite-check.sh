@@ -81,8 +81,8 @@ check_writable() {
 check_setup() {
 	if [ -z "$HVUT_VMM_BIN" ]; then
 		case $HVUT_VMM in
-		bochs) usage_error "ACCEL=bochs: bochs-bin is not installed (make deps installs it)" ;;
-		*) usage_error "${QEMU:-${HVUT_QEMU_DEFAULT[$ARCH]}} is not installed, or not on PATH (make deps installs it)" ;;
+		bochs) usage_error "ACCEL=bochs: bochs-bin is not installed (make deps-check installs it)" ;;
+		*) usage_error "${QEMU:-${HVUT_QEMU_DEFAULT[$ARCH]}} is not installed, or not on PATH (make deps-run installs it)" ;;
 		esac
 	fi
 	[ -z "$junit" ] || check_writable "$junit" "--junit"

@@ -396,6 +396,7 @@ bad_input novmm 'nosuchvmm is not installed' QEMU=nosuchvmm --
 bad_input junit-dir 'no directory /nonexistent/dir' -- --junit /nonexistent/dir/x.xml
 bad_input junit-option "option --junit needs a value, got the option-like '-t'" -- --junit -t
 check "bad junit-option: no file named -t" test ! -e "$B/-t"
+bad_input json-option "option --json needs a value, got the option-like '-v'" -- --json=-v
 bad_input logdir 'cannot create the log dir' HVUT_LOGDIR=/proc/nosuch/logs --
 bad_input other-vmm-only 'none of the 1 selected tests runs with ACCEL=tcg' -- cpu-model
 setup bad-unbuilt
