@@ -26,7 +26,7 @@ static int casecmp(const char *a, const char *b)
 	return ncasecmp(a, b, (size_t)-1);
 }
 
-static int boot_cpu_node(void)
+int isa_cpu_node(void)
 {
 	int cpus_node = fdt_path_offset("/cpus"), node;
 	uint64_t hartid, size;
@@ -42,7 +42,7 @@ static int boot_cpu_node(void)
 
 const char *isa_string(void)
 {
-	int node = boot_cpu_node();
+	int node = isa_cpu_node();
 	const char *s = node >= 0 ? fdt_getprop_string(node, "riscv,isa") : NULL;
 
 	return s ? s : "";
@@ -85,7 +85,7 @@ static bool in_isa_string(const char *isa, const char *ext)
 
 bool isa_has(const char *ext)
 {
-	int node = boot_cpu_node();
+	int node = isa_cpu_node();
 	int len;
 	const char *list = node >= 0 ? fdt_getprop(node, "riscv,isa-extensions", &len) : NULL;
 

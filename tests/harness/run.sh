@@ -408,8 +408,8 @@ check "bad unbuilt: says so" has "$B/err" 'test binaries not built .*pass\.elf'
 setup empty-tap
 suite -t -g slow pass
 check "empty selection: TAP says 1..0 # SKIP" eq "$(head -n 1 "$B/out")" "1..0 # SKIP empty selection"
-printf '[pass]\naccel = kvn\n' | cfg_error accel-typo "unittests\.cfg:1: \[pass\]: accel 'kvn' is not one of"
-printf '[pass]\narch = x86-64\n' | cfg_error arch-typo "unittests\.cfg:1: \[pass\]: arch 'x86-64' is not one of"
+printf '[pass]\naccel = kvn\n' | cfg_error accel-typo 'unittests\.cfg:2: accel: unknown VMM kind "kvn"'
+printf '[pass]\narch = x86-64\n' | cfg_error arch-typo 'unittests\.cfg:2: arch: unknown arch "x86-64"'
 
 echo "== interrupts: reports written, nothing left behind, exit 130"
 setup intr - <<'EOF'
