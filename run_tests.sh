@@ -169,11 +169,6 @@ while IFS=$'\037' read -r name file smp extra args grps arch accel tmo bochs _li
 	n=$((n + 1))
 done <"$tmp/cfg.rec"
 
-in_list() { # WORD LIST: is WORD one of LIST's words?
-	case " $2 " in *" $1 "*) return 0 ;; esac
-	return 1
-}
-
 # Selection: named tests are taken as named; otherwise everything but
 # "nodefault" (unless -a or -g nodefault). -g then keeps tests in any group given.
 selected=()

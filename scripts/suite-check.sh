@@ -6,6 +6,11 @@
 # (The cfg's accel and arch words are checked by its parser, scripts/cfg.sh.)
 ACCELS="tcg kvm bochs"
 
+in_list() { # WORD LIST: is WORD one of LIST's words?
+	case " $2 " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
 # check_env: ACCEL and TIMEOUT from the environment.
 check_env() {
 	if [ -n "${ACCEL:-}" ] && ! in_list "$ACCEL" "$ACCELS"; then
