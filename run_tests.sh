@@ -8,10 +8,18 @@ set -euo pipefail
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/runtime.sh
 source "$self_dir/scripts/runtime.sh"
+# shellcheck source=scripts/cfg.sh
+source "$self_dir/scripts/cfg.sh"
+# shellcheck source=scripts/lanes.sh
+source "$self_dir/scripts/lanes.sh"
 
 usage() {
 	cat <<'USAGE'
-Usage: run_tests.sh [-h] [-j N] [-g GROUP] [-a] [-l] [-t] [--junit FILE] [-v] [TEST...]
+Usage: run_tests.sh [-h] [--lane NAME] [-L] [-j N] [-g GROUP] [-a] [-l] [-t] [--junit FILE] [-v] [TEST...]
+
+  --lane NAME   run on lane NAME of <testdir>/lanes.cfg (its VMM, version,
+                CPU model); default: the host's own VMM for ACCEL
+  -L            list the lanes: VMM, CPU, version, available here; run nothing
 
   -j N          run N tests at once (default: the number of CPUs)
   -g GROUP      only tests in GROUP (repeatable: any of the groups)
@@ -38,7 +46,7 @@ usage_error() {
 }
 
 # --- options -----------------------------------------------------------------
-jobs='' all=0 list=0 tap=0 junit='' verbose=0
+jobs='' all=0 list=0 tap=0 junit='' verbose=0 lane='' list_lanes=0
 groups=() names=()
 need_arg() { [ $# -ge 2 ] || usage_error "option $1 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -48,6 +56,9 @@ while [ $# -gt 0 ]; do
 	-j*) jobs=${1#-j} ;;
 	-g) need_arg "$@"; groups+=("$2"); shift ;;
 	-a) all=1 ;;
+	--lane) need_arg "$@"; lane=$2; shift ;;
+	--lane=*) lane=${1#--lane=} ;;
+	-L) list_lanes=1 ;;
 	-l) list=1 ;;
 	-t) tap=1 ;;
 	-v) verbose=1 ;;
@@ -102,10 +113,40 @@ runner=$src_testdir/run
 # User's TIMEOUT overrides every test's; remembered before we set our own.
 timeout_override=${TIMEOUT:-}
 
+# --- the lane (docs/lanes.md): which VMM, set up once for the whole suite --------
+lanes_file=$src_testdir/lanes.cfg
+if [ "$list_lanes" = 1 ]; then
+	[ -f "$lanes_file" ] || usage_error "no $lanes_file"
+	hvut_lane_list "$lanes_file" "$SRCDIR" "$QEMU" "$ARCH" || exit 2
+	exit 0
+fi
+if [ -n "$lane" ]; then
+	[ -f "$lanes_file" ] || usage_error "--lane needs $lanes_file"
+	hvut_lane_load "$lanes_file" "$lane" || usage_error "no lane '$lane' in $lanes_file (run_tests.sh -L)"
+	[ -z "$LANE_RUNNER" ] || usage_error "lane $lane runs through $LANE_RUNNER: make check-lane LANE=$ARCH-$lane"
+	HVUT_LANE_NO_SETUP=$list hvut_lane_activate "$SRCDIR" ||
+		usage_error "lane $lane: its VMM cannot be set up here (see above)"
+fi
+# One probe for the whole suite; the arch's vmm.sh may add its own probe.
+if [ -f "$src_testdir/vmm.sh" ]; then
+	# shellcheck source=/dev/null
+	source "$src_testdir/vmm.sh"
+fi
+hvut_probe "$ARCH"
+# No --lane: the lane of the host's own VMM for ACCEL, when lanes.cfg has one.
+if [ -z "$lane" ] && [ -f "$lanes_file" ] && lane=$(hvut_lane_default "$lanes_file" "$ACCEL"); then
+	hvut_lane_load "$lanes_file" "$lane"
+	hvut_lane_activate "$SRCDIR" || exit 2
+fi
+
 # --- the tests -------------------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvut-suite.XXXXXX")
 hvut_cleanup_add "$tmp"
-hvut_parse_cfg "$cfg" >"$tmp/cfg.rec" || exit 2
+if [ -n "$lane" ]; then
+	hvut_parse_tests "$cfg" "$lanes_file" "$LANE_ACCEL" "$lane" "$LANE_CPU" >"$tmp/cfg.rec" || exit 2
+else
+	hvut_parse_tests "$cfg" "$lanes_file" "$ACCEL" >"$tmp/cfg.rec" || exit 2
+fi
 
 T_NAME=() T_FILE=() T_SMP=() T_EXTRA=() T_ARGS=() T_GROUPS=() T_ARCH=() T_ACCEL=() T_TIMEOUT=() T_BOCHS=()
 declare -A index_of=()
@@ -127,7 +168,7 @@ in_list() { # WORD LIST: is WORD one of LIST's words?
 selected=()
 if [ ${#names[@]} -gt 0 ]; then
 	for name in "${names[@]}"; do
-		[ -n "${index_of[$name]+x}" ] || usage_error "no test '$name' in $cfg"
+		[ -n "${index_of[$name]+x}" ] || usage_error "no test '$name' in $cfg${lane:+ for lane $lane}"
 		selected+=("${index_of[$name]}")
 	done
 else
@@ -148,13 +189,6 @@ if [ ${#groups[@]} -gt 0 ]; then
 	done
 	selected=("${kept[@]}")
 fi
-
-# One probe for the whole suite; the arch's vmm.sh may add its own probe.
-if [ -f "$src_testdir/vmm.sh" ]; then
-	# shellcheck source=/dev/null
-	source "$src_testdir/vmm.sh"
-fi
-hvut_probe "$ARCH"
 
 # Why a selected test will not be started, or nothing.
 skip_reason() {

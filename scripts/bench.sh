@@ -215,10 +215,10 @@ lane_setup() {
 		PATH=$lane_path command -v bochs-bin >/dev/null || { echo "(lane $1: no bochs-bin)"; return 1; }
 		lane_env=(ACCEL=bochs HVUT_FIRMWARE=hvut)
 		lane_desc="Bochs, hvut firmware"
-		lane_suite+=(-g bochs)
+		lane_suite+=(--lane bochs)
 		case $1 in
 		bochs-grub) lane_env=(ACCEL=bochs HVUT_FIRMWARE=bios) lane_desc="Bochs, Bochs BIOS + GRUB" ;;
-		bochs3) lane_desc="Bochs 3.0, hvut firmware" lane_suite=(-j "$jobs" -a -g bochs3) ;;
+		bochs3) lane_desc="Bochs 3.0, hvut firmware" lane_suite=(-j "$jobs" --lane bochs3) ;;
 		esac
 		ACCEL=bochs arch_vmm_probe "$arch"
 		rom=$(make_x86_floor_rom)

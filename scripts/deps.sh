@@ -41,6 +41,8 @@ vmm_tools() {
 		want /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin opensbi ;;
 	ppc64) want qemu-system-ppc64 qemu-system-ppc ;;
 	esac
+	# Migration entries talk QMP through socat (scripts/migrate-vmm.sh).
+	want socat socat
 }
 
 bochs_tools() {
@@ -88,9 +90,18 @@ lane_tools() {
 	bochs) cross_tools x86_64; bochs_tools ;;
 	# Bochs 3.0 runs from a Debian 13 root that scripts/bochs3.sh debootstraps.
 	bochs3) cross_tools x86_64; bochs_tools; want debootstrap debootstrap ;;
-	# The VMMs' own BIOS boot paths (docs/x86-boot.md).
-	x86_64-seabios) cross_tools x86_64; vmm_tools x86_64 ;;
-	bochs-grub) cross_tools x86_64; bochs_tools ;;
+	# KVM in an L1 Linux under TCG (scripts/kvm-lane.sh): the host's QEMU boots
+	# L1; Debian 13's packages are unpacked with dpkg-deb, modules with xz, the
+	# initrd is a cpio archive.
+	kvm-x86_64 | kvm-arm64)
+		cross_tools "${1#kvm-}"; vmm_tools "${1#kvm-}"; want xz xz-utils; want cpio cpio ;;
+	# Lanes named <arch>-<lane> after <testdir>/lanes.cfg (docs/lanes.md).
+	*-kvm) lane_tools "kvm-${1%-kvm}" ;;
+	x86_64-bochs | x86_64-bochs-grub) lane_tools bochs ;;
+	x86_64-bochs3) lane_tools bochs3 ;;
+	# QEMU 10 runs from a Debian 13 root (scripts/qemu10.sh debootstraps it).
+	*-tcg-qemu10) cross_tools "${1%-tcg-qemu10}"; want debootstrap debootstrap ;;
+	*-tcg | x86_64-seabios) lane_tools "${1%-*}" ;;
 	*) echo "$0: unknown lane '$1'" >&2; usage ;;
 	esac
 }
@@ -108,7 +119,8 @@ check | all)
 	lane_tools project
 	for a in x86_64 arm64 riscv64 ppc64; do lane_tools "$a"; lane_tools "clang-$a"; done
 	lane_tools bochs
-	[ "${HVUT_CHECK_BOCHS3:-0}" != 1 ] || lane_tools bochs3 ;;
+	[ "${HVUT_CHECK_BOCHS3:-0}" != 1 ] || lane_tools bochs3
+	[ "${HVUT_CHECK_KVM:-1}" = 0 ] || { lane_tools kvm-x86_64; lane_tools kvm-arm64; } ;;
 *) usage ;;
 esac
 

@@ -11,6 +11,10 @@ set -euo pipefail
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/runtime.sh
 source "$self_dir/runtime.sh"
+# shellcheck source=scripts/cfg.sh
+source "$self_dir/cfg.sh"
+# shellcheck source=scripts/lanes.sh
+source "$self_dir/lanes.sh"
 
 [ -f config.mak ] || hvut_die "no config.mak here: run me from the build dir (make standalone)"
 hvut_read_config config.mak
@@ -31,7 +35,8 @@ vmm=$src_testdir/vmm.sh
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvut-mkst.XXXXXX")
 hvut_cleanup_add "$tmp"
-hvut_parse_cfg "$cfg" >"$tmp/cfg.rec" || exit 2
+# Every entry; on ACCEL=bochs one script per Bochs CPU model (<entry>@<model>).
+hvut_parse_tests "$cfg" "$src_testdir/lanes.cfg" "${ACCEL:-tcg}" >"$tmp/cfg.rec" || exit 2
 # tests/ also holds the project's own files (tests/unit, tests/expected, ...;
 # tests/host-bin is the unit tests' build): a section named like one would
 # overwrite it. Only an earlier standalone script may be replaced.

@@ -10,5 +10,8 @@ const struct deviation arch_deviations[] = {
 	{ "sbi-pmu-stopped-counter-moves", "qemu-tcg", NULL, "8.0", NULL,
 	  "a counter stopped with counter_stop (mcountinhibit set) keeps counting when read",
 	  "SBI spec PMU extension counter_stop; RISC-V privileged spec mcountinhibit: an inhibited counter does not increment" },
+	{ "sbi-pmu-mode-inhibit-ignored", "qemu-tcg", NULL, NULL, NULL,
+	  "hpmcounters count in S-mode although mhpmevent.SINH is set (Sscofpmf mode filtering not implemented)",
+	  "RISC-V privileged spec Sscofpmf: mhpmevent.SINH inhibits counting in S-mode; SBI PMU SET_SINH" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

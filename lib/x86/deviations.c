@@ -5,6 +5,9 @@
  * intercept the instruction, so TCG's "silicon" executes it.
  * Versions: [from, until); NULL = unbounded. Narrow a range when a VMM
  * release fixes the bug (its check then runs as a plain check there).
+ * The lanes run QEMU 7.2 and 10.0 only (docs/lanes.md): until = "10.0" says
+ * "fixed in 10.0 or earlier, after 7.2", from = "10.0" "seen first on 10.0,
+ * absent from 7.2"; the 8.x-9.x releases were not run.
  */
 #include "hvut.h"
 
@@ -31,7 +34,7 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 4 Table 2-2 IA32_TSC_AUX: bits 63:32 reserved; " SDM_WRMSR },
 	{ "msr-pat-reserved", "qemu-tcg", NULL, NULL, NULL, "reserved PAT memory types accepted",
 	  "SDM vol. 3A 'IA32_PAT MSR': reserved memory-type encodings #GP" },
-	{ "msr-apic-base-reserved", "qemu-tcg", NULL, NULL, NULL, "reserved APIC_BASE bit accepted",
+	{ "msr-apic-base-reserved", "qemu-tcg", NULL, "10.0", NULL, "reserved APIC_BASE bit accepted",
 	  "SDM vol. 3A 'Local APIC Status and Location'; " SDM_WRMSR },
 	{ "msr-tsc-write-ignored", "qemu-tcg", NULL, NULL, NULL, "WRMSR to IA32_TSC does not move RDTSC",
 	  "SDM vol. 3B 'Time-Stamp Counter': WRMSR to IA32_TSC sets the counter" },
@@ -39,18 +42,20 @@ const struct deviation arch_deviations[] = {
 	  SDM_RDMSR },
 
 	/* x86/exceptions.c */
-	{ "int1-ud", "qemu-tcg", NULL, NULL, NULL, "INT1 (F1) raises #UD",
+	{ "int1-ud", "qemu-tcg", NULL, "10.0", NULL, "INT1 (F1) raises #UD",
 	  "SDM vol. 2A INT n/INTO/INT3/INT1: INT1 generates a #DB trap in 64-bit mode" },
-	{ "int1-ud", "kvm/qemu-tcg", NULL, NULL, NULL, "INT1 (F1) raises #UD (not intercepted: TCG executes it)",
+	{ "int1-ud", "kvm/qemu-tcg", NULL, "10.0", NULL, "INT1 (F1) raises #UD (not intercepted: TCG executes it)",
 	  "SDM vol. 2A INT n/INTO/INT3/INT1: INT1 generates a #DB trap in 64-bit mode" },
+	{ "into-64-no-ud", "qemu-tcg", "10.0", NULL, NULL, "INTO (CE) in 64-bit mode runs (no #UD)",
+	  "SDM vol. 2A INT n/INTO/INT3/INT1: INTO raises #UD in 64-bit mode (opcode CE invalid)" },
 	{ "noncanonical-ss-gp", "qemu-tcg", NULL, NULL, NULL, "#GP instead of #SS for a non-canonical stack reference",
 	  "SDM vol. 3A 'Interrupt 12-Stack Fault Exception (#SS)': non-canonical stack reference" },
 	{ "noncanonical-ss-gp", "kvm/qemu-tcg", NULL, NULL, NULL,
 	  "#GP instead of #SS for a non-canonical stack reference (TCG executes it)",
 	  "SDM vol. 3A 'Interrupt 12-Stack Fault Exception (#SS)': non-canonical stack reference" },
-	{ "idt-error-code", "qemu-tcg", NULL, NULL, NULL, "IDT-gate #GP error code is vector*16+2, not vector*8+2",
+	{ "idt-error-code", "qemu-tcg", NULL, "10.0", NULL, "IDT-gate #GP error code is vector*16+2, not vector*8+2",
 	  "SDM vol. 3A 'Error Code': selector index = IDT vector, IDT flag bit 1" },
-	{ "idt-error-code", "kvm/qemu-tcg", NULL, NULL, NULL,
+	{ "idt-error-code", "kvm/qemu-tcg", NULL, "10.0", NULL,
 	  "IDT-gate #GP error code is vector*16+2 (TCG delivers the event)",
 	  "SDM vol. 3A 'Error Code': selector index = IDT vector, IDT flag bit 1" },
 
@@ -68,7 +73,7 @@ const struct deviation arch_deviations[] = {
 	/* x86/svm*.c: hvut's L1 hypervisor on nested SVM */
 	{ "svm-cet-msrs-l2", "qemu-tcg", NULL, NULL, NULL, "CET MSRs read 0 and ignore writes without CET",
 	  "SDM vol. 2B RDMSR/WRMSR: #GP(0) for an unimplemented MSR (CET MSRs need CPUID.(7,0):ECX[7] or EDX[20])" },
-	{ "svm-invalid-exitcode", "qemu-tcg", NULL, NULL, NULL, "EXITCODE of a failed VMRUN is 0xffffffff",
+	{ "svm-invalid-exitcode", "qemu-tcg", NULL, "10.0", NULL, "EXITCODE of a failed VMRUN is 0xffffffff",
 	  "APM vol. 2 Appendix C Table C-1: VMEXIT_INVALID is -1 (64 bits)" },
 	{ "svm-intr-l2-if", "bochs", NULL, NULL, NULL, "physical INTR masked by L2's IF with V_INTR_MASKING=1",
 	  "APM vol. 2 15.21.1 Virtualizing Interrupt Masking (V_INTR_MASKING)" },
@@ -80,9 +85,9 @@ const struct deviation arch_deviations[] = {
 	  "EPT violation on a data access to an XU=1 entry sets qualification bit 13, not bit 6",
 	  "SDM vol. 3C 'Exit Qualification for EPT Violations': bit 6 is XU with MBEC, bit 13 shadow-stack" },
 	/* x86/debug.c */
-	{ "dr7-gd-ignored", "qemu-tcg", NULL, NULL, NULL, "DR7.GD=1: MOV DR runs with no #DB",
+	{ "dr7-gd-ignored", "qemu-tcg", NULL, "10.0", NULL, "DR7.GD=1: MOV DR runs with no #DB",
 	  "SDM vol. 3B 'General-Detect Exception Condition': MOV DR with GD=1 is a #DB fault with DR6.BD" },
-	{ "tf-sti-delayed", "qemu-tcg", NULL, NULL, NULL, "the single-step #DB after STI comes one instruction late",
+	{ "tf-sti-delayed", "qemu-tcg", NULL, "10.0", NULL, "the single-step #DB after STI comes one instruction late",
 	  "SDM vol. 2B STI: IF does not inhibit exceptions; vol. 3B 'Single-Step Exception Condition'" },
 	/* x86/syscall.c */
 	{ "sysenter-long-mode-amd", "bochs", NULL, NULL, "ryzen", "SYSENTER runs in long mode on an AMD model",
@@ -134,7 +139,7 @@ const struct deviation arch_deviations[] = {
 	{ "apic-global-reenable", "bochs", NULL, NULL, NULL,
 	  "a globally disabled APIC ignores IA32_APIC_BASE writes without #GP: EN=1 does not re-enable it",
 	  "SDM vol. 3A 'Enabling or Disabling the Local APIC' and 'x2APIC State Transitions': disabled -> xAPIC is valid" },
-	{ "x2apic-ldr-derived", "bochs", NULL, NULL, NULL, "x2APIC LDR reads 0 instead of the ID-derived logical ID",
+	{ "x2apic-ldr-derived", "bochs", NULL, "3", NULL, "x2APIC LDR reads 0 instead of the ID-derived logical ID",
 	  "SDM vol. 3A 'Deriving Logical x2APIC ID from the Local x2APIC ID'" },
 	{ "x2apic-self-ipi-reserved", "bochs", NULL, NULL, NULL, "SELF IPI write with reserved bits 31:8 set accepted",
 	  "SDM vol. 3A 'Reserved Bit Checking' and 'SELF IPI Register'" },
@@ -144,6 +149,20 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 3A 4.7: RSVD can be set only if P (bit 0) is also set" },
 	{ "tsc-deadline-not-cleared", "bochs", NULL, NULL, NULL, "IA32_TSC_DEADLINE keeps the deadline after the timer fired",
 	  "SDM vol. 3A 'TSC-Deadline Mode': the timer disarms itself and clears IA32_TSC_DEADLINE" },
+	{ "ioapic-edge-without-rising-edge", "qemu-tcg", NULL, NULL, NULL,
+	  "edge pin delivers with no new rising edge (masked edge latched, or a re-raise of a high RTC line)",
+	  "82093AA datasheet 3.2.4: edge interrupts on a rising edge; masked edges are ignored, not held pending" },
+	{ "ioapic-level-no-redelivery", "bochs", NULL, NULL, NULL,
+	  "a level interrupt whose line stays asserted is not delivered again after the EOI",
+	  "82093AA datasheet 3.2.4 Remote IRR; SDM vol. 3A 'End-of-Interrupt (EOI)' broadcast to the I/O APIC" },
+	{ "ioapic-no-remote-irr", "bochs", NULL, NULL, NULL, "Remote IRR never reads 1 for an accepted level interrupt",
+	  "82093AA datasheet 3.2.4: Remote IRR set when the local APIC accepts a level interrupt" },
+	{ "x2apic-msrs-in-xapic-mode", "qemu-tcg", NULL, NULL, NULL,
+	  "x2APIC MSRs (800H-8FFH) accessed without #GP in xAPIC mode",
+	  "SDM vol. 3A 'x2APIC Register Availability': RDMSR/WRMSR of 800H-BFFH #GP outside x2APIC mode" },
+	{ "idt-error-code-ext", "qemu-tcg", NULL, NULL, NULL,
+	  "#NP for a not-present gate met while delivering an exception has EXT=0",
+	  "SDM vol. 3A 'Error Code': EXT set when the exception occurred during delivery of an earlier event" },
 	{ "cr4-pcide-without-pcid", "qemu-tcg", NULL, NULL, NULL, "CR4.PCIDE set without #GP on a CPU without PCID",
 	  "SDM vol. 3A 2.5 (CR4 bits of unsupported features are reserved; CPUID.01H:ECX[17]); vol. 2B MOV CR: #GP(0) for a reserved CR4 bit" },
 	{ "invpcid-type-64bit", "bochs", NULL, NULL, NULL, "INVPCID type 2^32 accepted (bits 63:32 of the type ignored)",
@@ -153,5 +172,11 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 3A 4.6.1, 4.6.2 (PKRU governs user-mode addresses, for supervisor accesses too); 4.7 PK flag" },
 	{ "cr-reserved-bit-hang", "qemu-tcg", NULL, NULL, NULL, "MOV to CR3/CR4 with a reserved bit set hangs the vCPU",
 	  "SDM vol. 2B MOV CR: #GP(0) for an attempt to write 1 to a reserved bit of CR3 or CR4" },
+	{ "wp0-dirty-ro-leaf-panic", "bochs", "3", NULL, NULL,
+	  "panics (\"asked to set dirty on paging leaf entry with R/W bit clear\") on a supervisor write allowed by CR0.WP=0",
+	  "SDM vol. 3A 4.6.1 (CR0.WP=0: supervisor writes to read-only pages allowed), 4.8 (a write sets D)" },
+	{ "pkrs-scope", "bochs", NULL, NULL, NULL,
+	  "IA32_PKRS applied to supervisor accesses to user-mode addresses too",
+	  "SDM vol. 3A 4.6.2: IA32_PKRS governs supervisor-mode addresses; 4.7 PK flag" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
