@@ -3,8 +3,9 @@
  * Interprocessor Interrupts' and 'Determining IPI Destination'): fixed IPIs
  * to physical IDs, the three shorthands, logical flat and cluster
  * destinations, lowest-priority delivery, delivery status; in x2APIC mode
- * physical IPIs with 32-bit destinations. The APs spin with IF=1 in a
- * receive loop; the handler counts per CPU.
+ * physical IPIs with 32-bit destinations; INIT and SIPI. The APs spin with
+ * IF=1 in a receive loop; the handler counts per CPU. Parts (arguments):
+ * xapic, x2apic, init-sipi.
  */
 #include "hvut.h"
 #include <asm/apic.h>
@@ -190,6 +191,56 @@ static void test_logical(void)
 	report_prefix_pop();
 }
 
+/*
+ * INIT and STARTUP (SDM 'Interrupt Command Register' delivery modes 101B and
+ * 110B; 'MP Initialization Protocol'): INIT puts the last CPU in
+ * wait-for-SIPI, a SIPI starts it in real mode at vector * 4 KiB. The code
+ * there counts its starts and halts. The CPU is not given back to on_cpu():
+ * this part runs last.
+ */
+#define SIPI_PAGE 0x9000UL   /* below 1 MiB, free once the loader's data were copied */
+#define SIPI_COUNTER 0x9800UL
+
+static void test_init_sipi(void)
+{
+	/* cli; xor ax,ax; mov ds,ax; lock inc word [9800h]; 1: hlt; jmp 1b */
+	static const uint8_t code[] = { 0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0xf0, 0xff, 0x06, 0x00, 0x98, 0xf4, 0xeb, 0xfd };
+	volatile uint16_t *count = (volatile uint16_t *)SIPI_COUNTER;
+	unsigned target = cpus[ncpu - 1].apic_id;
+	uint64_t t;
+	bool ok;
+
+	report_prefix_push("init-sipi");
+	memcpy((void *)SIPI_PAGE, code, sizeof(code));
+	*count = 0;
+	ok = apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, target);
+	t = rdtsc();
+	while (rdtsc() - t < SETTLE_TSC)
+		cpu_relax();
+	ok &= apic_icr_write(APIC_ICR_STARTUP | (SIPI_PAGE >> 12), target);
+	t = rdtsc();
+	while (*count == 0 && rdtsc() - t < APIC_WAIT_TSC)
+		cpu_relax();
+	report(ok && *count == 1, "INIT then SIPI vector 09H: CPU %d runs the code at 9000H (%u starts)", ncpu - 1,
+	       *count);
+	/* SDM 'MP Initialization Protocol': a SIPI outside wait-for-SIPI is ignored. */
+	apic_icr_write(APIC_ICR_STARTUP | (SIPI_PAGE >> 12), target);
+	t = rdtsc();
+	while (rdtsc() - t < 4 * SETTLE_TSC)
+		cpu_relax();
+	report(*count == 1, "a second SIPI without INIT is ignored (%u starts)", *count);
+	apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, target);
+	t = rdtsc();
+	while (rdtsc() - t < SETTLE_TSC)
+		cpu_relax();
+	apic_icr_write(APIC_ICR_STARTUP | (SIPI_PAGE >> 12), target);
+	t = rdtsc();
+	while (*count < 2 && rdtsc() - t < APIC_WAIT_TSC)
+		cpu_relax();
+	report(*count == 2, "INIT again, then SIPI: it starts again (%u starts)", *count);
+	report_prefix_pop();
+}
+
 static void enter_x2apic(void *arg)
 {
 	(void)arg;
@@ -232,5 +283,8 @@ int main(int argc, char **argv, char **envp)
 		}
 		report_prefix_pop();
 	}
+	/* Last: the target CPU stays halted. In x2APIC mode if the part before switched to it. */
+	if (arg_selected(argc, argv, "init-sipi"))
+		test_init_sipi();
 	return report_summary();
 }
