@@ -64,7 +64,7 @@ LDFLAGS := $(TARGET_CFLAGS) -nostdlib -static $(if $(filter gcc,$(CC_IS)),-no-pi
 
 # --- the arch-neutral library ---------------------------------------------
 LIBC_OBJS := lib/libc/string.o lib/libc/ctype.o lib/libc/strtol.o lib/libc/printf.o
-LIB_OBJS := lib/report.o lib/alloc.o lib/malloc.o lib/argv.o lib/exit.o lib/devicetree.o lib/smp.o lib/selftest-lib.o lib/deviation.o
+LIB_OBJS := lib/report.o lib/alloc.o lib/malloc.o lib/argv.o lib/exit.o lib/devicetree.o lib/smp.o lib/selftest-lib.o lib/deviation.o lib/migrate.o
 
 ifneq ($(ARCH_TESTDIR),)
 include $(SRCDIR)/$(ARCH_TESTDIR)/Makefile
@@ -158,9 +158,9 @@ help:
 	@echo "make [all]        build the tests for the configured arch (runs ./configure if needed)"
 	@echo "make run          run the suite (run_tests.sh); installs the VMM if missing"
 	@echo "make run ARCHES=all  run every arch's suite (or ARCHES='x86_64 arm64'), one summary"
-	@echo "make check        the project's own tests: host unit tests, harness tests, lint, every guest lane"
-	@echo "make check-project  only the host unit tests, harness tests and lint"
-	@echo "make check-lane LANE='x86_64 clang-x86_64 ...'  guest lanes: <arch>, clang-<arch>, x86_64-harness-check, bochs, bochs3 (opt-in)"
+	@echo "make check        the project's own tests: host unit tests, harness tests, docs examples, lint, every guest lane"
+	@echo "make check-project  only the host unit tests, harness tests, docs examples and lint"
+	@echo "make check-lane LANE='x86_64-tcg arm64-tcg-qemu10 ...'  guest lanes: <arch>-<lane> (<testdir>/lanes.cfg, run_tests.sh -L), clang-<arch>, x86_64-harness-check"
 	@echo "make standalone   write tests/<name>: self-contained scripts that run one test"
 	@echo "make bench        per-test overhead and whole-suite wall time"
 	@echo "make deps         install what building this configuration needs"

@@ -3,7 +3,9 @@
  * the common events PMCEID0 says are there, the cycle counter, event counters
  * through PMSELR/PMXEVTYPER/PMXEVCNTR (SW_INCR exactly, CPU_CYCLES and
  * INST_RETIRED over a known loop), the set/clear register pairs, overflow
- * and its interrupt, CHAIN, 64-bit counters (PMUv3p5) and EL0 access control.
+ * and its interrupt, CHAIN, 64-bit counters (PMUv3p5), PMCR.LC, PMEVTYPER
+ * EL filtering, RAZ/WI enables of unimplemented counters and EL0 access
+ * control (EN, CR, SW, ER).
  * What PMCEID or the ID registers say is absent is SKIPped by name.
  */
 #include "hvut.h"
@@ -21,7 +23,11 @@
 #define PMCR_N(pmcr) (((pmcr) >> 11) & 0x1f)
 #define CYCLE_BIT (1UL << 31)
 #define PMUSERENR_EN (1UL << 0)
+#define PMUSERENR_SW (1UL << 1)
 #define PMUSERENR_CR (1UL << 2)
+#define PMUSERENR_ER (1UL << 3)
+#define EVTYPER_P (1UL << 31)    /* do not count at EL1 */
+#define EVTYPER_U (1UL << 30)    /* do not count at EL0 */
 
 #define EV_SW_INCR 0x00
 #define EV_INST_RETIRED 0x08
@@ -125,6 +131,13 @@ static void check_sets(void)
 	};
 
 	report_prefix_push("set/clear");
+	/* Arm ARM D24.x PMCNTENSET_EL0: P<n> for n >= PMCR.N is RAZ/WI. */
+	write_sysreg(0xffffffffUL, pmcntenset_el0);
+	isb();
+	report(read_sysreg(pmcntenset_el0) == all, "PMCNTENSET bits of unimplemented counters are RAZ/WI (%#lx, want %#lx)",
+	       read_sysreg(pmcntenset_el0), all);
+	write_sysreg(0xffffffffUL, pmcntenclr_el0);
+	isb();
 	for (unsigned i = 0; i < ARRAY_SIZE(pairs); i++) {
 		unsigned long set, clr, after;
 
@@ -352,6 +365,128 @@ static void check_long_counters(void)
 	report_prefix_pop();
 }
 
+static void user_loop(void *arg) { loop(*(unsigned long *)arg); }
+
+/*
+ * Arm ARM D24.x PMEVTYPER<n>_EL0: P (bit 31) stops counting at EL1, U (bit
+ * 30) at EL0. CPU_CYCLES over a loop at EL1 and at EL0.
+ */
+static void check_filtering(void)
+{
+	unsigned long n = 100000;
+	uint64_t c;
+	struct fault f;
+
+	report_prefix_push("PMEVTYPER filtering");
+	if (!has_event(EV_CPU_CYCLES) || !ncounters) {
+		report_skip("filtering: CPU_CYCLES not in PMCEID0 or PMCR.N = 0");
+		report_prefix_pop();
+		return;
+	}
+	reset_pmu();
+	set_type(0, EV_CPU_CYCLES | EVTYPER_P);
+	set_count(0, 0);
+	enable(1);
+	loop(n);
+	disable(1);
+	c = get_count(0);
+	report(c == 0, "P=1: an EL1 loop counts nothing (%lu)", (unsigned long)c);
+	set_type(0, EV_CPU_CYCLES | EVTYPER_U);
+	set_count(0, 0);
+	enable(1);
+	loop(n);
+	disable(1);
+	c = get_count(0);
+	report(c >= n / 2, "U=1: the EL1 loop counts (%lu)", (unsigned long)c);
+	set_type(0, EV_CPU_CYCLES | EVTYPER_P);
+	set_count(0, 0);
+	enable(1);
+	run_in_user(user_loop, &n, &f);
+	disable(1);
+	c = get_count(0);
+	report(c >= n / 2, "P=1: an EL0 loop counts (%lu)", (unsigned long)c);
+	report_prefix_pop();
+}
+
+/*
+ * Arm ARM D24.x PMCR_EL0.LC: with LC=0 the cycle counter overflow (PMOVSSET
+ * bit 31) is on the carry out of bit 31; with LC=1 out of bit 63. LC is RES1
+ * where AArch32 is not implemented at any EL: then only LC=1 is checked.
+ */
+static void check_cycle_lc(void)
+{
+	uint64_t c;
+
+	report_prefix_push("PMCR.LC");
+	reset_pmu();
+	write_sysreg(PMCR_E, pmcr_el0);
+	isb();
+	if (read_sysreg(pmcr_el0) & PMCR_LC) {
+		report_info("PMCR.LC reads 1 after writing 0: RES1 (no AArch32)");
+	} else {
+		write_sysreg(0xfffff000UL, pmccntr_el0);
+		write_sysreg(CYCLE_BIT, pmovsclr_el0);
+		enable(CYCLE_BIT);
+		loop(100000);
+		disable(CYCLE_BIT);
+		c = read_sysreg(pmccntr_el0);
+		report((read_sysreg(pmovsset_el0) & CYCLE_BIT) && (uint32_t)c < 0xfffff000UL,
+		       "LC=0: PMCCNTR passing 2^32 sets PMOVSSET.C (PMCCNTR %#lx, PMOVS %#lx)", (unsigned long)c,
+		       read_sysreg(pmovsset_el0));
+	}
+	write_sysreg(PMCR_E | PMCR_LC, pmcr_el0);
+	write_sysreg(0xfffff000UL, pmccntr_el0);
+	write_sysreg(CYCLE_BIT, pmovsclr_el0);
+	isb();
+	enable(CYCLE_BIT);
+	loop(100000);
+	disable(CYCLE_BIT);
+	c = read_sysreg(pmccntr_el0);
+	report(!(read_sysreg(pmovsset_el0) & CYCLE_BIT) && c > 0x100000000UL,
+	       "LC=1: passing 2^32 is no overflow, the counter is 64-bit (%#lx)", (unsigned long)c);
+	write_sysreg(CYCLE_BIT, pmovsclr_el0);
+	report_prefix_pop();
+}
+
+static void user_swinc(void *arg) { (void)arg; write_sysreg(1, pmswinc_el0); isb(); }
+static void user_read_evcnt(void *arg) { *(unsigned long *)arg = read_sysreg(pmevcntr0_el0); }
+
+/* Arm ARM D24.x PMUSERENR_EL0: SW lets EL0 write PMSWINC, ER read the event counters. */
+static void check_el0_sw_er(void)
+{
+	struct fault f;
+	unsigned long v = 0;
+	int ec;
+
+	if (!ncounters) {
+		report_skip("PMUSERENR.SW/ER: PMCR.N = 0");
+		return;
+	}
+	reset_pmu();
+	set_type(0, EV_SW_INCR);
+	set_count(0, 0);
+	enable(1);
+	write_sysreg(0, pmuserenr_el0);
+	isb();
+	ec = run_in_user(user_swinc, NULL, &f);
+	report(ec == EC_SYSREG && get_count(0) == 0, "PMUSERENR_EL0 = 0: an EL0 PMSWINC write traps (EC %#x)", ec);
+	write_sysreg(PMUSERENR_SW, pmuserenr_el0);
+	isb();
+	ec = run_in_user(user_swinc, NULL, &f);
+	report(ec == NO_EXCEPTION && get_count(0) == 1, "PMUSERENR_EL0.SW: EL0 writes PMSWINC and it counts (%s, %lu)",
+	       exception_name(ec), (unsigned long)get_count(0));
+	ec = run_in_user(user_read_evcnt, &v, &f);
+	report(ec == EC_SYSREG, "but EL0 reads of PMEVCNTR0_EL0 still trap (EC %#x)", ec);
+	write_sysreg(PMUSERENR_ER, pmuserenr_el0);
+	isb();
+	ec = run_in_user(user_read_evcnt, &v, &f);
+	report(ec == NO_EXCEPTION && v == 1, "PMUSERENR_EL0.ER: EL0 reads PMEVCNTR0_EL0 (%s, %lu)", exception_name(ec), v);
+	ec = run_in_user(user_swinc, NULL, &f);
+	report(ec == EC_SYSREG, "but an EL0 PMSWINC write traps again (EC %#x)", ec);
+	write_sysreg(0, pmuserenr_el0);
+	isb();
+}
+
 static void user_read_ccnt(void *arg) { *(unsigned long *)arg = read_sysreg(pmccntr_el0); }
 static void user_read_pmcr(void *arg) { *(unsigned long *)arg = read_sysreg(pmcr_el0); }
 
@@ -379,6 +514,7 @@ static void check_el0(void)
 	ec = run_in_user(user_read_pmcr, &v, &f);
 	report(ec == NO_EXCEPTION, "PMUSERENR_EL0.EN: PMCR_EL0 is readable (%s)", exception_name(ec));
 	write_sysreg(0, pmuserenr_el0);
+	check_el0_sw_er();
 	report_prefix_pop();
 }
 
@@ -415,6 +551,8 @@ int main(int argc, char **argv, char **envp)
 	check_cycles_event();
 	check_inst_retired();
 	check_overflow();
+	check_cycle_lc();
+	check_filtering();
 	check_chain();
 	check_long_counters();
 	check_el0();

@@ -7,6 +7,8 @@
 void console_write(const char *s, size_t n);
 /* Waits until every byte written has left the device (UART transmitter empty). */
 void console_flush(void);
+/* One byte from the console's input (what the harness writes), or -1 when none is waiting. */
+int console_getc(void);
 /* Powers the VM off; status is also printed before this by exit(). */
 void arch_poweroff(int status) __attribute__((noreturn));
 

@@ -275,6 +275,87 @@ static void check_problem_state(void)
 	report_prefix_pop();
 }
 
+static void u_loop(void *arg) { (void)arg; known_loop(LOOPS); }
+
+/*
+ * Power ISA v3.0B Book III 9.4.4 MMCR0: FCS freezes the PMCs in privileged
+ * state (MSR[PR]=0), FCP in problem state (MSR[PR]=1).
+ */
+static void check_fcs_fcp(void)
+{
+	struct fault f;
+	unsigned long c;
+
+	report_prefix_push("MMCR0[FCS]/[FCP]");
+	freeze();
+	zero_counters();
+	mtspr(SPR_MMCR1, MMCR1_SEL(1, EV_INST_CMPL));
+	mtspr(SPR_MMCR0, MMCR0_FCS);
+	known_loop(LOOPS);
+	freeze();
+	report_deviation("pmu-fcs-fcp-ignored", read_pmc(1) == 0, "FCS: a privileged-state loop counts nothing (%lu)",
+			 read_pmc(1));
+	mtspr(SPR_PMC1, 0);
+	mtspr(SPR_MMCR0, MMCR0_FCS);
+	run_in_user(u_loop, NULL, &f);
+	freeze();
+	c = read_pmc(1);
+	report_deviation("pmu-fcs-fcp-ignored", c >= 2 * LOOPS && c <= 2 * LOOPS + 200,
+			 "FCS: a problem-state loop counts its %lu instructions, not the privileged code around it (%lu)",
+			 2 * LOOPS, c);
+	mtspr(SPR_PMC1, 0);
+	mtspr(SPR_MMCR0, MMCR0_FCP);
+	known_loop(LOOPS);
+	freeze();
+	c = read_pmc(1);
+	report(c >= 2 * LOOPS && c <= 2 * LOOPS + 200, "FCP: a privileged-state loop counts (%lu)", c);
+	mtspr(SPR_PMC1, 0);
+	mtspr(SPR_MMCR0, MMCR0_FCP);
+	run_in_user(u_loop, NULL, &f);
+	freeze();
+	c = read_pmc(1);
+	report_deviation("pmu-fcs-fcp-ignored", c < 2 * LOOPS,
+			 "FCP: the problem-state loop is not counted (%lu, only the privileged entry/exit)", c);
+	mtspr(SPR_MMCR1, 0);
+	report_prefix_pop();
+}
+
+/*
+ * MMCR0[PMCjCE] enables the alert when PMC2-6 become negative, as PMC1CE does
+ * for PMC1 (Power ISA v3.0B Book III 9.4.4): PMC3 counting instructions from
+ * 100 below 2^31 sets MMCR0[PMAO] only with PMCjCE.
+ */
+static void check_pmcjce(void)
+{
+	exception_handler old = install_exception_handler(0xf00, pm_handler);
+	unsigned long mmcr0;
+
+	report_prefix_push("MMCR0[PMCjCE]");
+	for (int ce = 0; ce < 2; ce++) {
+		freeze();
+		zero_counters();
+		/* Instructions, not cycles: QEMU derives cycles from the host clock (flaky here). */
+		mtspr(SPR_MMCR1, MMCR1_SEL(3, EV_INST_CMPL));
+		mtspr(SPR_PMC3, 0x80000000UL - 100);
+		pm_hits = 0;
+		irq_enable();
+		mtspr(SPR_MMCR0, MMCR0_PMAE | (ce ? MMCR0_PMCJCE : 0));
+		known_loop(1000);
+		irq_disable();
+		mmcr0 = pm_hits ? pm_mmcr0 : mfspr(SPR_MMCR0);
+		freeze();
+		if (ce)
+			report(mmcr0 & MMCR0_PMAO, "PMCjCE=1: PMC3 going negative sets PMAO (MMCR0 %#lx, %d interrupts)",
+			       mmcr0, pm_hits);
+		else
+			report(!(mmcr0 & MMCR0_PMAO) && !pm_hits, "PMCjCE=0: PMC3 going negative raises no alert (MMCR0 %#lx)",
+			       mmcr0);
+	}
+	mtspr(SPR_MMCR1, 0);
+	install_exception_handler(0xf00, old);
+	report_prefix_pop();
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc, (void)argv, (void)envp;
@@ -283,6 +364,8 @@ int main(int argc, char **argv, char **envp)
 	check_pmc56();
 	check_pmc14();
 	check_overflow();
+	check_fcs_fcp();
+	check_pmcjce();
 	check_problem_state();
 	freeze();
 	return report_summary();

@@ -74,6 +74,15 @@ static void stop_start(void)
 	       "hart_stop: hart %lu reaches STOPPED", hartid);
 	report_sbi_error(sbi_hart_start(cpu_hartid(0), (uintptr_t)riscv_secondary_entry, 0),
 			 SBI_ERR_ALREADY_AVAILABLE, "hart_start of this (running) hart");
+	/*
+	 * SBI spec "HSM Extension" hart_start: INVALID_ADDRESS when start_addr
+	 * is not a valid physical address or S-mode may not execute there; the
+	 * firmware's own memory at the start of RAM is PMP-protected from S-mode.
+	 */
+	report_sbi_error(sbi_hart_start(hartid, 0x80000000UL, 0), SBI_ERR_INVALID_ADDRESS,
+			 "hart_start at the firmware's own memory (0x80000000)");
+	report(wait_status(hartid, SBI_HSM_STOPPED, 100) && cpus[cpu].entries == before,
+	       "the hart stays STOPPED and ran nothing");
 	r = cpu_start(cpu);
 	report(r.error == SBI_SUCCESS && cpus[cpu].entries == before + 1,
 	       "hart_start of the stopped hart: %s, it ran the entry point", sbi_error_name(r.error));

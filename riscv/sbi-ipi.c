@@ -120,6 +120,16 @@ void sbi_test_ipi(void)
 	r = sbi_send_ipi(1, max_hartid() + 1);
 	report_xfail(opensbi_between(0x10006, 0x10006), r.error == SBI_ERR_INVALID_PARAM,
 		     "a hart list with a hart ID no hart has: INVALID_PARAM (got %s)", sbi_error_name(r.error));
+	/*
+	 * SBI spec "IPI Extension" send_ipi: INVALID_PARAM when any hart ID built
+	 * from the base and the mask is not valid, also with a valid base. Only
+	 * the bad bit is set, so no valid hart is sent anything either way.
+	 */
+	r = sbi_send_ipi(BIT(max_hartid() + 1 - cpu_hartid(0)), cpu_hartid(0));
+	/* OpenSBI 1.1 and 1.6 check the base but skip unknown hart IDs in the mask. */
+	report_xfail(opensbi_between(0x10001, 0x10006), r.error == SBI_ERR_INVALID_PARAM,
+		     "a valid hart base (%lu) with a mask bit for a hart ID no hart has: INVALID_PARAM (got %s)",
+		     cpu_hartid(0), sbi_error_name(r.error));
 	csr_clear(CSR_SIE, BIT(IRQ_S_SOFT));
 	install_irq_handler(IRQ_S_SOFT, NULL);
 	report_prefix_pop();

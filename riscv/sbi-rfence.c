@@ -13,6 +13,7 @@ void sbi_test_rfence(void)
 {
 	unsigned long mask = 0, bad = max_hartid() + 1;
 	uintptr_t va = (uintptr_t)&mask & ~0xfffUL;
+	struct sbiret r;
 
 	if (!sbi_ext_begin("rfence", SBI_EXT_RFENCE))
 		return;
@@ -30,5 +31,20 @@ void sbi_test_rfence(void)
 	check_invalid(sbi_remote_fence_i(1, bad), "remote_fence_i with a hart ID no hart has");
 	check_invalid(sbi_remote_sfence_vma(1, bad, 0, -1UL), "remote_sfence_vma with a hart ID no hart has");
 	check_invalid(sbi_remote_sfence_vma_asid(1, bad, 0, -1UL, 0), "remote_sfence_vma_asid with a hart ID no hart has");
+	/* SBI spec: any hart ID from base and mask not valid. OpenSBI 1.1 and 1.6 skip it in the mask. */
+	r = sbi_remote_fence_i(BIT(bad - cpu_hartid(0)), cpu_hartid(0));
+	report_xfail(opensbi_between(0x10001, 0x10006), r.error == SBI_ERR_INVALID_PARAM,
+		     "remote_fence_i with a valid hart base and a mask bit for a hart ID no hart has: INVALID_PARAM "
+		     "(got %s)", sbi_error_name(r.error));
+	/*
+	 * SBI spec "RFENCE Extension": INVALID_ADDRESS when start_addr or size
+	 * is not valid; which ranges are invalid is the implementation's call.
+	 * A range that wraps around the address space may be refused or flushed.
+	 */
+	r = sbi_remote_sfence_vma(mask, 0, -4096UL, 8192);
+	report(r.error == SBI_SUCCESS || r.error == SBI_ERR_INVALID_ADDRESS,
+	       "remote_sfence_vma of a range wrapping past 2^64: SUCCESS or INVALID_ADDRESS (got %s)",
+	       sbi_error_name(r.error));
+	report_info("wrapping range: %s", sbi_error_name(r.error));
 	report_prefix_pop();
 }

@@ -17,6 +17,8 @@ set -uo pipefail
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/runtime.sh
 source "$self_dir/runtime.sh"
+# shellcheck source=scripts/cfg.sh
+source "$self_dir/cfg.sh"
 
 [ -f config.mak ] || hvut_die "no config.mak here: run me from the build dir (make check)"
 hvut_read_config config.mak

@@ -4,24 +4,32 @@
 #   project  1. host unit tests   tests/unit/run.sh <builddir>/tests/host-bin
 #            2. harness tests     tests/harness/run.sh
 #            3. lint              shellcheck on every tracked shell script, yamllint on CI YAML
-#   lane     one guest suite run by run_tests.sh, its states compared with
-#            tests/expected/<lane>.txt; lanes: the configured arch (TCG), and
-#            on x86_64 also x86_64-harness-check (guests failing on purpose)
-#            and bochs; every other arch whose port and cross compiler are
-#            here, built out of tree in build-<arch>/; and clang-<arch>: the
-#            same sources built with clang (build-<arch>-clang/), which must be
+#   lane     one guest suite run by run_tests.sh --lane, its states compared
+#            with tests/expected/<lane>.txt; lanes: <arch>-<lane> for every
+#            lane in <testdir>/lanes.cfg (docs/lanes.md) of the configured
+#            arch and of every other arch whose port and cross compiler are
+#            here (built out of tree in build-<arch>/), x86_64-harness-check
+#            (guests failing on purpose), and clang-<arch>: the same sources
+#            built with clang (build-<arch>-clang/), which must be
 #            warning-free too (one check: the build).
 #   all      project, then every lane (the default: what CI runs).
-# Counting: one check per unit test and per harness check (their own
-# "N passed, N failed" lines), per linted file, and per test line compared in
-# a lane. A part that ends without its count line, or cannot run at all (a
-# linter missing, no expected file, a build failing), counts as one failed
-# check. Ends with exactly one line "N passed, N failed"; exit 1 when N failed > 0.
+# Counting: what is checked, not how many vectors a check loops over: one
+# check per host unit-test function (the test_* functions tests/unit/check.h
+# declares; the vectors they compare are shown beside), one per harness check
+# (tests/harness/run.sh's own count), one per linted file, one per guest
+# result compared in a lane, one per clang build. A part that ends without its
+# count line, or cannot run at all (a linter missing, no expected file, a
+# build failing), counts as one failed check. Ends with the counts per part,
+# then exactly one line "N passed, N failed"; exit 1 when N failed > 0.
 set -uo pipefail
 
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/runtime.sh
 source "$self_dir/runtime.sh"
+# shellcheck source=scripts/cfg.sh
+source "$self_dir/cfg.sh"
+# shellcheck source=scripts/lanes.sh
+source "$self_dir/lanes.sh"
 
 [ -f config.mak ] || hvut_die "no config.mak here: run me from the build dir (make check)"
 hvut_read_config config.mak
@@ -32,9 +40,19 @@ ncpu=$(nproc 2>/dev/null || echo 1)
 mkdir -p logs
 
 passed=0 failed=0
+# Per part (the first word of each part's name), for the lines above the total.
+declare -A part_pass=() part_fail=() part_note=()
+parts=()
+part=project
+pass_check() { add_checks 1 0; }
 fail_check() {
-	failed=$((failed + 1))
+	add_checks 0 1
 	echo "check: FAILED: $*"
+}
+add_checks() { # PASSED FAILED: to the total and to the current part
+	[ -n "${part_pass[$part]+x}" ] || { parts+=("$part"); part_pass[$part]=0 part_fail[$part]=0; }
+	part_pass[$part]=$((part_pass[$part] + $1)) part_fail[$part]=$((part_fail[$part] + $2))
+	passed=$((passed + $1)) failed=$((failed + $2))
 }
 
 # counted PART LOG CMD...: run a part that ends with "N passed, N failed",
@@ -49,25 +67,47 @@ counted() {
 		return
 	fi
 	read -r p _ f _ <<<"$line"
-	passed=$((passed + p)) failed=$((failed + f))
+	add_checks "$p" "$f"
 	if [ "$f" = 0 ] && [ "$rc" != 0 ]; then
 		fail_check "$part reported 0 failed but exited $rc"
 	fi
 }
 
+# unit_tests: the libc unit tests, one check per test function: all pass
+# when no vector failed; otherwise the failing vectors (at most one per
+# function) are the failed checks. The vectors are shown beside.
+unit_tests() {
+	local log=logs/check-unit.log rc=0 line p f nfun
+	bash "$srcdir/tests/unit/run.sh" "$builddir/tests/host-bin" 2>&1 | tee "$log" || rc=$?
+	nfun=$(grep -Ec '^void test_[a-z0-9_]+\(void\);' "$srcdir/tests/unit/check.h" 2>/dev/null) || nfun=0
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	if [ -z "$line" ] || [ "$nfun" = 0 ]; then
+		fail_check "host unit tests ended (status $rc) without an 'N passed, N failed' line; see $log"
+		return
+	fi
+	read -r p _ f _ <<<"$line"
+	[ "$f" -le "$nfun" ] || f=$nfun
+	[ "$rc" = 0 ] || [ "$f" -gt 0 ] || f=1
+	add_checks $((nfun - f)) "$f"
+	part_note[$part]=" ($line vectors)"
+}
+
 run_project() {
 echo "== host unit tests"
+part="host unit tests"
 if [ -f "$srcdir/tests/unit/run.sh" ]; then
-	counted "unit tests" logs/check-unit.log bash "$srcdir/tests/unit/run.sh" "$builddir/tests/host-bin"
+	unit_tests
 else
 	echo "(skipped: $srcdir/tests/unit/run.sh does not exist yet)"
 fi
 
 echo "== harness tests"
+part="harness tests"
 counted "harness tests" logs/check-harness.log bash "$srcdir/tests/harness/run.sh"
-echo "== docs examples"; counted "docs examples" logs/check-docs.log bash "$srcdir/scripts/check-docs.sh"
+echo "== docs examples"; part="docs examples"; counted "docs examples" logs/check-docs.log bash "$srcdir/scripts/check-docs.sh"
 
 echo "== lint"
+part="lint (files)"
 # Tracked files when this is a git checkout; else every file but build output.
 list_files() {
 	if git -C "$srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
@@ -92,7 +132,7 @@ if [ ${#shell_files[@]} -gt 0 ]; then
 		for f in "${shell_files[@]}"; do
 			# From srcdir, with -x: directives name sourced files relative to it.
 			if (cd "$srcdir" && shellcheck -x -S style "$f"); then
-				passed=$((passed + 1))
+				pass_check
 			else
 				fail_check "shellcheck $f"
 			fi
@@ -105,7 +145,7 @@ if [ ${#yaml_files[@]} -gt 0 ]; then
 	if command -v yamllint >/dev/null; then
 		for f in "${yaml_files[@]}"; do
 			if (cd "$srcdir" && yamllint -s "$f"); then
-				passed=$((passed + 1))
+				pass_check
 			else
 				fail_check "yamllint $f"
 			fi
@@ -118,30 +158,45 @@ echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files)"
 
 }
 
-# lane_def NAME: sets lane_arch, lane_accel, lane_args (run_tests.sh options)
-# and lane_expected (file under tests/expected/); false for an unknown lane.
-lane_def() {
-	lane_accel=tcg lane_args=() lane_expected=$1
-	case $1 in
-	x86_64 | arm64 | riscv64 | ppc64) lane_arch=$1 ;;
-	x86_64-harness-check) lane_arch=x86_64 lane_args=(-a -g harness-check) ;;
-	bochs) lane_arch=x86_64 lane_accel=bochs lane_args=(-g bochs) lane_expected=x86_64-bochs ;;
-	# Bochs 3.0 from a Debian 13 root (scripts/bochs3.sh); in `all` only with HVUT_CHECK_BOCHS3=1.
-	bochs3) lane_arch=x86_64 lane_accel=bochs lane_args=(-a -g bochs3) lane_expected=x86_64-bochs3 ;;
-	# KVM inside an L1 Linux under TCG (scripts/kvm-lane.sh, docs/kvm.md).
-	kvm-x86_64 | kvm-arm64) lane_arch=${1#kvm-} lane_accel=kvm ;;
-	*) return 1 ;;
-	esac
-}
+# Lanes (docs/lanes.md): "<arch>-<lane>" for each section of the arch's
+# <testdir>/lanes.cfg (x86_64-tcg, x86_64-tcg-qemu10, x86_64-bochs, ...),
+# compared with tests/expected/<arch>-<lane>.txt; x86_64-harness-check (the
+# guests that fail on purpose, on the tcg lane); clang-<arch> (build only).
+# The old names stay as aliases: <arch> = <arch>-tcg, bochs, bochs3, kvm-<arch>.
 
 testdir_of() {
 	case $1 in x86_64) echo x86 ;; arm64) echo arm ;; riscv64) echo riscv ;; ppc64) echo powerpc ;; esac
 }
 
-# The lanes this machine can run: the configured arch's, and each other arch
-# with a port in the tree and its cross compiler installed (make deps).
+# lane_def NAME: sets lane_arch, lane_name (the section of lanes.cfg),
+# lane_args (run_tests.sh options) and lane_expected (file under
+# tests/expected/); false for an unknown lane.
+lane_def() {
+	local a n=$1
+	case $n in
+	x86_64 | arm64 | riscv64 | ppc64) n=$n-tcg ;;
+	bochs | bochs3) n=x86_64-$n ;;
+	kvm-x86_64 | kvm-arm64) n=${n#kvm-}-kvm ;;
+	esac
+	lane_args=() lane_expected=$n lane_arch=''
+	if [ "$n" = x86_64-harness-check ]; then
+		lane_arch=x86_64 lane_name=tcg lane_args=(-a -g harness-check)
+	else
+		for a in x86_64 arm64 riscv64 ppc64; do
+			case $n in "$a"-*) lane_arch=$a lane_name=${n#"$a"-} ;; esac
+		done
+	fi
+	[ -n "$lane_arch" ] && [ -f "$srcdir/$(testdir_of "$lane_arch")/lanes.cfg" ] &&
+		hvut_lane_load "$srcdir/$(testdir_of "$lane_arch")/lanes.cfg" "$lane_name"
+}
+
+# The lanes this machine can run: every lane of the configured arch's
+# lanes.cfg, and of each other arch with a port in the tree and its cross
+# compiler installed (make deps), whose VMM is here or can be installed here
+# (a provider lane builds its VMM on first use; HVUT_NO_SETUP=1 skips those
+# whose VMM is not installed yet).
 available_lanes() {
-	local a gcc
+	local a gcc lanes_file l why
 	for a in x86_64 arm64 riscv64 ppc64; do
 		[ -f "$srcdir/$(testdir_of "$a")/Makefile" ] || continue
 		if [ "$a" != "$arch" ]; then
@@ -151,28 +206,29 @@ available_lanes() {
 			riscv64) gcc=riscv64-linux-gnu-gcc ;;
 			ppc64) gcc=powerpc64le-linux-gnu-gcc ;;
 			esac
-			command -v "$gcc" >/dev/null || { echo "(lane $a: no $gcc, skipped)" >&2; continue; }
+			command -v "$gcc" >/dev/null || { echo "(lanes $a-*: no $gcc, skipped)" >&2; continue; }
 		fi
-		echo "$a"
+		lanes_file=$srcdir/$(testdir_of "$a")/lanes.cfg
+		while IFS= read -r l; do
+			hvut_lane_load "$lanes_file" "$l" || continue
+			why=$(hvut_lane_unavailable "$srcdir" "$(qemu_of "$a")" "$a")
+			if [ -z "$why" ] && [ -n "$LANE_PROVIDER" ] && [ "${HVUT_NO_SETUP:-0}" = 1 ] &&
+				! "$srcdir/$LANE_PROVIDER" ready >/dev/null 2>&1; then
+				why="its VMM is not installed and HVUT_NO_SETUP=1"
+			fi
+			if [ -n "$why" ]; then echo "(lane $a-$l: $why, skipped)" >&2; else echo "$a-$l"; fi
+		done < <(hvut_lane_names "$lanes_file")
+		[ "$a" != x86_64 ] || echo x86_64-harness-check
 		if command -v clang >/dev/null; then echo "clang-$a"
 		else echo "(lane clang-$a: no clang, skipped)" >&2; fi
-		if [ "$a" = x86_64 ]; then
-			echo x86_64-harness-check
-			if command -v bochs-bin >/dev/null && [ -f "$srcdir/scripts/bochs.sh" ]; then echo bochs
-			else echo "(lane bochs: no bochs-bin or scripts/bochs.sh, skipped)" >&2; fi
-			# Bochs 3.0 needs a Debian 13 root (~440 MB, root and the mirror to build):
-			# CI asks for it (HVUT_CHECK_BOCHS3=1); elsewhere it is `make check-lane LANE=bochs3`.
-			if [ "${HVUT_CHECK_BOCHS3:-0}" = 1 ]; then echo bochs3
-			else echo "(lane bochs3: opt-in, HVUT_CHECK_BOCHS3=1 or make check-lane LANE=bochs3)" >&2; fi
-		fi
-		# The kvm lanes need root (or a cache already built) for Debian's packages;
-		# HVUT_CHECK_KVM=0 leaves them out of a quick run.
-		case $a in x86_64 | arm64)
-			if [ "${HVUT_CHECK_KVM:-1}" = 0 ]; then echo "(lane kvm-$a: HVUT_CHECK_KVM=0)" >&2
-			elif [ "$(id -u)" = 0 ] || [ -f "${HVUT_CACHE:-$HOME/.cache/hvut}/kvm-$a/initrd.img" ]; then echo "kvm-$a"
-			else echo "(lane kvm-$a: needs root once: scripts/kvm-lane.sh setup $a)" >&2; fi ;;
-		esac
 	done
+}
+
+qemu_of() {
+	case $1 in
+	x86_64) echo qemu-system-x86_64 ;; arm64) echo qemu-system-aarch64 ;;
+	riscv64) echo qemu-system-riscv64 ;; ppc64) echo qemu-system-ppc64 ;;
+	esac
 }
 
 # build_dir_for ARCH: the configured build dir, or build-<arch>/ beside it,
@@ -192,39 +248,44 @@ build_dir_for() {
 run_clang_lane() {
 	local a=${1#clang-} dir
 	echo "== lane $1 (build only)"
+	part="clang builds"
 	dir=$builddir/build-$a-clang
 	mkdir -p "$dir"
 	if (cd "$dir" && { [ -f config.mak ] || "$srcdir/configure" --arch="$a" --cc=clang >&2; } && make -s >&2); then
-		passed=$((passed + 1))
+		pass_check
 	else
 		fail_check "lane $1: the clang build failed (see above)"
 	fi
 }
 
 run_lane() {
-	local name=$1 dir logdir expected rc=0 line
+	local name=$1 dir logdir expected rc=0 line t0
 	case $name in clang-*) run_clang_lane "$name"; return ;; esac
+	part="guest results ($name)"
 	lane_def "$name" || { fail_check "unknown lane '$name'"; return; }
-	echo "== lane $name ($lane_arch, $lane_accel)"
+	name=$lane_expected
+	echo "== lane $name ($lane_arch, lane $lane_name: $LANE_ABOUT)"
 	if ! dir=$(build_dir_for "$lane_arch"); then
 		fail_check "lane $name: configure/make for $lane_arch failed"
 		return
 	fi
-	local path=$PATH
-	if [ "$name" = bochs3 ]; then
-		if ! "$srcdir/scripts/bochs3.sh" setup || ! path=$("$srcdir/scripts/bochs3.sh" bindir):$PATH; then
-			fail_check "lane bochs3: no Bochs 3.0 root (scripts/bochs3.sh setup failed)"
-			return
-		fi
-	fi
 	logdir=$builddir/logs/$name
 	rm -rf "$logdir"
 	mkdir -p "$logdir"
-	local runner=("$srcdir/run_tests.sh")
-	[ "$lane_accel" = kvm ] && runner=("$srcdir/scripts/kvm-lane.sh" run "$lane_arch")
-	(cd "$dir" && PATH=$path ACCEL=$lane_accel HVUT_LOGDIR=$logdir "${runner[@]}" -j"$ncpu" "${lane_args[@]}" \
-		--junit "$logdir/junit.xml" -t >"$logdir/results.tap") || rc=$?
-	expected=$srcdir/tests/expected/$lane_expected.txt
+	hvut_now_us
+	t0=$HVUT_NOW_US
+	# A lane with a runner (KVM in a nested L1, scripts/kvm-lane.sh) runs the
+	# suite itself: "<runner> run ARCH <run_tests.sh options>", leaving
+	# states.txt and the logs in HVUT_LOGDIR like run_tests.sh does.
+	local -a cmd=("$srcdir/run_tests.sh" --lane "$lane_name")
+	[ -z "$LANE_RUNNER" ] || cmd=("$srcdir/$LANE_RUNNER" run "$lane_arch")
+	(cd "$dir" && env -u ACCEL -u PROCESSOR HVUT_LOGDIR="$logdir" "${cmd[@]}" \
+		-j"$ncpu" "${lane_args[@]}" --junit "$logdir/junit.xml" -t >"$logdir/results.tap") || rc=$?
+	hvut_now_us
+	# The lane's wall time, for docs/lanes.md and make bench.
+	echo "$name $(hvut_us_fmt $((HVUT_NOW_US - t0)))" >"$logdir/wall.txt"
+	echo "lane $name: $(hvut_us_fmt $((HVUT_NOW_US - t0))) s wall"
+	expected=$srcdir/tests/expected/$name.txt
 	if [ "$rc" -ge 2 ] || [ ! -f "$logdir/states.txt" ]; then
 		fail_check "lane $name: run_tests.sh could not run the suite (status $rc)"
 	elif [ ! -f "$expected" ]; then
@@ -234,7 +295,7 @@ run_lane() {
 		# Both files as "name STATE"; comments and blank lines in expected ignored.
 		while IFS= read -r line; do
 			case $line in
-			ok*) passed=$((passed + 1)) ;;
+			ok*) pass_check ;;
 			*) fail_check "$line" ;;
 			esac
 		done < <(awk -v lane="$name" -v logs="$logdir" '
@@ -267,5 +328,9 @@ lane)
 *) hvut_die "usage: check.sh [all | project | lane NAME...]" ;;
 esac
 
+echo "== counts"
+for p in "${parts[@]}"; do
+	printf '%6d passed, %d failed: %s%s\n' "${part_pass[$p]}" "${part_fail[$p]}" "$p" "${part_note[$p]:-}"
+done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

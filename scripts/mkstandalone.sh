@@ -11,6 +11,10 @@ set -euo pipefail
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/runtime.sh
 source "$self_dir/runtime.sh"
+# shellcheck source=scripts/cfg.sh
+source "$self_dir/cfg.sh"
+# shellcheck source=scripts/lanes.sh
+source "$self_dir/lanes.sh"
 
 [ -f config.mak ] || hvut_die "no config.mak here: run me from the build dir (make standalone)"
 hvut_read_config config.mak
@@ -31,7 +35,8 @@ vmm=$src_testdir/vmm.sh
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvut-mkst.XXXXXX")
 hvut_cleanup_add "$tmp"
-hvut_parse_cfg "$cfg" >"$tmp/cfg.rec" || exit 2
+# Every entry; on ACCEL=bochs one script per Bochs CPU model (<entry>@<model>).
+hvut_parse_tests "$cfg" "$src_testdir/lanes.cfg" "${ACCEL:-tcg}" >"$tmp/cfg.rec" || exit 2
 # tests/ also holds the project's own files (tests/unit, tests/expected, ...;
 # tests/host-bin is the unit tests' build): a section named like one would
 # overwrite it. Only an earlier standalone script may be replaced.
@@ -60,8 +65,18 @@ write_one() {
 # from $testdir/unittests.cfg. Needs bash, coreutils, awk and the VMM.
 # Environment (each optional): ACCEL, SMP, TIMEOUT, TEST_ARGS, HVUT_ENV,
 # QEMU, PROCESSOR, BOCHS_CPU. Exit status: 0 PASS, 1 FAIL, 2 SKIP, 3 CRASH,
-# 4 TIMEOUT (docs/protocol.md).
+# 4 TIMEOUT, 5 XFAIL, 130 INTERRUPTED (docs/protocol.md); 2 for a usage error.
 set -euo pipefail
+case \${1:-} in
+'') ;;
+-h | --help)
+	echo "Usage: \$0 [-h]"
+	echo "Runs the hvut test $name ($arch) on this host's VMM; the environment above adjusts it."
+	exit 0 ;;
+*)
+	echo "\$0: unknown option or argument '\$1' (try '\$0 -h')" >&2
+	exit 2 ;;
+esac
 
 # ---- scripts/runtime.sh ----
 EOF

@@ -50,3 +50,48 @@ ibt_legacy:
 	nop
 	ret
 	.balign 4096
+
+/*
+ * Supervisor IBT. ibt_super_call(target): S_CET = ENDBR_EN with interrupts
+ * off, indirect CALL to target, S_CET = 0. ibt_cp_entry: an IDT entry for
+ * #CP that starts with ENDBR64 (event delivery at CPL0 with S_CET.ENDBR_EN
+ * waits for one), turns S_CET off and continues at hvut's own #CP stub,
+ * whose address x86/cet-ibt.c stores in ibt_cp_next.
+ */
+	.text
+	.globl ibt_super_call, ibt_cp_entry, ibt_cp_next
+ibt_super_call:
+	pushfq
+	cli
+	push %rdi
+	mov $0x6a2, %ecx
+	mov $4, %eax                     /* ENDBR_EN */
+	xor %edx, %edx
+	wrmsr
+	pop %rdi
+	call *%rdi
+	mov $0x6a2, %ecx
+	xor %eax, %eax
+	xor %edx, %edx
+	wrmsr
+	popfq
+	ret
+
+ibt_cp_entry:
+	endbr64
+	push %rax
+	push %rcx
+	push %rdx
+	mov $0x6a2, %ecx
+	xor %eax, %eax
+	xor %edx, %edx
+	wrmsr
+	pop %rdx
+	pop %rcx
+	pop %rax
+	jmp *ibt_cp_next(%rip)
+
+	.data
+	.balign 8
+ibt_cp_next:
+	.quad 0

@@ -11,7 +11,10 @@
  * code page bitmap (EB_LEG_BITMAP_BASE + (LA >> 15), bit (LA >> 12) & 7) is
  * allowed. SUPPRESS=1 stops tracking. TRACKER is state: returning to CPL3
  * with TRACKER=WAIT_FOR_ENDBRANCH requires ENDBR64 at the return address.
- * Supervisor IBT (S_CET) is not exercised: hvut's IDT stubs have no ENDBR64.
+ * Supervisor IBT (S_CET.ENDBR_EN) at CPL0: the same #CP(3) for an indirect
+ * CALL to a non-ENDBR64 instruction. Event delivery at CPL0 then waits for
+ * ENDBR64 at the handler, which hvut's IDT stubs lack: the #CP gate points to
+ * ibt_cp_entry (ENDBR64, S_CET off, then hvut's stub) for that part.
  */
 #include "hvut.h"
 #include <asm/cpufeature.h>
@@ -29,8 +32,9 @@
 
 void cet_check_ibt(void);
 void ibt_endbr(void *), ibt_plain(void *), ibt_call(void *), ibt_notrack_call(void *), ibt_jmp(void *);
-void ibt_legacy(void *);
-extern char user_trampoline[];
+void ibt_legacy(void *), ibt_super_call(void *);
+extern char user_trampoline[], ibt_cp_entry[];
+extern u64 ibt_cp_next;
 
 static struct fault f;
 static u64 u_cet_after;
@@ -83,6 +87,29 @@ static void legacy_bitmap(void)
 	set_page_flags(bitmap, 0, PT_USER);
 }
 
+struct gate { u16 off0, sel; u8 ist, attr; u16 off1; u32 off2, zero; } __attribute__((packed));
+
+static void supervisor_ibt(void)
+{
+	struct descriptor_ptr idtr;
+	struct gate *cp, saved;
+	int v;
+
+	__asm__ volatile("sidt %0" : "=m"(idtr));
+	cp = (struct gate *)(uintptr_t)idtr.base + CP_VECTOR;
+	saved = *cp;
+	ibt_cp_next = cp->off0 | (u64)cp->off1 << 16 | (u64)cp->off2 << 32;
+	cp->off0 = (uintptr_t)ibt_cp_entry & 0xffff;
+	cp->off1 = (uintptr_t)ibt_cp_entry >> 16 & 0xffff;
+	cp->off2 = (u64)(uintptr_t)ibt_cp_entry >> 32;
+	v = catch_exception(ibt_super_call, (void *)ibt_endbr, &f);
+	expect_ok(v, "S_CET.ENDBR_EN: indirect CALL to ENDBR64 at CPL0");
+	v = catch_exception(ibt_super_call, (void *)ibt_plain, &f);
+	expect_cp(v, ibt_plain, "S_CET.ENDBR_EN: indirect CALL to a non-ENDBR64 instruction at CPL0");
+	*cp = saved;
+	wrmsr(MSR_IA32_S_CET, 0);
+}
+
 void cet_check_ibt(void)
 {
 	unsigned long cr4 = read_cr4();
@@ -122,6 +149,7 @@ void cet_check_ibt(void)
 	v = run(ENDBR_EN | TRACKER, ibt_endbr, NULL);
 	expect_cp(v, user_trampoline, "TRACKER=WAIT_FOR_ENDBRANCH on the return to CPL3");
 	legacy_bitmap();
+	supervisor_ibt();
 
 	write_cr4(cr4);
 	report_prefix_pop();

@@ -74,3 +74,38 @@ cet_rstorssp_insn:
 	rdsspq %rax
 	mov %rax, 48(%rdi)
 	ret
+
+/*
+ * cet_ist_run(u64 r[4]), CPL0, interrupts off, CR4.CET=1, IA32_PL0_SSP at a
+ * free supervisor token r[0]: shadow stacks on (S_CET), SETSSBSY, INT 0x42
+ * (an IST gate), then back off. r[1] SSP before the INT, r[2] SSP after its
+ * IRET, r[3] CF of the CLRSSBSY that releases the token again.
+ */
+	.globl cet_ist_run, cet_ist_after
+cet_ist_run:
+	push %rbx
+	mov %rdi, %rbx
+	mov $0x6a2, %ecx                 /* IA32_S_CET = SH_STK_EN */
+	mov $1, %eax
+	xor %edx, %edx
+	wrmsr
+	setssbsy
+	xor %eax, %eax
+	rdsspq %rax
+	mov %rax, 8(%rbx)
+	int $0x42
+cet_ist_after:
+	xor %eax, %eax
+	rdsspq %rax
+	mov %rax, 16(%rbx)
+	mov 0(%rbx), %rax
+	clrssbsy (%rax)
+	setc %dl
+	movzbl %dl, %edx
+	mov %rdx, 24(%rbx)
+	mov $0x6a2, %ecx
+	xor %eax, %eax
+	xor %edx, %edx
+	wrmsr
+	pop %rbx
+	ret

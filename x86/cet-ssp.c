@@ -14,6 +14,8 @@
  *   token (old SSP | 2 | 1), CF = 0 without an alignment hole; SAVEPREVSSP
  *   pushes a restore token (old SSP | 1) at old SSP - 8 and pops the
  *   previous-SSP token. A bad token is #CP(RSTORSSP=4).
+ * - An interrupt through an IST gate at CPL0 switches to the shadow stack
+ *   IA32_INT_SSP_TAB names (token made busy, old CS/LIP/SSP pushed there).
  * - XSAVES/XRSTORS of CET_U (U_CET, PL3_SSP) and CET_S (PL0-2_SSP),
  *   components 11 and 12, when CPUID.(0xD,1):ECX enumerates them.
  */
@@ -31,8 +33,8 @@
 #define XSS_CET_S (1ULL << 12)
 
 void cet_check_ssp(void);
-void cet_wrss(void *), cet_wruss(void *), cet_incssp(void *), cet_switch(void *);
-extern char cet_wrss_insn[], cet_wruss_insn[], cet_rstorssp_insn[];
+void cet_wrss(void *), cet_wruss(void *), cet_incssp(void *), cet_switch(void *), cet_ist_run(u64 *r);
+extern char cet_wrss_insn[], cet_wruss_insn[], cet_rstorssp_insn[], cet_ist_after[];
 
 static u8 *ss_a, *ss_b, *ss_super, *plain;
 static struct fault f;
@@ -199,6 +201,83 @@ static void xsaves_cet(void)
 	write_cr4(cr4);
 }
 
+#define IST_VECTOR 0x42
+#define IST_INDEX 4      /* hvut uses IST 1-3 (#DF, NMI, #MC) */
+
+static u8 *ist_stack;
+static volatile u64 ist_ssp, ist_rsp, ist_token;
+static volatile int ist_hits;
+static u64 ist_token_addr;
+
+static void ist_handler(struct ex_regs *r)
+{
+	u64 ssp = 0;
+	u8 here;
+
+	(void)r;
+	__asm__ volatile("rdsspq %0" : "+r"(ssp));
+	ist_ssp = ssp;
+	ist_rsp = (uintptr_t)&here;
+	ist_token = *(volatile u64 *)(uintptr_t)ist_token_addr;
+	ist_hits++;
+}
+
+/*
+ * SDM vol. 3A "Interrupt and Exception Handling" with shadow stacks (and vol.
+ * 1 "Shadow Stacks"): an event delivered at CPL0 through a gate with IST=n
+ * switches SSP to IA32_INT_SSP_TAB[n], which must hold a free supervisor
+ * token (it is made busy), and pushes the old CS, LIP and SSP there; IRET
+ * pops and checks them and restores the old SSP.
+ */
+static void ist_switch(void)
+{
+	struct tss64 *tss = this_cpu_tss();
+	u8 *tok_a = alloc_page(), *tok_b = alloc_page();
+	u64 *tab = alloc_page(), ta = (uintptr_t)tok_a + PAGE_SIZE - 8, tb = (uintptr_t)tok_b + PAGE_SIZE - 8;
+	u64 r[4] = { ta }, old_ist = tss->ist[IST_INDEX - 1], flags = read_rflags();
+	exception_handler old = handle_exception(IST_VECTOR, ist_handler);
+	volatile u64 *frame = (volatile u64 *)(uintptr_t)tb;
+
+	ist_stack = alloc_page();
+	*(volatile u64 *)(uintptr_t)ta = ta;       /* supervisor tokens: their own address, not busy */
+	*(volatile u64 *)(uintptr_t)tb = tb;
+	make_ss(tok_a, false);
+	make_ss(tok_b, false);
+	memset(tab, 0, PAGE_SIZE);
+	tab[IST_INDEX] = tb;
+	ist_token_addr = tb;
+	tss->ist[IST_INDEX - 1] = (uintptr_t)ist_stack + PAGE_SIZE;
+	set_idt_ist(IST_VECTOR, IST_INDEX);
+	wrmsr(MSR_IA32_INT_SSP_TAB, (uintptr_t)tab);
+	wrmsr(MSR_IA32_PL0_SSP, ta);
+	ist_hits = 0;
+	irq_disable();
+	cet_ist_run(r);
+	write_rflags(flags);
+	report(ist_hits == 1 && ist_rsp - (uintptr_t)ist_stack < PAGE_SIZE,
+	       "INT through an IST gate runs the handler on the IST stack (%d, RSP %#llx)", ist_hits,
+	       (unsigned long long)ist_rsp);
+	report(ist_ssp < tb - 16 && tb - ist_ssp < PAGE_SIZE,
+	       "its SSP is on the shadow stack IA32_INT_SSP_TAB[%d] names (%#llx, token %#llx)", IST_INDEX,
+	       (unsigned long long)ist_ssp, (unsigned long long)tb);
+	report(ist_token == (tb | 1), "the supervisor token there is busy while the handler runs (%#llx)",
+	       (unsigned long long)ist_token);
+	report(frame[-1] == KERNEL_CS && frame[-2] == (uintptr_t)cet_ist_after && frame[-3] == r[1],
+	       "below the token: old CS, LIP (the return address), old SSP (%#llx %#llx %#llx)",
+	       (unsigned long long)frame[-1], (unsigned long long)frame[-2], (unsigned long long)frame[-3]);
+	report(r[2] == r[1], "IRET restores the old SSP (%#llx, was %#llx)", (unsigned long long)r[2],
+	       (unsigned long long)r[1]);
+	report_info("IST token after IRET: %#llx; CLRSSBSY of the first token CF=%llu",
+		    (unsigned long long)*(volatile u64 *)(uintptr_t)tb, (unsigned long long)r[3]);
+	set_idt_ist(IST_VECTOR, 0);
+	handle_exception(IST_VECTOR, old);
+	tss->ist[IST_INDEX - 1] = old_ist;
+	wrmsr(MSR_IA32_INT_SSP_TAB, 0);
+	wrmsr(MSR_IA32_PL0_SSP, 0);
+	make_plain(tok_a, 0);
+	make_plain(tok_b, 0);
+}
+
 void cet_check_ssp(void)
 {
 	unsigned long cr4 = read_cr4();
@@ -220,6 +299,7 @@ void cet_check_ssp(void)
 	wrss_wruss();
 	incssp();
 	switch_stacks();
+	ist_switch();
 	write_cr4(cr4);
 	wrmsr(MSR_IA32_PL3_SSP, 0);
 	xsaves_cet();

@@ -45,6 +45,8 @@ int main(int argc, char **argv, char **envp)
 
 	(void)envp;
 	report_info("running on %s", vmm_description());
+	/* LAM off (the state at boot): metadata bits make a pointer non-canonical. */
+	expect_load(page | 0x1234UL << 48, false, "no LAM, metadata in 62:48");
 	if (!this_cpu_has(X86_FEATURE_LAM)) {
 		report_skip("LAM: CPUID.(7,1):EAX[26]=0");
 		pg_check_cr_reserved(4, cr4 | X86_CR4_LAM_SUP, "CR4[28] (LAM_SUP) without LAM", force);
@@ -56,8 +58,6 @@ int main(int argc, char **argv, char **envp)
 		report_skip("LAM checks written for 4-level paging");
 		return report_summary();
 	}
-	expect_load(page | 0x1234UL << 48, false, "no LAM, metadata in 62:48");
-
 	write_cr3(cr3 | CR3_LAM_U48);
 	expect_load(page | 0x1234UL << 48, true, "LAM_U48, metadata in 62:48");
 	expect_load(page | 0x7fffUL << 48, true, "LAM_U48, all of 62:48 set");

@@ -58,10 +58,56 @@ static void seam_case(const char *name, svm_l2_fn fn, const char *insn)
 	report_prefix_pop();
 }
 
+/* L2 at CPL3: USER_CS/USER_DS and VMCB CPL 3 (APM 15.5.1: CPL comes from the VMCB). */
+static void set_user(struct svm_vcpu *v)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	struct vmcb_seg *segs[] = { &s->ss, &s->ds, &s->es };
+
+	s->cs.sel = USER_CS;
+	s->cs.attrib = svm_seg_attrib(USER_CS);
+	for (unsigned i = 0; i < ARRAY_SIZE(segs); i++) {
+		segs[i]->sel = USER_DS;
+		segs[i]->attrib = svm_seg_attrib(USER_DS);
+	}
+	s->cpl = 3;
+}
+
+/*
+ * At CPL3 the opcodes are as undefined as at CPL0 on an AMD CPU: #UD in L2
+ * (through its IDT: the handler ends L2 with VMMCALL), or, with #UD
+ * intercepted, EXCP #UD at the instruction with the VMCB's CPL 3.
+ */
+static void seam_case_cpl3(const char *name, svm_l2_fn fn, const char *insn)
+{
+	struct svm_vcpu v;
+
+	report_prefix_pushf("%s at CPL3", name);
+	svm_vcpu_init(&v, fn, NULL);
+	set_user(&v);
+	svm_l2_fault.vector = (uint64_t)-1;
+	svm_vmrun(&v);
+	expect_exit(&v, SVM_EXIT_VMMCALL, "#UD not intercepted: L2's #UD handler ends L2");
+	report(svm_l2_fault.vector == UD_VECTOR && svm_l2_fault.rip == (uintptr_t)insn,
+	       "#UD in L2 at the instruction (got %s at %#llx, want %p)", exception_name((int)svm_l2_fault.vector),
+	       (unsigned long long)svm_l2_fault.rip, insn);
+	svm_vcpu_init(&v, fn, NULL);
+	set_user(&v);
+	v.vmcb->control.intercept_exceptions = 1U << UD_VECTOR;
+	svm_vmrun(&v);
+	if (expect_exit(&v, SVM_EXIT_EXCP_BASE + UD_VECTOR, "#UD intercepted"))
+		report(v.vmcb->save.rip == (uintptr_t)insn && v.vmcb->save.cpl == 3,
+		       "RIP at the instruction, CPL 3 (%#llx, CPL %u)", (unsigned long long)v.vmcb->save.rip,
+		       v.vmcb->save.cpl);
+	report_prefix_pop();
+}
+
 void test_seam(void)
 {
 	report_prefix_push("seam");
 	seam_case("SEAMCALL", l2_seamcall, l2_seamcall_insn);
 	seam_case("TDCALL", l2_tdcall, l2_tdcall_insn);
+	seam_case_cpl3("SEAMCALL", l2_seamcall, l2_seamcall_insn);
+	seam_case_cpl3("TDCALL", l2_tdcall, l2_tdcall_insn);
 	report_prefix_pop();
 }

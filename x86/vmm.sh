@@ -26,13 +26,15 @@ x86_firmware() {
 	return 0
 }
 
-# Once per suite (scripts/runtime.sh's hvut_probe).
+# Once per suite (scripts/runtime.sh's hvut_probe). A standalone script
+# probes before its Bochs glue is unpacked: bochs-run.sh then finds out per run.
 arch_vmm_probe() {
-	if [ "${ACCEL:-tcg}" = bochs ]; then
+	if [ "${ACCEL:-tcg}" = bochs ] && [ -f "${HVUT_SRCDIR:-}/scripts/bochs.sh" ]; then
 		# shellcheck source=scripts/bochs.sh
 		source "$HVUT_SRCDIR/scripts/bochs.sh"
 		bochs_suite_probe
 	fi
+	return 0
 }
 
 arch_vmm_command() {
@@ -58,5 +60,15 @@ arch_vmm_command() {
 	VMM_CMD+=("$@")
 	# The multiboot command line is "<kernel> <append>": argv[0] comes from the kernel path.
 	[ -n "${TEST_ARGS:-}" ] && VMM_CMD+=(-append "$TEST_ARGS")
+	hvut_migration_wrap "$envfile"
 	return 0
+}
+
+# docs/protocol.md "Migration": with HVUT_MIGRATE=1 the guest may ask to be
+# moved to a new QEMU mid-test; scripts/migrate-vmm.sh runs the QEMUs.
+hvut_migration_wrap() {
+	local envfile=$1
+	[ "${HVUT_MIGRATE:-0}" = 1 ] || return 0
+	echo "HVUT_MIGRATION=1" >>"$envfile"
+	VMM_CMD=("$HVUT_SRCDIR/scripts/migrate-vmm.sh" "${VMM_CMD[@]}")
 }

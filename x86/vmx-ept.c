@@ -13,6 +13,8 @@
  */
 #include "vmx-tests.h"
 #include <asm/processor.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
 #include <asm/vm.h>
 
 /*
@@ -390,6 +392,72 @@ static void ept_ad(void)
 	report_prefix_pop();
 }
 
+/*
+ * L2 in 32-bit PAE protected mode (IA-32e mode guest = 0): MOV to CR3 loads
+ * the four PDPTEs from guest-physical memory. SDM vol. 3C "Exit Qualification
+ * for EPT Violations": the guest linear-address field is valid (bit 7) for
+ * every EPT violation except one on loading the PDPTEs for MOV to CR (and
+ * trace-address pre-translation). A new CR3 whose PDPT page is not present
+ * in EPT: an EPT violation with bit 7 = 0 at the PDPT's GPA.
+ */
+__asm__(".text\n.code32\n.globl l2_pae_mov_cr3\nl2_pae_mov_cr3:\n\t"
+	"mov %eax, %cr3\n\tvmcall\n\tud2\n.code64\n");
+void l2_pae_mov_cr3(void);
+
+static void gla_invalid(void)
+{
+	uint64_t *pdpt = alloc_page(), *pdpt2 = alloc_page(), *pd = alloc_pages(2);
+	struct vmx_vcpu *v2;
+	enum vmx_end end;
+	uint8_t *stack = alloc_page();
+
+	report_prefix_push("PDPTE load");
+	if (!pdpt || !pdpt2 || !pd || !stack || (uintptr_t)pd + 4 * PAGE_SIZE > 0xffffffffUL) {
+		report_skip("PDPTE load: no memory below 4 GiB for PAE tables");
+		report_prefix_pop();
+		return;
+	}
+	/* PAE identity map of 4 GiB with 2 MiB pages: 4 PDPTEs, 4 page directories. */
+	for (unsigned i = 0; i < 4; i++) {
+		pdpt[i] = ((uintptr_t)pd + i * PAGE_SIZE) | 1;
+		pdpt2[i] = pdpt[i];
+		for (unsigned j = 0; j < 512; j++)
+			pd[i * 512 + j] = ((uint64_t)i << 30 | (uint64_t)j << 21) | 0x83;   /* P, R/W, PS */
+	}
+	v2 = vmx_vcpu_new();
+	if (!v2) {
+		report_prefix_pop();
+		return;
+	}
+	ept_enable(ept);
+	ept_map_4k(ept, (uintptr_t)pdpt2, (uintptr_t)pdpt2, EPT_MT_WB << EPT_MT_SHIFT);   /* not present */
+	ept_flush(ept);
+	vmx_set_ctl(ENTRY_CONTROLS, 0, ENTRY_GUEST_64);
+	vmwrite(GUEST_CR0, read_cr0());
+	vmwrite(GUEST_CR4, (read_cr4() | X86_CR4_PAE) & ~(X86_CR4_PCIDE | X86_CR4_CET));
+	vmwrite(GUEST_CR3, (uintptr_t)pdpt);
+	for (unsigned i = 0; i < 4; i++)
+		vmwrite(GUEST_PDPTE0 + 2 * i, pdpt[i]);
+	if (vmx_ctl_allowed(ENTRY_CONTROLS, ENTRY_LOAD_EFER))
+		vmwrite(GUEST_EFER, rdmsr(MSR_EFER) & ~(EFER_LME | EFER_LMA));
+	vmwrite(GUEST_CS_SEL, KERNEL_CS32);
+	vmwrite(GUEST_CS_AR, 0xb | 1 << 4 | 1 << 7 | 1 << 14 | 1 << 15);   /* 32-bit code, DPL0 */
+	vmwrite(GUEST_RIP, (uintptr_t)l2_pae_mov_cr3);
+	vmwrite(GUEST_RSP, (uintptr_t)stack + PAGE_SIZE);
+	vmwrite(GUEST_RFLAGS, 2);
+	v2->regs.rax = (uintptr_t)pdpt2;
+	v2->handler = NULL;
+	end = vmx_run(v2);
+	report(end == VMX_END_EXIT && v2->exit.reason == EXIT_EPT_VIOLATION &&
+	       !(v2->exit.qual & EPT_QUAL_GLA_VALID) && (v2->exit.gpa & ~0xfffULL) == (uintptr_t)pdpt2,
+	       "MOV to CR3 whose PDPT is not present in EPT: EPT violation, GLA-valid (bit 7) = 0, GPA in "
+	       "the PDPT page [%s, GPA %#lx]", end_str(v2, end), (unsigned long)v2->exit.gpa);
+	ept_map_4k(ept, (uintptr_t)pdpt2, (uintptr_t)pdpt2, EPT_RWX | EPT_XU | (EPT_MT_WB << EPT_MT_SHIFT));
+	ept_flush(ept);
+	vmx_vcpu_load(v);
+	report_prefix_pop();
+}
+
 static void invept_vpid(void)
 {
 	char buf[100];
@@ -455,6 +523,7 @@ void vmx_test_ept(void)
 	walk_violation();
 	eptp_checks();
 	ept_ad();
+	gla_invalid();
 	large_page();
 	invept_vpid();
 	restore_page();

@@ -39,6 +39,14 @@ void console_write(const char *s, size_t n)
 	spin_unlock(&lock);
 }
 
+#define FR_RXFE (1 << 4)
+int console_getc(void)
+{
+	if (!uart || (readl(uart + UART_FR) & FR_RXFE))
+		return -1;
+	return (int)(readl(uart + UART_DR) & 0xff);
+}
+
 void console_flush(void)
 {
 	while (uart && (readl(uart + UART_FR) & FR_BUSY))

@@ -48,6 +48,24 @@ void console_write(const char *s, size_t n)
 	spin_unlock(&console_lock);
 }
 
+/* H_GET_TERM_CHAR: up to 16 bytes, first in the top byte of r5; kept here between calls. */
+int console_getc(void)
+{
+	static unsigned char buf[16];
+	static unsigned n, next;
+	unsigned long out[6];
+
+	if (next == n) {
+		next = n = 0;
+		if (hcall(H_GET_TERM_CHAR, out, vty_termno, 0, 0, 0, 0, 0) != H_SUCCESS || !out[0])
+			return -1;
+		n = out[0] > 16 ? 16 : (unsigned)out[0];
+		for (unsigned i = 0; i < n; i++)
+			buf[i] = (unsigned char)(out[1 + i / 8] >> (56 - 8 * (i % 8)));
+	}
+	return buf[next++];
+}
+
 /* The hypervisor takes the bytes synchronously: nothing is left to drain. */
 void console_flush(void)
 {

@@ -117,6 +117,13 @@ void console_write(const char *s, size_t n)
 	spin_unlock(&console_lock);
 }
 
+int console_getc(void)
+{
+	if (uart)
+		return (uart_read(5) & 1) ? (int)(uart_read(0) & 0xff) : -1;   /* LSR.DR, RBR */
+	return -1;
+}
+
 void console_flush(void)
 {
 	for (int i = 0; uart && i < 1000000 && !(uart_read(UART_LSR) & LSR_TEMT); i++)

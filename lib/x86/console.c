@@ -50,6 +50,11 @@ void console_write(const char *s, size_t n)
 	spin_unlock(&console_lock);
 }
 
+int console_getc(void)
+{
+	return (inb(COM1 + UART_LSR) & 1) ? inb(COM1 + UART_THR) : -1;   /* LSR.DR; RBR shares THR's port */
+}
+
 void console_flush(void)
 {
 	for (int i = 0; i < 1000000 && !(inb(COM1 + UART_LSR) & LSR_TEMT); i++)

@@ -10,6 +10,7 @@
 #define PG_FETCH 2
 #define PG_IMPLICIT_READ 3
 #define PG_IMPLICIT_WRITE 4
+#define PG_SHSTK 5
 #define PG_FEP 0x100
 #define LDT_SEL 0x7                      /* LDT index 0, TI=1, RPL3 */
 #define FEP ud2; .ascii "kvm"
@@ -64,8 +65,16 @@ pg_user_stub:
 	FEP; movb (%rdi), %al
 	jmp 9f
 6:	cmp $(PG_WRITE | PG_FEP), %esi
-	jne 9f
+	jne 7f
 	FEP; movb $0x5a, (%rdi)
+	jmp 9f
+7:	cmp $PG_SHSTK, %esi
+	jne 9f
+	/* Pushes onto the shadow stack too (SSP came from IA32_PL3_SSP); not a
+	 * zero-displacement CALL, which CET does not push (SDM 2A CALL). */
+	call 8f
+	jmp 9f
+8:	ret
 9:	int $USER_EXIT_VECTOR
 	ud2
 pg_user_stub_end:

@@ -16,6 +16,8 @@ struct pg_facts {
 	bool xd;              /* XD=1 in some entry */
 	bool sup;             /* a supervisor-mode access: CPL<3 or implicit (4.6.1) */
 	bool implicit, data, write, fetch;
+	bool shstk;           /* a shadow-stack access (CET) */
+	bool ss_page;         /* leaf R/W=0 D=1, R/W=1 in every other entry: a shadow-stack page (4.6.1) */
 	unsigned key;         /* bits 62:59 of the leaf (4.6.2) */
 };
 
@@ -25,7 +27,8 @@ static bool key_wd(uint32_t reg, unsigned key) { return reg >> (2 * key + 1) & 1
 /* ---- access-rights rules: each denies the access when its predicate holds ---- */
 
 static bool user_to_supervisor(const struct pg_facts *f) { return !f->sup && !f->user_addr; }
-static bool user_write_ro(const struct pg_facts *f) { return !f->sup && f->write && !f->writable; }
+static bool user_write_ro(const struct pg_facts *f) { return !f->sup && f->write && !f->writable && !f->shstk; }
+static bool shstk_not_ss_page(const struct pg_facts *f) { return f->shstk && !f->ss_page; }
 static bool sup_write_ro_wp(const struct pg_facts *f)
 {
 	return f->sup && f->write && !f->writable && f->c->ctl.wp;
@@ -71,6 +74,7 @@ struct pg_rule {
 static const struct pg_rule rights_rules[] = {
 	{ "user-mode access to a supervisor-mode address", "SDM 3A 4.6.1", user_to_supervisor, false },
 	{ "user-mode write with R/W=0 in some entry", "SDM 3A 4.6.1", user_write_ro, false },
+	{ "shadow-stack access to a page that is not a shadow-stack page", "SDM 3A 4.6.1 (CET)", shstk_not_ss_page, false },
 	{ "supervisor write with R/W=0 in some entry and CR0.WP=1", "SDM 3A 4.6.1", sup_write_ro_wp, false },
 	{ "SMAP: supervisor data access to a user-mode address, EFLAGS.AC=0 or implicit", "SDM 3A 4.6.1", smap, false },
 	{ "SMEP: supervisor fetch from a user-mode address", "SDM 3A 4.6.1", smep, false },
@@ -177,12 +181,13 @@ void pg_expect(const struct pg_case *c, const struct pg_cpu *cpu, struct pg_outc
 		memset(out, 0, sizeof(*out));
 	}
 	f.implicit = c->kind == PG_IMPLICIT_READ || c->kind == PG_IMPLICIT_WRITE;
-	f.write = c->kind == PG_WRITE || c->kind == PG_IMPLICIT_WRITE;
+	f.shstk = c->kind == PG_SHSTK;
+	f.write = c->kind == PG_WRITE || c->kind == PG_IMPLICIT_WRITE || f.shstk;
 	f.fetch = c->kind == PG_FETCH;
 	f.data = !f.fetch;
 	f.sup = !c->user || f.implicit;
 	access_bits = (f.write ? PFEC_W : 0) | (f.sup ? 0 : PFEC_U) |
-		      (f.fetch && (c->ctl.nxe || c->ctl.smep) ? PFEC_I : 0);
+		      (f.fetch && (c->ctl.nxe || c->ctl.smep) ? PFEC_I : 0) | (f.shstk ? PFEC_SS : 0);
 
 	/* The walk, from the root: P=0 or a reserved bit ends it (4.4.2, 4.7). */
 	for (level = c->levels; level >= 1; level--) {
@@ -212,6 +217,9 @@ void pg_expect(const struct pg_case *c, const struct pg_cpu *cpu, struct pg_outc
 		}
 	}
 	f.key = (c->entry[leaf] & PTE_PKEY_MASK) >> PTE_PKEY_SHIFT;
+	f.ss_page = !(c->entry[leaf] & PTE_RW) && (c->entry[leaf] & PTE_D);
+	for (int l = c->levels; l > leaf; l--)
+		f.ss_page &= !!(c->entry[l] & PTE_RW);
 
 	/* A translation exists: its access rights (4.6). */
 	for (unsigned i = 0; i < ARRAY_SIZE(rights_rules); i++) {
@@ -248,7 +256,8 @@ const char *pg_level_name(int level)
 
 const char *pg_kind_name(enum pg_kind k)
 {
-	static const char *const names[] = { "read", "write", "fetch", "implicit read", "implicit write" };
+	static const char *const names[] = { "read", "write", "fetch", "implicit read", "implicit write",
+					     "shadow-stack push" };
 
 	return k < PG_NR_KINDS ? names[k] : "?";
 }

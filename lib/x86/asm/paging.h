@@ -44,7 +44,11 @@ enum pg_level { PG_PT = 1, PG_PD = 2, PG_PDPT = 3, PG_PML4 = 4, PG_PML5 = 5 };
 #define MSR_IA32_PKRS 0x6e1
 
 /* How the access is made. Implicit: a descriptor-table access (SDM 4.6.1). */
-enum pg_kind { PG_READ, PG_WRITE, PG_FETCH, PG_IMPLICIT_READ, PG_IMPLICIT_WRITE, PG_NR_KINDS };
+enum pg_kind {
+	PG_READ, PG_WRITE, PG_FETCH, PG_IMPLICIT_READ, PG_IMPLICIT_WRITE,
+	PG_SHSTK,                     /* a shadow-stack push (CALL with CET shadow stacks) */
+	PG_NR_KINDS
+};
 
 struct pg_controls {
 	bool wp, smep, smap, ac, nxe, pke, pks;

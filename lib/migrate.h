@@ -1,0 +1,20 @@
+/*
+ * Live migration mid-test (docs/protocol.md, "Migration"): the guest asks
+ * the harness to move the running VM to a new VMM process, and goes on once
+ * it runs there.
+ */
+#ifndef HVUT_MIGRATE_H
+#define HVUT_MIGRATE_H
+#include <stdbool.h>
+
+/*
+ * Prints "MIGRATE: request" and waits for the harness's "MIGRATED" line on
+ * the console input, which it writes to the destination once the migration
+ * completed. Returns true then. Returns false (after a SKIP line) when the
+ * harness did not enable migration for this run (no HVUT_MIGRATION=1 in the
+ * environ), and false after a FAIL line when no acknowledgement came within
+ * a generous bound.
+ */
+bool migrate_once(void);
+
+#endif

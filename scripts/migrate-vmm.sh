@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# migrate-vmm.sh QEMU [ARGS...]: run a QEMU guest that may ask to be live
+# migrated (docs/protocol.md, "Migration"). <arch>/vmm.sh puts this script in
+# front of the QEMU command when HVUT_MIGRATE=1; to the harness it is the VMM:
+# its stdout is the guest's console, start to end, across every migration.
+#
+# Each time the console shows "MIGRATE: request", a destination QEMU is
+# started with the same arguments plus -incoming, the current one is migrated
+# to it over QMP (socat on UNIX sockets in a private directory), and once
+# query-migrate says "completed" the line "MIGRATED" is written to the
+# destination's console input; the source is then told to quit. A failed
+# migration ends everything, with the QMP answer as the last console line (a
+# CRASH for the harness). Exit status: the last QEMU's.
+set -uo pipefail
+
+[ $# -ge 1 ] || { echo "usage: $0 QEMU [ARGS...]" >&2; exit 2; }
+command -v socat >/dev/null || { echo "hvut: migration needs socat (scripts/deps.sh)" >&2; exit 3; }
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/hvut-migrate.XXXXXX") || exit 3
+pids=()
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	exec 8>&- 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+mkfifo "$dir/console" || exit 3
+# Our own read end stays open across instances: the loop below ends when we
+# close it, not when one QEMU exits.
+exec 9<>"$dir/console"
+
+gen=0
+# start N [EXTRA...]: QEMU instance N, console into the shared fifo, its
+# input from its own fifo (held open on fd 8 for the current instance).
+start() {
+	local n=$1
+	shift
+	mkfifo "$dir/in$n"
+	"$@" -qmp "unix:$dir/qmp$n,server=on,wait=off" <"$dir/in$n" >"$dir/console" 2>&1 &
+	pids[n]=$!
+	exec 8>"$dir/in$n"
+}
+
+qmp() { # N JSON-COMMAND: the answer lines of one command on instance N's QMP socket
+	local n=$1 cmd=$2
+	printf '{"execute":"qmp_capabilities"}\n%s\n' "$cmd" |
+		socat -t 1 - "UNIX-CONNECT:$dir/qmp$n" 2>&1 | grep -v '"QMP"' | tail -n 1
+}
+
+wait_socket() { # PATH: up to 10 s for a UNIX socket to appear
+	local _
+	for _ in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+migrate() {
+	local from=$gen to=$((gen + 1)) status='' answer='' deadline
+	echo "# migrate-vmm: request seen; starting instance $to"
+	start "$to" "$@" -incoming "unix:$dir/mig$to"
+	if ! wait_socket "$dir/qmp$to" || ! wait_socket "$dir/qmp$from" || ! wait_socket "$dir/mig$to"; then
+		echo "hvut: migration $to failed: no QMP or incoming socket"
+		return 1
+	fi
+	answer=$(qmp "$from" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dir/mig$to\"}}")
+	case $answer in *'"error"'*) echo "hvut: migration $to failed: $answer"; return 1 ;; esac
+	# Bounded by the clock, not by polls: one poll can take a second on a loaded host.
+	deadline=$((SECONDS + 120))
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		answer=$(qmp "$from" '{"execute":"query-migrate"}')
+		status=$(printf '%s' "$answer" | sed -n 's/.*"status": *"\([a-z-]*\)".*/\1/p')
+		case $status in
+		completed) break ;;
+		failed | cancelled) echo "hvut: migration $to failed: $answer"; return 1 ;;
+		esac
+		sleep 0.2
+	done
+	[ "$status" = completed ] || { echo "hvut: migration $to did not complete in 120 s: $answer"; return 1; }
+	# The source says completed when it has sent everything; the destination
+	# may still be loading device state, which would overwrite console input
+	# that arrived before it: acknowledge once the destination runs.
+	deadline=$((SECONDS + 60))
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		answer=$(qmp "$to" '{"execute":"query-status"}')
+		case $answer in *'"running"'*) break ;; esac
+		sleep 0.2
+	done
+	case $answer in *'"running"'*) ;; *) echo "hvut: migration $to: the destination does not run: $answer"; return 1 ;; esac
+	echo "# migrate-vmm: migration $to completed; acknowledging"
+	printf 'MIGRATED\n' >&8
+	qmp "$from" '{"execute":"quit"}' >/dev/null
+	gen=$to
+	return 0
+}
+
+start 0 "$@"
+rc=0 partial=''
+while :; do
+	line=''
+	if IFS= read -r -t 1 line <&9; then
+		line=$partial$line partial=''
+		printf '%s\n' "$line"
+		case $line in
+		"MIGRATE: request"*) migrate "$@" || { rc=3; break; } ;;
+		esac
+	else
+		# A timeout keeps what it read of an unfinished line.
+		partial=$partial$line
+		kill -0 "${pids[gen]}" 2>/dev/null || break
+	fi
+done
+# What the last instance printed before it ended, then its status.
+while IFS= read -r -t 0.2 line <&9; do printf '%s\n' "$partial$line"; partial=''; done
+[ -z "$partial" ] || printf '%s\n' "$partial"
+if [ "$rc" = 0 ]; then
+	wait "${pids[gen]}" 2>/dev/null
+	rc=$?
+fi
+exit "$rc"

@@ -1,0 +1,141 @@
+/*
+ * migration: the CPU state a guest set up is the same after a live migration
+ * (docs/protocol.md "Migration"; the harness moves the VM to a new QEMU when
+ * the guest asks, lib/migrate.h). What is compared, each against the SDM's
+ * definition of the register (it must hold what was written):
+ *   - MSRs: IA32_PAT, IA32_TSC_AUX, STAR, LSTAR, SFMASK, FS_BASE,
+ *     KERNEL_GS_BASE, SYSENTER_CS/ESP/EIP, EFER;
+ *   - CR0, CR3, CR4, DR0-DR3 and DR7, GDTR and IDTR;
+ *   - the local APIC: TPR, the LVT timer, and an armed one-shot timer whose
+ *     current count goes on counting down on the destination (it neither
+ *     stops, restarts nor jumps up; SDM vol. 3A "APIC Timer");
+ *   - the TSC never goes back across the migration;
+ *   - 1 MiB of memory with a pattern.
+ * Argument "corrupt": change IA32_PAT after the migration, before comparing,
+ * so that the comparison is seen to fail (a nodefault entry expects FAIL).
+ * Where the harness cannot migrate (Bochs, standalone scripts), one SKIP.
+ */
+#include "hvut.h"
+#include "migrate.h"
+#include <asm/apic.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+
+static const uint32_t msrs[] = {
+	MSR_IA32_CR_PAT, MSR_TSC_AUX, MSR_STAR, MSR_LSTAR, MSR_SYSCALL_MASK, MSR_FS_BASE,
+	MSR_KERNEL_GS_BASE, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_EFER,
+};
+static const uint64_t values[] = {
+	0x0007010600070106ULL, 0x1234abcd, 0x0023001000000000ULL, 0xffffffff81234560ULL, 0x47700,
+	0x00007f1234560000ULL, 0xffff888012340000ULL, 0x10, 0xffffffff80001000ULL, 0xffffffff80002000ULL, 0,
+};
+
+#define MEM_BYTES (1 << 20)
+#define TIMER_COUNT 0xf0000000U
+
+struct state {
+	uint64_t msr[ARRAY_SIZE(msrs)];
+	unsigned long cr0, cr3, cr4, dr[4], dr7;
+	struct descriptor_ptr gdtr, idtr;
+	uint32_t tpr, lvt_timer;
+};
+
+static void read_state(struct state *s)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(msrs); i++)
+		s->msr[i] = rdmsr(msrs[i]);
+	s->cr0 = read_cr0();
+	s->cr3 = read_cr3();
+	s->cr4 = read_cr4();
+	__asm__ volatile("mov %%dr0, %0" : "=r"(s->dr[0]));
+	__asm__ volatile("mov %%dr1, %0" : "=r"(s->dr[1]));
+	__asm__ volatile("mov %%dr2, %0" : "=r"(s->dr[2]));
+	__asm__ volatile("mov %%dr3, %0" : "=r"(s->dr[3]));
+	__asm__ volatile("mov %%dr7, %0" : "=r"(s->dr7));
+	__asm__ volatile("sgdt %0" : "=m"(s->gdtr));
+	__asm__ volatile("sidt %0" : "=m"(s->idtr));
+	s->tpr = apic_read(APIC_TPR);
+	s->lvt_timer = apic_read(APIC_LVT_TIMER);
+}
+
+static void set_state(void)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(msrs); i++)
+		if (msrs[i] != MSR_EFER)
+			wrmsr(msrs[i], values[i]);
+	/* DR0-3 hold addresses; DR7 with every enable bit clear: nothing fires. */
+	__asm__ volatile("mov %0, %%dr0" :: "r"(0x1111000UL));
+	__asm__ volatile("mov %0, %%dr1" :: "r"(0x2222000UL));
+	__asm__ volatile("mov %0, %%dr2" :: "r"(0x3333000UL));
+	__asm__ volatile("mov %0, %%dr3" :: "r"(0x4444000UL));
+	__asm__ volatile("mov %0, %%dr7" :: "r"(0x400UL | (0x3UL << 16)));
+	apic_write(APIC_TPR, 0x20);
+	/*
+	 * One-shot, masked (no interrupt is wanted), vector 0x40, divide by 128:
+	 * minutes of counting at any APIC timer rate the VMMs here use, so a
+	 * migration of tens of seconds on a loaded host does not end it.
+	 */
+	apic_write(APIC_TIMER_DIV, 0xa);
+	apic_write(APIC_LVT_TIMER, (1U << 16) | 0x40);
+	apic_write(APIC_TIMER_INIT, TIMER_COUNT);
+}
+
+static void compare(const struct state *a, const struct state *b)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(msrs); i++)
+		report(a->msr[i] == b->msr[i], "MSR %#x kept (%#llx, then %#llx)", msrs[i],
+		       (unsigned long long)a->msr[i], (unsigned long long)b->msr[i]);
+	report(a->cr0 == b->cr0 && a->cr3 == b->cr3 && a->cr4 == b->cr4,
+	       "CR0/CR3/CR4 kept (%#lx/%#lx/%#lx, then %#lx/%#lx/%#lx)", a->cr0, a->cr3, a->cr4, b->cr0, b->cr3, b->cr4);
+	report(!memcmp(a->dr, b->dr, sizeof(a->dr)) && a->dr7 == b->dr7, "DR0-DR3 and DR7 kept (DR7 %#lx, then %#lx)",
+	       a->dr7, b->dr7);
+	report(a->gdtr.base == b->gdtr.base && a->gdtr.limit == b->gdtr.limit && a->idtr.base == b->idtr.base &&
+	       a->idtr.limit == b->idtr.limit, "GDTR and IDTR kept");
+	report(a->tpr == b->tpr && a->lvt_timer == b->lvt_timer, "APIC TPR and LVT timer kept (%#x %#x, then %#x %#x)",
+	       a->tpr, a->lvt_timer, b->tpr, b->lvt_timer);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	bool corrupt = argc > 1 && !strcmp(argv[1], "corrupt");
+	uint8_t *mem = malloc(MEM_BYTES);
+	struct state before, after;
+	uint32_t count_before, count_after, count_later;
+	uint64_t tsc_before, tsc_after;
+	unsigned bad = 0;
+
+	(void)envp;
+	report_prefix_push("migration");
+	if (!mem) {
+		report_fail("1 MiB for the memory pattern");
+		return report_summary();
+	}
+	for (unsigned i = 0; i < MEM_BYTES; i++)
+		mem[i] = (uint8_t)(i * 31 + (i >> 12));
+	set_state();
+	read_state(&before);
+	count_before = apic_read(APIC_TIMER_CUR);
+	tsc_before = rdtsc();
+	if (!migrate_once()) {
+		report_prefix_pop();
+		return report_summary();
+	}
+	tsc_after = rdtsc();
+	count_after = apic_read(APIC_TIMER_CUR);
+	if (corrupt)
+		wrmsr(MSR_IA32_CR_PAT, values[0] ^ 0x0100000000000000ULL);
+	read_state(&after);
+	compare(&before, &after);
+	for (unsigned i = 0; i < MEM_BYTES; i++)
+		bad += mem[i] != (uint8_t)(i * 31 + (i >> 12));
+	report(!bad, "1 MiB of memory kept (%u bytes differ)", bad);
+	report(tsc_after >= tsc_before, "the TSC did not go back (%#llx, then %#llx) [SDM vol. 3B Time-Stamp Counter]",
+	       (unsigned long long)tsc_before, (unsigned long long)tsc_after);
+	count_later = apic_read(APIC_TIMER_CUR);
+	report(count_after <= count_before && count_after > 0 && count_later < count_after,
+	       "the armed APIC timer goes on counting down (%#x before, %#x after, then %#x) [SDM vol. 3A APIC Timer]",
+	       count_before, count_after, count_later);
+	report_prefix_pop();
+	return report_summary();
+}
