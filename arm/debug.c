@@ -37,9 +37,6 @@
 #define WCR_BAS(b) ((unsigned long)(b) << 5)
 #define ESR_WNR (1UL << 6)
 
-static int argc_;
-static char **argv_;
-
 static void set_debug(unsigned long mdscr)
 {
 	write_sysreg(mdscr, mdscr_el1);
@@ -225,27 +222,15 @@ static void test_el0(void)
 	report_prefix_pop();
 }
 
-static bool selected(const char *part)
-{
-	return arg_selected(argc_, argv_, part);
-}
-
 int main(int argc, char **argv, char **envp)
 {
+	static const struct test_part parts[] = {
+		{ "brk", test_brk }, { "bp", test_bp }, { "wp", test_wp }, { "step", test_step }, { "el0", test_el0 },
+	};
+
 	(void)envp;
-	argc_ = argc;
-	argv_ = argv;
 	report_prefix_push("debug");
-	if (selected("brk"))
-		test_brk();
-	if (selected("bp"))
-		test_bp();
-	if (selected("wp"))
-		test_wp();
-	if (selected("step"))
-		test_step();
-	if (selected("el0"))
-		test_el0();
+	run_parts(argc, argv, parts, ARRAY_SIZE(parts));
 	report_prefix_pop();
 	return report_summary();
 }

@@ -27,8 +27,6 @@
 #define rd_zcr() read_sysreg(S3_0_C1_C2_0)
 #define wr_zcr(v) write_sysreg(v, S3_0_C1_C2_0)
 
-static int argc_;
-static char **argv_;
 static uint8_t pattern[MAX_CPUS][32 * 16] __attribute__((aligned(16)));
 static uint8_t readback[MAX_CPUS][32 * 16] __attribute__((aligned(16)));
 
@@ -216,26 +214,19 @@ static void test_sve(void)
 	report_prefix_pop();
 }
 
-static bool selected(const char *part)
-{
-	return arg_selected(argc_, argv_, part);
-}
+/* fpen leaves FPEN=11 behind it: the later parts need FP on (set again if fpen is not selected). */
+static void fp_on(void) { set_cpacr(CPACR_FPEN(3)); }
 
 int main(int argc, char **argv, char **envp)
 {
+	static const struct test_part parts[] = {
+		{ "fpen", test_fpen }, { "regs", fp_on }, { "regs", test_regs }, { "fpcr", fp_on },
+		{ "fpcr", test_fpcr }, { "sve", test_sve },
+	};
+
 	(void)envp;
-	argc_ = argc;
-	argv_ = argv;
 	report_prefix_push("fpu");
-	if (selected("fpen"))
-		test_fpen();
-	set_cpacr(CPACR_FPEN(3));
-	if (selected("regs"))
-		test_regs();
-	if (selected("fpcr"))
-		test_fpcr();
-	if (selected("sve"))
-		test_sve();
+	run_parts(argc, argv, parts, ARRAY_SIZE(parts));
 	report_prefix_pop();
 	return report_summary();
 }

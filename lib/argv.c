@@ -61,6 +61,13 @@ void setup_args_from_cmdline(const char *fallback, const char *cmdline)
 	}
 }
 
+void run_parts(int argc, char **argv, const struct test_part *parts, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (arg_selected(argc, argv, parts[i].name))
+			parts[i].run();
+}
+
 bool arg_selected(int argc, char **argv, const char *part)
 {
 	if (argc < 2)

@@ -25,6 +25,13 @@ void setup_env(const char *buf, size_t size);
  * true when the command line names no argument at all, or names this part.
  */
 bool arg_selected(int argc, char **argv, const char *part);
+/* A test's part: its argument name and the function that runs it. */
+struct test_part {
+	const char *name;
+	void (*run)(void);
+};
+/* Runs, in table order, each part arg_selected() picks. */
+void run_parts(int argc, char **argv, const struct test_part *parts, unsigned n);
 /* Adds or replaces one KEY=VAL (copied). */
 int setenv_kv(const char *kv);
 

@@ -24,8 +24,6 @@
 #define ALIGNMENT_INTERRUPT 0x600
 #define CONTEND_ROUNDS 200000
 
-static int argc_;
-static char **argv_;
 static volatile uint64_t cell[4] __attribute__((aligned(128)));
 
 /* 1 when stcx. succeeded (CR0.EQ), after a larx of the same size at p. */
@@ -197,27 +195,16 @@ static void test_align(void)
 	       v);
 }
 
-static bool selected(const char *part)
-{
-	return arg_selected(argc_, argv_, part);
-}
-
 int main(int argc, char **argv, char **envp)
 {
+	static const struct test_part parts[] = {
+		{ "sizes", test_sizes }, { "noreserve", test_noreserve }, { "lost", test_lost },
+		{ "contend", test_contend }, { "align", test_align },
+	};
+
 	(void)envp;
-	argc_ = argc;
-	argv_ = argv;
 	report_prefix_push("atomics");
-	if (selected("sizes"))
-		test_sizes();
-	if (selected("noreserve"))
-		test_noreserve();
-	if (selected("lost"))
-		test_lost();
-	if (selected("contend"))
-		test_contend();
-	if (selected("align"))
-		test_align();
+	run_parts(argc, argv, parts, ARRAY_SIZE(parts));
 	report_prefix_pop();
 	return report_summary();
 }

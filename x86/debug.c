@@ -35,9 +35,6 @@
 #define RW_READWRITE 3
 #define EFLAGS_RF (1UL << 16)
 
-static int argc_;
-static char **argv_;
-
 #define DR_ACCESSORS(n)                                                                          \
 	static inline __attribute__((unused)) unsigned long read_dr##n(void)                     \
 	{                                                                                        \
@@ -361,28 +358,17 @@ static void test_step(void)
 	report_prefix_pop();
 }
 
-static bool selected(const char *part)
-{
-	return arg_selected(argc_, argv_, part);
-}
-
 int main(int argc, char **argv, char **envp)
 {
+	static const struct test_part parts[] = {
+		{ "access", test_access }, { "gd", test_gd }, { "insn", test_insn }, { "data", test_data },
+		{ "step", test_step },
+	};
+
 	(void)envp;
-	argc_ = argc;
-	argv_ = argv;
 	report_prefix_push("debug");
 	report_info("running on %s", vmm_description());
-	if (selected("access"))
-		test_access();
-	if (selected("gd"))
-		test_gd();
-	if (selected("insn"))
-		test_insn();
-	if (selected("data"))
-		test_data();
-	if (selected("step"))
-		test_step();
+	run_parts(argc, argv, parts, ARRAY_SIZE(parts));
 	report_prefix_pop();
 	return report_summary();
 }

@@ -21,9 +21,6 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 
-static int argc_;
-static char **argv_;
-
 static void test_monotonic(void)
 {
 	uint64_t prev = rdtsc(), now;
@@ -233,30 +230,17 @@ static void test_rate(void)
 	report_prefix_pop();
 }
 
-static bool selected(const char *part)
-{
-	return arg_selected(argc_, argv_, part);
-}
-
 int main(int argc, char **argv, char **envp)
 {
+	static const struct test_part parts[] = {
+		{ "monotonic", test_monotonic }, { "cpus", test_cpus }, { "adjust", test_adjust },
+		{ "rdtscp", test_rdtscp }, { "tsd", test_tsd }, { "rate", test_rate },
+	};
+
 	(void)envp;
-	argc_ = argc;
-	argv_ = argv;
 	report_prefix_push("tsc");
 	report_info("running on %s", vmm_description());
-	if (selected("monotonic"))
-		test_monotonic();
-	if (selected("cpus"))
-		test_cpus();
-	if (selected("adjust"))
-		test_adjust();
-	if (selected("rdtscp"))
-		test_rdtscp();
-	if (selected("tsd"))
-		test_tsd();
-	if (selected("rate"))
-		test_rate();
+	run_parts(argc, argv, parts, ARRAY_SIZE(parts));
 	report_prefix_pop();
 	return report_summary();
 }

@@ -29,8 +29,6 @@
 #define X86_FEATURE_AVX_ X86_FEATURE(1, 0, CPUID_ECX, 28)
 #define XSAVE_HDR 512
 
-static int argc_;
-static char **argv_;
 static uint64_t supported;   /* CPUID.(0DH,0):EDX:EAX */
 static bool avx;
 
@@ -342,18 +340,16 @@ static void enable_xsave_here(void *arg)
 	__asm__ volatile("xsetbv" :: "c"(0), "a"((uint32_t)enabled_mask()), "d"(0));
 }
 
-static bool selected(const char *part)
-{
-	return arg_selected(argc_, argv_, part);
-}
-
 int main(int argc, char **argv, char **envp)
 {
 	struct cpuid d;
 
+	static const struct test_part parts[] = {
+		{ "xcr0", test_xcr0 }, { "roundtrip", test_roundtrip }, { "header", test_header },
+		{ "xsavec", test_xsavec }, { "xinuse", test_xinuse }, { "cpus", test_cpus },
+	};
+
 	(void)envp;
-	argc_ = argc;
-	argv_ = argv;
 	report_prefix_push("xsave");
 	if (!this_cpu_has(X86_FEATURE_XSAVE)) {
 		report_skip("XSAVE: CPUID.1:ECX[26]=0");
@@ -368,18 +364,7 @@ int main(int argc, char **argv, char **envp)
 	enable_xsave_here(NULL);
 	if (!avx)
 		report_skip("AVX: CPUID.1:ECX[28]=0 or XCR0[2] not enumerated");
-	if (selected("xcr0"))
-		test_xcr0();
-	if (selected("roundtrip"))
-		test_roundtrip();
-	if (selected("header"))
-		test_header();
-	if (selected("xsavec"))
-		test_xsavec();
-	if (selected("xinuse"))
-		test_xinuse();
-	if (selected("cpus"))
-		test_cpus();
+	run_parts(argc, argv, parts, ARRAY_SIZE(parts));
 	report_prefix_pop();
 	return report_summary();
 }
