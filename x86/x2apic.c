@@ -81,23 +81,23 @@ static void test_access_rules(void)
 	/* SDM 'Deriving Logical x2APIC ID from the Local x2APIC ID'. */
 	report_deviation("x2apic-ldr-derived", ldr == expect_ldr, "LDR %#x is (ID[19:4] << 16) | (1 << ID[3:0]) = %#x", ldr, expect_ldr);
 	expect_gp(true, X2(APIC_ID), id, "ID, read-only");
-	expect_gp(true, X2(APIC_VERSION), apic_read(APIC_VERSION), "version, read-only");
+	expect_gp_dev("x2apic-readonly-write", true, X2(APIC_VERSION), apic_read(APIC_VERSION), "version, read-only");
 	expect_gp(true, X2(APIC_LDR), ldr, "LDR, read-only in x2APIC mode");
-	expect_gp(true, X2(APIC_PPR), 0, "PPR, read-only");
-	expect_gp(true, X2(APIC_ISR), 0, "ISR, read-only");
-	expect_gp(true, X2(APIC_TMR), 0, "TMR, read-only");
-	expect_gp(true, X2(APIC_IRR), 0, "IRR, read-only");
-	expect_gp(true, X2(APIC_TIMER_CUR), 0, "current count, read-only");
-	expect_gp(false, X2(APIC_EOI), 0, "EOI, write-only");
+	expect_gp_dev("x2apic-readonly-write", true, X2(APIC_PPR), 0, "PPR, read-only");
+	expect_gp_dev("x2apic-readonly-write", true, X2(APIC_ISR), 0, "ISR, read-only");
+	expect_gp_dev("x2apic-readonly-write", true, X2(APIC_TMR), 0, "TMR, read-only");
+	expect_gp_dev("x2apic-readonly-write", true, X2(APIC_IRR), 0, "IRR, read-only");
+	expect_gp_dev("x2apic-readonly-write", true, X2(APIC_TIMER_CUR), 0, "current count, read-only");
+	expect_gp_dev("x2apic-writeonly-read", false, X2(APIC_EOI), 0, "EOI, write-only");
 	expect_gp(false, X2(APIC_SELF_IPI), 0, "SELF IPI, write-only");
 	expect_gp(false, X2(APIC_DFR), 0, "DFR, absent in x2APIC mode");
 	expect_gp(true, X2(APIC_DFR), 0xffffffff, "DFR, absent in x2APIC mode");
-	expect_gp(false, X2(APIC_ICR_HI), 0, "ICR high half, absent: the ICR is one MSR");
-	expect_gp(false, X2(APIC_APR), 0, "APR, absent in x2APIC mode");
-	expect_gp(true, X2(APIC_EOI), 1, "EOI of a non-zero value");
+	expect_gp_dev("x2apic-absent-read", false, X2(APIC_ICR_HI), 0, "ICR high half, absent: the ICR is one MSR");
+	expect_gp_dev("x2apic-absent-read", false, X2(APIC_APR), 0, "APR, absent in x2APIC mode");
+	expect_gp_dev("x2apic-eoi-nonzero", true, X2(APIC_EOI), 1, "EOI of a non-zero value");
 	/* SDM 'Reserved Bit Checking': non-zero writes to reserved bits #GP. */
-	expect_gp(true, X2(APIC_TPR), 0x100, "TPR bit 8, reserved");
-	expect_gp(true, X2(APIC_TPR), 1ULL << 32, "TPR bit 32, reserved");
+	expect_gp_dev("x2apic-reserved-bits", true, X2(APIC_TPR), 0x100, "TPR bit 8, reserved");
+	expect_gp_dev("x2apic-reserved-bits", true, X2(APIC_TPR), 1ULL << 32, "TPR bit 32, reserved");
 	expect_gp_dev("x2apic-self-ipi-reserved", true, X2(APIC_SELF_IPI), 0x100 | VEC, "SELF IPI bit 8, reserved");
 	report(rdmsr_safe(X2(APIC_TPR), &val) == NO_EXCEPTION && val == 0, "TPR unchanged by the rejected writes (%#lx)",
 	       (unsigned long)val);
