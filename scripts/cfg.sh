@@ -14,14 +14,14 @@
 # specific one wins (model, then lane, then kind, then the plain key).
 
 # The keys; the four that may be qualified; the VMM kinds; the arches.
-HVUT_CFG_KEYS="file smp extra_params test_args groups arch accel lanes timeout bochs_cpu"
+HVUT_CFG_KEYS="file smp extra_params test_args groups arch accel lanes timeout bochs_cpu migration"
 HVUT_CFG_QUALIFIABLE="smp extra_params test_args groups timeout"
 HVUT_VMM_KINDS="tcg kvm bochs"
 HVUT_ARCHES="x86_64 arm64 riscv64 ppc64"
 
 # hvut_parse_cfg FILE [KIND [LANE CPUS LANES QUALIFIERS]]: the runs of FILE
 # as records of \037-separated fields
-#   name file smp extra_params test_args groups arch accel timeout bochs_cpu line
+#   name file smp extra_params test_args groups arch accel timeout bochs_cpu migration line
 # (line: where the entry starts), defaults filled in, qualified keys resolved.
 #   Without LANE: every entry, for VMM kind KIND (default tcg); entries that
 #     are not for KIND stay in (run_tests.sh reports them as SKIP with why).
@@ -85,6 +85,7 @@ BEGIN {
 	if ((cur, k) in val) { bad("duplicate key \"" k "\" in [" cur "]"); next }
 	if (base == "smp" && (v !~ /^[0-9]+$/ || v + 0 < 1)) { bad("smp must be a number >= 1, got: " v); next }
 	if (base == "timeout" && v !~ /^[0-9]+(\.[0-9]+)?$/) { bad("timeout must be seconds (0 = none), got: " v); next }
+	if (base == "migration" && v != "yes" && v != "no") { bad("migration must be yes or no, got: " v); next }
 	if (v ~ /\037/) { bad("control character in value"); next }
 	if (base == "accel" || base == "arch" || base == "lanes" || base == "bochs_cpu") {
 		m = split(v, w, /[ \t]+/)
@@ -109,10 +110,10 @@ function pick(t, k, model, dflt) {
 	return get(t, k, dflt)
 }
 function emit(t, name, model) {
-	printf "%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\n", name,
+	printf "%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\n", name,
 		get(t, "file", t ".elf"), pick(t, "smp", model, 1), pick(t, "extra_params", model, ""),
 		pick(t, "test_args", model, ""), pick(t, "groups", model, ""), get(t, "arch", ""),
-		get(t, "accel", "tcg kvm"), pick(t, "timeout", model, 90), model, seen[t]
+		get(t, "accel", "tcg kvm"), pick(t, "timeout", model, 90), model, get(t, "migration", "no"), seen[t]
 }
 END {
 	for (tk in qat) {

@@ -4,8 +4,9 @@
 #   run ARCH [VMM]   the VMM and firmware that run ARCH's tests, VMM qemu
 #                    (default) or bochs (`make run`, `make deps-run`)
 #   lane NAME...     what these `make check` parts need: project (linters,
-#                    test tools), <arch>, clang-<arch>, x86_64-harness-check,
-#                    bochs, bochs3 (`make check-project`, `make check-lane`)
+#                    test tools), <arch>-<lane> (<testdir>/lanes.cfg),
+#                    clang-<arch>, x86_64-harness-check (`make check-project`,
+#                    `make check-lane`)
 #   check, all       what the whole `make check` needs: every part above, for
 #                    every arch (`make check`, `make deps-check`)
 #   bochs            the Bochs lane alone
@@ -102,6 +103,8 @@ lane_tools() {
 	# QEMU 10 runs from a Debian 13 root (scripts/qemu10.sh debootstraps it).
 	*-tcg-qemu10) cross_tools "${1%-tcg-qemu10}"; want debootstrap debootstrap ;;
 	*-tcg | x86_64-seabios) lane_tools "${1%-*}" ;;
+	# Another lane of an arch's lanes.cfg: that arch's compiler and QEMU.
+	x86_64-* | arm64-* | riscv64-* | ppc64-*) lane_tools "${1%%-*}" ;;
 	*) echo "$0: unknown lane '$1'" >&2; usage ;;
 	esac
 }
@@ -116,11 +119,18 @@ lane)
 	[ $# -gt 0 ] || usage
 	for l in "$@"; do lane_tools "$l"; done ;;
 check | all)
+	# Every lane `make check` runs: each of <testdir>/lanes.cfg, clang-<arch>.
 	lane_tools project
-	for a in x86_64 arm64 riscv64 ppc64; do lane_tools "$a"; lane_tools "clang-$a"; done
-	lane_tools bochs
-	[ "${HVUT_CHECK_BOCHS3:-0}" != 1 ] || lane_tools bochs3
-	[ "${HVUT_CHECK_KVM:-1}" = 0 ] || { lane_tools kvm-x86_64; lane_tools kvm-arm64; } ;;
+	srcdir=$(cd "$(dirname "$0")/.." && pwd)
+	for a in x86_64 arm64 riscv64 ppc64; do
+		case $a in x86_64) t=x86 ;; arm64) t=arm ;; riscv64) t=riscv ;; ppc64) t=powerpc ;; esac
+		lane_tools "$a"; lane_tools "clang-$a"
+		[ -f "$srcdir/$t/lanes.cfg" ] || continue
+		while read -r l; do
+			[ "$l" != kvm ] || [ "${HVUT_CHECK_KVM:-1}" != 0 ] || continue
+			lane_tools "$a-$l"
+		done < <(sed -n 's/^[[:space:]]*\[\([A-Za-z0-9_.+-]*\)\].*/\1/p' "$srcdir/$t/lanes.cfg")
+	done ;;
 *) usage ;;
 esac
 

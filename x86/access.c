@@ -551,6 +551,13 @@ int main(int argc, char **argv, char **envp)
 	cpu.maxphyaddr = pg_maxphyaddr();
 	cpu.gbpages = this_cpu_has(X86_FEATURE_GBPAGES);
 	boot.nxe = has_nx;
+	{
+		unsigned n;
+		const struct pg_rule_doc *d = pg_rule_docs(&n);
+
+		for (unsigned i = 0; i < n; i++)
+			report_info("rule: %s (%s)", d[i].name, d[i].section);
+	}
 	report_info("MAXPHYADDR %u, 1G pages %d, NX %d, SMEP %d, SMAP %d, PKU %d, PKS %d", cpu.maxphyaddr,
 		    cpu.gbpages, has_nx, has_smep, has_smap, has_pku, has_pks);
 

@@ -6,7 +6,7 @@
  * physical/logical destinations. The source is the RTC's periodic interrupt
  * on ISA IRQ 8 (pin 8): its line stays asserted until register C is read,
  * so it serves as a level source as well as an edge one.
- * Parts (arguments): regs, edge, level, dest.
+ * Parts (arguments): regs, edge, level, polarity, dest.
  */
 #include "hvut.h"
 #include <asm/apic.h>
@@ -40,6 +40,8 @@ static volatile unsigned ack_after;   /* level tests: read C only from this inte
 static volatile bool saw_remote_irr, saw_tmr;
 /* The vector being counted: a late interrupt of an earlier routing (another vector) is not. */
 static volatile unsigned want_vec = VEC;
+/* Polarity test: a level pin asserted for good is masked by its first handler. */
+static volatile bool mask_in_handler;
 
 static void on_vec(struct ex_regs *r)
 {
@@ -50,6 +52,8 @@ static void on_vec(struct ex_regs *r)
 		apic_eoi();
 		return;
 	}
+	if (mask_in_handler)
+		ioapic_redir_write(PIN, ioapic_redir_read(PIN) | IOAPIC_MASKED);
 	n = __atomic_add_fetch(&hits[smp_id()], 1, __ATOMIC_RELEASE);
 	saw_remote_irr = ioapic_redir_read(PIN) & IOAPIC_REMOTE_IRR;
 	saw_tmr = apic_vector_bit(APIC_TMR, r->vector);
@@ -229,6 +233,32 @@ static void test_level(void)
 	report_prefix_pop();
 }
 
+/* ------------------------------------------------------------- polarity */
+static void test_polarity(void)
+{
+	bool ok;
+
+	report_prefix_push("polarity");
+	rtc_periodic(false);
+	rtc_ack();   /* the RTC's line is low from now on */
+	spin_if1(2000000);
+	reset_counts();
+	ack_after = UINT_MAX;
+	/* 82093AA 3.2.4 INTPOL: with active-high polarity a low line is not asserted ... */
+	ioapic_redir_write(PIN, IOAPIC_LEVEL | IOAPIC_DEST(apic_id()) | VEC);
+	spin_if1(20000000);
+	report(hits[0] == 0, "level, active high, line low: no interrupt (%u)", hits[0]);
+	/* ... and with active-low polarity the same low line is. */
+	mask_in_handler = true;
+	ioapic_redir_write(PIN, IOAPIC_LEVEL | IOAPIC_ACTIVE_LOW | IOAPIC_DEST(apic_id()) | VEC);
+	ok = wait_hits_for(0, 1, deviation_applies("ioapic-polarity-ignored") ? 100000000ULL : APIC_WAIT_TSC);
+	mask_in_handler = false;
+	ioapic_redir_write(PIN, IOAPIC_MASKED);
+	report_deviation("ioapic-polarity-ignored", ok, "level, active low, line low: the pin is asserted (%u)", hits[0]);
+	ack_after = 0;
+	report_prefix_pop();
+}
+
 /* ----------------------------------------------------------------- dest */
 static volatile bool stop;
 
@@ -303,6 +333,8 @@ int main(int argc, char **argv, char **envp)
 		test_edge();
 	if (arg_selected(argc, argv, "level"))
 		test_level();
+	if (arg_selected(argc, argv, "polarity"))
+		test_polarity();
 	if (arg_selected(argc, argv, "dest"))
 		test_dest();
 	return report_summary();
