@@ -121,10 +121,16 @@ static void test_control_intercepts(void)
 
 	report_prefix_push("intercepts");
 	svm_vcpu_init(&v, l2_toggle_cd, NULL);
+	/*
+	 * L2 starts with CD=NW=0, so its toggle sets CD whatever L1's boot firmware
+	 * left in CR0 (a BIOS may leave CD=NW=1; CD=0 with NW=1 is invalid).
+	 */
+	v.vmcb->save.cr0 &= ~(X86_CR0_CD | X86_CR0_NW);
 	v.vmcb->control.intercept_misc1 |= SVM_INTERCEPT_CR0_SEL_WRITE;
 	svm_vmrun(&v);
-	expect_exit(&v, SVM_EXIT_CR0_SEL_WRITE, "selective CR0 write: changing CD exits with CR0_SEL_WRITE [APM 15.9.2]");
+	expect_exit(&v, SVM_EXIT_CR0_SEL_WRITE, "selective CR0 write: setting CD exits with CR0_SEL_WRITE [APM 15.9.2]");
 	svm_vcpu_init(&v, l2_toggle_ts, NULL);
+	v.vmcb->save.cr0 &= ~(X86_CR0_CD | X86_CR0_NW);
 	v.vmcb->control.intercept_misc1 |= SVM_INTERCEPT_CR0_SEL_WRITE;
 	svm_vmrun(&v);
 	expect_exit(&v, SVM_EXIT_VMMCALL, "selective CR0 write: changing only TS does not exit");
