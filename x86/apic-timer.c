@@ -249,18 +249,18 @@ static void test_tsc_deadline(void)
 
 int main(int argc, char **argv, char **envp)
 {
+	static const struct test_part parts[] = {
+		{ "oneshot", test_oneshot },
+		{ "periodic", test_periodic },
+		{ "divide", test_divide },
+		{ "tsc-deadline", test_tsc_deadline },
+	};
+
 	(void)envp;
 	report_info("running on %s", vmm_description());
 	apic_enable();
 	apic_quiet_legacy();
 	handle_exception(VEC, on_timer);
-	if (arg_selected(argc, argv, "oneshot"))
-		test_oneshot();
-	if (arg_selected(argc, argv, "periodic"))
-		test_periodic();
-	if (arg_selected(argc, argv, "divide"))
-		test_divide();
-	if (arg_selected(argc, argv, "tsc-deadline"))
-		test_tsc_deadline();
+	run_parts(argc, argv, parts, ARRAY_SIZE(parts));
 	return report_summary();
 }

@@ -246,20 +246,19 @@ static void test_dpl(void)
 
 int main(int argc, char **argv, char **envp)
 {
+	static const struct test_part parts[] = {
+		{ "shadow", test_shadows },
+		{ "hlt", test_hlt },
+		{ "nested", test_nested },
+		{ "cpl3", test_cpl3 },
+		{ "dpl", test_dpl },
+	};
+
 	(void)envp;
 	report_info("running on %s", vmm_description());
 	apic_enable();
 	apic_quiet_legacy();
 	handle_exception(VEC, on_vec);
-	if (arg_selected(argc, argv, "shadow"))
-		test_shadows();
-	if (arg_selected(argc, argv, "hlt"))
-		test_hlt();
-	if (arg_selected(argc, argv, "nested"))
-		test_nested();
-	if (arg_selected(argc, argv, "cpl3"))
-		test_cpl3();
-	if (arg_selected(argc, argv, "dpl"))
-		test_dpl();
+	run_parts(argc, argv, parts, ARRAY_SIZE(parts));
 	return report_summary();
 }

@@ -322,20 +322,19 @@ static void test_dest(void)
 
 int main(int argc, char **argv, char **envp)
 {
+	static const struct test_part parts[] = {
+		{ "regs", test_regs },
+		{ "edge", test_edge },
+		{ "level", test_level },
+		{ "polarity", test_polarity },
+		{ "dest", test_dest },
+	};
+
 	(void)envp;
 	report_info("running on %s", vmm_description());
 	apic_quiet_legacy();
 	handle_exception(VEC, on_vec);
 	rtc_periodic(false);
-	if (arg_selected(argc, argv, "regs"))
-		test_regs();
-	if (arg_selected(argc, argv, "edge"))
-		test_edge();
-	if (arg_selected(argc, argv, "level"))
-		test_level();
-	if (arg_selected(argc, argv, "polarity"))
-		test_polarity();
-	if (arg_selected(argc, argv, "dest"))
-		test_dest();
+	run_parts(argc, argv, parts, ARRAY_SIZE(parts));
 	return report_summary();
 }
