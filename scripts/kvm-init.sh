@@ -81,6 +81,9 @@ chroot /newroot /bin/bash -c '
 	{ { bash "$0"; echo $? > /tmp/.kvm-rc; } 2>&1 1>&3 3>&- | sed -u "s/^/E|/"; } 3>&1 |
 		sed -u "s/^/O|/; s/^O|E|/E|/"' "$job"
 rc=$(cat "$rcfile" 2>/dev/null || echo 3)
+# L1's kernel log (the console is quiet: loglevel=1), for KVM warnings, OOM
+# kills and the like that end an inner QEMU without a word.
+dmesg > "/newroot${rw#*:}/kvm-l1-dmesg.log" 2>/dev/null
 sync
 echo "R|$rc"
 poweroff -f

@@ -17,12 +17,20 @@
 # else HVUT_KVM_BUILDDIR, else <srcdir>/build-kvm-ARCH (configured and made
 # here). Results go to HVUT_LOGDIR (default: logs, in the current directory),
 # shared with L1 over 9p; so does `--junit FILE`; `-t` TAP comes out on stdout.
-# Also written there: kvm-l1.log (L1's console) and kvm-lane.times (L1 boot and
-# lane wall times). Environment: HVUT_CACHE, HVUT_KVM_MEM (MiB, default 3072),
-# HVUT_KVM_TIMEOUT (whole lane, s, default 3600), HVUT_KVM_HOST_QEMU (the
-# outer QEMU), and, passed into L1: TIMEOUT (every test's limit, default 300 s:
-# the cfg's limits are for TCG, not for KVM nested in TCG), HVUT_ENV.
-# Exit: run_tests.sh's status from inside L1; 3 when L1 gave none.
+# Also written there: kvm-l1.log (L1's console), kvm-l1-dmesg.log (its kernel
+# log, when L1 got to the end) and kvm-lane.times (L1 boot and lane wall times,
+# load, which L0). Environment: HVUT_CACHE, HVUT_KVM_MEM (MiB, default 3072),
+# HVUT_KVM_TIMEOUT (whole lane, s, default 3600), HVUT_KVM_L0,
+# HVUT_KVM_HOST_QEMU, HVUT_KVM_TCG_THREAD (the outer QEMU, below),
+# HVUT_KVM_BOOT_LIMIT / HVUT_KVM_QUIET_LIMIT (the watchdog: s of silence before
+# L1 is declared hung, default 600 while booting, 2 * TIMEOUT + 60 after),
+# HVUT_NO_SETUP=1 (use the cache as it is), and, passed into L1: TIMEOUT
+# (every test's limit, default 300 s: the cfg's limits are for TCG, not for
+# KVM nested in TCG), HVUT_ENV.
+# Exit: run_tests.sh's status from inside L1. When L1 dies before that
+# (panic, hang, L0 crash), kvm-verdicts.sh makes the states from what L1 said
+# (finished tests keep theirs, running ones CRASH, the rest NOTRUN): exit 1;
+# 3 when not even that is possible.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,7 +46,7 @@ arch=${2:-}
 shift 2
 case $arch in
 x86_64)
-	host_qemu=${HVUT_KVM_HOST_QEMU:-qemu-system-x86_64}
+	host_qemu=qemu-system-x86_64
 	inner_qemu=/usr/bin/qemu-system-x86_64
 	# no_timer_check: on a loaded host TCG is too slow for Linux's IO-APIC
 	# timer check, which then panics L1 ("setup_IO_APIC").
@@ -47,7 +55,7 @@ x86_64)
 	machine=(-machine q35 -cpu max)
 	;;
 arm64)
-	host_qemu=${HVUT_KVM_HOST_QEMU:-qemu-system-aarch64}
+	host_qemu=qemu-system-aarch64
 	inner_qemu=/usr/bin/qemu-system-aarch64
 	console=ttyAMA0
 	# pauth-impdef: QEMU's own pointer-authentication algorithm, far cheaper
@@ -56,7 +64,7 @@ arm64)
 	machine=(-machine virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on)
 	;;
 riscv64)
-	host_qemu=${HVUT_KVM_HOST_QEMU:-qemu-system-riscv64}
+	host_qemu=qemu-system-riscv64
 	inner_qemu=/usr/bin/qemu-system-riscv64
 	console=ttyS0
 	# h=true: the hypervisor extension (KVM's requirement); the host QEMU's
@@ -67,6 +75,26 @@ riscv64)
 *) usage ;;
 esac
 top=$cache/kvm-$arch
+
+# L0, the outer QEMU whose TCG is the "silicon" KVM runs on (docs/kvm.md,
+# "Which L0"): HVUT_KVM_L0=host (the host's QEMU, Debian 12's 7.2) or qemu10
+# (Debian 13's 10.0 from scripts/qemu10.sh, set up on first use);
+# HVUT_KVM_HOST_QEMU names a binary instead. HVUT_KVM_TCG_THREAD=multi|single
+# is its TCG threading.
+l0=${HVUT_KVM_L0:-host}
+tcg_thread=${HVUT_KVM_TCG_THREAD:-multi}
+case $tcg_thread in multi | single) ;; *) die "HVUT_KVM_TCG_THREAD must be multi or single" ;; esac
+l0_qemu() {
+	[ -z "${HVUT_KVM_HOST_QEMU:-}" ] || { echo "$HVUT_KVM_HOST_QEMU"; return; }
+	case $l0 in
+	host) echo "$host_qemu" ;;
+	qemu10)
+		if ! "$here/qemu10.sh" ready >/dev/null 2>&1; then "$here/qemu10.sh" setup >&2 || die "cannot set up QEMU 10"; fi
+		echo "$("$here/qemu10.sh" bindir)/${host_qemu##*/}"
+		;;
+	*) die "HVUT_KVM_L0 must be host or qemu10" ;;
+	esac
+}
 
 ready() { [ -f "$top/initrd.img" ] && [ -f "$top/vmlinuz" ] && [ -d "$top/root" ] && [ -f "$top/version.txt" ]; }
 
@@ -110,7 +138,10 @@ find_build() {
 run() {
 	# Fetch only when nothing is there (setup checks Debian for new versions);
 	# the local rebuild when kvm-init.sh or the layout changed costs nothing.
-	if ready; then "$here/kvm-root.sh" "$arch"; else setup; fi
+	# HVUT_NO_SETUP=1: use the cache as it is (the harness's own tests).
+	if [ "${HVUT_NO_SETUP:-0}" = 1 ]; then ready || die "not set up and HVUT_NO_SETUP=1"
+	elif ready; then "$here/kvm-root.sh" "$arch"
+	else setup; fi
 	local build logdir junit='' t0 boot_us='' rc='' qver kver qemu10 args=() ro=() rw
 	build=$(find_build)
 	logdir=${HVUT_LOGDIR:-logs}
@@ -125,6 +156,7 @@ run() {
 		esac
 		shift
 	done
+	local user_args=("${args[@]}")
 	[ -n "$junit" ] && args=(--junit "$logdir/.kvm-junit.xml" "${args[@]}")
 
 	local src
@@ -141,6 +173,7 @@ run() {
 	for p in "${ro[@]:1}" "$logdir"; do mkdir -p "$top/root$p"; done
 
 	read -r kver qemu10 < "$top/version.txt"
+	host_qemu=$(l0_qemu)
 	qver=$(host_qemu_version)
 	# What the guest is told (docs/protocol.md, lib/deviation.h): KVM of this
 	# kernel, over QEMU TCG as the "silicon"; the inner QEMU is userspace only.
@@ -165,7 +198,7 @@ run() {
 	} > "$logdir/.kvm-job.sh"
 
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
-	local qemu_cmd=("$host_qemu" "${machine[@]}" -accel tcg,thread=multi -m "${HVUT_KVM_MEM:-3072}"
+	local qemu_cmd=("$host_qemu" "${machine[@]}" -accel "tcg,thread=$tcg_thread" -m "${HVUT_KVM_MEM:-3072}"
 		-smp 2 -nodefaults -display none -no-reboot -serial stdio
 		-kernel "$top/vmlinuz" -initrd "$top/initrd.img")
 	local i=0 ro_arg='' p
@@ -178,41 +211,87 @@ run() {
 	rw=w0:$logdir
 	qemu_cmd+=(-append "console=$console quiet loglevel=1 panic=-1 mitigations=off tsc=reliable hvut.ro=$ro_arg hvut.rw=$rw hvut.job=$logdir/.kvm-job.sh")
 
-	echo "kvm-lane: $arch: KVM of Linux $kver (QEMU $qemu10 inside) on QEMU $qver TCG; results in $logdir" >&2
+	local l0_desc="QEMU $qver TCG thread=$tcg_thread"
+	echo "kvm-lane: $arch: KVM of Linux $kver (QEMU $qemu10 inside) on $l0_desc; results in $logdir" >&2
 	hvut_now
 	t0=$now
 	local line
 	rm -f "$logdir/.kvm-junit.xml"
 	: > "$logdir/kvm-l1.log"
+	: > "$logdir/.kvm-progress"
+	# The watchdog: L1 is quiet while it boots (loglevel=1), then run_tests.sh
+	# prints a line at least every time a test ends, and no test outlives its
+	# TIMEOUT; so silence longer than that (plus its kill and report time) is
+	# a hung L1. Both bounds derive from TIMEOUT, not from this host's speed.
+	local per_test=${TIMEOUT:-300}
+	local boot_limit=${HVUT_KVM_BOOT_LIMIT:-600} quiet_limit=${HVUT_KVM_QUIET_LIMIT:-$((2 * per_test + 60))}
+	local limit=$boot_limit l0_pid l0_rc=0 hung=''
 	# L1's console: lines tagged by kvm-init.sh go to our stdout/stderr, the
-	# rest (kernel, init) to kvm-l1.log.
-	while IFS= read -r line; do
+	# rest (kernel, init) to kvm-l1.log. The job's lines are also kept in
+	# .kvm-progress: if L1 dies, kvm-verdicts.sh makes the states from them.
+	exec {l1_fd}< <(exec timeout -k 10 "${HVUT_KVM_TIMEOUT:-3600}" "${qemu_cmd[@]}" < /dev/null 2>> "$logdir/kvm-l1.log")
+	l0_pid=$!
+	while true; do
+		local got=0
+		IFS= read -r -t "$limit" -u "$l1_fd" line || got=$?
+		if [ "$got" != 0 ]; then
+			# > 128: the watchdog's time ran out; else the console closed.
+			if [ "$got" -gt 128 ]; then
+				hung="L1 printed nothing for $limit s (watchdog; TIMEOUT=$per_test)"
+				kill "$l0_pid" 2>/dev/null || true
+			fi
+			break
+		fi
 		line=${line%$'\r'}
 		case $line in
-		O\|*) printf '%s\n' "${line#O|}" ;;
-		E\|*) printf '%s\n' "${line#E|}" >&2 ;;
+		O\|*) printf '%s\n' "${line#O|}"; printf '%s\n' "${line#O|}" >> "$logdir/.kvm-progress" ;;
+		E\|*) printf '%s\n' "${line#E|}" >&2; printf '%s\n' "${line#E|}" >> "$logdir/.kvm-progress" ;;
 		B\|*)
 			hvut_now
 			boot_us=$((now - t0))
+			limit=$quiet_limit
 			echo "kvm-lane: L1 up in $(fmt "$boot_us") s (L1 uptime ${line#B|} s)" >&2
 			;;
 		R\|*) rc=${line#R|} ;;
 		*) printf '%s\n' "$line" >> "$logdir/kvm-l1.log" ;;
 		esac
-	done < <(timeout -k 10 "${HVUT_KVM_TIMEOUT:-3600}" "${qemu_cmd[@]}" < /dev/null 2>> "$logdir/kvm-l1.log")
+	done
+	wait "$l0_pid" || l0_rc=$?
+	exec {l1_fd}<&-
 	hvut_now
-	printf 'l1_boot_s=%s\nlane_s=%s\nload=%s\n' "${boot_us:+$(fmt "$boot_us")}" "$(fmt $((now - t0)))" \
-		"$(cut -d' ' -f1-3 /proc/loadavg)" > "$logdir/kvm-lane.times"
+	printf 'l1_boot_s=%s\nlane_s=%s\nload=%s\nl0=%s\n' "${boot_us:+$(fmt "$boot_us")}" "$(fmt $((now - t0)))" \
+		"$(cut -d' ' -f1-3 /proc/loadavg)" "$l0_desc" > "$logdir/kvm-lane.times"
 	echo "kvm-lane: lane took $(fmt $((now - t0))) s (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 	if [ -n "$junit" ] && [ -f "$logdir/.kvm-junit.xml" ]; then
 		mv -f "$logdir/.kvm-junit.xml" "$junit"
 	fi
 	if [ -z "$rc" ]; then
-		echo "kvm-lane: L1 ended without a result; its console is in $logdir/kvm-l1.log:" >&2
+		local why
+		why=$(l1_death "$logdir/kvm-l1.log" "$l0_rc" "$hung")
+		echo "kvm-lane: L1 ended without a result: $why; its console is in $logdir/kvm-l1.log:" >&2
 		tail -n 15 "$logdir/kvm-l1.log" >&2
-		return 3
+		# The tests' states from what L1 said before it died (never invented):
+		# exit 1 when that gives verdicts to compare, 3 when it cannot.
+		local vargs=(--arch "$arch")
+		for a in "${args[@]}"; do [ "$a" != -t ] || vargs+=(--tap); done
+		[ -z "$junit" ] || vargs+=(--junit "$junit")
+		(cd "$build" && "$here/kvm-verdicts.sh" "$logdir" "$logdir/.kvm-progress" "$why" "${vargs[@]}" -- "${user_args[@]}") ||
+			return 3
+		return 1
 	fi
 	return "$rc"
+}
+
+# l1_death L1LOG L0_STATUS HUNG: one line saying how L1 ended without a
+# result: its kernel's panic/BUG/Oops line when it printed one.
+l1_death() {
+	local p
+	p=$(grep -m 1 -E 'Kernel panic|BUG:|Oops|general protection fault|kernel BUG' "$1" | sed 's/^\[ *[0-9.]*\] //' | cut -c1-200) || true
+	if [ -n "$p" ]; then echo "L1 kernel: $p"
+	elif [ -n "$3" ]; then echo "$3"
+	elif [ "$2" = 124 ] || [ "$2" = 137 ]; then echo "the lane's limit (HVUT_KVM_TIMEOUT=${HVUT_KVM_TIMEOUT:-3600} s) stopped L1"
+	else echo "L1's QEMU exited with status $2; last console line: $(tail -n 1 "$1" | cut -c1-160)"
+	fi
 }
 
 hvut_now() { now=${EPOCHREALTIME/[.,]/}; }

@@ -562,5 +562,8 @@ check "standalone: SIGHUP mid-run: exit 130" eq "$RC" 130
 check "standalone: nothing left behind" bash -c "! pgrep -f 'hvut-standalone[.]' >/dev/null && [ -z \"\$(ls '$TMPDIR')\" ]"
 unset FAKE_VMM
 
+# shellcheck source=tests/harness/kvm-lane.sh
+source "$here/kvm-lane.sh"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,0 +1,40 @@
+# shellcheck shell=bash disable=SC2154 # run.sh's helpers and $work, $top, $here
+# tests/harness/kvm-lane.sh: scripts/kvm-lane.sh when L1 dies mid-lane, with a
+# fake L1 (fake/l0-qemu as the outer QEMU, a fake cache, the fake arch's
+# suite). Sourced by run.sh. The lane must not lose or invent a verdict:
+# finished tests keep their states, running ones are CRASH quoting L1's
+# panic line, the rest NOTRUN; a silent L1 is stopped by the watchdog.
+
+echo "== kvm-lane.sh: L1 dies mid-lane"
+# kvm_lane CASE: a fake lane run in a fresh $B; status in RC, stdout in
+# $B/out, stderr in $B/err, results in $B/logs.
+kvm_lane() {
+	setup "$1"
+	local c=$work/cache/kvm-x86_64
+	mkdir -p "$c/root"
+	: >"$c/initrd.img"
+	: >"$c/vmlinuz"
+	echo "6.12.0-fake 10.0.0" >"$c/version.txt"
+	RC=0
+	(cd "$B" && HVUT_NO_SETUP=1 HVUT_TESTDIR=$T HVUT_KVM_HOST_QEMU=$here/fake/l0-qemu HVUT_LOGDIR=$B/logs \
+		"$top/scripts/kvm-lane.sh" run x86_64 -j2 -t --junit "$B/junit.xml" >"$B/out" 2>"$B/err") || RC=$?
+}
+
+FAKE_L1=panic kvm_lane kvm-panic
+check "kvm panic: exit 1 (verdicts recovered, some CRASH)" eq "$RC" 1
+check "kvm panic: states of finished tests kept" eq "$(grep -E '^(pass|fail) ' "$B/logs/states.txt" | tr '\n' ' ')" "pass PASS fail FAIL "
+check "kvm panic: running tests CRASH" eq "$(grep -E '^(skip|hang) ' "$B/logs/states.txt" | tr '\n' ' ')" "skip CRASH hang CRASH "
+check "kvm panic: tests never started NOTRUN" eq "$(grep -E '^(crash|xfail) ' "$B/logs/states.txt" | tr '\n' ' ')" "crash NOTRUN xfail NOTRUN "
+check "kvm panic: entries for another accel/arch stay SKIP" eq "$(grep -cE '^(cpu-model|other-arch) SKIP$' "$B/logs/states.txt")" 2
+check "kvm panic: nodefault entries not listed" hasnt "$B/logs/states.txt" '^manual '
+check "kvm panic: the CRASH quotes the panic line (TAP)" has "$B/out" \
+	'^not ok [0-9]+ - skip: CRASH \(L1 died while it ran: L1 kernel: Kernel panic - not syncing: corrupted stack end'
+check "kvm panic: the panic is on stderr" has "$B/err" 'L1 ended without a result: L1 kernel: Kernel panic'
+check "kvm panic: JUnit written, 2 errors" has "$B/junit.xml" 'tests="8" failures="1" errors="2"'
+check "kvm panic: the kernel's lines stay in kvm-l1.log" has "$B/logs/kvm-l1.log" 'CPU: 0 UID: 0 PID: 474'
+
+HVUT_KVM_QUIET_LIMIT=1 FAKE_L1=hang kvm_lane kvm-hang
+check "kvm hang: exit 1" eq "$RC" 1
+check "kvm hang: the watchdog says why" has "$B/logs/states.txt" '^hang CRASH$'
+check "kvm hang: CRASH names the watchdog" has "$B/out" 'CRASH \(L1 died while it ran: L1 printed nothing for 1 s \(watchdog'
+check "kvm hang: no fake L1 left running" bash -c "! pgrep -f '$here/fake/l0-qemu' >/dev/null"
