@@ -152,7 +152,8 @@ static void test_xcr0(void)
 	report_prefix_push("xcr0");
 	write_cr4(cr4 & ~X86_CR4_OSXSAVE);
 	v = xsetbv_safe(0, XFEATURE_X87 | XFEATURE_SSE);
-	report(v == UD_VECTOR, "CR4.OSXSAVE=0: XSETBV #UD (got %s) [SDM vol. 2C XSETBV]", exception_name(v));
+	report_deviation("xsetbv-intercept-before-ud", v == UD_VECTOR, "CR4.OSXSAVE=0: XSETBV #UD (got %s) [SDM vol. 2C XSETBV]",
+			 exception_name(v));
 	write_cr4(cr4);
 	v = run_in_user(user_xsetbv, NULL, &f);
 	report(v == GP_VECTOR && f.error_code == 0, "CPL3: XSETBV #GP(0) (got %s(%#lx))", exception_name(v), f.error_code);
@@ -362,6 +363,20 @@ int main(int argc, char **argv, char **envp)
 	report_info("running on %s; XCR0 may have %#llx; XSAVE area %u bytes", vmm_description(),
 		    (unsigned long long)supported, d.c);
 	enable_xsave_here(NULL);
+	/*
+	 * SDM vol. 2C XSETBV: XCR0 holds what was written. CPUID exits to a
+	 * hypervisor if there is one (it always does under KVM), so a VMM that
+	 * missed the XSETBV (and reloads its own XCR0 around the exit) shows
+	 * here rather than as a #UD at the first AVX instruction.
+	 */
+	(void)cpuid(0);
+	if (!report_deviation("xsetbv-not-intercepted", xgetbv(0) == enabled_mask(),
+			      "XCR0 reads back %#llx after XSETBV(%#llx) and a CPUID", (unsigned long long)xgetbv(0),
+			      (unsigned long long)enabled_mask())) {
+		report_skip("the other parts: XCR0 is not what XSETBV wrote");
+		report_prefix_pop();
+		return report_summary();
+	}
 	if (!avx)
 		report_skip("AVX: CPUID.1:ECX[28]=0 or XCR0[2] not enumerated");
 	run_parts(argc, argv, parts, ARRAY_SIZE(parts));

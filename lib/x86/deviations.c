@@ -202,5 +202,44 @@ const struct deviation arch_deviations[] = {
 	{ "pkrs-scope", "bochs", NULL, NULL, NULL,
 	  "IA32_PKRS applied to supervisor accesses to user-mode addresses too",
 	  "SDM vol. 3A 4.6.2: IA32_PKRS governs supervisor-mode addresses; 4.7 PK flag" },
+	/*
+	 * The kvm lane (docs/kvm.md): KVM 6.12 nested in QEMU TCG. "kvm/qemu-tcg"
+	 * rows are TCG's "silicon" showing through KVM (an instruction KVM does
+	 * not intercept, or a property of the host KVM passes on); the version
+	 * range is the outer QEMU's. "kvm" rows are KVM's own code.
+	 */
+	{ "pf-rsvd-without-p", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "#PF for a reserved bit has error-code P=0 (with NPT the guest's page walk is TCG's)",
+	  "SDM vol. 3A 4.7: RSVD can be set only if P (bit 0) is also set" },
+	{ "dr7-gd-ignored", "kvm/qemu-tcg", NULL, "10.0", NULL,
+	  "DR7.GD=1: MOV DR runs with no #DB (KVM lets the guest own the DRs: TCG executes MOV DR)",
+	  "SDM vol. 3B 'General-Detect Exception Condition': MOV DR with GD=1 is a #DB fault with DR6.BD" },
+	{ "tf-sti-delayed", "kvm/qemu-tcg", NULL, "10.0", NULL,
+	  "the single-step #DB after STI comes one instruction late (TCG single-steps the guest)",
+	  "SDM vol. 2B STI: IF does not inhibit exceptions; vol. 3B 'Single-Step Exception Condition'" },
+	{ "idt-error-code-ext", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "#NP for a not-present gate met while delivering an exception has EXT=0 (TCG delivers the event)",
+	  "SDM vol. 3A 'Error Code': EXT set when the exception occurred during delivery of an earlier event" },
+	{ "into-64-no-ud", "kvm/qemu-tcg", "10.0", NULL, NULL, "INTO (CE) in 64-bit mode runs (no #UD; TCG executes it)",
+	  "SDM vol. 2A INT n/INTO/INT3/INT1: INTO raises #UD in 64-bit mode (opcode CE invalid)" },
+	{ "pmu-rdpmc-ud", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "RDPMC of legacy counter 0 #GPs: TCG has no PMU, so KVM runs with its vPMU off ('kvm_amd: PMU virtualization is disabled')",
+	  "APM vol. 2 13.2.1 / vol. 3 RDPMC: legacy counters 0-3 always exist on AMD; SDM vol. 2B RDPMC" },
+	{ "xsetbv-not-intercepted", "kvm/qemu-tcg", NULL, "10.0", NULL,
+	  "the guest's XSETBV is not intercepted (TCG executes it), so KVM reloads its own XCR0 at the next exit",
+	  "APM vol. 2 15.7 Instruction Intercepts (XSETBV); SDM vol. 2C XSETBV: XCR0 holds what was written" },
+	{ "xsetbv-intercept-before-ud", "kvm/qemu-tcg", "10.0", NULL, NULL,
+	  "XSETBV with CR4.OSXSAVE=0 exits to KVM (intercept checked before the #UD), and KVM emulates it",
+	  "APM vol. 2 15.7: instruction intercepts are checked after simple exceptions such as #UD; SDM vol. 2C XSETBV" },
+	{ "apic-tpr-subclass", "kvm", NULL, NULL, NULL,
+	  "xAPIC TPR bits 3:0 lost: on SVM KVM rewrites TPR from the 4-bit V_TPR (CR8) after every exit",
+	  "SDM vol. 3A 'Task Priority Register (TPR)': bits 3:0 task-priority sub-class, read/write" },
+	{ "x2apic-eoi-nonzero", "kvm", NULL, NULL, NULL, "WRMSR of a non-zero value to the x2APIC EOI register accepted",
+	  "SDM vol. 3A 'x2APIC Register Address Space' (R/W semantics): WRMSR of a non-zero value to EOI causes #GP(0)" },
+	{ "x2apic-reserved-bits", "kvm", NULL, NULL, NULL, "x2APIC TPR bit 8 (reserved) written without #GP",
+	  "SDM vol. 3A 'Reserved Bit Checking': non-zero writes to reserved bits #GP" },
+	{ "ioapic-polarity-ignored", "kvm", NULL, NULL, NULL,
+	  "INTPOL ignored by KVM's in-kernel IOAPIC: lines are logical levels, an active-low pin with its line low is not asserted",
+	  "82093AA datasheet 3.2.4 Interrupt Input Pin Polarity (INTPOL): 1 = low active" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
