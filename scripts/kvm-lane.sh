@@ -156,6 +156,11 @@ run() {
 		esac
 		shift
 	done
+	# The lane's own cfg selection (an entry's `lanes` key) applies inside L1
+	# when the arch's lanes.cfg has a [kvm] section.
+	local tdir
+	case $arch in x86_64) tdir=x86 ;; arm64) tdir=arm ;; *) tdir=$arch ;; esac
+	if grep -q '^\[kvm\]' "${HVUT_TESTDIR:-$srcdir/$tdir}/lanes.cfg" 2>/dev/null; then args=(--lane kvm "${args[@]}"); fi
 	local user_args=("${args[@]}")
 	[ -n "$junit" ] && args=(--junit "$logdir/.kvm-junit.xml" "${args[@]}")
 
@@ -184,7 +189,7 @@ run() {
 		echo "# written by scripts/kvm-lane.sh for L1; run with bash in L1's chroot"
 		printf 'cd %q\n' "$build"
 		echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp LANG=C.UTF-8"
-		printf 'export ACCEL=kvm QEMU=%q HVUT_LOGDIR=%q\n' "$inner_qemu" "$logdir"
+		printf 'export ACCEL=kvm QEMU=%q HVUT_LOGDIR=%q HVUT_RUNNER_INSIDE=1\n' "$inner_qemu" "$logdir"
 		# QEMU refuses M-mode firmware with KVM: KVM itself is the SBI
 		# implementation, so riscv/vmm.sh's -bios becomes "none".
 		[ "$arch" = riscv64 ] && echo "export OPENSBI=none"

@@ -36,7 +36,7 @@ done
 # cfg and arguments (-l lists without running; no /dev/kvm needed).
 list=$(mktemp "${TMPDIR:-/tmp}/kvm-verdicts.XXXXXX")
 trap 'rm -f "$list" "$list.m"' EXIT
-HVUT_LOGDIR=$list.d ACCEL=kvm "$srcdir/run_tests.sh" -l "$@" >"$list" 2>/dev/null || {
+HVUT_LOGDIR=$list.d ACCEL=kvm HVUT_RUNNER_INSIDE=1 "$srcdir/run_tests.sh" -l "$@" >"$list" 2>/dev/null || {
 	echo "kvm-verdicts: run_tests.sh -l $* failed: no test list" >&2
 	exit 3
 }
