@@ -51,6 +51,11 @@ x86_64)
 	# no_timer_check: on a loaded host TCG is too slow for Linux's IO-APIC
 	# timer check, which then panics L1 ("setup_IO_APIC").
 	console="ttyS0 no_timer_check"
+	# Single-threaded TCG: both L1 panics seen (a stack corruption while the
+	# access tests ran, an int3 in __schedule during text patching) were on
+	# multi-threaded TCG, where QEMU 7.2 has races no single thread can have
+	# (docs/kvm.md, "Which L0").
+	default_thread=single
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
 	machine=(-machine q35 -cpu max)
 	;;
@@ -80,9 +85,9 @@ top=$cache/kvm-$arch
 # "Which L0"): HVUT_KVM_L0=host (the host's QEMU, Debian 12's 7.2) or qemu10
 # (Debian 13's 10.0 from scripts/qemu10.sh, set up on first use);
 # HVUT_KVM_HOST_QEMU names a binary instead. HVUT_KVM_TCG_THREAD=multi|single
-# is its TCG threading.
+# is its TCG threading (default: single on x86_64, multi elsewhere).
 l0=${HVUT_KVM_L0:-host}
-tcg_thread=${HVUT_KVM_TCG_THREAD:-multi}
+tcg_thread=${HVUT_KVM_TCG_THREAD:-${default_thread:-multi}}
 case $tcg_thread in multi | single) ;; *) die "HVUT_KVM_TCG_THREAD must be multi or single" ;; esac
 l0_qemu() {
 	[ -z "${HVUT_KVM_HOST_QEMU:-}" ] || { echo "$HVUT_KVM_HOST_QEMU"; return; }
