@@ -96,7 +96,7 @@ static void test_access_rules(void)
 	expect_gp_dev("x2apic-absent-read", false, X2(APIC_APR), 0, "APR, absent in x2APIC mode");
 	expect_gp_dev("x2apic-eoi-nonzero", true, X2(APIC_EOI), 1, "EOI of a non-zero value");
 	/* SDM 'Reserved Bit Checking': non-zero writes to reserved bits #GP. */
-	expect_gp_dev("x2apic-reserved-bits", true, X2(APIC_TPR), 0x100, "TPR bit 8, reserved");
+	expect_gp_dev("x2apic-tpr-bit8", true, X2(APIC_TPR), 0x100, "TPR bit 8, reserved");
 	expect_gp_dev("x2apic-reserved-bits", true, X2(APIC_TPR), 1ULL << 32, "TPR bit 32, reserved");
 	expect_gp_dev("x2apic-self-ipi-reserved", true, X2(APIC_SELF_IPI), 0x100 | VEC, "SELF IPI bit 8, reserved");
 	report(rdmsr_safe(X2(APIC_TPR), &val) == NO_EXCEPTION && val == 0, "TPR unchanged by the rejected writes (%#lx)",

@@ -236,7 +236,10 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 3A 'Task Priority Register (TPR)': bits 3:0 task-priority sub-class, read/write" },
 	{ "x2apic-eoi-nonzero", "kvm", NULL, NULL, NULL, "WRMSR of a non-zero value to the x2APIC EOI register accepted",
 	  "SDM vol. 3A 'x2APIC Register Address Space' (R/W semantics): WRMSR of a non-zero value to EOI causes #GP(0)" },
-	{ "x2apic-reserved-bits", "kvm", NULL, NULL, NULL, "x2APIC TPR bit 8 (reserved) written without #GP",
+	/* TPR bit 8 alone: KVM #GPs bit 32 (x2apic-reserved-bits) but not bit 8; QEMU TCG neither. */
+	{ "x2apic-tpr-bit8", "qemu-tcg", NULL, NULL, NULL, "x2APIC TPR bit 8 (reserved) written without #GP",
+	  "SDM vol. 3A 'Reserved Bit Checking': non-zero writes to reserved bits #GP" },
+	{ "x2apic-tpr-bit8", "kvm", NULL, NULL, NULL, "x2APIC TPR bit 8 (reserved) written without #GP",
 	  "SDM vol. 3A 'Reserved Bit Checking': non-zero writes to reserved bits #GP" },
 	{ "ioapic-polarity-ignored", "kvm", NULL, NULL, NULL,
 	  "INTPOL ignored by KVM's in-kernel IOAPIC: lines are logical levels, an active-low pin with its line low is not asserted",
