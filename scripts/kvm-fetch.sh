@@ -30,8 +30,18 @@ esac
 
 # The L1 userland: the inner VMM and the tools run_tests.sh uses (busybox covers
 # the rest, and is L1's init).
+# socat: the migration entries drive QEMU's QMP with it (scripts/migrate-vmm.sh).
 USERLAND="$qemu_pkg bash coreutils gawk sed grep findutils diffutils procps
-	util-linux busybox-static"
+	util-linux busybox-static socat"
+
+# --wanted: exit 0 when the last fetch was of this USERLAND (kvm-lane.sh's run
+# fetches again when the list grew, not only when Debian's versions change).
+read -r -d '' -a words <<<"$USERLAND" || true
+wanted="${words[*]}"
+if [ "${2:-}" = --wanted ]; then
+	[ "$(cat "$cache/kvm-$arch/debs/userland.txt" 2>/dev/null)" = "$wanted" ]
+	exit
+fi
 
 # The mirror the host's apt uses (deb822 or one-line sources), else Debian's CDN.
 mirror() {
@@ -90,3 +100,4 @@ if [ "$(cut -d' ' -f1 "$debs/versions.new" | uniq -d | head -n 1)" ]; then
 fi
 mv -f "$debs/versions.new" "$debs/versions.txt"
 echo "$kpkg" > "$debs/kernel.txt"
+echo "$wanted" > "$debs/userland.txt"

@@ -145,7 +145,7 @@ run() {
 	# the local rebuild when kvm-init.sh or the layout changed costs nothing.
 	# HVUT_NO_SETUP=1: use the cache as it is (the harness's own tests).
 	if [ "${HVUT_NO_SETUP:-0}" = 1 ]; then ready || die "not set up and HVUT_NO_SETUP=1"
-	elif ready; then "$here/kvm-root.sh" "$arch"
+	elif ready && "$here/kvm-fetch.sh" "$arch" --wanted; then "$here/kvm-root.sh" "$arch"
 	else setup; fi
 	local build logdir junit='' t0 boot_us='' rc='' qver kver qemu10 args=() ro=() rw
 	build=$(find_build)
