@@ -20,7 +20,8 @@
 # Also written there: kvm-l1.log (L1's console), kvm-l1-dmesg.log (its kernel
 # log, when L1 got to the end) and kvm-lane.times (L1 boot and lane wall times,
 # load, which L0). Environment: HVUT_CACHE, HVUT_KVM_MEM (MiB, default 3072),
-# HVUT_KVM_TIMEOUT (whole lane, s, default 3600), HVUT_KVM_L0,
+# HVUT_KVM_TIMEOUT (whole lane, s; default: L1's boot limit + every test at
+# its TIMEOUT, -j at a time, + 120), HVUT_KVM_L0,
 # HVUT_KVM_HOST_QEMU, HVUT_KVM_TCG_THREAD (the outer QEMU, below),
 # HVUT_KVM_BOOT_LIMIT / HVUT_KVM_QUIET_LIMIT (the watchdog: s of silence before
 # L1 is declared hung, default 600 while booting, 2 * TIMEOUT + 60 after),
@@ -239,7 +240,24 @@ run() {
 	# L1's console: lines tagged by kvm-init.sh go to our stdout/stderr, the
 	# rest (kernel, init) to kvm-l1.log. The job's lines are also kept in
 	# .kvm-progress: if L1 dies, kvm-verdicts.sh makes the states from them.
-	exec {l1_fd}< <(exec timeout -k 10 "${HVUT_KVM_TIMEOUT:-3600}" "${qemu_cmd[@]}" < /dev/null 2>> "$logdir/kvm-l1.log")
+	# The whole lane's limit, a backstop behind the watchdog: L1's boot, then
+	# every test at its TIMEOUT, -j at a time (the list made here, as inside).
+	local lane_limit=${HVUT_KVM_TIMEOUT:-} ntests jobs=1 a prev=''
+	if [ -z "$lane_limit" ]; then
+		ntests=$(cd "$build" && HVUT_RUNNER_INSIDE=1 ACCEL=kvm HVUT_LOGDIR="$logdir/.kvm-list" \
+			"$src/run_tests.sh" -l "${user_args[@]}" 2>/dev/null | grep -vc ': SKIP (') || ntests=50
+		rm -rf "$logdir/.kvm-list"
+		for a in "${user_args[@]}"; do
+			[ "$prev" != -j ] || jobs=$a
+			case $a in -j?*) jobs=${a#-j} ;; esac
+			prev=$a
+		done
+		[[ $jobs =~ ^[1-9][0-9]*$ ]] || jobs=1
+		local rounds=$(((ntests + jobs - 1) / jobs))
+		lane_limit=$((boot_limit + rounds * per_test + 120))
+	fi
+	HVUT_KVM_TIMEOUT=$lane_limit
+	exec {l1_fd}< <(exec timeout -k 10 "$lane_limit" "${qemu_cmd[@]}" < /dev/null 2>> "$logdir/kvm-l1.log")
 	l0_pid=$!
 	while true; do
 		local got=0
@@ -269,8 +287,8 @@ run() {
 	wait "$l0_pid" || l0_rc=$?
 	exec {l1_fd}<&-
 	hvut_now
-	printf 'l1_boot_s=%s\nlane_s=%s\nload=%s\nl0=%s\n' "${boot_us:+$(fmt "$boot_us")}" "$(fmt $((now - t0)))" \
-		"$(cut -d' ' -f1-3 /proc/loadavg)" "$l0_desc" > "$logdir/kvm-lane.times"
+	printf 'l1_boot_s=%s\nlane_s=%s\nload=%s\nl0=%s\nlimit_s=%s\n' "${boot_us:+$(fmt "$boot_us")}" "$(fmt $((now - t0)))" \
+		"$(cut -d' ' -f1-3 /proc/loadavg)" "$l0_desc" "$lane_limit" > "$logdir/kvm-lane.times"
 	echo "kvm-lane: lane took $(fmt $((now - t0))) s (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 	if [ -n "$junit" ] && [ -f "$logdir/.kvm-junit.xml" ]; then
 		mv -f "$logdir/.kvm-junit.xml" "$junit"
@@ -299,7 +317,7 @@ l1_death() {
 	p=$(grep -m 1 -E 'Kernel panic|BUG:|Oops|general protection fault|kernel BUG' "$1" | sed 's/^\[ *[0-9.]*\] //' | cut -c1-200) || true
 	if [ -n "$p" ]; then echo "L1 kernel: $p"
 	elif [ -n "$3" ]; then echo "$3"
-	elif [ "$2" = 124 ] || [ "$2" = 137 ]; then echo "the lane's limit (HVUT_KVM_TIMEOUT=${HVUT_KVM_TIMEOUT:-3600} s) stopped L1"
+	elif [ "$2" = 124 ] || [ "$2" = 137 ]; then echo "the lane's limit (HVUT_KVM_TIMEOUT=${HVUT_KVM_TIMEOUT} s) stopped L1"
 	else echo "L1's QEMU exited with status $2; last console line: $(tail -n 1 "$1" | cut -c1-160)"
 	fi
 }
