@@ -59,8 +59,12 @@ build_root() {
 	[ -e "$tmp/usr/bin/awk" ] || ln -s gawk "$tmp/usr/bin/awk"
 	echo "root:x:0:0:root:/root:/bin/bash" > "$tmp/etc/passwd"
 	echo "root:x:0:" > "$tmp/etc/group"
-	rm -rf "$top/root"
+	# A lane running now serves the old root to its L1 (QEMU's 9p holds the
+	# directory, not the path): move it aside, never delete it under that
+	# lane; old ones go after a day.
+	[ ! -d "$top/root" ] || mv "$top/root" "$top/root.old.$(date +%s)"
 	mv "$tmp" "$top/root"
+	find "$top" -maxdepth 1 -name 'root.old.*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
 	echo "$want" > "$top/root.stamp"
 }
 
