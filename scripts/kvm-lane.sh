@@ -51,7 +51,10 @@ x86_64)
 	inner_qemu=/usr/bin/qemu-system-x86_64
 	# no_timer_check: on a loaded host TCG is too slow for Linux's IO-APIC
 	# timer check, which then panics L1 ("setup_IO_APIC").
-	console="ttyS0 no_timer_check"
+	# clocksource=hpet: L1 calibrates its TSC against the PIT at boot, which
+	# on a loaded host goes wrong (one L1 saw 1349 s of uptime in 100 s), and
+	# every test's TIMEOUT runs on L1's clock. QEMU's HPET counts host time.
+	console="ttyS0 no_timer_check clocksource=hpet"
 	# Single-threaded TCG: both L1 panics seen (a stack corruption while the
 	# access tests ran, an int3 in __schedule during text patching) were on
 	# multi-threaded TCG, where QEMU 7.2 has races no single thread can have
