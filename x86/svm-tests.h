@@ -20,5 +20,6 @@ void test_tlb(void);
 void test_cet(void);
 void test_seam(void);
 void test_events(void);
+void test_vmrun_checks(void);
 
 #endif

@@ -79,6 +79,14 @@ const struct deviation arch_deviations[] = {
 	  "APM vol. 2 15.21.1 Virtualizing Interrupt Masking (V_INTR_MASKING)" },
 	{ "svm-vintr-pending", "bochs", NULL, NULL, NULL, "no VINTR exit for V_IRQ already pending at VMRUN",
 	  "APM vol. 2 15.21.4 Injecting Virtual (INTR) Interrupts" },
+	/* x86/svm-vmrun-checks.c */
+	{ "svm-vmrun-cr3-mbz", "bochs", NULL, NULL, NULL, "VMRUN runs L2 with guest CR3 bit 52 set",
+	  "APM vol. 2 15.5.1 Consistency Checks (any MBZ bit of CR3 is set); 3.1.2 CR3[63:52] MBZ in long mode" },
+	{ "svm-vmrun-long-no-pe-panic", "bochs", NULL, NULL, NULL,
+	  "panics (\"change_cpu_mode: EFER.LMA is set when CR0.PE=0\") on VMRUN of EFER.LME=CR0.PG=1, CR0.PE=0",
+	  "APM vol. 2 15.5.1 Consistency Checks (EFER.LME and CR0.PG non-zero, CR0.PE zero: VMEXIT_INVALID)" },
+	{ "svm-vmrun-pm-top", "bochs", NULL, NULL, NULL, "VMRUN runs L2 with an MSRPM/IOPM extending past MAXPHYADDR",
+	  "APM vol. 2 15.5.1 Consistency Checks (the MSR or IOIO intercept tables extend to a physical address >= the maximum supported)" },
 
 	/* x86/vmx-ept.c */
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
