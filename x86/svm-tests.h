@@ -21,5 +21,6 @@ void test_cet(void);
 void test_seam(void);
 void test_events(void);
 void test_vmrun_checks(void);
+void test_vintr(void);
 
 #endif

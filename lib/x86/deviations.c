@@ -87,6 +87,13 @@ const struct deviation arch_deviations[] = {
 	  "APM vol. 2 15.5.1 Consistency Checks (EFER.LME and CR0.PG non-zero, CR0.PE zero: VMEXIT_INVALID)" },
 	{ "svm-vmrun-pm-top", "bochs", NULL, NULL, NULL, "VMRUN runs L2 with an MSRPM/IOPM extending past MAXPHYADDR",
 	  "APM vol. 2 15.5.1 Consistency Checks (the MSR or IOIO intercept tables extend to a physical address >= the maximum supported)" },
+	/* x86/svm-vintr.c */
+	{ "svm-vtpr-cr8-abort", "qemu-tcg", NULL, NULL, NULL,
+	  "aborts (tcg_handle_interrupt: assertion of the BQL) on L2's MOV to CR8 with V_INTR_MASKING=1 and a V_IRQ pending",
+	  "APM vol. 2 15.21.2 Virtualizing APIC.TPR, 15.21.4 Injecting Virtual (INTR) Interrupts" },
+	{ "svm-vtpr-cr8-abort", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "L2's MOV to CR8 with a V_IRQ pending runs on TCG's SVM, which aborts (BQL assertion) and takes L1 down",
+	  "APM vol. 2 15.21.2 Virtualizing APIC.TPR, 15.21.4 Injecting Virtual (INTR) Interrupts" },
 
 	/* x86/vmx-ept.c */
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
