@@ -22,5 +22,6 @@ void test_seam(void);
 void test_events(void);
 void test_vmrun_checks(void);
 void test_vintr(void);
+void test_npt_rsvd(void);
 
 #endif

@@ -94,6 +94,13 @@ const struct deviation arch_deviations[] = {
 	{ "svm-vtpr-cr8-abort", "kvm/qemu-tcg", NULL, NULL, NULL,
 	  "L2's MOV to CR8 with a V_IRQ pending runs on TCG's SVM, which aborts (BQL assertion) and takes L1 down",
 	  "APM vol. 2 15.21.2 Virtualizing APIC.TPR, 15.21.4 Injecting Virtual (INTR) Interrupts" },
+	{ "svm-vintr-taken-exit-invalid", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "a V_IRQ that L2 takes at its STI (VINTR not intercepted) ends L2 with EXITCODE 0xffffffff (QEMU 7.2's 32-bit VMEXIT_INVALID) instead of running on",
+	  "APM vol. 2 15.21.4 Injecting Virtual (INTR) Interrupts: the guest takes the virtual interrupt through its IDT" },
+	/* x86/svm-npt-rsvd.c */
+	{ "svm-npf-rsvd-without-p", "qemu-tcg", NULL, NULL, NULL,
+	  "#NPF for a reserved bit in a nested page table has EXITINFO1 P=0",
+	  "APM vol. 2 15.25.6 (EXITINFO1 is a #PF error code), 8.4.2 Page-Fault Error Code (RSV faults are on present entries: P=1)" },
 
 	/* x86/vmx-ept.c */
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
