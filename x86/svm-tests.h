@@ -23,5 +23,7 @@ void test_events(void);
 void test_vmrun_checks(void);
 void test_vintr(void);
 void test_npt_rsvd(void);
+void test_pause_filter(void);
+void test_lbrv(void);
 
 #endif

@@ -3,9 +3,9 @@
  * running L2 code and checking what VMRUN and #VMEXIT do.
  *
  * Arguments pick parts (default: all): basic, invalid, intercept, npt, tlb,
- * cet, seam, events, vmrun-checks, vintr, npt-rsvd. This file: main,
- * VMRUN/#VMEXIT basics and the first VMRUN consistency checks; the other
- * parts live in x86/svm-*.c.
+ * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv.
+ * This file: main, VMRUN/#VMEXIT basics and the first VMRUN consistency
+ * checks; the other parts live in x86/svm-*.c.
  */
 #include "svm-tests.h"
 #include <asm/cpufeature.h>
@@ -223,6 +223,10 @@ int main(int argc, char **argv, char **envp)
 		test_vintr();
 	if (arg_selected(argc, argv, "npt-rsvd"))
 		test_npt_rsvd();
+	if (arg_selected(argc, argv, "pause-filter"))
+		test_pause_filter();
+	if (arg_selected(argc, argv, "lbrv"))
+		test_lbrv();
 	report_prefix_pop();
 	return report_summary();
 }

@@ -101,6 +101,9 @@ const struct deviation arch_deviations[] = {
 	{ "svm-npf-rsvd-without-p", "qemu-tcg", NULL, NULL, NULL,
 	  "#NPF for a reserved bit in a nested page table has EXITINFO1 P=0",
 	  "APM vol. 2 15.25.6 (EXITINFO1 is a #PF error code), 8.4.2 Page-Fault Error Code (RSV faults are on present entries: P=1)" },
+	/* x86/svm-lbrv.c */
+	{ "svm-lbrv-debugctl-gp", "bochs", NULL, NULL, NULL, "RDMSR/WRMSR of DEBUGCTL (1D9h) #GP, LBR virtualization enumerated",
+	  "APM vol. 2 13.1.1.6 Debug-Control MSR (DebugCtl); 15.23 LBR Virtualization (CPUID 0x8000000A:EDX[1])" },
 
 	/* x86/vmx-ept.c */
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
