@@ -31,8 +31,9 @@ static void rsvd_case(const char *what, u64 root, u64 *entry, u64 bit, u64 *targ
 	i1 = v.vmcb->control.exit_info_1;
 	i2 = v.vmcb->control.exit_info_2;
 	if (expect_exit(&v, SVM_EXIT_NPF, "%s: L2's read [APM 15.25.6]", what)) {
-		report_deviation("svm-npf-rsvd-without-p", (i1 & mask) == want, "%s: EXITINFO1 %#llx has P RSV US final-GPA, not RW ID table-walk (want %#llx) [APM 15.25.6]",
-		       what, (unsigned long long)i1, (unsigned long long)want);
+		report_deviation("svm-npf-rsvd-without-p", (i1 & mask) == want,
+				 "%s: EXITINFO1 %#llx has P RSV US final-GPA, not RW ID table-walk (want %#llx) [APM 15.25.6]",
+				 what, (unsigned long long)i1, (unsigned long long)want);
 		report(i2 == (uintptr_t)target, "%s: EXITINFO2 is the GPA %p (got %#llx) [APM 15.25.6]", what, target,
 		       (unsigned long long)i2);
 	}

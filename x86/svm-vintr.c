@@ -183,7 +183,8 @@ static void test_cr8(void)
 	if (!run_ok(&v, "L2 reads and writes CR8, V_INTR_MASKING=1"))
 		return;
 	report(l2_cr8 == 7, "L2's MOV from CR8 reads V_TPR 7 (%#llx) [APM 15.21.2]", (unsigned long long)l2_cr8);
-	report((v.vmcb->control.int_ctl & V_TPR_MASK) == 0xa, "L2's MOV to CR8 of 0xa lands in V_TPR (int_ctl %#llx) [APM 15.21.2]",
+	report((v.vmcb->control.int_ctl & V_TPR_MASK) == 0xa,
+	       "L2's MOV to CR8 of 0xa lands in V_TPR (int_ctl %#llx) [APM 15.21.2]",
 	       (unsigned long long)v.vmcb->control.int_ctl);
 	report(l1_cr8() == l1_tpr, "L1's own TPR unchanged (%#llx, was %#llx) [APM 15.21.1]",
 	       (unsigned long long)l1_cr8(), (unsigned long long)l1_tpr);

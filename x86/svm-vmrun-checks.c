@@ -81,7 +81,8 @@ static const struct check checks[] = {
 	{ NULL, "EVENTINJ TYPE=3 (exception) with vector 32", APM_CC ", 15.20 Event Injection", evt_exc_32, false },
 	{ "svm-vmrun-pm-top", "MSRPM_BASE_PA in the last page below MAXPHYADDR (map extends past it)", APM_CC,
 	  msrpm_top, false },
-	{ "svm-vmrun-pm-top", "IOPM_BASE_PA in the last page below MAXPHYADDR (map extends past it)", APM_CC, iopm_top, false },
+	{ "svm-vmrun-pm-top", "IOPM_BASE_PA in the last page below MAXPHYADDR (map extends past it)", APM_CC,
+	  iopm_top, false },
 };
 
 static void run_check(const struct check *c)

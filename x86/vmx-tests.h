@@ -9,6 +9,7 @@ void vmx_test_exits(void);
 void vmx_test_seam(void);
 void vmx_test_ept(void);
 void vmx_test_mbec(void);
+void vmx_test_entry_checks(void);
 
 /* Bochs (ACCEL=bochs): the emulator whose deviations are declared XFAIL. */
 bool on_bochs(void);
