@@ -10,6 +10,7 @@ void vmx_test_seam(void);
 void vmx_test_ept(void);
 void vmx_test_mbec(void);
 void vmx_test_entry_checks(void);
+void vmx_test_msr_lists(void);
 
 /* Bochs (ACCEL=bochs): the emulator whose deviations are declared XFAIL. */
 bool on_bochs(void);

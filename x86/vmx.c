@@ -1,13 +1,15 @@
 /*
  * vmx: the test binary is a small hypervisor (L1) running guest code (L2).
- * Arguments pick groups: basic exits seam ept mbec entry-checks (default: all).
+ * Arguments pick groups (default: all): basic exits seam ept mbec entry-checks
+ * msr-lists.
  *   basic  VMXON/VMXOFF, VMCLEAR/VMPTRLD/VMPTRST, VMREAD/VMWRITE, failed entries
  *   exits  CPUID, HLT, VMCALL, RDMSR/WRMSR and the MSR bitmap, I/O bitmaps,
  *          exception bitmap, VMX-preemption timer
  *   seam   SEAMCALL/TDCALL in L2 at CPL0 (exits 76/77) and CPL3 (#GP)
  *   ept    EPT permissions R/W/X for every access, misconfigurations, VPID
  *   mbec   mode-based execute control (XS/XU) for EPT
- *   entry-checks  VM-entry checks on controls, host and guest state (x86/vmx-entry-checks.c)
+ *   entry-checks  VM-entry checks on controls, host and guest state
+ *   msr-lists  VM-entry/VM-exit MSR load and store lists
  * Without VMX (QEMU TCG, AMD) everything is one SKIP naming CPUID.1:ECX.VMX.
  */
 #include "vmx-tests.h"
@@ -38,6 +40,7 @@ static const struct {
 	{ "ept", vmx_test_ept },
 	{ "mbec", vmx_test_mbec },
 	{ "entry-checks", vmx_test_entry_checks },
+	{ "msr-lists", vmx_test_msr_lists },
 };
 
 int main(int argc, char **argv, char **envp)
@@ -52,7 +55,7 @@ int main(int argc, char **argv, char **envp)
 		for (unsigned g = 0; g < ARRAY_SIZE(groups); g++)
 			known |= !strcmp(argv[i], groups[g].name);
 		if (!known)
-			report_fail("unknown group '%s' (basic exits seam ept mbec entry-checks)", argv[i]);
+			report_fail("unknown group '%s' (basic exits seam ept mbec entry-checks msr-lists)", argv[i]);
 	}
 	why = vmx_unsupported();
 	if (why) {
