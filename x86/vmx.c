@@ -1,7 +1,7 @@
 /*
  * vmx: the test binary is a small hypervisor (L1) running guest code (L2).
  * Arguments pick groups (default: all): basic exits seam ept mbec entry-checks
- * msr-lists.
+ * msr-lists windows.
  *   basic  VMXON/VMXOFF, VMCLEAR/VMPTRLD/VMPTRST, VMREAD/VMWRITE, failed entries
  *   exits  CPUID, HLT, VMCALL, RDMSR/WRMSR and the MSR bitmap, I/O bitmaps,
  *          exception bitmap, VMX-preemption timer
@@ -10,6 +10,7 @@
  *   mbec   mode-based execute control (XS/XU) for EPT
  *   entry-checks  VM-entry checks on controls, host and guest state
  *   msr-lists  VM-entry/VM-exit MSR load and store lists
+ *   windows  interrupt-window and NMI-window exiting
  * Without VMX (QEMU TCG, AMD) everything is one SKIP naming CPUID.1:ECX.VMX.
  */
 #include "vmx-tests.h"
@@ -41,6 +42,7 @@ static const struct {
 	{ "mbec", vmx_test_mbec },
 	{ "entry-checks", vmx_test_entry_checks },
 	{ "msr-lists", vmx_test_msr_lists },
+	{ "windows", vmx_test_windows },
 };
 
 int main(int argc, char **argv, char **envp)
@@ -55,7 +57,7 @@ int main(int argc, char **argv, char **envp)
 		for (unsigned g = 0; g < ARRAY_SIZE(groups); g++)
 			known |= !strcmp(argv[i], groups[g].name);
 		if (!known)
-			report_fail("unknown group '%s' (basic exits seam ept mbec entry-checks msr-lists)", argv[i]);
+			report_fail("unknown group '%s' (basic exits seam ept mbec entry-checks msr-lists windows)", argv[i]);
 	}
 	why = vmx_unsupported();
 	if (why) {

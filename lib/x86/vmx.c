@@ -107,7 +107,7 @@ const char *vmx_insn_error_name(unsigned error)
 
 static const char *const exit_reasons[] = {
 	[0] = "exception or NMI", [1] = "external interrupt", [2] = "triple fault",
-	[7] = "interrupt window", [9] = "task switch", [10] = "CPUID", [12] = "HLT",
+	[7] = "interrupt window", [8] = "NMI window", [9] = "task switch", [10] = "CPUID", [12] = "HLT",
 	[13] = "INVD", [14] = "INVLPG", [15] = "RDPMC", [16] = "RDTSC", [18] = "VMCALL",
 	[19] = "VMCLEAR", [20] = "VMLAUNCH", [21] = "VMPTRLD", [22] = "VMPTRST",
 	[23] = "VMREAD", [24] = "VMRESUME", [25] = "VMWRITE", [26] = "VMXOFF", [27] = "VMXON",
