@@ -1,7 +1,7 @@
 /*
  * vmx: the test binary is a small hypervisor (L1) running guest code (L2).
  * Arguments pick groups (default: all): basic exits seam ept mbec entry-checks
- * msr-lists windows shadow-vmcs.
+ * msr-lists windows shadow-vmcs pml.
  *   basic  VMXON/VMXOFF, VMCLEAR/VMPTRLD/VMPTRST, VMREAD/VMWRITE, failed entries
  *   exits  CPUID, HLT, VMCALL, RDMSR/WRMSR and the MSR bitmap, I/O bitmaps,
  *          exception bitmap, VMX-preemption timer
@@ -12,6 +12,7 @@
  *   msr-lists  VM-entry/VM-exit MSR load and store lists
  *   windows  interrupt-window and NMI-window exiting
  *   shadow-vmcs  VMREAD/VMWRITE in L2 through a shadow VMCS and its bitmaps
+ *   pml    page-modification logging
  * Without VMX (QEMU TCG, AMD) everything is one SKIP naming CPUID.1:ECX.VMX.
  */
 #include "vmx-tests.h"
@@ -45,6 +46,7 @@ static const struct {
 	{ "msr-lists", vmx_test_msr_lists },
 	{ "windows", vmx_test_windows },
 	{ "shadow-vmcs", vmx_test_shadow_vmcs },
+	{ "pml", vmx_test_pml },
 };
 
 int main(int argc, char **argv, char **envp)
@@ -59,7 +61,7 @@ int main(int argc, char **argv, char **envp)
 		for (unsigned g = 0; g < ARRAY_SIZE(groups); g++)
 			known |= !strcmp(argv[i], groups[g].name);
 		if (!known)
-			report_fail("unknown group '%s' (basic exits seam ept mbec entry-checks msr-lists windows shadow-vmcs)", argv[i]);
+			report_fail("unknown group '%s' (basic exits seam ept mbec entry-checks msr-lists windows shadow-vmcs pml)", argv[i]);
 	}
 	why = vmx_unsupported();
 	if (why) {

@@ -117,7 +117,7 @@ static const char *const exit_reasons[] = {
 	[39] = "MONITOR", [40] = "PAUSE", [41] = "VM-entry failure: machine-check event",
 	[48] = "EPT violation", [49] = "EPT misconfiguration", [50] = "INVEPT", [51] = "RDTSCP",
 	[52] = "VMX-preemption timer expired", [53] = "INVVPID", [54] = "WBINVD",
-	[55] = "XSETBV", [76] = "SEAMCALL", [77] = "TDCALL",
+	[55] = "XSETBV", [62] = "page-modification log full", [76] = "SEAMCALL", [77] = "TDCALL",
 };
 
 const char *vmx_exit_reason_name(unsigned reason)
