@@ -14,6 +14,7 @@ void vmx_test_msr_lists(void);
 void vmx_test_windows(void);
 void vmx_test_shadow_vmcs(void);
 void vmx_test_pml(void);
+void vmx_test_vpid(void);
 
 /* Bochs (ACCEL=bochs): the emulator whose deviations are declared XFAIL. */
 bool on_bochs(void);

@@ -1,7 +1,7 @@
 /*
  * vmx: the test binary is a small hypervisor (L1) running guest code (L2).
  * Arguments pick groups (default: all): basic exits seam ept mbec entry-checks
- * msr-lists windows shadow-vmcs pml.
+ * msr-lists windows shadow-vmcs pml vpid.
  *   basic  VMXON/VMXOFF, VMCLEAR/VMPTRLD/VMPTRST, VMREAD/VMWRITE, failed entries
  *   exits  CPUID, HLT, VMCALL, RDMSR/WRMSR and the MSR bitmap, I/O bitmaps,
  *          exception bitmap, VMX-preemption timer
@@ -13,6 +13,7 @@
  *   windows  interrupt-window and NMI-window exiting
  *   shadow-vmcs  VMREAD/VMWRITE in L2 through a shadow VMCS and its bitmaps
  *   pml    page-modification logging
+ *   vpid   INVVPID types seen through stale translations
  * Without VMX (QEMU TCG, AMD) everything is one SKIP naming CPUID.1:ECX.VMX.
  */
 #include "vmx-tests.h"
@@ -47,6 +48,7 @@ static const struct {
 	{ "windows", vmx_test_windows },
 	{ "shadow-vmcs", vmx_test_shadow_vmcs },
 	{ "pml", vmx_test_pml },
+	{ "vpid", vmx_test_vpid },
 };
 
 int main(int argc, char **argv, char **envp)
@@ -61,7 +63,7 @@ int main(int argc, char **argv, char **envp)
 		for (unsigned g = 0; g < ARRAY_SIZE(groups); g++)
 			known |= !strcmp(argv[i], groups[g].name);
 		if (!known)
-			report_fail("unknown group '%s' (basic exits seam ept mbec entry-checks msr-lists windows shadow-vmcs pml)", argv[i]);
+			report_fail("unknown group '%s' (basic exits seam ept mbec entry-checks msr-lists windows shadow-vmcs pml vpid)", argv[i]);
 	}
 	why = vmx_unsupported();
 	if (why) {
