@@ -213,6 +213,33 @@ static const char *guest_efer_lma(void)
 	return NULL;
 }
 
+static const char *guest_pat_type2(void)
+{
+	if (!vmx_ctl_allowed(ENTRY_CONTROLS, ENTRY_LOAD_PAT))
+		return "\"load IA32_PAT\" VM-entry control (bit 14) not allowed";
+	vmx_set_ctl(ENTRY_CONTROLS, ENTRY_LOAD_PAT, 0);
+	/* PAT entry 0 = 2: a reserved memory type, which WRMSR would #GP on. */
+	vmwrite(GUEST_PAT, (vmread(GUEST_PAT) & ~0xffULL) | 2);
+	return NULL;
+}
+
+static const char *guest_efer_reserved(void)
+{
+	if (!(vmread(ENTRY_CONTROLS) & ENTRY_LOAD_EFER))
+		return "\"load IA32_EFER\" VM-entry control (bit 15) not in use";
+	vmwrite(GUEST_EFER, vmread(GUEST_EFER) | (1ULL << 9));   /* EFER bit 9: reserved */
+	return NULL;
+}
+
+static const char *host_pat_type2(void)
+{
+	if (!vmx_ctl_allowed(EXIT_CONTROLS, EXIT_LOAD_PAT))
+		return "\"load IA32_PAT\" VM-exit control (bit 19) not allowed";
+	vmx_set_ctl(EXIT_CONTROLS, EXIT_LOAD_PAT, 0);
+	vmwrite(HOST_PAT, (rdmsr(MSR_IA32_CR_PAT) & ~0xffULL) | 2);
+	return NULL;
+}
+
 static const char *guest_link_ptr(void)
 {
 	/* A page of zeros: no VMCS revision identifier there. */
@@ -247,6 +274,7 @@ static const struct entry_check checks[] = {
 	{ "VM-entry interruption type NMI with vector 3", C27_2_1_3, ERR_CONTROLS, 0, entry_intr_nmi_vector, NULL },
 	{ "host CR0.NE=0 (IA32_VMX_CR0_FIXED0)", C27_2_2, ERR_HOST, 0, host_cr0_ne, NULL },
 	{ "host EFER.LMA=LME=0 with host address-space size 1", C27_2_2, ERR_HOST, 0, host_efer_lma, NULL },
+	{ "host IA32_PAT entry 0 = 2 (reserved type) with load IA32_PAT", C27_2_2, ERR_HOST, 0, host_pat_type2, NULL },
 	{ "host CS selector 0", C27_2_3, ERR_HOST, 0, host_cs_null, NULL },
 	{ "host TR selector 0", C27_2_3, ERR_HOST, 0, host_tr_null, NULL },
 	{ "host SS selector RPL 1", C27_2_3, ERR_HOST, 0, host_ss_rpl, NULL },
@@ -258,6 +286,9 @@ static const struct entry_check checks[] = {
 	{ "guest DR7[63:32] not 0 (load debug controls)", C27_3_1_1, GUEST_STATE, 0, guest_dr7_high,
 	  "vmx-entry-guest-dr7-high" },
 	{ "guest EFER.LMA=0 with IA-32e mode guest (load IA32_EFER)", C27_3_1_1, GUEST_STATE, 0, guest_efer_lma, NULL },
+	{ "guest IA32_PAT entry 0 = 2 (reserved type) with load IA32_PAT", C27_3_1_1, GUEST_STATE, 0, guest_pat_type2,
+	  NULL },
+	{ "guest EFER bit 9 (reserved) with load IA32_EFER", C27_3_1_1, GUEST_STATE, 0, guest_efer_reserved, NULL },
 	{ "guest CS.L=CS.D/B=1 in IA-32e mode", C27_3_1_2, GUEST_STATE, 0, guest_cs_l_db, NULL },
 	{ "guest TR type 9 (available TSS)", C27_3_1_2, GUEST_STATE, 0, guest_tr_avail, NULL },
 	{ "guest RIP not canonical with CS.L=1", C27_3_1_4, GUEST_STATE, 0, guest_rip_noncanonical,
