@@ -25,5 +25,6 @@ void test_vintr(void);
 void test_npt_rsvd(void);
 void test_pause_filter(void);
 void test_lbrv(void);
+void test_nmi(void);
 
 #endif

@@ -3,7 +3,7 @@
  * running L2 code and checking what VMRUN and #VMEXIT do.
  *
  * Arguments pick parts (default: all): basic, invalid, intercept, npt, tlb,
- * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv.
+ * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv, nmi.
  * This file: main, VMRUN/#VMEXIT basics and the first VMRUN consistency
  * checks; the other parts live in x86/svm-*.c.
  */
@@ -227,6 +227,8 @@ int main(int argc, char **argv, char **envp)
 		test_pause_filter();
 	if (arg_selected(argc, argv, "lbrv"))
 		test_lbrv();
+	if (arg_selected(argc, argv, "nmi"))
+		test_nmi();
 	report_prefix_pop();
 	return report_summary();
 }
