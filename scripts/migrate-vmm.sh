@@ -22,7 +22,14 @@ set -uo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 QEMU [ARGS...]" >&2; exit 2; }
 command -v socat >/dev/null || { echo "hvut: migration needs socat (scripts/deps.sh)" >&2; exit 3; }
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/hvut-migrate.XXXXXX") || exit 3
+# HVUT_MIGRATE_DIR: the directory to use, which the caller removes even
+# when this script is killed (scripts/runtime.sh); else a new one.
+if [ -n "${HVUT_MIGRATE_DIR:-}" ]; then
+	dir=$HVUT_MIGRATE_DIR
+	mkdir -m 700 "$dir" || exit 3
+else
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/hvut-migrate.XXXXXX") || exit 3
+fi
 pids=()
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {

@@ -660,5 +660,10 @@ hvut_migration_wrap() {
 		return 0 ;;
 	esac
 	echo "HVUT_MIGRATION=1" >>"$envfile"
+	# Its sockets and fifos in a directory this process removes on exit: a
+	# SIGKILLed migrate-vmm.sh (timeout, Ctrl-C) cannot clean up itself.
+	HVUT_MIGRATE_DIR=${HVUT_RUNDIR:-${TMPDIR:-/tmp}}/hvut-migrate.$$
+	export HVUT_MIGRATE_DIR
+	hvut_cleanup_add "$HVUT_MIGRATE_DIR"
 	VMM_CMD=("$HVUT_SRCDIR/scripts/migrate-vmm.sh" "${VMM_CMD[@]}")
 }
