@@ -8,6 +8,8 @@ set -euo pipefail
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/runtime.sh
 source "$self_dir/scripts/runtime.sh"
+# shellcheck source=scripts/suite-check.sh
+source "$self_dir/scripts/suite-check.sh"
 # shellcheck source=scripts/cfg.sh
 source "$self_dir/scripts/cfg.sh"
 # shellcheck source=scripts/lanes.sh
@@ -15,7 +17,7 @@ source "$self_dir/scripts/lanes.sh"
 
 usage() {
 	cat <<'USAGE'
-Usage: run_tests.sh [-h] [--lane NAME] [-L] [-j N] [-g GROUP] [-a] [-l] [-t] [--junit FILE] [-v] [TEST...]
+Usage: run_tests.sh [-h] [--lane NAME] [-L] [-j N] [-g GROUP] [-a] [-l] [-t] [--junit FILE] [--json FILE] [-v] [TEST...]
 
   --lane NAME   run on lane NAME of <testdir>/lanes.cfg (its VMM, version,
                 CPU model); default: the host's own VMM for ACCEL
@@ -27,15 +29,17 @@ Usage: run_tests.sh [-h] [--lane NAME] [-L] [-j N] [-g GROUP] [-a] [-l] [-t] [--
   -l            list the selected tests and their command lines; run nothing
   -t            TAP (version 13) on stdout; the human output goes to stderr
   --junit FILE  also write JUnit XML to FILE
+  --json FILE   also write the results as JSON to FILE (docs/running-tests.md)
   -v            show every test's console as it runs
   TEST...       only these tests (by section name)
 
 Environment: ACCEL (tcg, kvm, bochs; default: probed), TIMEOUT (overrides
 every test's limit), HVUT_ENV (KEY=VAL words for the guest's environ),
 QEMU/PROCESSOR/CROSS_PREFIX (default: config.mak), HVUT_LOGDIR (default:
-logs), HVUT_TESTDIR (tests only).
+logs/ in the build dir), HVUT_TESTDIR (tests only).
 Exit status: 0 when no test ended FAIL, TIMEOUT or CRASH; 1 otherwise;
-2 for a usage or unittests.cfg error.
+2 for a usage, setup or unittests.cfg error (nothing ran); 130 when
+interrupted (the reports are written all the same).
 USAGE
 }
 
@@ -46,9 +50,13 @@ usage_error() {
 }
 
 # --- options -----------------------------------------------------------------
-jobs='' all=0 list=0 tap=0 junit='' verbose=0 lane='' list_lanes=0
+jobs='' all=0 list=0 tap=0 junit='' json='' verbose=0 lane='' list_lanes=0
 groups=() names=()
-need_arg() { [ $# -ge 2 ] || usage_error "option $1 needs an argument"; }
+# An option's value that looks like an option is a mistake (--junit -t).
+need_arg() {
+	if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "option $1 needs an argument"; fi
+	[[ $2 != -* ]] || usage_error "option $1 needs a value, got the option-like '$2'"
+}
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -57,13 +65,15 @@ while [ $# -gt 0 ]; do
 	-g) need_arg "$@"; groups+=("$2"); shift ;;
 	-a) all=1 ;;
 	--lane) need_arg "$@"; lane=$2; shift ;;
-	--lane=*) lane=${1#--lane=} ;;
+	--lane=*) need_arg --lane "${1#--lane=}"; lane=${1#--lane=} ;;
 	-L) list_lanes=1 ;;
 	-l) list=1 ;;
 	-t) tap=1 ;;
 	-v) verbose=1 ;;
 	--junit) need_arg "$@"; junit=$2; shift ;;
-	--junit=*) junit=${1#--junit=} ;;
+	--junit=*) need_arg --junit "${1#--junit=}"; junit=${1#--junit=} ;;
+	--json) need_arg "$@"; json=$2; shift ;;
+	--json=*) need_arg --json "${1#--json=}"; json=${1#--json=} ;;
 	--) shift; names+=("$@"); break ;;
 	-*) usage_error "unknown option '$1'" ;;
 	*) names+=("$1") ;;
@@ -112,6 +122,7 @@ runner=$src_testdir/run
 
 # User's TIMEOUT overrides every test's; remembered before we set our own.
 timeout_override=${TIMEOUT:-}
+check_env
 
 # --- the lane (docs/lanes.md): which VMM, set up once for the whole suite --------
 lanes_file=$src_testdir/lanes.cfg
@@ -158,11 +169,6 @@ while IFS=$'\037' read -r name file smp extra args grps arch accel tmo bochs _li
 	n=$((n + 1))
 done <"$tmp/cfg.rec"
 
-in_list() { # WORD LIST: is WORD one of LIST's words?
-	case " $2 " in *" $1 "*) return 0 ;; esac
-	return 1
-}
-
 # Selection: named tests are taken as named; otherwise everything but
 # "nodefault" (unless -a or -g nodefault). -g then keeps tests in any group given.
 selected=()
@@ -190,74 +196,34 @@ if [ ${#groups[@]} -gt 0 ]; then
 	selected=("${kept[@]}")
 fi
 
-# Why a selected test will not be started, or nothing.
-skip_reason() {
-	local i=$1
-	if [ -n "${T_ARCH[i]}" ] && [ "${T_ARCH[i]}" != "$ARCH" ]; then
-		echo "arch ${T_ARCH[i]} only; running $ARCH"
-	elif ! in_list "$ACCEL" "${T_ACCEL[i]}"; then
-		echo "accel ${T_ACCEL[i]} only; running $ACCEL"
-	elif [ ! -f "$bin_testdir/${T_FILE[i]}" ]; then
-		echo "$bin_testdir/${T_FILE[i]} not built"
-	fi
-}
-
-test_timeout() { echo "${timeout_override:-${T_TIMEOUT[$1]}}"; }
-
-cmdline() { # the command, as a shell would take it
-	local i=$1
-	local -a extra=()
-	read -r -a extra <<<"${T_EXTRA[i]}" || true
-	printf 'SMP=%s TIMEOUT=%s ACCEL=%s TEST_ARGS=%q' "${T_SMP[i]}" "$(test_timeout "$i")" "$ACCEL" "${T_ARGS[i]}"
-	[ -z "${T_BOCHS[i]}" ] || printf ' BOCHS_CPU=%q' "${T_BOCHS[i]}"
-	printf ' %q' "$runner" "$bin_testdir/${T_FILE[i]}" "${extra[@]}"
-	echo
-}
+check_selection
 
 if [ "$list" = 1 ]; then
 	for i in "${selected[@]}"; do
-		r=$(skip_reason "$i")
-		if [ -n "$r" ]; then
-			echo "${T_NAME[i]}: SKIP ($r)"
+		if [ -n "${T_SKIP[i]}" ]; then
+			echo "${T_NAME[i]}: SKIP (${T_SKIP[i]})"
 		else
-			echo "${T_NAME[i]}: $(cmdline "$i")"
+			cmdline "$i"
+			echo "${T_NAME[i]}: $CMDLINE"
 		fi
 	done
 	exit 0
 fi
 
-# HVUT_LOGDIR: where logs, states.txt and .durations go (make check keeps one per lane).
-logdir=${HVUT_LOGDIR:-logs}
-mkdir -p "$logdir"
-total=${#selected[@]}
-hvut_now_us
-suite_t0=$HVUT_NOW_US
+check_setup
 
-# shellcheck source=scripts/suite-run.sh
-source "$self_dir/scripts/suite-run.sh"
 # shellcheck source=scripts/suite-verdict.sh
 source "$self_dir/scripts/suite-verdict.sh"
+# shellcheck source=scripts/suite-run.sh
+source "$self_dir/scripts/suite-run.sh"
 # shellcheck source=scripts/suite-report.sh
 source "$self_dir/scripts/suite-report.sh"
 
+hvut_now_us
+suite_t0=$HVUT_NOW_US
+suite_intro
 suite_schedule
 suite_run_all
-suite_save_durations
-
-# One "name STATE" line per selected test, for scripts (make check).
-for i in "${selected[@]}"; do echo "${T_NAME[i]} ${R_STATE[i]:-CRASH}"; done >"$logdir/states.txt"
-
 hvut_now_us
 suite_us=$((HVUT_NOW_US - suite_t0))
-
-write_manifest
-if [ "$tap" = 1 ]; then
-	write_tap
-fi
-if [ -n "$junit" ]; then
-	write_junit >"$junit"
-fi
-
-say "hvut: $total tests: ${count[PASS]} PASS, ${count[FAIL]} FAIL, ${count[SKIP]} SKIP, ${count[TIMEOUT]} TIMEOUT, ${count[CRASH]} CRASH ($(hvut_us_fmt "$suite_us") s)"
-[ "$interrupted" = 0 ] || exit 130
-[ $((count[FAIL] + count[TIMEOUT] + count[CRASH])) -eq 0 ]
+suite_finish

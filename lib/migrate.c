@@ -5,7 +5,7 @@
 
 #define ACK "MIGRATED"
 /* Polls of the console input before giving up: minutes on every VMM here, so a lost ack fails, never hangs. */
-#define MAX_POLLS 4000000000UL
+#define MAX_POLLS 200000000UL
 
 bool migrate_once(void)
 {

@@ -9,6 +9,7 @@
 #include "hvut.h"
 #include <asm/hcall.h>
 #include <asm/processor.h>
+#include "migrate.h"
 
 #define SPR_FNS(name, num) \
 	static unsigned long rd_##name(void) { return mfspr(num); } \
@@ -100,6 +101,29 @@ static void check_across_hcall(void)
 	restore_all();
 	report(rc == H_FUNCTION && !s, "every SPR kept its value (%s: %#lx -> %#lx)", s ? s->name : "none",
 	       s ? s->written : 0, now);
+	report_prefix_pop();
+}
+
+/*
+ * Across a live migration (argument "migrate"; docs/protocol.md "Migration"):
+ * every SPR, and the timebase never goes back.
+ */
+static void check_across_migration(void)
+{
+	unsigned long now = 0, tb_before, tb_after;
+	struct spr *s;
+
+	report_prefix_push("across a migration");
+	write_all();
+	tb_before = mfspr(SPR_TB);
+	if (migrate_once()) {
+		tb_after = mfspr(SPR_TB);
+		s = first_changed(&now);
+		report(!s, "every SPR kept its value (%s: %#lx -> %#lx)", s ? s->name : "none", s ? s->written : 0, now);
+		report(tb_after >= tb_before, "the timebase did not go back (%#lx, then %#lx) [Power ISA Book II 5.2]",
+		       tb_before, tb_after);
+	}
+	restore_all();
 	report_prefix_pop();
 }
 
@@ -197,8 +221,12 @@ static void check_problem_state(void)
 
 int main(int argc, char **argv, char **envp)
 {
-	(void)argc, (void)argv, (void)envp;
+	(void)envp;
 	report_info("PVR %#lx", mfspr(SPR_PVR));
+	if (argc > 1 && !strcmp(argv[1], "migrate")) {
+		check_across_migration();
+		return report_summary();
+	}
 	check_writable();
 	check_across_hcall();
 	check_across_cede();

@@ -3,7 +3,7 @@
 # guest's serial console to stdout as it appears. Ends when Bochs ends.
 #
 # Usage: bochs-run.sh [--cpu MODEL] [--smp N] [--mem MB] [--args STRING]
-#                     [--firmware ROM] [--rc LINE]... ELF ENVFILE
+#                     [--firmware ROM] [--workdir DIR] [--rc LINE]... ELF ENVFILE
 #
 # scripts/bochs.sh builds this command line (bochs_vmm_command); docs/bochs.md
 # explains the design. In short:
@@ -43,9 +43,9 @@ GRUB_MODULES="biosdisk iso9660 fat part_msdos configfile normal echo test serial
 
 me=hvut-bochs
 die() { echo "$me: $*" >&2; exit 3; }
-usage() { echo "usage: $0 [--cpu MODEL] [--smp N] [--mem MB] [--args STRING] [--firmware ROM] [--rc LINE]... ELF ENVFILE" >&2; exit 3; }
+usage() { echo "usage: $0 [--cpu MODEL] [--smp N] [--mem MB] [--args STRING] [--firmware ROM] [--workdir DIR] [--rc LINE]... ELF ENVFILE" >&2; exit 3; }
 
-cpu=tigerlake smp=1 mem=256 args='' extra=() firmware=''
+cpu=tigerlake smp=1 mem=256 args='' extra=() firmware='' workdir=''
 # Where hvut's firmware finds what optramimage loads (x86/fw.h: FW_BOCHS_ELF, FW_BLOB).
 ELF_AT=0x2000000 BLOB_AT=0x80000
 while [ $# -gt 0 ]; do
@@ -56,6 +56,9 @@ while [ $# -gt 0 ]; do
 	--args) [ $# -ge 2 ] || usage; args=$2; shift 2 ;;
 	--rc) [ $# -ge 2 ] || usage; extra+=("$2"); shift 2 ;;
 	--firmware) [ $# -ge 2 ] || usage; firmware=$2; shift 2 ;;
+	# A private directory the caller removes (the harness's run directory):
+	# files go there, which saves a mktemp and an rm per run.
+	--workdir) [ $# -ge 2 ] || usage; workdir=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) usage ;;
 	*) break ;;
@@ -72,7 +75,7 @@ elf=$1 envfile=$2
 # The ELF file sits at 32 MiB until the firmware has copied it out.
 [ -z "$firmware" ] || [ "$mem" -ge 64 ] || die "--mem $mem: hvut's firmware needs at least 64 MB"
 
-tmp='' build='' bochs_pid='' stream_pid='' drain_pid=''
+tmp='' p='' build='' bochs_pid='' stream_pid='' drain_pid=''
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	local rc=$?
@@ -90,7 +93,7 @@ cleanup() {
 	[ -n "$stream_pid" ] && wait "$stream_pid" 2>/dev/null
 	[ -n "$build" ] && rm -rf "$build"
 	# BOCHS_KEEP_LOG=FILE: keep Bochs' log of this run (debugging the lane).
-	[ -n "${BOCHS_KEEP_LOG:-}" ] && [ -n "$tmp" ] && cp "$tmp/bochs.log" "$BOCHS_KEEP_LOG" 2>/dev/null
+	[ -n "${BOCHS_KEEP_LOG:-}" ] && [ -n "$p" ] && cp "${p}bochs.log" "$BOCHS_KEEP_LOG" 2>/dev/null
 	# In the background: the harness's verdict does not wait for it.
 	[ -n "$tmp" ] && { rm -rf "$tmp" & }
 	exit "$rc"
@@ -107,21 +110,29 @@ for d in "$tmproot"/hvut-bochs.*; do
 	read -r pid < "$d/owner" 2>/dev/null || continue
 	[ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && rm -rf "$d"
 done
-tmp=$(mktemp -d "$tmproot/hvut-bochs.XXXXXX") || die "cannot create a temp directory in $tmproot"
-echo $$ > "$tmp/owner"
+# p: the prefix of every file of this run: in our own temp directory, or
+# named by our pid in the caller's (shared between parallel runs).
+if [ -n "$workdir" ]; then
+	{ [ -d "$workdir" ] && [ -w "$workdir" ]; } || die "--workdir $workdir is not a writable directory"
+	p=$workdir/bochs.$$.
+else
+	tmp=$(mktemp -d "$tmproot/hvut-bochs.XXXXXX") || die "cannot create a temp directory in $tmproot"
+	p=$tmp/
+	echo $$ > "${p}owner"
+fi
 name=${elf##*/}
 
 # --- through the Bochs BIOS and GRUB: the ISO, cached per ELF content -------
 prepare_grub() {
 	cache=${HVUT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvut}/bochs
 	mkdir -p "$cache" || die "cannot create the cache directory $cache"
-	cp "$elf" "$tmp/test.elf" || die "cannot read $elf"
-	sum=$(sha256sum < "$tmp/test.elf") || die "sha256sum failed"
+	cp "$elf" "${p}test.elf" || die "cannot read $elf"
+	sum=$(sha256sum < "${p}test.elf") || die "sha256sum failed"
 	iso=$cache/${sum%% *}-$ISO_LAYOUT.iso
 	if [ ! -s "$iso" ]; then
 		build=$(mktemp -d "$cache/build.XXXXXX") || die "cannot write to $cache"
 		mkdir -p "$build/root/boot/grub"
-		cp "$tmp/test.elf" "$build/root/boot/hvut.elf"
+		cp "${p}test.elf" "$build/root/boot/hvut.elf"
 		# The ISO's grub.cfg turns the serial console on (8N1, so GRUB's errors show
 		# in the test's log), then runs the per-run run.cfg from the floppy. The echo
 		# ends the line that carries GRUB's terminal set-up escapes.
@@ -154,12 +165,12 @@ CFG
 	# words with single spaces (and quotes words holding blanks) into the multiboot
 	# command line; argv[0] is the test's file name.
 	grub_quote() { local s=${1//\'/\'\\\'\'}; printf "'%s'" "$s"; }
-	mkdir "$tmp/fd" || die "cannot create $tmp/fd"
+	mkdir "${p}fd" || die "cannot create ${p}fd"
 	cmdline=$(grub_quote "$name")
 	read -r -a words <<< "$args"
 	for w in "${words[@]}"; do cmdline+=" $(grub_quote "$w")"; done
-	cp "$envfile" "$tmp/fd/env" || die "cannot read $envfile"
-	cat > "$tmp/fd/run.cfg" <<CFG
+	cp "$envfile" "${p}fd/env" || die "cannot read $envfile"
+	cat > "${p}fd/run.cfg" <<CFG
 if multiboot (\$root)/boot/hvut.elf $cmdline; then
 	if module (fd0)/env env; then
 		boot
@@ -182,7 +193,7 @@ prepare_blob() {
 	le32 "$smp"
 	le32 "${#cmdline}"
 	le32 "${#env}"
-	printf 'HVUTBOOT%b%s\0%s\0' "$hdr" "$cmdline" "$env" > "$tmp/blob" || die "cannot write $tmp/blob"
+	printf 'HVUTBOOT%b%s\0%s\0' "$hdr" "$cmdline" "$env" > "${p}blob" || die "cannot write ${p}blob"
 }
 
 # --- display -------------------------------------------------------------------
@@ -209,7 +220,7 @@ if [ -n "$firmware" ]; then
 	# insists on a VGA ROM image even though nothing runs it.
 	boot_lines="romimage: file=\"$firmware\"
 optramimage1: file=\"$elf\", address=$ELF_AT
-optramimage2: file=\"$tmp/blob\", address=$BLOB_AT
+optramimage2: file=\"${p}blob\", address=$BLOB_AT
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 vga: extension=none
 com1: enabled=1, mode=file, dev=/dev/fd/3"
@@ -219,17 +230,17 @@ else
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 boot: cdrom
 ata0-master: type=cdrom, path=\"$iso\", status=inserted
-floppya: 1_44=\"vvfat:$tmp/fd\", status=inserted
-com1: enabled=1, mode=file, dev=\"$tmp/serial\""
+floppya: 1_44=\"vvfat:${p}fd\", status=inserted
+com1: enabled=1, mode=file, dev=\"${p}serial\""
 fi
 # printf, not a here-document: cat would be one more process per run.
 printf '%s\n' "# Generated by $0 for $name" "$display_line" \
 	"cpu: model=$cpu, count=$smp, ignore_bad_msrs=0, reset_on_triple_fault=0" \
 	"memory: guest=$mem, host=$mem" "$boot_lines" "port_e9_hack: enabled=0" "sound: driver=dummy" \
 	"speaker: enabled=0" "mouse: enabled=0" "clock: sync=none, time0=1704067200" \
-	"panic: action=fatal" "error: action=report" "log: $tmp/bochs.log" "${extra[@]}" > "$tmp/bochsrc"
+	"panic: action=fatal" "error: action=report" "log: ${p}bochs.log" "${extra[@]}" > "${p}bochsrc"
 # The debugger is compiled in: continue at once; 'q' in case the simulation stops.
-printf 'c\nq\n' > "$tmp/debug.rc"
+printf 'c\nq\n' > "${p}debug.rc"
 
 # --- run -----------------------------------------------------------------------
 deathsig=()
@@ -237,9 +248,9 @@ case ${BOCHS_PDEATHSIG:-probe} in
 1) deathsig=(setpriv --pdeathsig KILL) ;;
 probe) setpriv --help 2>/dev/null | grep -q -- --pdeathsig && deathsig=(setpriv --pdeathsig KILL) ;;
 esac
-[ -n "$firmware" ] || : > "$tmp/serial"
-TERM=vt100 "${netns[@]}" "${deathsig[@]}" bochs-bin -q -f "$tmp/bochsrc" -rc "$tmp/debug.rc" \
-	< /dev/null 3>&1 > "$tmp/bochs.out" 2>&1 &
+[ -n "$firmware" ] || : > "${p}serial"
+TERM=vt100 "${netns[@]}" "${deathsig[@]}" bochs-bin -q -f "${p}bochsrc" -rc "${p}debug.rc" \
+	< /dev/null 3>&1 > "${p}bochs.out" 2>&1 &
 bochs_pid=$!
 
 if [ -z "$firmware" ]; then
@@ -247,7 +258,7 @@ if [ -z "$firmware" ]; then
 	# lines start at column 0, and drop the escapes GRUB's terminal set-up puts
 	# before our first line. sed -u, not tr: tr would hold the output in a buffer
 	# until it ends, and a hanging guest's lines would never show.
-	"${deathsig[@]}" tail -n +1 -s 0.1 --pid="$bochs_pid" -f "$tmp/serial" |
+	"${deathsig[@]}" tail -n +1 -s 0.1 --pid="$bochs_pid" -f "${p}serial" |
 		sed -u -e 's/\r//g' -e '1s/^.*\('"$me"': GRUB\)/\1/' &
 	stream_pid=$!
 fi
@@ -256,7 +267,7 @@ if [ "$display" = term ]; then
 	# The term display draws on a pty Bochs opens itself and announces on stderr.
 	pts=''
 	for _ in $(seq 100); do
-		pts=$(sed -n 's|^Bochs connected to screen "\(/dev/pts/[0-9]*\)".*|\1|p' "$tmp/bochs.out")
+		pts=$(sed -n 's|^Bochs connected to screen "\(/dev/pts/[0-9]*\)".*|\1|p' "${p}bochs.out")
 		[ -n "$pts" ] && break
 		kill -0 "$bochs_pid" 2>/dev/null || break
 		sleep 0.05
@@ -280,15 +291,15 @@ if [ -n "$firmware" ]; then
 	# The guest powers off through the shutdown port after its EXIT line; Bochs
 	# reports that as a (fatal) panic on stderr. Anything else ended the run
 	# early. mapfile, not grep: one process less per run.
-	mapfile -t out < "$tmp/bochs.out"
+	mapfile -t out < "${p}bochs.out"
 	[[ "${out[*]: -8}" == *"Shutdown port: shutdown requested"* ]] && exit 0
 	# The guest's last line may lack its newline.
 	echo
 else
 	# A guest that powers off before its UART drained loses the last bytes: end
 	# the partial line so that what follows starts at column 0.
-	[ -n "$(tail -c 1 "$tmp/serial")" ] && echo
-	status=$(tr -d '\r' < "$tmp/serial" | sed -n 's/^EXIT: STATUS=\([0-9]*\).*/\1/p' | tail -n 1)
+	[ -n "$(tail -c 1 "${p}serial")" ] && echo
+	status=$(tr -d '\r' < "${p}serial" | sed -n 's/^EXIT: STATUS=\([0-9]*\).*/\1/p' | tail -n 1)
 	if [ -n "$status" ]; then
 		exit "$status"
 	fi
@@ -296,12 +307,12 @@ fi
 # No EXIT line: say why Bochs ended, where the harness log shows it: the log's
 # panics and errors, its last lines (on a triple fault: the CPU state), and
 # last, Bochs' own parting message (the harness quotes a test's last line).
-why=$(sed -n '/^Bochs is exiting with the following message:/{n;p;q}' "$tmp/bochs.out")
-if [ -f "$tmp/bochs.log" ]; then
+why=$(sed -n '/^Bochs is exiting with the following message:/{n;p;q}' "${p}bochs.out")
+if [ -f "${p}bochs.log" ]; then
 	echo "$me: Bochs' log, its panics and errors, then its last lines:"
 	{
-		grep -E '^[0-9]+[pe]\[' "$tmp/bochs.log" | tail -n 5
-		tail -n 12 "$tmp/bochs.log"
+		grep -E '^[0-9]+[pe]\[' "${p}bochs.log" | tail -n 5
+		tail -n 12 "${p}bochs.log"
 	} | sed "s/^/$me: /"
 fi
 echo "$me: Bochs (exit code $bochs_rc) ended without the guest's EXIT line: ${why:-no message (killed?)}"

@@ -58,6 +58,9 @@ bochs_vmm_command() {
 		--cpu "${BOCHS_CPU:-tigerlake}" --smp "${SMP:-1}" --mem "${BOCHS_MEM:-${MEM:-256}}"
 		--args "${TEST_ARGS:-}")
 	[ -n "${X86_FIRMWARE:-}" ] && VMM_CMD+=(--firmware "$X86_FIRMWARE")
+	# Inside <arch>/run (scripts/runtime.sh's hvut_main): its private run
+	# directory, removed when the run ends; bochs-run.sh then needs no own.
+	[ -n "${HVUT_RUNDIR:-}" ] && [ -d "$HVUT_RUNDIR" ] && VMM_CMD+=(--workdir "$HVUT_RUNDIR")
 	for line in "$@"; do VMM_CMD+=(--rc "$line"); done
 	VMM_CMD+=(-- "$elf" "$envfile")
 }

@@ -13,11 +13,14 @@
 #            built with clang (build-<arch>-clang/), which must be
 #            warning-free too (one check: the build).
 #   all      project, then every lane (the default: what CI runs).
-# Counting: one check per unit test and per harness check (their own
-# "N passed, N failed" lines), per linted file, and per test line compared in
-# a lane. A part that ends without its count line, or cannot run at all (a
-# linter missing, no expected file, a build failing), counts as one failed
-# check. Ends with exactly one line "N passed, N failed"; exit 1 when N failed > 0.
+# Counting: what is checked, not how many vectors a check loops over: one
+# check per host unit-test function (the test_* functions tests/unit/check.h
+# declares; the vectors they compare are shown beside), one per harness check
+# (tests/harness/run.sh's own count), one per linted file, one per guest
+# result compared in a lane, one per clang build. A part that ends without its
+# count line, or cannot run at all (a linter missing, no expected file, a
+# build failing), counts as one failed check. Ends with the counts per part,
+# then exactly one line "N passed, N failed"; exit 1 when N failed > 0.
 set -uo pipefail
 
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,9 +40,19 @@ ncpu=$(nproc 2>/dev/null || echo 1)
 mkdir -p logs
 
 passed=0 failed=0
+# Per part (the first word of each part's name), for the lines above the total.
+declare -A part_pass=() part_fail=() part_note=()
+parts=()
+part=project
+pass_check() { add_checks 1 0; }
 fail_check() {
-	failed=$((failed + 1))
+	add_checks 0 1
 	echo "check: FAILED: $*"
+}
+add_checks() { # PASSED FAILED: to the total and to the current part
+	[ -n "${part_pass[$part]+x}" ] || { parts+=("$part"); part_pass[$part]=0 part_fail[$part]=0; }
+	part_pass[$part]=$((part_pass[$part] + $1)) part_fail[$part]=$((part_fail[$part] + $2))
+	passed=$((passed + $1)) failed=$((failed + $2))
 }
 
 # counted PART LOG CMD...: run a part that ends with "N passed, N failed",
@@ -54,25 +67,47 @@ counted() {
 		return
 	fi
 	read -r p _ f _ <<<"$line"
-	passed=$((passed + p)) failed=$((failed + f))
+	add_checks "$p" "$f"
 	if [ "$f" = 0 ] && [ "$rc" != 0 ]; then
 		fail_check "$part reported 0 failed but exited $rc"
 	fi
 }
 
+# unit_tests: the libc unit tests, one check per test function: all pass
+# when no vector failed; otherwise the failing vectors (at most one per
+# function) are the failed checks. The vectors are shown beside.
+unit_tests() {
+	local log=logs/check-unit.log rc=0 line p f nfun
+	bash "$srcdir/tests/unit/run.sh" "$builddir/tests/host-bin" 2>&1 | tee "$log" || rc=$?
+	nfun=$(grep -Ec '^void test_[a-z0-9_]+\(void\);' "$srcdir/tests/unit/check.h" 2>/dev/null) || nfun=0
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	if [ -z "$line" ] || [ "$nfun" = 0 ]; then
+		fail_check "host unit tests ended (status $rc) without an 'N passed, N failed' line; see $log"
+		return
+	fi
+	read -r p _ f _ <<<"$line"
+	[ "$f" -le "$nfun" ] || f=$nfun
+	[ "$rc" = 0 ] || [ "$f" -gt 0 ] || f=1
+	add_checks $((nfun - f)) "$f"
+	part_note[$part]=" ($line vectors)"
+}
+
 run_project() {
 echo "== host unit tests"
+part="host unit tests"
 if [ -f "$srcdir/tests/unit/run.sh" ]; then
-	counted "unit tests" logs/check-unit.log bash "$srcdir/tests/unit/run.sh" "$builddir/tests/host-bin"
+	unit_tests
 else
 	echo "(skipped: $srcdir/tests/unit/run.sh does not exist yet)"
 fi
 
 echo "== harness tests"
+part="harness tests"
 counted "harness tests" logs/check-harness.log bash "$srcdir/tests/harness/run.sh"
-echo "== docs examples"; counted "docs examples" logs/check-docs.log bash "$srcdir/scripts/check-docs.sh"
+echo "== docs examples"; part="docs examples"; counted "docs examples" logs/check-docs.log bash "$srcdir/scripts/check-docs.sh"
 
 echo "== lint"
+part="lint (files)"
 # Tracked files when this is a git checkout; else every file but build output.
 list_files() {
 	if git -C "$srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
@@ -97,7 +132,7 @@ if [ ${#shell_files[@]} -gt 0 ]; then
 		for f in "${shell_files[@]}"; do
 			# From srcdir, with -x: directives name sourced files relative to it.
 			if (cd "$srcdir" && shellcheck -x -S style "$f"); then
-				passed=$((passed + 1))
+				pass_check
 			else
 				fail_check "shellcheck $f"
 			fi
@@ -110,7 +145,7 @@ if [ ${#yaml_files[@]} -gt 0 ]; then
 	if command -v yamllint >/dev/null; then
 		for f in "${yaml_files[@]}"; do
 			if (cd "$srcdir" && yamllint -s "$f"); then
-				passed=$((passed + 1))
+				pass_check
 			else
 				fail_check "yamllint $f"
 			fi
@@ -213,10 +248,11 @@ build_dir_for() {
 run_clang_lane() {
 	local a=${1#clang-} dir
 	echo "== lane $1 (build only)"
+	part="clang builds"
 	dir=$builddir/build-$a-clang
 	mkdir -p "$dir"
 	if (cd "$dir" && { [ -f config.mak ] || "$srcdir/configure" --arch="$a" --cc=clang >&2; } && make -s >&2); then
-		passed=$((passed + 1))
+		pass_check
 	else
 		fail_check "lane $1: the clang build failed (see above)"
 	fi
@@ -225,6 +261,7 @@ run_clang_lane() {
 run_lane() {
 	local name=$1 dir logdir expected rc=0 line t0
 	case $name in clang-*) run_clang_lane "$name"; return ;; esac
+	part="guest results ($name)"
 	lane_def "$name" || { fail_check "unknown lane '$name'"; return; }
 	name=$lane_expected
 	echo "== lane $name ($lane_arch, lane $lane_name: $LANE_ABOUT)"
@@ -258,7 +295,7 @@ run_lane() {
 		# Both files as "name STATE"; comments and blank lines in expected ignored.
 		while IFS= read -r line; do
 			case $line in
-			ok*) passed=$((passed + 1)) ;;
+			ok*) pass_check ;;
 			*) fail_check "$line" ;;
 			esac
 		done < <(awk -v lane="$name" -v logs="$logdir" '
@@ -291,5 +328,9 @@ lane)
 *) hvut_die "usage: check.sh [all | project | lane NAME...]" ;;
 esac
 
+echo "== counts"
+for p in "${parts[@]}"; do
+	printf '%6d passed, %d failed: %s%s\n' "${part_pass[$p]}" "${part_fail[$p]}" "$p" "${part_note[$p]:-}"
+done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -4,8 +4,9 @@
 #   run ARCH [VMM]   the VMM and firmware that run ARCH's tests, VMM qemu
 #                    (default) or bochs (`make run`, `make deps-run`)
 #   lane NAME...     what these `make check` parts need: project (linters,
-#                    test tools), <arch>, clang-<arch>, x86_64-harness-check,
-#                    bochs, bochs3 (`make check-project`, `make check-lane`)
+#                    test tools), <arch>-<lane> (<testdir>/lanes.cfg),
+#                    clang-<arch>, x86_64-harness-check (`make check-project`,
+#                    `make check-lane`)
 #   check, all       what the whole `make check` needs: every part above, for
 #                    every arch (`make check`, `make deps-check`)
 #   bochs            the Bochs lane alone
@@ -41,6 +42,8 @@ vmm_tools() {
 		want /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin opensbi ;;
 	ppc64) want qemu-system-ppc64 qemu-system-ppc ;;
 	esac
+	# Migration entries talk QMP through socat (scripts/migrate-vmm.sh).
+	want socat socat
 }
 
 bochs_tools() {
@@ -88,6 +91,20 @@ lane_tools() {
 	bochs) cross_tools x86_64; bochs_tools ;;
 	# Bochs 3.0 runs from a Debian 13 root that scripts/bochs3.sh debootstraps.
 	bochs3) cross_tools x86_64; bochs_tools; want debootstrap debootstrap ;;
+	# KVM in an L1 Linux under TCG (scripts/kvm-lane.sh): the host's QEMU boots
+	# L1; Debian 13's packages are unpacked with dpkg-deb, modules with xz, the
+	# initrd is a cpio archive.
+	kvm-x86_64 | kvm-arm64)
+		cross_tools "${1#kvm-}"; vmm_tools "${1#kvm-}"; want xz xz-utils; want cpio cpio ;;
+	# Lanes named <arch>-<lane> after <testdir>/lanes.cfg (docs/lanes.md).
+	*-kvm) lane_tools "kvm-${1%-kvm}" ;;
+	x86_64-bochs | x86_64-bochs-grub) lane_tools bochs ;;
+	x86_64-bochs3) lane_tools bochs3 ;;
+	# QEMU 10 runs from a Debian 13 root (scripts/qemu10.sh debootstraps it).
+	*-tcg-qemu10) cross_tools "${1%-tcg-qemu10}"; want debootstrap debootstrap ;;
+	*-tcg | x86_64-seabios) lane_tools "${1%-*}" ;;
+	# Another lane of an arch's lanes.cfg: that arch's compiler and QEMU.
+	x86_64-* | arm64-* | riscv64-* | ppc64-*) lane_tools "${1%%-*}" ;;
 	*) echo "$0: unknown lane '$1'" >&2; usage ;;
 	esac
 }
@@ -102,10 +119,18 @@ lane)
 	[ $# -gt 0 ] || usage
 	for l in "$@"; do lane_tools "$l"; done ;;
 check | all)
+	# Every lane `make check` runs: each of <testdir>/lanes.cfg, clang-<arch>.
 	lane_tools project
-	for a in x86_64 arm64 riscv64 ppc64; do lane_tools "$a"; lane_tools "clang-$a"; done
-	lane_tools bochs
-	[ "${HVUT_CHECK_BOCHS3:-0}" != 1 ] || lane_tools bochs3 ;;
+	srcdir=$(cd "$(dirname "$0")/.." && pwd)
+	for a in x86_64 arm64 riscv64 ppc64; do
+		case $a in x86_64) t=x86 ;; arm64) t=arm ;; riscv64) t=riscv ;; ppc64) t=powerpc ;; esac
+		lane_tools "$a"; lane_tools "clang-$a"
+		[ -f "$srcdir/$t/lanes.cfg" ] || continue
+		while read -r l; do
+			[ "$l" != kvm ] || [ "${HVUT_CHECK_KVM:-1}" != 0 ] || continue
+			lane_tools "$a-$l"
+		done < <(sed -n 's/^[[:space:]]*\[\([A-Za-z0-9_.+-]*\)\].*/\1/p' "$srcdir/$t/lanes.cfg")
+	done ;;
 *) usage ;;
 esac
 

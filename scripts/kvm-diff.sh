@@ -19,12 +19,28 @@ outcomes() { # LOGDIR: "test<TAB>text<TAB>outcome" lines
 		t=${t%.log}
 		case $t in kvm-l1) continue ;; esac
 		awk -v t="$t" '
+			# drop trailing (values) and [deviation] groups, nested ones too
+			function strip_groups(s,   i, d, c, op, cl) {
+				for (;;) {
+					sub(/[ ]+$/, "", s)
+					c = substr(s, length(s), 1)
+					if (c == ")") { op = "("; cl = ")" }
+					else if (c == "]") { op = "["; cl = "]" }
+					else return s
+					d = 0
+					for (i = length(s); i > 0; i--) {
+						c = substr(s, i, 1)
+						if (c == cl) d++
+						else if (c == op && --d == 0) break
+					}
+					if (i <= 1) return s
+					s = substr(s, 1, i - 1)
+				}
+			}
 			/^(PASS|FAIL|XFAIL|XPASS|SKIP): / {
 				o = $1; sub(/:$/, "", o)
 				s = $0; sub(/^[A-Z]+: /, "", s)
-				# drop the trailing [deviation] and (values) groups, repeatedly
-				while (s ~ /[ ]*(\([^()]*\)|\[[^][]*\])[ ]*$/)
-					sub(/[ ]*(\([^()]*\)|\[[^][]*\])[ ]*$/, "", s)
+				s = strip_groups(s)
 				n[s]++
 				if (n[s] > 1) s = s " #" n[s]   # the same text twice: keep both
 				printf "%s\t%s\t%s\n", t, s, o

@@ -24,7 +24,8 @@ die() { echo "kvm-fetch: $*" >&2; exit 1; }
 case $arch in
 x86_64) debarch=amd64 kflavour=amd64 qemu_pkg=qemu-system-x86 ;;
 arm64) debarch=arm64 kflavour=arm64 qemu_pkg=qemu-system-arm ;;
-*) die "usage: $0 x86_64|arm64" ;;
+riscv64) debarch=riscv64 kflavour=riscv64 qemu_pkg=qemu-system-riscv ;;
+*) die "usage: $0 x86_64|arm64|riscv64" ;;
 esac
 
 # The L1 userland: the inner VMM and the tools run_tests.sh uses (busybox covers

@@ -31,6 +31,8 @@ while read -r ko params; do
 	# shellcheck disable=SC2086 # params are words
 	insmod "/modules/$ko" $params || fail "insmod $ko failed"
 done < /modules/load
+# What KVM said about itself, for kvm-l1.log (VHE/nVHE, nested, the PMU).
+dmesg | grep -iE 'kvm|svm|vhe|nested|pmu' | tail -n 20
 [ -c /dev/kvm ] || fail "no /dev/kvm after loading KVM: $(dmesg | grep -i kvm | tail -n 3)"
 
 ro='' rw='' job=''

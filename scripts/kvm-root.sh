@@ -27,7 +27,8 @@ die() { echo "kvm-root: $*" >&2; exit 1; }
 case $arch in
 x86_64) modules="kvm-amd 9p 9pnet_virtio virtio_pci" qemu_bin=qemu-system-x86_64 ;;
 arm64) modules="9p 9pnet_virtio virtio_pci" qemu_bin=qemu-system-aarch64 ;;
-*) die "usage: $0 x86_64|arm64" ;;
+riscv64) modules="kvm 9p 9pnet_virtio virtio_pci" qemu_bin=qemu-system-riscv64 ;;
+*) die "usage: $0 x86_64|arm64|riscv64" ;;
 esac
 
 top=$cache/kvm-$arch
@@ -112,7 +113,8 @@ build_initrd() {
 	dpkg-deb -x "$kdeb" "$kdir"
 	mdir=$(echo "$kdir"/usr/lib/modules/*)
 	kver=${mdir##*/}
-	cp "$kdir/boot/vmlinuz-$kver" "$tmp/vmlinuz"
+	# riscv64's image is called vmlinux (a flat Image, not an ELF).
+	cp "$kdir/boot/vmlinuz-$kver" "$tmp/vmlinuz" 2>/dev/null || cp "$kdir/boot/vmlinux-$kver" "$tmp/vmlinuz"
 	cp "$top/root/usr/bin/busybox" "$tmp/img/bin/busybox"
 	cp "$here/kvm-init.sh" "$tmp/img/init"
 	chmod +x "$tmp/img/init"

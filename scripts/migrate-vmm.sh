@@ -49,7 +49,7 @@ start() {
 qmp() { # N JSON-COMMAND: the answer lines of one command on instance N's QMP socket
 	local n=$1 cmd=$2
 	printf '{"execute":"qmp_capabilities"}\n%s\n' "$cmd" |
-		socat -t 5 - "UNIX-CONNECT:$dir/qmp$n" 2>&1 | grep -v '"QMP"' | tail -n 1
+		socat -t 1 - "UNIX-CONNECT:$dir/qmp$n" 2>&1 | grep -v '"QMP"' | tail -n 1
 }
 
 wait_socket() { # PATH: up to 10 s for a UNIX socket to appear
@@ -59,7 +59,8 @@ wait_socket() { # PATH: up to 10 s for a UNIX socket to appear
 }
 
 migrate() {
-	local from=$gen to=$((gen + 1)) status answer _
+	local from=$gen to=$((gen + 1)) status='' answer='' deadline
+	echo "# migrate-vmm: request seen; starting instance $to"
 	start "$to" "$@" -incoming "unix:$dir/mig$to"
 	if ! wait_socket "$dir/qmp$to" || ! wait_socket "$dir/qmp$from" || ! wait_socket "$dir/mig$to"; then
 		echo "hvut: migration $to failed: no QMP or incoming socket"
@@ -67,16 +68,29 @@ migrate() {
 	fi
 	answer=$(qmp "$from" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dir/mig$to\"}}")
 	case $answer in *'"error"'*) echo "hvut: migration $to failed: $answer"; return 1 ;; esac
-	for _ in $(seq 600); do
+	# Bounded by the clock, not by polls: one poll can take a second on a loaded host.
+	deadline=$((SECONDS + 120))
+	while [ "$SECONDS" -lt "$deadline" ]; do
 		answer=$(qmp "$from" '{"execute":"query-migrate"}')
 		status=$(printf '%s' "$answer" | sed -n 's/.*"status": *"\([a-z-]*\)".*/\1/p')
 		case $status in
 		completed) break ;;
 		failed | cancelled) echo "hvut: migration $to failed: $answer"; return 1 ;;
 		esac
-		sleep 0.1
+		sleep 0.2
 	done
-	[ "$status" = completed ] || { echo "hvut: migration $to did not complete in 60 s: $answer"; return 1; }
+	[ "$status" = completed ] || { echo "hvut: migration $to did not complete in 120 s: $answer"; return 1; }
+	# The source says completed when it has sent everything; the destination
+	# may still be loading device state, which would overwrite console input
+	# that arrived before it: acknowledge once the destination runs.
+	deadline=$((SECONDS + 60))
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		answer=$(qmp "$to" '{"execute":"query-status"}')
+		case $answer in *'"running"'*) break ;; esac
+		sleep 0.2
+	done
+	case $answer in *'"running"'*) ;; *) echo "hvut: migration $to: the destination does not run: $answer"; return 1 ;; esac
+	echo "# migrate-vmm: migration $to completed; acknowledging"
 	printf 'MIGRATED\n' >&8
 	qmp "$from" '{"execute":"quit"}' >/dev/null
 	gen=$to

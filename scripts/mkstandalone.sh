@@ -65,8 +65,18 @@ write_one() {
 # from $testdir/unittests.cfg. Needs bash, coreutils, awk and the VMM.
 # Environment (each optional): ACCEL, SMP, TIMEOUT, TEST_ARGS, HVUT_ENV,
 # QEMU, PROCESSOR, BOCHS_CPU. Exit status: 0 PASS, 1 FAIL, 2 SKIP, 3 CRASH,
-# 4 TIMEOUT (docs/protocol.md).
+# 4 TIMEOUT, 5 XFAIL, 130 INTERRUPTED (docs/protocol.md); 2 for a usage error.
 set -euo pipefail
+case \${1:-} in
+'') ;;
+-h | --help)
+	echo "Usage: \$0 [-h]"
+	echo "Runs the hvut test $name ($arch) on this host's VMM; the environment above adjusts it."
+	exit 0 ;;
+*)
+	echo "\$0: unknown option or argument '\$1' (try '\$0 -h')" >&2
+	exit 2 ;;
+esac
 
 # ---- scripts/runtime.sh ----
 EOF

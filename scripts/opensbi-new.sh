@@ -35,7 +35,11 @@ fi
 # The same mirror the system already reaches, so proxies and firewalls agree.
 mirror=${OPENSBI_MIRROR:-}
 if [ -z "$mirror" ]; then
-	mirror=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+	# deb822 sources (Debian 12 images), else one-line ones (debootstrap). Either
+	# file may be absent: under pipefail a failing sed ended the script silently.
+	mirror=$({ sed -n 's/^URIs: *\(http[^ ]*\/debian\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } | head -n 1)
+	[ -n "$mirror" ] || mirror=$({ sed -n 's/^deb[[:space:]]\+\(http[^[:space:]]*\/debian\)[[:space:]].*/\1/p' \
+		/etc/apt/sources.list 2>/dev/null || true; } | head -n 1)
 	mirror=${mirror:-http://deb.debian.org/debian}
 fi
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg

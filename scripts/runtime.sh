@@ -37,8 +37,9 @@ hvut_die() {
 }
 
 # The host's arch spelled the way configure spells ARCH, in HVUT_HOST_ARCH
-# (bash's HOSTTYPE: no uname, no process).
-hvut_host_arch() {
+# (bash's HOSTTYPE: no uname, no process); hvut_host_arch prints it.
+hvut_host_arch() { hvut_set_host_arch && echo "$HVUT_HOST_ARCH"; }
+hvut_set_host_arch() {
 	case ${HOSTTYPE:-} in
 	x86_64 | amd64) HVUT_HOST_ARCH=x86_64 ;;
 	aarch64 | arm64) HVUT_HOST_ARCH=arm64 ;;
@@ -116,7 +117,7 @@ hvut_probe() {
 		HVUT_ACCEL_WHY="ACCEL=$ACCEL from the environment"
 	elif [ "${TARGET:-qemu}" = bochs ]; then
 		ACCEL=bochs HVUT_ACCEL_WHY="configured --target=bochs"
-	elif hvut_host_arch && [ "$HVUT_HOST_ARCH" != "$arch" ]; then
+	elif hvut_set_host_arch && [ "$HVUT_HOST_ARCH" != "$arch" ]; then
 		ACCEL=tcg HVUT_ACCEL_WHY="host is $HVUT_HOST_ARCH, tests are $arch: using TCG"
 	elif [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		ACCEL=kvm HVUT_ACCEL_WHY="/dev/kvm usable: using KVM"
@@ -193,9 +194,9 @@ hvut_vmm_info() {
 	fi
 	if [ "$HVUT_VMM" = bochs ]; then
 		# Bochs has no --version; its banner names it (no config: it stops at once).
-		v=$("$HVUT_VMM_BIN" -q -n </dev/null 2>&1 | sed -n 's/.*Bochs x86 Emulator \([0-9][0-9.]*\).*/\1/p;T;q')
+		v=$("$HVUT_VMM_BIN" -q -n </dev/null 2>&1 | sed -n 's/.*Bochs x86 Emulator \([0-9][0-9.]*\).*/\1/p;T;q') || v=''
 	else
-		v=$("$HVUT_VMM_BIN" --version 2>/dev/null | sed -n 's/.*version \([0-9][0-9.]*\).*/\1/p;T;q')
+		v=$("$HVUT_VMM_BIN" --version 2>/dev/null | sed -n 's/^QEMU emulator version \([0-9][0-9.]*\).*/\1/p;T;q') || v=''
 	fi
 	[ -n "$v" ] || return 0
 	HVUT_VMM_VERSION=$v
@@ -233,13 +234,14 @@ hvut_envfile() {
 		fi
 	done
 	hvut_cpu_model "$arch"
+	# A key HVUT_ENV sets itself (kvm-lane.sh names the L1 kernel) is its.
+	local -A mine=([ACCEL]=${ACCEL:-} [HVUT_ARCH]=$arch [HVUT_ACCEL]=${ACCEL:-} [HVUT_VMM]=${HVUT_VMM:-unknown}
+		[HVUT_VMM_VERSION]=${HVUT_VMM_VERSION:-unknown} [HVUT_CPU]=$HVUT_CPU)
+	for w in "${words[@]}"; do unset "mine[${w%%=*}]"; done
 	{
-		echo "ACCEL=${ACCEL:-}"
-		echo "HVUT_ARCH=$arch"
-		echo "HVUT_ACCEL=${ACCEL:-}"
-		echo "HVUT_VMM=${HVUT_VMM:-unknown}"
-		echo "HVUT_VMM_VERSION=${HVUT_VMM_VERSION:-unknown}"
-		echo "HVUT_CPU=$HVUT_CPU"
+		for w in ACCEL HVUT_ARCH HVUT_ACCEL HVUT_VMM HVUT_VMM_VERSION HVUT_CPU; do
+			[ -z "${mine[$w]+x}" ] || echo "$w=${mine[$w]}"
+		done
 		for w in "${words[@]}"; do
 			echo "$w"
 		done
@@ -250,8 +252,9 @@ hvut_envfile() {
 # caller points at its stdout, the moment it arrives; symbolise STACK lines;
 # count every result line. Its own stdout goes back to hvut_run_guest: "L
 # text" for each line to show live on the harness's screen (live=1: FAIL and
-# XPASS lines; live=2: every line), and at the end one "S" record with the
-# counts the verdict is made of (see hvut_verdict).
+# XPASS lines as "  FAIL name: text"; live=2: every line as "name| line"), and
+# at the end one "S" record with the counts the verdict is made of (see
+# hvut_verdict).
 # shellcheck disable=SC2016 # awk program, not shell
 HVUT_CONSOLE_AWK='
 function shq(s) { gsub("\047", "\047\\\047\047", s); return "\047" s "\047" }
@@ -280,8 +283,11 @@ function symbolise(line,   n, i, w, cmd, l, out) {
 	kind = ""
 	if ($0 ~ /^(PASS|FAIL|SKIP|XFAIL|XPASS): /)
 		kind = substr($0, 1, index($0, ":") - 1)
-	if (live == 2 || (live == 1 && (kind == "FAIL" || kind == "XPASS"))) {
-		print "L " clean($0)
+	if (live == 2) {
+		print "L " name "| " clean($0)
+		fflush()
+	} else if (live == 1 && (kind == "FAIL" || kind == "XPASS")) {
+		print "L   " kind " " name ": " clean(substr($0, length(kind) + 3))
 		fflush()
 	}
 	if (kind != "") {
@@ -383,6 +389,17 @@ hvut_verdict() {
 	esac
 }
 
+# hvut_on_signal VPID: SIGINT/TERM/HUP while a guest runs: end its VMM now,
+# SIGKILL it 0.4 s later if it is still there (hvut_run_guest's loop).
+hvut_on_signal() {
+	interrupted=1 slice=0.1
+	kill -TERM -- "-$1" "$1" 2>/dev/null || true
+	if [ "$kill_at" = 0 ]; then
+		hvut_now_us
+		kill_at=$((HVUT_NOW_US + 400000))
+	fi
+}
+
 # hvut_run_guest ELF -- CMD...: run the VMM, stream its console, return the
 # state's code: 0 PASS, 1 FAIL, 2 SKIP, 3 CRASH, 4 TIMEOUT, 5 XFAIL,
 # 130 INTERRUPTED (docs/protocol.md). The VMM's own exit code only ever
@@ -413,23 +430,26 @@ hvut_run_guest() {
 	cfd=$vfd
 	if [ -n "${HVUT_NUL_FILTER:-}" ]; then
 		# shellcheck disable=SC2086 # HVUT_NUL_FILTER is a list of words
-		exec {cfd}< <(exec $HVUT_NUL_FILTER tr -d '\000' <&"$vfd")
+		exec {cfd}< <(trap '' INT TERM HUP && exec $HVUT_NUL_FILTER tr -d '\000' <&"$vfd")
 		exec {vfd}<&-
 	fi
 	# shellcheck disable=SC2086 # HVUT_AWK_FLAGS is a list of awk options
-	exec {sfd}< <(LC_ALL=C exec "${HVUT_AWK:-awk}" ${HVUT_AWK_FLAGS:-} -v elf="$elf" -v a2l="${HVUT_ADDR2LINE:-}" \
-		-v live="${HVUT_LIVE:-0}" "$HVUT_CONSOLE_AWK" <&"$cfd" 2>&"$out")
+	exec {sfd}< <(trap '' INT TERM HUP && LC_ALL=C exec "${HVUT_AWK:-awk}" ${HVUT_AWK_FLAGS:-} -v elf="$elf" -v a2l="${HVUT_ADDR2LINE:-}" \
+		-v live="${HVUT_LIVE:-0}" -v name="${HVUT_LIVE_NAME:-}" "$HVUT_CONSOLE_AWK" <&"$cfd" 2>&"$out")
 	apid=$!
 	exec {cfd}<&- {out}>&-
-	# A signal ends the VMM (and so the filter, which then reports); a second
-	# one, or the VMM ignoring it, is met with SIGKILL a second later.
-	local interrupted=0 timed_out=0
+	# A signal ends the VMM (and so the filter, which then reports); the VMM
+	# ignoring it is met with SIGKILL 0.4 s later. The filter and tr ignore
+	# the signal (a Ctrl-C reaches our whole process group): they end when
+	# the VMM's output does, so the verdict still has its counts.
+	local interrupted=0 timed_out=0 slice=0.25
+	[ -z "${HVUT_RESULT:-}" ] || echo "$vpid" >"$HVUT_RESULT.vmm"
 	# shellcheck disable=SC2064 # vpid is known now and must not change
-	trap "interrupted=1; kill -TERM -- -$vpid $vpid 2>/dev/null || true" INT TERM HUP
+	trap "hvut_on_signal $vpid" INT TERM HUP
 	while :; do
-		# Short slices: a trap does not cut read -t short.
+		# Slices: a trap does not cut a read -t short.
 		st=0
-		IFS= read -r -t 0.5 -u "$sfd" line || st=$?
+		IFS= read -r -t "$slice" -u "$sfd" line || st=$?
 		if [ "$st" = 0 ]; then
 			line=$rec$line rec=''
 			case $line in
@@ -445,19 +465,37 @@ hvut_run_guest() {
 		hvut_now_us
 		now=$HVUT_NOW_US
 		if [ "$kill_at" = 0 ]; then
-			if [ "$interrupted" = 1 ]; then
-				kill_at=$((now + 1000000))
-			elif [ "$deadline" -gt 0 ] && [ "$now" -ge "$deadline" ]; then
-				timed_out=1
+			if [ "$deadline" -gt 0 ] && [ "$now" -ge "$deadline" ]; then
+				timed_out=1 slice=0.1
 				kill -TERM -- "-$vpid" "$vpid" 2>/dev/null || true
 				kill_at=$((now + ${HVUT_KILL_AFTER:-5} * 1000000))
 			fi
 		elif [ "$now" -ge "$kill_at" ]; then
+			# The VMM first; the filter, should it still hang on, a moment later.
 			kill -KILL -- "-$vpid" "$vpid" 2>/dev/null || true
-			kill -KILL "$apid" 2>/dev/null || true
+			[ "$now" -lt $((kill_at + 300000)) ] || kill -KILL "$apid" 2>/dev/null || true
 		fi
 	done
 	exec {sfd}<&-
+	# The console ended but the VMM lives on (it closed its output): the time
+	# limit and a signal still hold, with a nap instead of the read.
+	if kill -0 "$vpid" 2>/dev/null; then
+		local nap
+		exec {nap}<> <(:)
+		while kill -0 "$vpid" 2>/dev/null; do
+			hvut_now_us
+			now=$HVUT_NOW_US
+			if [ "$kill_at" = 0 ] && { [ "$interrupted" = 1 ] || { [ "$deadline" -gt 0 ] && [ "$now" -ge "$deadline" ]; }; }; then
+				[ "$interrupted" = 1 ] || timed_out=1
+				kill -TERM -- "-$vpid" "$vpid" 2>/dev/null || true
+				kill_at=$((now + 600000))
+			elif [ "$kill_at" != 0 ] && [ "$now" -ge "$kill_at" ]; then
+				kill -KILL -- "-$vpid" "$vpid" 2>/dev/null || true
+			fi
+			read -r -t 0.1 -u "$nap" _ || true
+		done
+		exec {nap}<&-
+	fi
 	# 2>/dev/null: bash would report a VMM killed by a signal with its own
 	# "Segmentation fault" chatter; the verdict line below says it instead.
 	wait "$vpid" 2>/dev/null || vrc=$?
@@ -466,12 +504,12 @@ hvut_run_guest() {
 	hvut_now_us
 	now=$HVUT_NOW_US
 
-	local -a f=()
-	IFS=$'\037' read -r -a f <<<"${V_REC:-S}" || true
-	V_PASS=${f[1]:-0} V_FAIL=${f[2]:-0} V_SKIP=${f[3]:-0} V_XFAIL=${f[4]:-0} V_XPASS=${f[5]:-0}
-	V_NS=${f[6]:-0} V_NE=${f[7]:-0} V_EST=${f[8]:-} V_AFTER=${f[9]:-0} V_SBAD=${f[10]:-0}
-	V_CN=${f[11]:-0} V_CF=${f[12]:-0} V_CS=${f[13]:-0} V_SN=${f[14]:--} V_SF=${f[15]:--} V_SS=${f[16]:--}
-	V_FIRSTFAIL=${f[17]:-} V_FIRSTSKIP=${f[18]:-} V_LAST=${f[19]:-}
+	local -a vf=()
+	IFS=$'\037' read -r -a vf <<<"${V_REC:-S}" || true
+	V_PASS=${vf[1]:-0} V_FAIL=${vf[2]:-0} V_SKIP=${vf[3]:-0} V_XFAIL=${vf[4]:-0} V_XPASS=${vf[5]:-0}
+	V_NS=${vf[6]:-0} V_NE=${vf[7]:-0} V_EST=${vf[8]:-} V_AFTER=${vf[9]:-0} V_SBAD=${vf[10]:-0}
+	V_CN=${vf[11]:-0} V_CF=${vf[12]:-0} V_CS=${vf[13]:-0} V_SN=${vf[14]:--} V_SF=${vf[15]:--} V_SS=${vf[16]:--}
+	V_FIRSTFAIL=${vf[17]:-} V_FIRSTSKIP=${vf[18]:-} V_LAST=${vf[19]:-}
 	V_INTERRUPTED=$interrupted V_TIMEDOUT=$timed_out V_LIMIT=$limit
 	hvut_us_secs $((now - t0))
 	V_SECS=$HVUT_SECS

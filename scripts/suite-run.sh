@@ -1,8 +1,8 @@
 # shellcheck shell=bash disable=SC2154 # run_tests.sh's globals
 # suite-run.sh: run_tests.sh's scheduler: starts the selected tests (longest
-# first, at most $jobs at once), shows progress, and hands each finished test
-# to collect (suite-verdict.sh). Sourced by run_tests.sh; functions only.
-# Reads run_tests.sh's globals (T_*, selected, jobs, logdir, tmp, runner...).
+# first, at most $jobs at once), shows progress, hands each finished test to
+# collect (suite-verdict.sh), and on SIGINT/TERM/HUP ends every test within
+# two seconds and still writes every report. Sourced by run_tests.sh.
 
 # --- progress and human output -----------------------------------------------------
 redraw=0
@@ -11,6 +11,7 @@ clear_seq=''
 [ "$redraw" = 1 ] && [ -t 3 ] && clear_seq=$'\r\033[K'
 done_count=0
 running=()
+total=${#selected[@]}
 
 progress() {
 	local names_running='' i
@@ -23,59 +24,44 @@ progress() {
 }
 say() { printf '%s%s\n' "$clear_seq" "$*" >&3; }
 
-
-# --- one test ------------------------------------------------------------------------
-# Tees the console into the log, shows FAIL/XPASS lines (or, with -v, every
-# line) the moment they arrive, and keeps what the verdict line needs.
-# shellcheck disable=SC2016 # awk program, not shell
-LIVE_AWK='
-{
-	print > logf
-	fflush(logf)
-	if (verbose)
-		printf "%s%s| %s\n", clr, name, $0
-	else if ($0 ~ /^(FAIL|XPASS): /)
-		printf "%s  %s %s: %s\n", clr, substr($0, 1, index($0, ":") - 1), name, substr($0, index($0, ":") + 2)
-	if ($0 ~ /^SUMMARY:/) summary = $0
-	else if ($0 ~ /^hvut: [A-Z]+ \(/) trailer = $0
-	else if ($0 ~ /^SKIP: / && firstskip == "") firstskip = substr($0, 7)
-	if ($0 ~ /[^ \t]/ && $0 !~ /^hvut: /) last = $0
-}
-END {
-	print summary > sumf
-	print trailer > sumf
-	print firstskip > sumf
-	gsub(/[^ -~]/, "?", last)
-	print substr(last, 1, 200) > sumf
-}'
-
-run_job() {
-	local i=$1 name=${T_NAME[$1]} rc=0 t0 t1
-	local -a extra=()
-	read -r -a extra <<<"${T_EXTRA[i]}" || true
-	hvut_now_us
-	t0=$HVUT_NOW_US
-	{
-		echo "# hvut: $(cmdline "$i")"
-		SMP=${T_SMP[i]} TEST_ARGS=${T_ARGS[i]} TIMEOUT=$(test_timeout "$i") BOCHS_CPU=${T_BOCHS[i]} \
-			"$runner" "$bin_testdir/${T_FILE[i]}" "${extra[@]}" </dev/null 2>&1 || rc=$?
-		echo "$rc" >"$tmp/$name.rc"
-	} | {
-		# shellcheck disable=SC2086 # HVUT_AWK_FLAGS is a list of awk options
-		LC_ALL=C awk $HVUT_AWK_FLAGS -v name="$name" -v logf="$logdir/$name.log" -v verbose="$verbose" \
-			-v clr="$clear_seq" -v sumf="$tmp/$name.sum" "$LIVE_AWK" >&3
-	}
-	hvut_now_us
-	t1=$HVUT_NOW_US
-	echo "$(cat "$tmp/$name.rc" 2>/dev/null || echo 127) $((t1 - t0))" >"$tmp/$name.res"
+# suite_intro: what this run is (arch, VMM, accelerator and why), and one line
+# per accelerator for the selected entries meant for another, instead of one
+# SKIP line each.
+suite_intro() {
+	local i a g common cmd n_a
+	local -A need=() groups_of=() names_of=()
+	say "hvut: $ARCH on $HVUT_VMM $HVUT_VMM_VERSION, ACCEL=$ACCEL ($HVUT_ACCEL_WHY); ${#runnable[@]} of $total tests to run, -j$jobs"
+	for i in "${selected[@]}"; do
+		[ -n "${T_SKIP[i]}" ] || continue
+		if [ -n "${T_ARCH[i]}" ] && ! in_list "$ARCH" "${T_ARCH[i]}"; then a="arch=${T_ARCH[i]}"; else a="ACCEL=${T_ACCEL[i]%% *}"; fi
+		need[$a]=$((${need[$a]:-0} + 1))
+		names_of[$a]+=" ${T_NAME[i]}"
+		# The groups every such entry shares: the -g that selects them.
+		if [ -z "${groups_of[$a]+x}" ]; then groups_of[$a]=" ${T_GROUPS[i]} "; else
+			common=' '
+			for g in ${groups_of[$a]}; do in_list "$g" "${T_GROUPS[i]}" && common+="$g "; done
+			groups_of[$a]=$common
+		fi
+	done
+	for a in "${!need[@]}"; do
+		n_a="${need[$a]} entries need"
+		[ "${need[$a]}" != 1 ] || n_a="1 entry needs"
+		g=${groups_of[$a]# }
+		g=${g%% *}
+		if [[ $a == arch=* ]]; then
+			say "hvut: $n_a ${a#arch=} (SKIP here)"
+			continue
+		fi
+		if [ -n "$g" ] && [ "$g" != nodefault ]; then cmd="$a ./run_tests.sh -g $g"; else cmd="$a ./run_tests.sh${names_of[$a]}"; fi
+		say "hvut: $n_a $a: $cmd"
+	done
 }
 
-
-# suite_schedule: fills queue (indices, longest first by the last run's time,
-# tests never seen before all) and marks the tests we do not start.
+# suite_schedule: the tests not started get their state now; queue gets the
+# others, longest first by the last run's time, tests never seen before all.
 declare -gA last_us=()
 suite_schedule() {
-	local i r dname dus
+	local i dname dus
 	durations=$logdir/.durations
 	if [ -f "$durations" ]; then
 		while read -r dname dus; do
@@ -84,76 +70,120 @@ suite_schedule() {
 	fi
 	queue=()
 	for i in "${selected[@]}"; do
-		r=$(skip_reason "$i")
-		if [ -n "$r" ]; then
-			skip_now "$i" "$r"
-			continue
-		fi
+		[ -z "${T_SKIP[i]}" ] || skip_now "$i" "${T_SKIP[i]}"
+	done
+	for i in "${runnable[@]}"; do
 		# key: never seen sorts above any time; ties keep cfg order.
 		echo "${last_us[${T_NAME[i]}]:-999999999999999} $i"
 	done >"$tmp/order"
 	while read -r _ i; do queue+=("$i"); done < <(LC_ALL=C sort -s -k1,1nr "$tmp/order")
 }
 
-# Each job gets its own process group (set -m) so an interrupt can end it and
-# everything it started.
-declare -gA job_pid=()
+# run_job I: start one test in the background, its console into its log. One
+# process (the <arch>/run) from here; it reports through its result file.
+declare -gA job_pid=() job_t0=() index_of_pid=()
+run_job() {
+	local i=$1 name=${T_NAME[$1]}
+	local -a extra=()
+	read -r -a extra <<<"${T_EXTRA[i]}" || true
+	cmdline "$i"
+	printf '# hvut: %s\n' "$CMDLINE" >"$logdir/$name.log"
+	hvut_now_us
+	job_t0[$i]=$HVUT_NOW_US
+	SMP=${T_SMP[i]} TEST_ARGS=${T_ARGS[i]} TIMEOUT=$TEST_TIMEOUT BOCHS_CPU=${T_BOCHS[i]} \
+		HVUT_RESULT=$tmp/$name.res HVUT_LIVE=$live HVUT_LIVE_NAME=$name HVUT_LIVE_PREFIX=$clear_seq \
+		"$runner" "$bin_testdir/${T_FILE[i]}" "${extra[@]}" </dev/null >>"$logdir/$name.log" 2>&3 &
+	job_pid[$i]=$!
+	index_of_pid[$!]=$i
+}
+
 interrupted=0
+# On a signal: no new test; every running one is told to stop (its runner
+# ends its VMM within half a second and writes INTERRUPTED); what is left
+# after 1 s is killed: the runner's process group and its VMM's session.
 on_signal() {
-	interrupted=1
 	local i
+	interrupted=1
 	for i in "${running[@]}"; do
-		kill -TERM -- "-${job_pid[$i]}" 2>/dev/null || true
+		kill -TERM "${job_pid[$i]}" 2>/dev/null || true
 	done
 }
 
-# suite_run_all: run the queue to the end (or an interrupt).
+# reap PID STATUS: a job ended.
+reap() {
+	local pid=$1 rc=$2 i still=() j
+	i=${index_of_pid[$pid]:-}
+	[ -n "$i" ] || return 0
+	unset "index_of_pid[$pid]"
+	hvut_now_us
+	collect "$i" "$rc" $((HVUT_NOW_US - job_t0[$i]))
+	for j in "${running[@]}"; do [ "$j" = "$i" ] || still+=("$j"); done
+	running=("${still[@]}")
+}
+
+# suite_run_all: run the queue to the end, or to an interrupt.
 suite_run_all() {
-	local i changed=0 still
+	local i pid rc changed=0 nap t_sig=0 vpid
 	trap on_signal INT TERM HUP
+	# Each job in its own process group (set -m): an interrupt can end it and
+	# all it started, and a Ctrl-C on the terminal reaches only us.
 	set -m
-	export ACCEL HVUT_PROBED HVUT_ENV
+	export ACCEL HVUT_PROBED HVUT_ENV HVUT_RUNDIR=$tmp
+	live=1
+	[ "$verbose" = 0 ] || live=2
 	while [ ${#queue[@]} -gt 0 ] || [ ${#running[@]} -gt 0 ]; do
 		while [ "$interrupted" = 0 ] && [ ${#queue[@]} -gt 0 ] && [ ${#running[@]} -lt "$jobs" ]; do
 			i=${queue[0]}
 			queue=("${queue[@]:1}")
-			run_job "$i" &
-			job_pid[$i]=$!
+			run_job "$i"
 			running+=("$i")
 			changed=1
 		done
-		[ "$interrupted" = 1 ] && queue=()
 		[ ${#running[@]} -gt 0 ] || break
+		if [ "$interrupted" = 1 ]; then
+			break
+		fi
 		# One progress line per batch of starts and ends, not one per event.
 		[ "$changed" = 0 ] || progress
 		changed=0
-		# Every job ends within its time limit (timeout kills the VMM), so this
-		# wait is bounded.
-		wait -n 2>/dev/null || true
-		still=()
-		for i in "${running[@]}"; do
-			if [ -f "$tmp/${T_NAME[i]}.res" ] || ! kill -0 "${job_pid[$i]}" 2>/dev/null; then
-				wait "${job_pid[$i]}" 2>/dev/null || true
-				collect "$i"
-			else
-				still+=("$i")
-			fi
-		done
-		running=("${still[@]}")
-		changed=1
+		# Every job ends within its time limit (its runner kills the VMM), so
+		# this wait is bounded; a signal cuts it short.
+		pid='' rc=0
+		wait -n -p pid 2>/dev/null || rc=$?
+		if [ -n "${pid:-}" ]; then
+			reap "$pid" "$rc"
+			changed=1
+		fi
 	done
+	if [ "$interrupted" = 1 ]; then
+		# Each runner ends its VMM (SIGKILL after 0.4 s); give them 1 s in all.
+		exec {nap}<> <(:)
+		hvut_now_us
+		t_sig=$HVUT_NOW_US
+		while [ ${#running[@]} -gt 0 ]; do
+			for i in "${running[@]}"; do
+				if ! kill -0 "${job_pid[$i]}" 2>/dev/null; then
+					rc=0
+					wait "${job_pid[$i]}" 2>/dev/null || rc=$?
+					reap "${job_pid[$i]}" "$rc"
+				fi
+			done
+			[ ${#running[@]} -gt 0 ] || break
+			hvut_now_us
+			if [ $((HVUT_NOW_US - t_sig)) -gt 1000000 ]; then
+				for i in "${running[@]}"; do
+					vpid=''
+					read -r vpid <"$tmp/${T_NAME[i]}.res.vmm" 2>/dev/null || true
+					kill -KILL -- "-${job_pid[$i]}" ${vpid:+"-$vpid"} 2>/dev/null || true
+				done
+			fi
+			read -r -t 0.05 -u "$nap" _ || true
+		done
+		exec {nap}<&-
+		for i in "${queue[@]}"; do not_run "$i"; done
+		queue=()
+	fi
 	set +m
 	[ "$redraw" = 1 ] && printf '\r\033[K' >&2
 	return 0
-}
-
-# suite_save_durations: remember this run's times for the next run's schedule.
-suite_save_durations() {
-	local i dname
-	{
-		for i in "${selected[@]}"; do
-			[ "${R_US[i]:-0}" -gt 0 ] && last_us[${T_NAME[i]}]=${R_US[i]}
-		done
-		for dname in "${!last_us[@]}"; do echo "$dname ${last_us[$dname]}"; done
-	} >"$tmp/durations" && mv -f "$tmp/durations" "$durations"
 }

@@ -1,58 +1,63 @@
 # shellcheck shell=bash disable=SC2154,SC2034 # run_tests.sh's globals
-# suite-verdict.sh: turn a finished test's files into its state, once; every
-# report (line, states file, TAP, JUnit) reads R_STATE. Sourced by run_tests.sh.
+# suite-verdict.sh: each test's state, decided once; the line on screen, the
+# states file, TAP, JUnit, JSON and the exit status all read R_STATE.
+# The state itself comes from <arch>/run (hvut_verdict in runtime.sh), which
+# writes it to a result file; here it is only cross-checked and recorded.
+# Sourced by run_tests.sh.
 
-# --- results ---------------------------------------------------------------------------
-R_STATE=() R_DETAIL=() R_US=() R_NFAIL=()
-declare -A count=([PASS]=0 [FAIL]=0 [SKIP]=0 [TIMEOUT]=0 [CRASH]=0)
+R_STATE=() R_DETAIL=() R_US=() R_FIRSTFAIL=() R_LOG=()
+SUITE_STATES="PASS FAIL SKIP XFAIL TIMEOUT CRASH INTERRUPTED NOTRUN"
+declare -A count=()
+for s in $SUITE_STATES; do count[$s]=0; done
+declare -A STATE_RC=([PASS]=0 [FAIL]=1 [SKIP]=2 [CRASH]=3 [TIMEOUT]=4 [XFAIL]=5 [INTERRUPTED]=130)
 
-# collect I: turn a finished job's files into its verdict line.
+# record I STATE DETAIL US [FIRSTFAIL]: the one place a state is set.
+record() {
+	local i=$1
+	R_STATE[i]=$2 R_DETAIL[i]=$3 R_US[i]=$4 R_FIRSTFAIL[i]=${5:-}
+	count[$2]=$((count[$2] + 1))
+}
+
+# collect I RC US: a finished test's result file (written by <arch>/run) into
+# its state and its line on screen.
 collect() {
-	local i=$1 name=${T_NAME[$1]} rc=127 us=0 summary='' trailer='' firstskip='' last=''
-	local state detail ntests=0 nfail=0 nskip=0 secs
-	if [ -f "$tmp/$name.res" ]; then read -r rc us <"$tmp/$name.res"; fi
-	if [ -f "$tmp/$name.sum" ]; then
-		{
-			IFS= read -r summary || true
-			IFS= read -r trailer || true
-			IFS= read -r firstskip || true
-			IFS= read -r last || true
-		} <"$tmp/$name.sum"
+	local i=$1 rc=$2 us=$3 name=${T_NAME[$1]} res=$tmp/${T_NAME[$1]}.res
+	local state='' why='' p=0 f=0 s=0 xf=0 xp=0 firstfail='' secs last=''
+	if [ -f "$res" ]; then
+		IFS=$'\037' read -r state why p f s xf xp firstfail <"$res" || true
 	fi
-	if [[ $summary =~ ^SUMMARY:\ ([0-9]+)\ tests?,\ ([0-9]+)\ unexpected\ failures?,\ ([0-9]+)\ skipped ]]; then
-		ntests=${BASH_REMATCH[1]} nfail=${BASH_REMATCH[2]} nskip=${BASH_REMATCH[3]}
+	hvut_us_secs "$us"
+	secs=$HVUT_SECS
+	if [ -z "$state" ] || [ -z "${STATE_RC[$state]+x}" ]; then
+		if [ "$interrupted" = 1 ]; then
+			state=INTERRUPTED why="stopped by a signal before its verdict"
+		else
+			last=$(tail -n 1 "$logdir/$name.log" 2>/dev/null | tr -c ' -~' '?' | cut -c1-200)
+			state=CRASH why="$runner exited $rc without a verdict; last line: $last"
+		fi
+	elif [ "${STATE_RC[$state]}" != "$rc" ]; then
+		# The runner's status and its verdict must tell the same story.
+		why="$runner said $state ($why) but exited $rc"
+		state=CRASH
 	fi
-	secs=$(hvut_us_fmt "$us")
-	# The trailer's "(details)", when the run got as far as a verdict.
-	local why=''
-	if [[ $trailer =~ ^hvut:\ [A-Z]+\ \((.*)\)$ ]]; then why=${BASH_REMATCH[1]}; fi
-	case $rc in
-	0) state=PASS detail="$ntests tests, $secs s" ;;
-	1)
-		state=FAIL
-		if [ "$nfail" -gt 0 ]; then detail="$nfail of $ntests failed, $secs s"; else detail="$why, $secs s"; fi
-		;;
-	2)
-		state=SKIP
-		if [ -n "$firstskip" ]; then detail="$nskip skipped: $firstskip"; else detail="no assertions ran"; fi
-		[[ $why == *"see above"* ]] && detail="the VMM cannot run it here: $last"
-		;;
-	3) state=CRASH detail=${why:-"no verdict; last line: $last"} ;;
-	4) state=TIMEOUT detail="$(test_timeout "$i") s" ;;
-	*) state=CRASH detail="$runner exited $rc; last line: $last" ;;
-	esac
-	R_STATE[i]=$state R_DETAIL[i]=$detail R_US[i]=$us R_NFAIL[i]=$nfail
-	count[$state]=$((count[$state] + 1))
+	case $state in PASS | FAIL | XFAIL) why="$why, $secs s" ;; esac
+	record "$i" "$state" "$why" "$us" "$firstfail"
+	R_LOG[i]=$logdir/$name.log
 	done_count=$((done_count + 1))
-	say "$state $name ($detail)"
+	say "$state $name ($why)"
 }
 
-skip_now() { # I REASON: a test we do not start
-	local i=$1 name=${T_NAME[$1]}
-	echo "# hvut: not run: $2" >"$logdir/$name.log"
-	R_STATE[i]=SKIP R_DETAIL[i]=$2 R_US[i]=0
-	count[SKIP]=$((count[SKIP] + 1))
+# skip_now I REASON: a test not started, for another arch or accelerator.
+skip_now() {
+	local i=$1
+	echo "# hvut: not run: $2" >"$logdir/${T_NAME[i]}.log"
+	record "$i" SKIP "$2" 0
+	R_LOG[i]=$logdir/${T_NAME[i]}.log
 	done_count=$((done_count + 1))
-	say "SKIP $name ($2)"
 }
 
+# not_run I: a test an interrupt kept from starting; its old log is not ours.
+not_run() {
+	record "$1" NOTRUN "not started: interrupted" 0
+	R_LOG[$1]=''
+}

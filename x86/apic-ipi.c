@@ -3,8 +3,9 @@
  * Interprocessor Interrupts' and 'Determining IPI Destination'): fixed IPIs
  * to physical IDs, the three shorthands, logical flat and cluster
  * destinations, lowest-priority delivery, delivery status; in x2APIC mode
- * physical IPIs with 32-bit destinations. The APs spin with IF=1 in a
- * receive loop; the handler counts per CPU.
+ * physical IPIs with 32-bit destinations; INIT and SIPI. The APs spin with
+ * IF=1 in a receive loop; the handler counts per CPU. Parts (arguments):
+ * xapic, x2apic, init-sipi.
  */
 #include "hvut.h"
 #include <asm/apic.h>
@@ -23,11 +24,23 @@
 static volatile unsigned hits[MAX_CPUS];
 static volatile bool stop;
 static int ncpu;
+/* Each check uses the next of 8 vectors and counts only it: an IPI of an
+ * earlier check that a slow host delivers late does not count. */
+#define NVEC 8
+static volatile unsigned want_vec = VEC;
+
+static unsigned next_vec(void)
+{
+	static unsigned seq;
+
+	want_vec = VEC + seq++ % NVEC;
+	return want_vec;
+}
 
 static void on_vec(struct ex_regs *r)
 {
-	(void)r;
-	__atomic_fetch_add(&hits[smp_id()], 1, __ATOMIC_RELEASE);
+	if (r->vector == want_vec)
+		__atomic_fetch_add(&hits[smp_id()], 1, __ATOMIC_RELEASE);
 	apic_eoi();
 }
 
@@ -58,16 +71,16 @@ static void stop_receivers(void)
  * Sends one IPI and checks which CPUs got it: bit i of `expect` set means CPU
  * i gets exactly one. The sender (CPU 0) takes its own with IF=1 meanwhile.
  */
-static void check_ipi(uint32_t icr, uint32_t dest, unsigned expect, const char *what)
+static void check_ipi_dev(const char *dev, uint32_t icr, uint32_t dest, unsigned expect, const char *what)
 {
-	unsigned got = 0;
+	unsigned got = 0, vec = next_vec();
 	bool sent, ok = true;
 	uint64_t t;
 
 	for (int i = 0; i < ncpu; i++)
 		hits[i] = 0;
 	irq_enable();
-	sent = apic_icr_write(icr | VEC, dest);
+	sent = apic_icr_write(icr | vec, dest);
 	for (int i = 0; i < ncpu; i++)
 		if (expect & (1U << i))
 			ok &= wait_count_at_least(&hits[i], 1, APIC_WAIT_TSC);
@@ -80,8 +93,13 @@ static void check_ipi(uint32_t icr, uint32_t dest, unsigned expect, const char *
 	for (int i = 0; i < ncpu; i++)
 		ok &= hits[i] == ((expect >> i) & 1);
 	/* SDM 'Interrupt Command Register': delivery status returns to idle once the IPI is sent. */
-	report(sent && ok, "%s: CPUs %#x get it once (got CPUs %#x; counts %u %u %u %u)", what, expect, got,
+	report_deviation(dev, sent && ok, "%s: CPUs %#x get it once (got CPUs %#x; counts %u %u %u %u)", what, expect, got,
 	       hits[0], hits[1], hits[2], hits[3]);
+}
+
+static void check_ipi(uint32_t icr, uint32_t dest, unsigned expect, const char *what)
+{
+	check_ipi_dev(NULL, icr, dest, expect, what);
 }
 
 static void set_tpr(void *arg) { apic_write(APIC_TPR, (uint32_t)(uintptr_t)arg); }
@@ -149,10 +167,14 @@ static void test_logical(void)
 	on_cpu(2, set_tpr, (void *)0x10);
 	on_cpu(3, set_tpr, (void *)0x30);
 	start_receivers();
-	for (int i = 0; i < ncpu; i++)
-		hits[i] = 0;
-	irq_enable();
-	apic_icr_write(APIC_ICR_LOWEST | APIC_ICR_LOGICAL | VEC, 0x0e);
+	{
+		unsigned vec = next_vec();
+
+		for (int i = 0; i < ncpu; i++)
+			hits[i] = 0;
+		irq_enable();
+		apic_icr_write(APIC_ICR_LOWEST | APIC_ICR_LOGICAL | vec, 0x0e);
+	}
 	{
 		uint64_t t = rdtsc();
 
@@ -171,6 +193,56 @@ static void test_logical(void)
 		    hits[2] ? "CPU 2, the lowest TPR" : hits[1] ? "CPU 1" : hits[3] ? "CPU 3" : "nobody");
 	for (int i = 1; i < ncpu; i++)
 		on_cpu(i, set_tpr, (void *)0);
+	report_prefix_pop();
+}
+
+/*
+ * INIT and STARTUP (SDM 'Interrupt Command Register' delivery modes 101B and
+ * 110B; 'MP Initialization Protocol'): INIT puts the last CPU in
+ * wait-for-SIPI, a SIPI starts it in real mode at vector * 4 KiB. The code
+ * there counts its starts and halts. The CPU is not given back to on_cpu():
+ * this part runs last.
+ */
+#define SIPI_PAGE 0x9000UL   /* below 1 MiB, free once the loader's data were copied */
+#define SIPI_COUNTER 0x9800UL
+
+static void test_init_sipi(void)
+{
+	/* cli; xor ax,ax; mov ds,ax; lock inc word [9800h]; 1: hlt; jmp 1b */
+	static const uint8_t code[] = { 0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0xf0, 0xff, 0x06, 0x00, 0x98, 0xf4, 0xeb, 0xfd };
+	volatile uint16_t *count = (volatile uint16_t *)SIPI_COUNTER;
+	unsigned target = cpus[ncpu - 1].apic_id;
+	uint64_t t;
+	bool ok;
+
+	report_prefix_push("init-sipi");
+	memcpy((void *)SIPI_PAGE, code, sizeof(code));
+	*count = 0;
+	ok = apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, target);
+	t = rdtsc();
+	while (rdtsc() - t < SETTLE_TSC)
+		cpu_relax();
+	ok &= apic_icr_write(APIC_ICR_STARTUP | (SIPI_PAGE >> 12), target);
+	t = rdtsc();
+	while (*count == 0 && rdtsc() - t < APIC_WAIT_TSC)
+		cpu_relax();
+	report(ok && *count == 1, "INIT then SIPI vector 09H: CPU %d runs the code at 9000H (%u starts)", ncpu - 1,
+	       *count);
+	/* SDM 'MP Initialization Protocol': a SIPI outside wait-for-SIPI is ignored. */
+	apic_icr_write(APIC_ICR_STARTUP | (SIPI_PAGE >> 12), target);
+	t = rdtsc();
+	while (rdtsc() - t < 4 * SETTLE_TSC)
+		cpu_relax();
+	report(*count == 1, "a second SIPI without INIT is ignored (%u starts)", *count);
+	apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, target);
+	t = rdtsc();
+	while (rdtsc() - t < SETTLE_TSC)
+		cpu_relax();
+	apic_icr_write(APIC_ICR_STARTUP | (SIPI_PAGE >> 12), target);
+	t = rdtsc();
+	while (*count < 2 && rdtsc() - t < APIC_WAIT_TSC)
+		cpu_relax();
+	report(*count == 2, "INIT again, then SIPI: it starts again (%u starts)", *count);
 	report_prefix_pop();
 }
 
@@ -197,7 +269,8 @@ int main(int argc, char **argv, char **envp)
 		return report_summary();
 	}
 	apic_quiet_legacy();
-	handle_exception(VEC, on_vec);
+	for (unsigned v = VEC; v < VEC + NVEC; v++)
+		handle_exception(v, on_vec);
 	if (arg_selected(argc, argv, "xapic")) {
 		report_prefix_push("xapic");
 		test_physical_and_shorthands();
@@ -212,8 +285,20 @@ int main(int argc, char **argv, char **envp)
 			on_cpus(enter_x2apic, NULL);
 			on_cpus(update_ids, NULL);
 			test_physical_and_shorthands();
+			/* SDM 'Logical Destination Mode in x2APIC Mode': cluster ID in bits 31:16 of the
+			 * destination, a member bit mask in 15:0, matched against the derived LDR
+			 * (here every ID is below 16: one cluster, member bit = 1 << ID). */
+			report_prefix_push("logical");
+			start_receivers();
+			check_ipi(APIC_ICR_LOGICAL, (1U << cpus[1].apic_id) | (1U << cpus[3].apic_id), 0x0a,
+				  "cluster 0, members of CPUs 1 and 3");
+			stop_receivers();
+			report_prefix_pop();
 		}
 		report_prefix_pop();
 	}
+	/* Last: the target CPU stays halted. In x2APIC mode if the part before switched to it. */
+	if (arg_selected(argc, argv, "init-sipi"))
+		test_init_sipi();
 	return report_summary();
 }

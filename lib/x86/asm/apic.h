@@ -110,7 +110,7 @@ void apic_quiet_legacy(void);
  * Bochs's instruction-count clock) because the host is shared and slow: a
  * passing wait ends as soon as its condition holds.
  */
-#define APIC_WAIT_TSC 4000000000ULL
+#define APIC_WAIT_TSC 1000000000ULL
 bool wait_count_at_least(volatile unsigned *count, unsigned target, uint64_t tsc);
 
 #endif
