@@ -11,6 +11,9 @@
  *           RF=1 (through IRETQ) suppresses it for one instruction
  *   data    write and read/write breakpoints of length 1, 2, 4, 8 are traps
  *           after the access, for every byte they cover and none beyond
+ *   io      I/O breakpoints (R/W=10 with CR4.DE=1): IN and OUT touching a
+ *           covered port are traps after the instruction with DR6.Bn; ports
+ *           outside the LEN range are not
  *   step    TF: a trap after one instruction with DR6.BS; after STI too (IF
  *           does not mask #DB); after MOV SS it is held for one instruction
  *           (vol. 3A "Masking Exceptions and Interrupts When Switching Stacks")
@@ -32,6 +35,7 @@
 #define DR7_FIXED1 (1UL << 10)
 #define RW_EXEC 0
 #define RW_WRITE 1
+#define RW_IO 2
 #define RW_READWRITE 3
 #define EFLAGS_RF (1UL << 16)
 
@@ -316,6 +320,77 @@ static void test_data(void)
 	report_prefix_pop();
 }
 
+/* --- io -------------------------------------------------------------------- */
+
+/*
+ * Port 0x80 (the POST code port) takes any byte and word without side
+ * effects on QEMU and Bochs. Each access is one instruction followed by a
+ * label: an I/O breakpoint is a trap, so the #DB's RIP is the label.
+ */
+struct io_access {
+	uint16_t port;
+	bool in, word;
+};
+
+extern char io_access_next[];
+static void do_io_access(void *arg)
+{
+	struct io_access *a = arg;
+
+	if (a->in && a->word)
+		__asm__ volatile("inw %%dx, %%ax\n.globl io_access_next\nio_access_next:" :: "d"(a->port) : "rax");
+	else if (a->in)
+		__asm__ volatile("inb %%dx, %%al\n1:" :: "d"(a->port) : "rax");
+	else if (a->word)
+		__asm__ volatile("outw %%ax, %%dx\n1:" :: "d"(a->port), "a"(0) : "memory");
+	else
+		__asm__ volatile("outb %%al, %%dx\n1:" :: "d"(a->port), "a"(0) : "memory");
+}
+
+/* The #DB (or none) of one access with DR0 = port 0x80, LEN len, R/W=10. */
+static int io_try(unsigned len, uint16_t port, bool in, bool word, unsigned long *dr6, struct fault *f)
+{
+	struct io_access a = { port, in, word };
+	int v;
+
+	write_dr6(0);
+	write_dr0(0x80);
+	write_dr7(DR7_FIXED1 | DR7_L(0) | DR7_RW(0, RW_IO) | DR7_LEN(0, len));
+	v = catch_exception(do_io_access, &a, f);
+	*dr6 = read_dr6();
+	write_dr7(0);
+	return v;
+}
+
+static void test_io(void)
+{
+	unsigned long cr4 = read_cr4(), dr6;
+	struct fault f;
+	int v;
+
+	report_prefix_push("io");
+	write_cr4(cr4 | X86_CR4_DE);   /* R/W=10 is defined only with CR4.DE=1 */
+	v = io_try(0, 0x80, false, false, &dr6, &f);
+	report(v == DB_VECTOR && (dr6 & DR6_B(0)),
+	       "OUT to the covered port: #DB with DR6.B0 (got %s, DR6 %#lx) [SDM vol. 3B Debug Control Register (DR7), R/W=10]",
+	       exception_name(v), dr6);
+	v = io_try(0, 0x80, true, true, &dr6, &f);
+	report(v == DB_VECTOR && (dr6 & DR6_B(0)) && f.pc == (unsigned long)io_access_next,
+	       "IN (word) from the covered port: a trap, RIP after the IN (got %s at %#lx, want %p; DR6 %#lx) [SDM vol. 3B Data Memory and I/O Breakpoint Exception Conditions]",
+	       exception_name(v), f.pc, io_access_next, dr6);
+	v = io_try(0, 0x81, false, false, &dr6, &f);
+	report(v == NO_EXCEPTION, "LEN 1: OUT to the next port is not a #DB (got %s)", exception_name(v));
+	v = io_try(1, 0x81, false, false, &dr6, &f);
+	report(v == DB_VECTOR && (dr6 & DR6_B(0)), "LEN 2: OUT to port 0x81 is (got %s, DR6 %#lx)",
+	       exception_name(v), dr6);
+	v = io_try(0, 0x7f, false, true, &dr6, &f);
+	report(v == DB_VECTOR && (dr6 & DR6_B(0)),
+	       "LEN 1: a word OUT to 0x7f, whose second byte is port 0x80, is (got %s, DR6 %#lx)", exception_name(v), dr6);
+	write_cr4(cr4);
+	reset_debug();
+	report_prefix_pop();
+}
+
 /* --- step ------------------------------------------------------------------ */
 
 extern char step_sti_next[], step_movss_first[], step_movss_second[];
@@ -362,7 +437,7 @@ int main(int argc, char **argv, char **envp)
 {
 	static const struct test_part parts[] = {
 		{ "access", test_access }, { "gd", test_gd }, { "insn", test_insn }, { "data", test_data },
-		{ "step", test_step },
+		{ "io", test_io }, { "step", test_step },
 	};
 
 	(void)envp;
