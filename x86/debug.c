@@ -16,7 +16,8 @@
  *           outside the LEN range are not
  *   step    TF: a trap after one instruction with DR6.BS; after STI too (IF
  *           does not mask #DB); after MOV SS it is held for one instruction
- *           (vol. 3A "Masking Exceptions and Interrupts When Switching Stacks")
+ *           (vol. 3A "Masking Exceptions and Interrupts When Switching Stacks");
+ *           IRETQ that sets TF traps after the instruction it returns to
  *
  * Arguments select parts (default: all).
  */
@@ -37,6 +38,7 @@
 #define RW_WRITE 1
 #define RW_IO 2
 #define RW_READWRITE 3
+#define EFLAGS_TF (1UL << 8)
 #define EFLAGS_RF (1UL << 16)
 
 #define DR_ACCESSORS(n)                                                                          \
@@ -175,9 +177,9 @@ __asm__(".pushsection .text\n"
 	"ret\n"
 	".popsection");
 
-static void iret_rf_to_target(void *arg)
+/* IRETQ to rf_target with RFLAGS | *(unsigned long *)flags (RF or TF). */
+static void iret_to_target(void *flags)
 {
-	(void)arg;
 	__asm__ volatile("lea 1f(%%rip), %%rcx\n\t"
 			 "push %%rcx\n\t"
 			 "mov %%rsp, %%rax\n\t"
@@ -192,7 +194,7 @@ static void iret_rf_to_target(void *arg)
 			 "push %%rcx\n\t"
 			 "iretq\n"
 			 "1:"
-			 :: "i"(EFLAGS_RF) : "rax", "rcx", "memory", "cc");
+			 :: "r"(*(unsigned long *)flags) : "rax", "rcx", "memory", "cc");
 }
 
 static void test_insn(void)
@@ -229,7 +231,7 @@ static void test_insn(void)
 	write_dr0((unsigned long)rf_target);
 	write_dr1((unsigned long)rf_after);
 	write_dr7(DR7_FIXED1 | DR7_L(0) | DR7_RW(0, RW_EXEC) | DR7_L(1) | DR7_RW(1, RW_EXEC));
-	v = catch_exception(iret_rf_to_target, NULL, &f);
+	v = catch_exception(iret_to_target, &(unsigned long){ EFLAGS_RF }, &f);
 	dr6 = read_dr6();
 	write_dr7(0);
 	report(v == DB_VECTOR && f.pc == (unsigned long)rf_after && (dr6 & 3) == DR6_B(1),
@@ -429,6 +431,13 @@ static void test_step(void)
 	report(v == DB_VECTOR && f.pc == (unsigned long)step_movss_second && (dr6 & DR6_BS),
 	       "TF over MOV SS: the trap waits one instruction (got %s at %#lx, want %p; DR6 %#lx) [SDM vol. 3A Masking Exceptions and Interrupts When Switching Stacks]",
 	       exception_name(v), f.pc, step_movss_second, dr6);
+	/* IRET is an instruction that sets TF: no trap after it, one after the next. */
+	write_dr6(0);
+	v = catch_exception(iret_to_target, &(unsigned long){ EFLAGS_TF }, &f);
+	dr6 = read_dr6();
+	report(v == DB_VECTOR && f.pc == (unsigned long)rf_after && (dr6 & DR6_BS),
+	       "IRETQ setting TF: the trap comes after the first instruction it returns to (got %s at %#lx, want %p; DR6 %#lx) [SDM vol. 3B Single-Step Exception Condition]",
+	       exception_name(v), f.pc, rf_after, dr6);
 	reset_debug();
 	report_prefix_pop();
 }
