@@ -3,9 +3,10 @@
  * running L2 code and checking what VMRUN and #VMEXIT do.
  *
  * Arguments pick parts (default: all): basic, invalid, intercept, npt, tlb,
- * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv, nmi.
- * This file: main, VMRUN/#VMEXIT basics and the first VMRUN consistency
- * checks; the other parts live in x86/svm-*.c.
+ * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv, nmi;
+ * migrate and migrate-l2 only when named. This file: main, VMRUN/#VMEXIT
+ * basics and the first VMRUN consistency checks; the other parts live in
+ * x86/svm-*.c.
  */
 #include "svm-tests.h"
 #include <asm/cpufeature.h>
@@ -229,6 +230,8 @@ int main(int argc, char **argv, char **envp)
 		test_lbrv();
 	if (arg_selected(argc, argv, "nmi"))
 		test_nmi();
+	if (argc > 1)   /* only when named */
+		test_migrate(argc, argv);
 	report_prefix_pop();
 	return report_summary();
 }
