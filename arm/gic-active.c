@@ -84,7 +84,8 @@ static void test_eoimode0(void)
 static void test_eoimode1(void)
 {
 	uint32_t iar, iar2, iar3;
-	unsigned id;
+	unsigned id, hppir;
+	bool was_pending;
 
 	report_prefix_push("eoimode1");
 	if (!report(gic_set_eoimode(true), "EOImode=1 can be set [IHI 0069 ICC_CTLR_EL1.EOImode; IHI 0048B 4.4.1 GICC_CTLR.EOImodeNS]")) {
@@ -115,11 +116,14 @@ static void test_eoimode1(void)
 		gic_deactivate(iar3);
 	}
 	gic_set_priority(spi_c, PRIO_HIGH);
+	was_pending = gic_irq_pending(spi_a);
 	gic_deactivate(iar);
 	settle();
 	report(!gic_irq_active(spi_a), "DIR deactivates it [IHI 0069 ICC_DIR_EL1; IHI 0048B 4.4.15 GICC_DIR]");
+	hppir = gic_hppir();
 	id = ack(&iar2);
-	report(id == spi_a, "once inactive, its pending state is signalled (IAR %u, want %u)", id, spi_a);
+	report(id == spi_a, "once inactive, its pending state is signalled (IAR %u, want %u; pending before DIR %d, HPPIR after %u)",
+	       id, spi_a, was_pending, hppir);
 	if (id == spi_a) {
 		gic_eoi(iar2);
 		gic_deactivate(iar2);
