@@ -77,21 +77,32 @@ void lpi_configure(unsigned intid, uint8_t prio, bool enable)
 	dsb(sy);   /* the redistributor reads it only after an INV (IHI 0069 5.3, INV) */
 }
 
-/* A flat table for a BASER of the given type: one page, 4 KiB pages. */
+/*
+ * A flat table for a BASER of the given type, one ITS page long. Page_Size
+ * may be fixed (IHI 0069 GITS_BASER<n>.Page_Size: RO when one size only; KVM
+ * has 64 KiB only): write 4 KiB, read back what stuck, and place the table
+ * at that alignment (with 64 KiB pages, address bits [15:12] hold PA[51:48]).
+ */
 static bool setup_baser(unsigned type)
 {
+	static const unsigned order_of[4] = { 0, 2, 4, 4 };   /* 4K, 16K, 64K, 64K */
+
 	for (unsigned n = 0; n < 8; n++) {
 		uintptr_t reg = its_base + GITS_BASER + n * 8;
-		uint64_t b = readq(reg);
+		uint64_t b = readq(reg), v;
+		unsigned psz;
 		void *table;
 
 		if (BASER_TYPE(b) != type)
 			continue;
-		table = alloc_page();
+		v = CACHE_RAWAWB << 59 | (uint64_t)type << 56 | (uint64_t)(BASER_ENTRY_SIZE(b) - 1) << 48 |
+		    SHARE_INNER << 10;
+		writeq(reg, v);
+		psz = readq(reg) >> 8 & 3;
+		table = alloc_pages(order_of[psz]);
 		if (!table)
 			return false;
-		writeq(reg, BASER_VALID | CACHE_RAWAWB << 59 | (uint64_t)type << 56 |
-			    (uint64_t)(BASER_ENTRY_SIZE(b) - 1) << 48 | (uintptr_t)table | SHARE_INNER << 10);
+		writeq(reg, v | BASER_VALID | (uint64_t)psz << 8 | (uintptr_t)table);
 		return readq(reg) & BASER_VALID;
 	}
 	return false;
