@@ -86,6 +86,19 @@ static void test_int(void)
 	report(ok, "MAPC, MAPD, MAPTI, INV, SYNC: the ITS reads each (CREADR reaches CWRITER, no stall) [IHI 0069 5.3 ITS commands; 12 GITS_CREADR]");
 	ok = cmd(ITS_INT, DEV, 0, 0, 0);
 	settle();
+	if (gic_hppir() != LPI_A) {
+		uintptr_t rd = gic_rdist_base(0);
+
+		report_info("after INT: GICR_CTLR %#x GICR_TYPER %#lx PROPBASER %#lx PENDBASER %#lx CREADR %#lx GITS_CTLR %#x",
+			    readl(rd + GICR_CTLR), (unsigned long)readq(rd + GICR_TYPER),
+			    (unsigned long)readq(rd + GICR_PROPBASER), (unsigned long)readq(rd + GICR_PENDBASER),
+			    (unsigned long)its_creadr(), readl(its.base + GITS_CTLR));
+		for (unsigned n = 0; n < 8; n++)
+			if (readq(its.base + GITS_BASER + n * 8))
+				report_info("GITS_BASER%u %#lx", n, (unsigned long)readq(its.base + GITS_BASER + n * 8));
+		report_info("GITS_CBASER %#lx, GICD_CTLR %#x", (unsigned long)readq(its.base + GITS_CBASER),
+			    readl(gic_dist_base() + GICD_CTLR));
+	}
 	report(gic_hppir() == LPI_A, "INT: LPI %u is the highest priority pending interrupt (HPPIR %u) [IHI 0069 5.3 ITS commands, INT]",
 	       LPI_A, gic_hppir());
 	iar = gic_ack();
