@@ -18,7 +18,9 @@
  *   discard   DISCARD removes the mapping: a later INT signals nothing
  *   mapi      MAPI maps EventID = INTID
  *   movi      (smp 2) MOVI to a collection on CPU 1: INT is signalled there, not here
- *   errors    INT of an unmapped event or device signals nothing
+ *   errors    a device unmapped by MAPD V=0 translates nothing; MAPTI of an
+ *             EventID beyond the device's size maps nothing; INT of an
+ *             unmapped event or device signals nothing
  * PSTATE.I stays set; the test reads ICC_IAR1_EL1 itself.
  */
 #include "hvut.h"
@@ -258,6 +260,22 @@ static void test_errors(void)
 	uint64_t r;
 
 	report_prefix_push("errors");
+	/* MAPD with V=0 unmaps the device: a doorbell write for it translates to nothing (IHI 0069 5.3, MAPD). */
+	its_mapd(DEV_CPU, EVENT_BITS, false);
+	its_sync(0);
+	writel(its.base + GITS_TRANSLATER, 1);
+	settle();
+	n = take(LPI_B, &other);
+	report(n == 0 && !other, "after MAPD V=0, the doorbell write of its event signals nothing (%u, other %u) [IHI 0069 5.3 ITS commands, MAPD]",
+	       n, other);
+	/* An EventID beyond MAPD's Size is out of range: MAPTI fails, INT finds nothing. */
+	lpi_configure(LPI_M + 1, PRIO, true);
+	its_cmd(ITS_MAPTI, DEV, 1U << EVENT_BITS, LPI_M + 1, 0, 0);
+	its_cmd(ITS_INT, DEV, 1U << EVENT_BITS, 0, 0, 0);
+	settle();
+	n = take(LPI_M + 1, &other);
+	report(n == 0 && !other, "MAPTI of EventID %u, beyond the device's %u bits, maps nothing: INT signals nothing (%u, other %u) [IHI 0069 5.3 ITS commands, MAPTI errors]",
+	       1U << EVENT_BITS, EVENT_BITS, n, other);
 	its_cmd(ITS_INT, DEV, 9, 0, 0, 0);      /* event 9: never mapped */
 	its_cmd(ITS_INT, 40, 0, 0, 0, 0);       /* device 40: never mapped */
 	r = its_creadr();
