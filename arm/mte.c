@@ -13,6 +13,8 @@
  *            from the granule's faults before it is done (EC 0x25, DFSC
  *            0x11, FAR the address); a matching tag does not; TCF=0 and
  *            PSTATE.TCO=1 make the access unchecked
+ *            a mismatched load faults too (WnR=0)
+ *   el0      SCTLR_EL1.TCF0 controls EL0 (EC 0x24), TCF does not
  *   async    TCF=2: no exception, TFSR_EL1.TF0 records the fault
  * All RAM becomes Normal Tagged by rewriting the MAIR attribute the library
  * maps it with (WB either way, so no mismatched attributes); every
@@ -23,6 +25,10 @@
 #include <asm/sysreg.h>
 
 #define SCTLR_ATA (1UL << 43)
+#define SCTLR_ATA0 (1UL << 42)
+#define SCTLR_TCF0_SHIFT 38
+#define SCTLR_TCF0_MASK (3UL << SCTLR_TCF0_SHIFT)
+#define ESR_WNR (1UL << 6)
 #define SCTLR_TCF_SHIFT 40
 #define SCTLR_TCF_MASK (3UL << SCTLR_TCF_SHIFT)
 #define TCR_TBI0 (1UL << 37)
@@ -78,6 +84,11 @@ static void set_tco(bool on)
 static void store_byte(void *arg)
 {
 	*(volatile uint8_t *)(uintptr_t)*(uint64_t *)arg = 0x5a;
+}
+
+static void load_byte(void *arg)
+{
+	(void)*(volatile uint8_t *)(uintptr_t)*(uint64_t *)arg;
 }
 
 static void tagged_memory_on(void)
@@ -158,7 +169,8 @@ static void test_sync(uint64_t page)
 	report(ec == EC_DABT_CUR && (f.error_code & 0x3f) == DFSC_TAG_CHECK,
 	       "TCF=1: a store with tag 3 to a granule tagged 7 takes a data abort, DFSC 0x11 (EC %#x, ESR %#lx) [DDI 0487 D10 tag check fault, ISS DFSC]",
 	       ec, f.error_code);
-	report((f.addr & ((1UL << 56) - 1)) == page, "FAR holds the address (%#lx)", f.addr);
+	report((f.addr & ((1UL << 56) - 1)) == page && (f.error_code & ESR_WNR),
+	       "FAR holds the address (%#lx), ISS.WnR says write", f.addr);
 	report(mem[0] == 0, "the store was not done: synchronous faults are precise (%#x)", mem[0]);
 	/*
 	 * catch_exception() returns by longjmp, not ERET: PSTATE is still what
@@ -186,6 +198,36 @@ static void test_sync(uint64_t page)
 	set_tco(false);
 	report(ec == NO_EXCEPTION && mem[0] == 0x5a, "PSTATE.TCO=1: the access is unchecked (%s) [DDI 0487 D10 PSTATE.TCO]",
 	       exception_name(ec));
+	set_tcf(1);
+	ec = catch_exception(load_byte, &bad, &f);
+	set_tco(false);
+	set_tcf(0);
+	report(ec == EC_DABT_CUR && (f.error_code & 0x3f) == DFSC_TAG_CHECK && !(f.error_code & ESR_WNR),
+	       "a load with the wrong tag faults too, WnR=0 (EC %#x, ESR %#lx)", ec, f.error_code);
+	report_prefix_pop();
+}
+
+/* EL0 has its own control, SCTLR_EL1.TCF0; TCF governs EL1 only (DDI 0487 SCTLR_EL1.TCF0). */
+static void test_el0(uint64_t page)
+{
+	struct fault f;
+	uint64_t bad = with_tag(page, 3);
+	int ec;
+
+	report_prefix_push("el0");
+	set_sctlr(SCTLR_ATA0 | 1UL << SCTLR_TCF0_SHIFT, SCTLR_TCF0_MASK);
+	ec = run_in_user(store_byte, &bad, &f);
+	set_tco(false);
+	report(ec == EC_DABT_LOW && (f.error_code & 0x3f) == DFSC_TAG_CHECK,
+	       "TCF0=1: an EL0 store with the wrong tag takes a data abort from EL0, DFSC 0x11 (EC %#x, ESR %#lx) [DDI 0487 SCTLR_EL1.TCF0]",
+	       ec, f.error_code);
+	set_sctlr(0, SCTLR_TCF0_MASK);
+	set_tcf(1);
+	ec = run_in_user(store_byte, &bad, &f);
+	set_tco(false);
+	set_tcf(0);
+	report(ec == NO_EXCEPTION, "TCF0=0 with TCF=1: EL0 is unchecked (%s)", exception_name(ec));
+	set_sctlr(0, SCTLR_ATA0);
 	report_prefix_pop();
 }
 
@@ -229,6 +271,7 @@ int main(int argc, char **argv, char **envp)
 	test_addg(page);
 	test_stg_ldg(page);
 	test_sync(page);
+	test_el0(page);
 	test_async(page);
 	stg(with_tag(page, 0));
 	return report_summary();

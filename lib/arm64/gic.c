@@ -320,3 +320,13 @@ unsigned gic_nr_intids(void)
 {
 	return version ? ((readl(dist + GICD_TYPER) & 0x1f) + 1) * 32 : 0;
 }
+
+/* GICD_ICFGR Int_config[1] of an SPI: edge-triggered (true) or level-sensitive. */
+void gic_set_edge(unsigned intid, bool edge)
+{
+	uintptr_t cfg = dist + GICD_ICFGR + intid / 16 * 4;
+	uint32_t bit = 2U << (intid % 16 * 2);
+
+	writel(cfg, edge ? readl(cfg) | bit : readl(cfg) & ~bit);
+	dsb(sy);
+}

@@ -75,6 +75,7 @@ unsigned gic_set_bpr(unsigned bpr);  /* binary point of the group in use; return
 void gic_set_pending(unsigned intid);
 void gic_set_active(unsigned intid);
 void gic_route_spi_here(unsigned intid);
+void gic_set_edge(unsigned intid, bool edge);   /* SPIs: GICD_ICFGR */
 unsigned gic_nr_intids(void);        /* from GICD_TYPER.ITLinesNumber */
 
 void gic_send_sgi(int cpu, unsigned sgi);
