@@ -24,6 +24,10 @@
 #include "hvut.h"
 #include <asm/sysreg.h>
 
+/* One macro level more, so the S3_... encodings (not the names) reach the assembler. */
+#define rd(r) read_sysreg(r)
+#define wr(v, r) write_sysreg(v, r)
+
 #define SCTLR_ATA (1UL << 43)
 #define SCTLR_ATA0 (1UL << 42)
 #define SCTLR_TCF0_SHIFT 38
@@ -100,7 +104,7 @@ static void tagged_memory_on(void)
 	write_sysreg(read_sysreg(tcr_el1) | TCR_TBI0, tcr_el1);   /* tags in pointers need Top Byte Ignore */
 	isb();
 	__asm__ volatile("tlbi vmalle1\n dsb nsh\n isb" ::: "memory");   /* the TLB may hold the old attributes */
-	write_sysreg(0x1234UL << 8, RGSR_EL1);                          /* a non-zero IRG seed */
+	wr(0x1234UL << 8, RGSR_EL1);                          /* a non-zero IRG seed */
 	set_sctlr(SCTLR_ATA, 0);
 }
 
@@ -109,7 +113,7 @@ static void test_irg(uint64_t page)
 	unsigned wrong = 0, seen = 0;
 
 	report_prefix_push("irg");
-	write_sysreg(0xffffUL & ~(1UL << 5), GCR_EL1);   /* only tag 5 allowed */
+	wr(0xffffUL & ~(1UL << 5), GCR_EL1);   /* only tag 5 allowed */
 	isb();
 	for (int i = 0; i < 16; i++)
 		if (tag_of(irg(page, 0)) != 5)
@@ -117,7 +121,7 @@ static void test_irg(uint64_t page)
 	report(!wrong, "GCR_EL1.Exclude leaves tag 5 only: IRG returns 5 every time (%u wrong) [DDI 0487 C6 IRG, D23 GCR_EL1]", wrong);
 	report(tag_of(irg(page, 1UL << 5)) == 0, "excluded by the register operand too: IRG returns tag 0 (got %u)",
 	       tag_of(irg(page, 1UL << 5)));
-	write_sysreg(0, GCR_EL1);
+	wr(0, GCR_EL1);
 	isb();
 	for (int i = 0; i < 64; i++)
 		seen |= 1U << tag_of(irg(page, 0));
@@ -239,18 +243,18 @@ static void test_async(uint64_t page)
 	int ec;
 
 	report_prefix_push("async");
-	write_sysreg(0, TFSR_EL1);
+	wr(0, TFSR_EL1);
 	isb();
 	set_tcf(2);
 	ec = catch_exception(store_byte, &bad, &f);
 	set_tco(false);
 	__asm__ volatile("dsb nsh\n isb" ::: "memory");   /* D10: TFSR is synchronised by DSB + context synchronisation */
 	set_tcf(0);
-	tfsr = read_sysreg(TFSR_EL1);
+	tfsr = rd(TFSR_EL1);
 	report(ec == NO_EXCEPTION, "TCF=2: no exception on the mismatched store (%s) [DDI 0487 SCTLR_EL1.TCF asynchronous]",
 	       exception_name(ec));
 	report(tfsr & 1, "TFSR_EL1.TF0 records it (TFSR %#lx) [DDI 0487 D24 TFSR_EL1]", tfsr);
-	write_sysreg(0, TFSR_EL1);
+	wr(0, TFSR_EL1);
 	report_prefix_pop();
 }
 

@@ -13,6 +13,10 @@
 #include "hvut.h"
 #include <asm/sysreg.h>
 
+/* One macro level more, so the S3_... encodings (not the names) reach the assembler. */
+#define rd(r) read_sysreg(r)
+#define wr(v, r) write_sysreg(v, r)
+
 #define ERRIDR_EL1 S3_0_C5_C3_0
 #define ERXMISC2_EL1 S3_0_C5_C5_2
 #define ERXMISC3_EL1 S3_0_C5_C5_3
@@ -25,9 +29,9 @@ static void esb(void *arg)
 	__asm__ volatile("hint #16" ::: "memory");   /* ESB */
 }
 
-static void rd_erridr(void *a) { *(unsigned long *)a = read_sysreg(ERRIDR_EL1); }
-static void rd_erxmisc2(void *a) { *(unsigned long *)a = read_sysreg(ERXMISC2_EL1); }
-static void rd_erxmisc3(void *a) { *(unsigned long *)a = read_sysreg(ERXMISC3_EL1); }
+static void rd_erridr(void *a) { *(unsigned long *)a = rd(ERRIDR_EL1); }
+static void rd_erxmisc2(void *a) { *(unsigned long *)a = rd(ERXMISC2_EL1); }
+static void rd_erxmisc3(void *a) { *(unsigned long *)a = rd(ERXMISC3_EL1); }
 
 static void test_esb(unsigned ras)
 {
@@ -36,12 +40,12 @@ static void test_esb(unsigned ras)
 
 	report_prefix_push("esb");
 	if (ras)
-		write_sysreg(0, DISR_EL1);
+		wr(0, DISR_EL1);
 	ec = catch_exception(esb, NULL, &f);
 	report(ec == NO_EXCEPTION, "ESB executes (%s) [DDI 0487 C6 ESB: a hint, a NOP without FEAT_RAS]", exception_name(ec));
 	if (ras)
-		report(!(read_sysreg(DISR_EL1) & DISR_A), "no SError pending: DISR_EL1.A stays 0 (DISR %#lx) [DDI 0487 D23 DISR_EL1]",
-		       read_sysreg(DISR_EL1));
+		report(!(rd(DISR_EL1) & DISR_A), "no SError pending: DISR_EL1.A stays 0 (DISR %#lx) [DDI 0487 D23 DISR_EL1]",
+		       rd(DISR_EL1));
 	else
 		report_skip("DISR_EL1 after ESB: ID_AA64PFR0_EL1.RAS = 0");
 	report_prefix_pop();
