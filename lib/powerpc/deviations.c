@@ -24,5 +24,9 @@ const struct deviation arch_deviations[] = {
 	{ "ppc-reservation-by-value", "qemu-tcg", NULL, NULL, NULL,
 	  "another CPU's store leaves the reservation unless it changes the reserved doubleword (TCG compares values)",
 	  "Power ISA v3.1 Book II 4.4.2: any store by another processor to the reservation granule (>= 16 bytes) clears the reservation" },
+	/* powerpc/interrupts.c */
+	{ "ppc-align-le-multiple-no-dar", "qemu-tcg", NULL, NULL, NULL,
+	  "the Alignment interrupt of lmw in little-endian mode does not set DAR (it keeps its previous value)",
+	  "Power ISA v3.1 Book III 7.5.8 Alignment Interrupt: DAR is set to the effective address computed by the instruction" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
