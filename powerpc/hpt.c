@@ -9,7 +9,8 @@
  * One 4 KiB page of a segment nothing else uses (ESID 1, EA 0x10000000, its
  * own VSID, SLB entry 1) is mapped, read back, accessed with MSR[DR] = 1
  * (instruction fetch stays untranslated), protected, removed; then a PTE
- * group is filled to H_PTEG_FULL and emptied with H_BULK_REMOVE.
+ * group is filled to H_PTEG_FULL and emptied with H_BULK_REMOVE. A load
+ * from a segment without an SLB entry is a Data Segment interrupt (7.5.4).
  */
 #include "hvut.h"
 #include "alloc.h"
@@ -112,6 +113,28 @@ static void dr_store(void *arg)
 
 	__asm__ volatile("mtmsrd %1\n\tstd %2, 0(%0)\n\tmtmsrd %3" :: "b"(EA), "r"(msr | MSR_DR),
 			 "r"((unsigned long)arg), "r"(msr) : "memory");
+}
+
+/* A load with MSR[DR] = 1 from a segment no SLB entry maps (ESID 2). */
+#define EA_NO_SLB 0x20000040UL
+static void dr_load_no_slb(void *arg)
+{
+	unsigned long msr = mfmsr(), v;
+
+	(void)arg;
+	__asm__ volatile("mtmsrd %2\n\tld %0, 0(%1)\n\tmtmsrd %3" : "=&r"(v) : "b"(EA_NO_SLB), "r"(msr | MSR_DR),
+			 "r"(msr) : "memory");
+	loaded = v;
+}
+
+static void segment_miss(void)
+{
+	struct fault f;
+	int vec = catch_exception(dr_load_no_slb, NULL, &f);
+
+	report(vec == 0x380 && f.addr == EA_NO_SLB,
+	       "a translated load from a segment with no SLB entry: Data Segment interrupt 0x380, DAR = EA "
+	       "(%#x, DAR %#lx) [Book III 7.5.4]", vec, f.addr);
 }
 
 static void enter_read_access(volatile unsigned long *page, unsigned long v, unsigned long r, unsigned long *slot)
@@ -253,6 +276,7 @@ int main(int argc, char **argv, char **envp)
 	protect(v, slot);
 	remove(v, slot);
 	full_group(v, r);
+	segment_miss();
 	report_prefix_pop();
 	return report_summary();
 }
