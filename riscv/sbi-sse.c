@@ -12,7 +12,7 @@
  * a range starting at attribute 0, so the shared-memory offset of an
  * attribute is 8 * id under every reading of the spec's wording.
  *
- * Handlers run on their own stack: sse_entry (below) saves every GPR of the
+ * Handlers run on their own stack: sse_entry (lib/riscv/sse.c) saves every GPR of the
  * interrupted context, calls the C handler with the ENTRY_ARG (a7) and
  * completes with sbi_sse_complete, which must resume the interrupted context
  * with every register as it was (a6/a7 from INTERRUPTED_A6/A7).
@@ -21,6 +21,7 @@
 #include <asm/csr.h>
 #include <asm/sbi.h>
 #include <asm/smp.h>
+#include <asm/sse.h>
 
 #define SSE_READ_ATTRS 0
 #define SSE_WRITE_ATTRS 1
@@ -49,9 +50,7 @@ enum { A_STATUS, A_PRIORITY, A_CONFIG, A_PREFERRED_HART, A_ENTRY_PC, A_ENTRY_ARG
 #define CONFIG_ONESHOT BIT(0)
 
 struct sse_ctx {
-	uintptr_t stack_top;                 /* offset 0: sse_entry switches to it */
-	void (*fn)(struct sse_ctx *);        /* offset 8 */
-	unsigned long entry_a6;              /* offset 16: a6 (the hart ID) at entry */
+	struct sse_handler h;                /* first: sse_entry's argument */
 	unsigned long event;
 	volatile int runs;
 	unsigned long sepc, sstatus;         /* CSRs the handler saw */
@@ -60,49 +59,16 @@ struct sse_ctx {
 	int order;                           /* position in a sequence of handler runs */
 };
 
-void sse_entry(void);
 unsigned long sse_inject_keep_regs(unsigned long event, unsigned long hartid, unsigned long pattern);
 unsigned long sse_regs_after[32];
 
 /*
- * sse_entry: a6 = hart ID, a7 = ENTRY_ARG = struct sse_ctx *. Every other GPR
- * is the interrupted context's; all go into a frame on the ctx's stack.
  * sse_inject_keep_regs: loads a known value into each GPR it may, injects
  * (FID 7) and stores what each register holds afterwards in sse_regs_after.
  */
 __asm__(
 	".pushsection .text\n"
 	".balign 4\n"
-	".globl sse_entry\n"
-	"sse_entry:\n"
-	"	sd a6, 16(a7)\n"
-	"	mv a6, sp\n"
-	"	ld sp, 0(a7)\n"
-	"	addi sp, sp, -256\n"
-	"	sd a6, 16(sp)\n"
-	"	sd x1, 8(sp)\n"
-	"	sd x3, 24(sp)\n  sd x4, 32(sp)\n  sd x5, 40(sp)\n  sd x6, 48(sp)\n  sd x7, 56(sp)\n"
-	"	sd x8, 64(sp)\n  sd x9, 72(sp)\n  sd x10, 80(sp)\n  sd x11, 88(sp)\n  sd x12, 96(sp)\n"
-	"	sd x13, 104(sp)\n sd x14, 112(sp)\n sd x15, 120(sp)\n sd x18, 144(sp)\n sd x19, 152(sp)\n"
-	"	sd x20, 160(sp)\n sd x21, 168(sp)\n sd x22, 176(sp)\n sd x23, 184(sp)\n sd x24, 192(sp)\n"
-	"	sd x25, 200(sp)\n sd x26, 208(sp)\n sd x27, 216(sp)\n sd x28, 224(sp)\n sd x29, 232(sp)\n"
-	"	sd x30, 240(sp)\n sd x31, 248(sp)\n"
-	"	mv a0, a7\n"
-	"	ld t0, 8(a7)\n"
-	"	jalr t0\n"
-	"	ld x1, 8(sp)\n"
-	"	ld x3, 24(sp)\n  ld x4, 32(sp)\n  ld x5, 40(sp)\n  ld x6, 48(sp)\n  ld x7, 56(sp)\n"
-	"	ld x8, 64(sp)\n  ld x9, 72(sp)\n  ld x10, 80(sp)\n  ld x11, 88(sp)\n  ld x12, 96(sp)\n"
-	"	ld x13, 104(sp)\n ld x14, 112(sp)\n ld x15, 120(sp)\n ld x18, 144(sp)\n ld x19, 152(sp)\n"
-	"	ld x20, 160(sp)\n ld x21, 168(sp)\n ld x22, 176(sp)\n ld x23, 184(sp)\n ld x24, 192(sp)\n"
-	"	ld x25, 200(sp)\n ld x26, 208(sp)\n ld x27, 216(sp)\n ld x28, 224(sp)\n ld x29, 232(sp)\n"
-	"	ld x30, 240(sp)\n ld x31, 248(sp)\n"
-	"	ld sp, 16(sp)\n"
-	"	li a7, 0x535345\n"
-	"	li a6, 6\n"
-	"	ecall\n"
-	"	unimp\n"             /* complete returned to the handler: an unexpected trap says so */
-	"\n"
 	".globl sse_inject_keep_regs\n"
 	"sse_inject_keep_regs:\n"
 	"	addi sp, sp, -112\n"
@@ -194,11 +160,11 @@ static void record(struct sse_ctx *c)
 	c->runs++;
 }
 
-static void init_ctx(struct sse_ctx *c, int stack, unsigned long event, void (*fn)(struct sse_ctx *))
+static void init_ctx(struct sse_ctx *c, int stack, unsigned long event, void (*fn)(struct sse_handler *))
 {
 	memset(c, 0, sizeof(*c));
-	c->stack_top = (uintptr_t)stacks[stack] + sizeof(stacks[stack]);
-	c->fn = fn;
+	c->h.stack_top = (uintptr_t)stacks[stack] + sizeof(stacks[stack]);
+	c->h.fn = fn;
 	c->event = event;
 }
 
@@ -270,7 +236,7 @@ static void reset_attrs(void)
 	report_prefix_pop();
 }
 
-static void plain_handler(struct sse_ctx *c) { record(c); }
+static void plain_handler(struct sse_handler *h) { record((struct sse_ctx *)h); }
 
 /* The state machine of one local event: UNUSED -> REGISTERED -> ENABLED and back. */
 static void states(void)
@@ -348,7 +314,7 @@ static void inject_local(void)
 	r.error = (long)sse_inject_keep_regs(c->event, hartid, pattern);
 	report(c->runs == 1 && r.error == SBI_SUCCESS, "inject on this hart: handled once before inject returns "
 	       "(runs %d, inject %s)", c->runs, sbi_error_name(r.error));
-	report(c->entry_a6 == hartid, "handler entry: a6 = hart ID (%#lx) [Event Injection]", c->entry_a6);
+	report(c->h.entry_a6 == hartid, "handler entry: a6 = hart ID (%#lx) [Event Injection]", c->h.entry_a6);
 	report((c->sstatus & SSTATUS_SPP) && !(c->sstatus & SSTATUS_SIE),
 	       "handler entry: sstatus.SPP = 1 (interrupted S-mode), SIE = 0 (%#lx) [Event Injection]", c->sstatus);
 	report(c->attrs_err == SBI_SUCCESS && STATUS_STATE(c->attrs[A_STATUS]) == ST_RUNNING &&
@@ -390,8 +356,10 @@ static void inject_local(void)
 }
 
 /* The handler of the lower-priority event injects the other event from inside itself. */
-static void nesting_handler(struct sse_ctx *c)
+static void nesting_handler(struct sse_handler *h)
 {
+	struct sse_ctx *c = (struct sse_ctx *)h;
+
 	record(c);
 	sse_call(SSE_INJECT, ctx_nested.event, cpu_hartid(0), 0, 0, 0);
 	/* Preempted: the other handler has run by now. Not preempted: it has not. */
@@ -478,7 +446,7 @@ static void global_on_other_hart(void)
 		cpu_relax();
 	report(c->runs == 1, "handled once (runs %d)", c->runs);
 	if (c->runs)
-		report_info("handled on hart %#lx (the preferred hart is a hint) [Event States, note]", c->entry_a6);
+		report_info("handled on hart %#lx (the preferred hart is a hint) [Event States, note]", c->h.entry_a6);
 	sse_call(SSE_DISABLE, c->event, 0, 0, 0, 0);
 	sse_call(SSE_UNREGISTER, c->event, 0, 0, 0, 0);
 	report_prefix_pop();
