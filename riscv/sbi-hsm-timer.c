@@ -11,8 +11,9 @@
  *   - non-retentive (0x80000000): the call never returns; the hart resumes
  *     at resume_addr in S-mode with a0 = hart ID, a1 = opaque, satp = 0 and
  *     sstatus.SIE = 0;
- *   - meanwhile another hart reads SUSPENDED from hart_get_status (table
- *     "HSM Hart States").
+ *   - meanwhile hart 1 polls hart_get_status (table "HSM Hart States") and
+ *     says whether it saw SUSPENDED (INFO: it depends on the host running it
+ *     within the sleep; riscv/sbi-hsm.c asserts it).
  */
 #include "hvut.h"
 #include <asm/csr.h>
@@ -101,7 +102,13 @@ static void end_watch(const char *type)
 		return;
 	}
 	on_cpu_wait(1);
-	report(saw_suspended, "%s: hart 1 read SUSPENDED for hart 0 [SBI HSM, HART_GET_STATUS]", type);
+	/*
+	 * Printed, not asserted: hart 1 sees the state only if the host runs it
+	 * while hart 0 sleeps (the timer's deadline is a host-time window). The
+	 * sbi test's HSM part asserts SUSPENDED with an IPI wake, which waits for it.
+	 */
+	report_info("%s: hart 1 %s SUSPENDED for hart 0 while it slept [SBI HSM, HART_GET_STATUS]", type,
+		    saw_suspended ? "read" : "did not get to read");
 }
 
 static void retentive(void)
