@@ -29,9 +29,9 @@ riscv64) debarch=riscv64 kflavour=riscv64 qemu_pkg=qemu-system-riscv ;;
 esac
 
 # The L1 userland: the inner VMM and the tools run_tests.sh uses (busybox covers
-# the rest, and is L1's init).
+# the rest, and is L1's init); socat: scripts/migrate-vmm.sh (migration entries).
 USERLAND="$qemu_pkg bash coreutils gawk sed grep findutils diffutils procps
-	util-linux busybox-static"
+	util-linux busybox-static socat"
 
 # The mirror the host's apt uses (deb822 or one-line sources), else Debian's CDN.
 mirror() {
