@@ -21,7 +21,8 @@
 # lane wall times). Environment: HVUT_CACHE, HVUT_KVM_MEM (MiB, default 3072),
 # HVUT_KVM_TIMEOUT (whole lane, s, default 3600), HVUT_KVM_HOST_QEMU (the
 # outer QEMU), and, passed into L1: TIMEOUT (every test's limit, default 300 s:
-# the cfg's limits are for TCG, not for KVM nested in TCG), HVUT_ENV.
+# the cfg's limits are for TCG, not for KVM nested in TCG; 900 s for arm64 and
+# riscv64), HVUT_ENV.
 # Exit: run_tests.sh's status from inside L1; 3 when L1 gave none.
 set -euo pipefail
 
@@ -34,6 +35,7 @@ usage() { echo "usage: $0 setup|run|version ARCH [run_tests.sh args]" >&2; exit 
 
 cmd=${1:-}
 arch=${2:-}
+test_timeout=300
 { [ -n "$cmd" ] && [ -n "$arch" ]; } || usage
 shift 2
 case $arch in
@@ -47,6 +49,9 @@ x86_64)
 	machine=(-machine q35 -cpu max)
 	;;
 arm64)
+	# Every guest console character is an MMIO exit to the inner QEMU, and the
+	# SMP tests' idle vCPUs spin: at load 30 a test took 150-300 s (docs/kvm.md).
+	test_timeout=900
 	host_qemu=${HVUT_KVM_HOST_QEMU:-qemu-system-aarch64}
 	inner_qemu=/usr/bin/qemu-system-aarch64
 	console=ttyAMA0
@@ -56,6 +61,7 @@ arm64)
 	machine=(-machine virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on)
 	;;
 riscv64)
+	test_timeout=900   # as arm64: 150-280 s per test at load 30 (docs/kvm.md)
 	host_qemu=${HVUT_KVM_HOST_QEMU:-qemu-system-riscv64}
 	inner_qemu=/usr/bin/qemu-system-riscv64
 	console=ttyS0
@@ -158,7 +164,7 @@ run() {
 		printf 'export HVUT_ENV=%q\n' "$env${HVUT_ENV:+ $HVUT_ENV}"
 		# unittests.cfg's limits are sized for TCG; a test under KVM nested in
 		# TCG on a busy 2-core host runs 5-20x longer, so one lane-wide limit.
-		printf 'export TIMEOUT=%q\n' "${TIMEOUT:-300}"
+		printf 'export TIMEOUT=%q\n' "${TIMEOUT:-$test_timeout}"
 		printf 'exec %q' "$src/run_tests.sh"
 		[ ${#args[@]} -gt 0 ] && printf ' %q' "${args[@]}"
 		echo
