@@ -15,7 +15,14 @@
 set -euo pipefail
 
 what=${1:-build}
-arch=${2:-x86_64}
+# No ARCH (`make deps` before ./configure ran): the host's, as configure defaults.
+case $(uname -m) in
+aarch64 | arm64) host_arch=arm64 ;;
+riscv64) host_arch=riscv64 ;;
+ppc64 | ppc64le) host_arch=ppc64 ;;
+*) host_arch=x86_64 ;;
+esac
+arch=${2:-$host_arch}
 cc=${3:-gcc}
 
 declare -A need=()   # tool -> Debian package
