@@ -202,5 +202,9 @@ const struct deviation arch_deviations[] = {
 	{ "pkrs-scope", "bochs", NULL, NULL, NULL,
 	  "IA32_PKRS applied to supervisor accesses to user-mode addresses too",
 	  "SDM vol. 3A 4.6.2: IA32_PKRS governs supervisor-mode addresses; 4.7 PK flag" },
+	/* x86/xsave-ext.c */
+	{ "xsave-pkru-cpuid", "bochs", NULL, "3", NULL,
+	  "CPUID.(0DH,9) is all zero (no size, no offset) while CPUID.(0DH,0):EAX[9] enumerates PKRU",
+	  "SDM vol. 2A CPUID leaf 0DH: sub-leaf n > 1 gives component n's size (EAX) and offset (EBX)" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
