@@ -448,6 +448,18 @@ static void check_cycle_lc(void)
 	report_prefix_pop();
 }
 
+/*
+ * An EL0 access PMUSERENR_EL0 disables traps to EL1 with EC 0x18 (Arm ARM
+ * D24 PMUSERENR_EL0; each register's accessibility pseudocode). Two known
+ * ways of getting it wrong, told apart by what happened: KVM makes the access
+ * UNDEFINED (EC 0); KVM on QEMU TCG never sees it, TCG lets it through to its
+ * own PMU (no exception). Any other outcome is a plain failure.
+ */
+static const char *el0_trap_deviation(int ec)
+{
+	return ec == EC_UNKNOWN ? "pmu-el0-undef" : ec == NO_EXCEPTION ? "pmu-el0-tpm-ignored" : NULL;
+}
+
 static void user_swinc(void *arg) { (void)arg; write_sysreg(1, pmswinc_el0); isb(); }
 static void user_read_evcnt(void *arg) { *(unsigned long *)arg = read_sysreg(pmevcntr0_el0); }
 
@@ -469,20 +481,23 @@ static void check_el0_sw_er(void)
 	write_sysreg(0, pmuserenr_el0);
 	isb();
 	ec = run_in_user(user_swinc, NULL, &f);
-	report(ec == EC_SYSREG && get_count(0) == 0, "PMUSERENR_EL0 = 0: an EL0 PMSWINC write traps (EC %#x)", ec);
+	report_deviation(el0_trap_deviation(ec), ec == EC_SYSREG && get_count(0) == 0,
+			 "PMUSERENR_EL0 = 0: an EL0 PMSWINC write traps (EC %#x)", ec);
 	write_sysreg(PMUSERENR_SW, pmuserenr_el0);
 	isb();
 	ec = run_in_user(user_swinc, NULL, &f);
-	report(ec == NO_EXCEPTION && get_count(0) == 1, "PMUSERENR_EL0.SW: EL0 writes PMSWINC and it counts (%s, %lu)",
-	       exception_name(ec), (unsigned long)get_count(0));
+	report_deviation("pmu-el0-tpm-ignored", ec == NO_EXCEPTION && get_count(0) == 1,
+			 "PMUSERENR_EL0.SW: EL0 writes PMSWINC and it counts (%s, %lu)", exception_name(ec),
+			 (unsigned long)get_count(0));
 	ec = run_in_user(user_read_evcnt, &v, &f);
-	report(ec == EC_SYSREG, "but EL0 reads of PMEVCNTR0_EL0 still trap (EC %#x)", ec);
+	report_deviation(el0_trap_deviation(ec), ec == EC_SYSREG, "but EL0 reads of PMEVCNTR0_EL0 still trap (EC %#x)", ec);
 	write_sysreg(PMUSERENR_ER, pmuserenr_el0);
 	isb();
 	ec = run_in_user(user_read_evcnt, &v, &f);
-	report(ec == NO_EXCEPTION && v == 1, "PMUSERENR_EL0.ER: EL0 reads PMEVCNTR0_EL0 (%s, %lu)", exception_name(ec), v);
+	report_deviation("pmu-el0-tpm-ignored", ec == NO_EXCEPTION && v == 1,
+			 "PMUSERENR_EL0.ER: EL0 reads PMEVCNTR0_EL0 (%s, %lu)", exception_name(ec), v);
 	ec = run_in_user(user_swinc, NULL, &f);
-	report(ec == EC_SYSREG, "but an EL0 PMSWINC write traps again (EC %#x)", ec);
+	report_deviation(el0_trap_deviation(ec), ec == EC_SYSREG, "but an EL0 PMSWINC write traps again (EC %#x)", ec);
 	write_sysreg(0, pmuserenr_el0);
 	isb();
 }
@@ -502,13 +517,14 @@ static void check_el0(void)
 	write_sysreg(0, pmuserenr_el0);
 	isb();
 	ec = run_in_user(user_read_ccnt, &v, &f);
-	report(ec == EC_SYSREG, "PMUSERENR_EL0 = 0: reading PMCCNTR_EL0 traps (EC %#x)", ec);
+	report_deviation(el0_trap_deviation(ec), ec == EC_SYSREG, "PMUSERENR_EL0 = 0: reading PMCCNTR_EL0 traps (EC %#x)",
+			 ec);
 	write_sysreg(PMUSERENR_CR, pmuserenr_el0);
 	isb();
 	ec = run_in_user(user_read_ccnt, &v, &f);
 	report(ec == NO_EXCEPTION && v, "PMUSERENR_EL0.CR: PMCCNTR_EL0 is readable (%#lx)", v);
 	ec = run_in_user(user_read_pmcr, &v, &f);
-	report(ec == EC_SYSREG, "but PMCR_EL0 still traps (EC %#x)", ec);
+	report_deviation(el0_trap_deviation(ec), ec == EC_SYSREG, "but PMCR_EL0 still traps (EC %#x)", ec);
 	write_sysreg(PMUSERENR_EN, pmuserenr_el0);
 	isb();
 	ec = run_in_user(user_read_pmcr, &v, &f);

@@ -87,10 +87,16 @@ static void check_features(unsigned version)
 	report_prefix_pop();
 }
 
-/* AFFINITY_INFO until it says want, for up to a second (CPU_OFF may take a moment). */
+/*
+ * AFFINITY_INFO until it says want. CPU_OFF completes when the CPU gets to
+ * run (DEN0022: AFFINITY_INFO may report ON_PENDING/ON for a while); a vCPU of
+ * a KVM nested in TCG on a loaded host may wait seconds for that, so the limit
+ * is generous and in counter ticks: only a CPU that never goes off reaches it.
+ */
+#define AFFINITY_WAIT_S 30
 static long wait_affinity(unsigned long mpidr, long want)
 {
-	uint64_t end = read_cntvct() + read_cntfrq();
+	uint64_t end = read_cntvct() + read_cntfrq() * AFFINITY_WAIT_S;
 	long r;
 
 	do

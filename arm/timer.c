@@ -2,7 +2,7 @@
  * timer: the EL1 virtual and physical generic timers. CVAL and TVAL are two
  * views of one deadline; ISTATUS follows the deadline whatever IMASK says;
  * the interrupt (the PPI the device tree names) fires once the deadline
- * passes, not before, and within a bound; IMASK and ENABLE=0 keep it quiet.
+ * passes, not before (how late is reported); IMASK and ENABLE=0 keep it quiet.
  */
 #include "hvut.h"
 #include <asm/gic.h>
@@ -10,11 +10,15 @@
 #include <asm/timer.h>
 
 /*
- * Late-delivery bound. A timer PPI on real hardware arrives within
- * microseconds; under TCG on a shared 2-core host, the vCPU thread may wait a
- * scheduler slice or two. 250 ms is far above that and far below "never".
+ * Every bound here is in counter ticks (CNTFRQ_EL0), never host time. The
+ * architecture puts no bound on how late a timer interrupt may be signalled,
+ * so lateness is reported, not asserted: what must happen gets a generous
+ * limit (a KVM nested in TCG on a loaded 2-core host takes milliseconds per
+ * trapped timer access), which only a timer that never fires reaches.
  */
-#define LATE_MS 250
+#define MUST_HAPPEN_MS 30000
+/* A deadline no descheduling of the vCPU between two instructions reaches: 10 s, within TVAL's 31 bits. */
+#define FAR_MS 10000
 
 static unsigned intid[2];
 static const char *const names[2] = { "virtual", "physical" };
@@ -23,6 +27,8 @@ static volatile uint64_t irq_at[2];
 static volatile unsigned long irq_ctl[2];
 
 static uint64_t ms_ticks(unsigned ms) { return read_cntfrq() * ms / 1000; }
+/* FAR_MS in ticks, capped to what a 32-bit signed TVAL holds (1 GHz counters: QEMU 9+ cpu max). */
+static uint64_t far_ticks(void) { return ms_ticks(FAR_MS) < (1UL << 30) ? ms_ticks(FAR_MS) : 1UL << 30; }
 
 static void timer_irq(struct ex_regs *regs)
 {
@@ -59,7 +65,7 @@ static bool wait_irqs(enum timer_kind t, unsigned n, unsigned ms)
 
 static void check_views(enum timer_kind t)
 {
-	uint64_t before, after, cval, delta = ms_ticks(100);
+	uint64_t before, after, cval, delta = far_ticks();
 	int32_t tval;
 
 	timer_write_ctl(t, 0);
@@ -88,14 +94,13 @@ static void check_status(enum timer_kind t)
 	/*
 	 * ISTATUS reads clear while the count is below CVAL (Arm ARM,
 	 * CNTx_CVAL_EL0: the condition is met when count - CVAL >= 0;
-	 * CNTx_CTL_EL0.ISTATUS). Under TCG the count follows the host clock, so
-	 * a host that deschedules the vCPU can carry it past a 20 ms deadline
-	 * before CTL is read: the check counts only when the count read just
-	 * after CTL is still below CVAL; else it tries again.
+	 * CNTx_CTL_EL0.ISTATUS). The deadline is far (FAR_MS); the check counts
+	 * only when the count read just after CTL is still below CVAL, else it
+	 * tries again.
 	 */
 	for (tries = 0; tries < 5; tries++) {
 		timer_write_ctl(t, 0);
-		cval = timer_count(t) + ms_ticks(20);
+		cval = timer_count(t) + far_ticks();
 		timer_write_cval(t, cval);
 		timer_write_ctl(t, CNT_CTL_ENABLE | CNT_CTL_IMASK);
 		ctl = timer_read_ctl(t);
@@ -106,10 +111,12 @@ static void check_status(enum timer_kind t)
 	if (read_at < cval)
 		report(!(ctl & CNT_CTL_ISTATUS), "ISTATUS is clear before the deadline");
 	else
-		report_skip("ISTATUS before the deadline: the count passed a 20 ms deadline before CTL could be read, 5 times");
-	udelay(20000);
-	/* QEMU updates ISTATUS from a host timer: allow it the same lateness as the interrupt. */
-	end = read_cntvct() + ms_ticks(LATE_MS);
+		report_skip("ISTATUS before the deadline: the count passed a %d ms deadline before CTL could be read, 5 times",
+			    FAR_MS);
+	/* Now the deadline is the present: the condition holds from here on. */
+	timer_write_cval(t, timer_count(t));
+	/* QEMU updates ISTATUS from a host timer: it may take a while, never forever. */
+	end = read_cntvct() + ms_ticks(MUST_HAPPEN_MS);
 	while (!(timer_read_ctl(t) & CNT_CTL_ISTATUS) && read_cntvct() < end)
 		;
 	report(timer_read_ctl(t) & CNT_CTL_ISTATUS, "ISTATUS is set after the deadline, with IMASK set");
@@ -118,7 +125,7 @@ static void check_status(enum timer_kind t)
 	       "IMASK keeps the interrupt from being signalled (%u IRQs, pending %d)", irqs[t] - before,
 	       gic_irq_pending(intid[t]));
 	timer_write_ctl(t, CNT_CTL_ENABLE);
-	report(wait_irqs(t, before + 1, LATE_MS), "clearing IMASK delivers the pending condition as an IRQ");
+	report(wait_irqs(t, before + 1, MUST_HAPPEN_MS), "clearing IMASK delivers the pending condition as an IRQ");
 	report(irq_ctl[t] & CNT_CTL_ISTATUS, "the handler saw ISTATUS set (CTL %#lx)", irq_ctl[t]);
 
 	timer_write_ctl(t, 0);
@@ -136,12 +143,12 @@ static void check_fires(enum timer_kind t)
 	timer_write_tval(t, (int32_t)ms_ticks(10));
 	cval = timer_read_cval(t);
 	timer_write_ctl(t, CNT_CTL_ENABLE);
-	if (!report(wait_irqs(t, before + 1, 10 + LATE_MS * 2), "a 10 ms deadline raises INTID %u", intid[t]))
+	if (!report(wait_irqs(t, before + 1, MUST_HAPPEN_MS), "a 10 ms deadline raises INTID %u", intid[t]))
 		return;
 	late = irq_at[t] - cval;
 	report(irq_at[t] >= cval, "not before the deadline (%ld ticks after)", (long)late);
-	report(late <= ms_ticks(LATE_MS), "within %d ms of it (%lu us late)", LATE_MS,
-	       (unsigned long)(late * 1000000 / read_cntfrq()));
+	/* No architectural bound on the lateness (see MUST_HAPPEN_MS): said, not checked. */
+	report_info("signalled %lu us after the deadline", (unsigned long)(late * 1000000 / read_cntfrq()));
 	udelay(20000);
 	report(irqs[t] == before + 1, "exactly once (%u)", irqs[t] - before);
 }

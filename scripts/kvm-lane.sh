@@ -26,8 +26,8 @@
 # HVUT_KVM_BOOT_LIMIT / HVUT_KVM_QUIET_LIMIT (the watchdog: s of silence before
 # L1 is declared hung, default 600 while booting, 2 * TIMEOUT + 60 after),
 # HVUT_NO_SETUP=1 (use the cache as it is), and, passed into L1: TIMEOUT
-# (every test's limit, default 300 s: the cfg's limits are for TCG, not for
-# KVM nested in TCG), HVUT_ENV.
+# (every test's limit, default 300 s, 900 s for arm64 and riscv64: the cfg's
+# limits are for TCG, not for KVM nested in TCG), HVUT_ENV.
 # Exit: run_tests.sh's status from inside L1. When L1 dies before that
 # (panic, hang, L0 crash), kvm-verdicts.sh makes the states from what L1 said
 # (finished tests keep theirs, running ones CRASH, the rest NOTRUN): exit 1;
@@ -43,6 +43,7 @@ usage() { echo "usage: $0 setup|run|version ARCH [run_tests.sh args]" >&2; exit 
 
 cmd=${1:-}
 arch=${2:-}
+test_timeout=300
 { [ -n "$cmd" ] && [ -n "$arch" ]; } || usage
 shift 2
 case $arch in
@@ -64,6 +65,9 @@ x86_64)
 	machine=(-machine q35 -cpu max)
 	;;
 arm64)
+	# Every guest console character is an MMIO exit to the inner QEMU, and the
+	# SMP tests' idle vCPUs spin: at load 30 a test took 150-300 s (docs/kvm.md).
+	test_timeout=900
 	host_qemu=qemu-system-aarch64
 	inner_qemu=/usr/bin/qemu-system-aarch64
 	console=ttyAMA0
@@ -73,6 +77,7 @@ arm64)
 	machine=(-machine virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on)
 	;;
 riscv64)
+	test_timeout=900   # as arm64: 150-280 s per test at load 30 (docs/kvm.md)
 	host_qemu=qemu-system-riscv64
 	inner_qemu=/usr/bin/qemu-system-riscv64
 	console=ttyS0
@@ -205,7 +210,7 @@ run() {
 		printf 'export HVUT_ENV=%q\n' "$env${HVUT_ENV:+ $HVUT_ENV}"
 		# unittests.cfg's limits are sized for TCG; a test under KVM nested in
 		# TCG on a busy 2-core host runs 5-20x longer, so one lane-wide limit.
-		printf 'export TIMEOUT=%q\n' "${TIMEOUT:-300}"
+		printf 'export TIMEOUT=%q\n' "${TIMEOUT:-$test_timeout}"
 		printf 'exec %q' "$src/run_tests.sh"
 		[ ${#args[@]} -gt 0 ] && printf ' %q' "${args[@]}"
 		echo
@@ -237,7 +242,7 @@ run() {
 	# prints a line at least every time a test ends, and no test outlives its
 	# TIMEOUT; so silence longer than that (plus its kill and report time) is
 	# a hung L1. Both bounds derive from TIMEOUT, not from this host's speed.
-	local per_test=${TIMEOUT:-300}
+	local per_test=${TIMEOUT:-$test_timeout}
 	local boot_limit=${HVUT_KVM_BOOT_LIMIT:-600} quiet_limit=${HVUT_KVM_QUIET_LIMIT:-$((2 * per_test + 60))}
 	local limit=$boot_limit l0_pid l0_rc=0 hung=''
 	# L1's console: lines tagged by kvm-init.sh go to our stdout/stderr, the

@@ -23,7 +23,8 @@ check_env() {
 
 # check_selection: unknown groups, an empty selection, binaries not built;
 # fills T_SKIP[i] (why a selected test will not be started, for this arch or
-# accelerator) and runnable (the indices that will be).
+# accelerator, or what the host lacks: <arch>/vmm.sh's arch_entry_unavailable)
+# and runnable (the indices that will be).
 T_SKIP=() runnable=()
 check_selection() {
 	local g i known=' nodefault ' missing=()
@@ -41,6 +42,10 @@ check_selection() {
 			T_SKIP[i]="arch ${T_ARCH[i]} only; running $ARCH"
 		elif ! in_list "$ACCEL" "${T_ACCEL[i]}"; then
 			T_SKIP[i]="accel ${T_ACCEL[i]} only; running $ACCEL"
+		elif declare -F arch_entry_unavailable >/dev/null && arch_entry_unavailable "${T_EXTRA[i]}" &&
+			[ -n "$ARCH_UNAVAILABLE" ]; then
+			# The host cannot run it (<arch>/vmm.sh says why, e.g. no GICv2 under KVM).
+			T_SKIP[i]=$ARCH_UNAVAILABLE
 		else
 			[ -f "$bin_testdir/${T_FILE[i]}" ] || missing+=("$bin_testdir/${T_FILE[i]}")
 			runnable+=("$i")

@@ -33,6 +33,10 @@ suite_intro() {
 	say "hvut: $ARCH on $HVUT_VMM $HVUT_VMM_VERSION, ACCEL=$ACCEL ($HVUT_ACCEL_WHY); ${#runnable[@]} of $total tests to run, -j$jobs"
 	for i in "${selected[@]}"; do
 		[ -n "${T_SKIP[i]}" ] || continue
+		if { [ -z "${T_ARCH[i]}" ] || in_list "$ARCH" "${T_ARCH[i]}"; } && in_list "$ACCEL" "${T_ACCEL[i]}"; then
+			say "hvut: ${T_NAME[i]}: SKIP here (${T_SKIP[i]})"   # the host lacks something
+			continue
+		fi
 		if [ -n "${T_ARCH[i]}" ] && ! in_list "$ARCH" "${T_ARCH[i]}"; then a="arch=${T_ARCH[i]}"; else a="ACCEL=${T_ACCEL[i]%% *}"; fi
 		need[$a]=$((${need[$a]:-0} + 1))
 		names_of[$a]+=" ${T_NAME[i]}"

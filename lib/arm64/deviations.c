@@ -17,6 +17,17 @@ const struct deviation arch_deviations[] = {
 	/* arm/debug.c */
 	{ "oslock-bp-fires", "qemu-tcg", NULL, NULL, NULL, "breakpoints fire while the OS lock is set",
 	  "DDI 0487 D2.5 The OS Lock; AArch64.GenerateDebugExceptionsFrom(): no debug exceptions but BRK while OSLK=1" },
+	/* arm/pmu.c, under KVM (docs/kvm.md "arm64") */
+	{ "pmu-inst-event-missing", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "KVM's PMCEID0 is the host PMU's (TCG's) event list: neither INST_RETIRED nor INST_SPEC",
+	  "Arm ARM D11.11 required events: INST_RETIRED or INST_SPEC" },
+	{ "pmu-el0-undef", "kvm", NULL, NULL, NULL,
+	  "an EL0 PMU access the guest's PMUSERENR_EL0 disables is made UNDEFINED (EC 0x00), seen on 6.12.117",
+	  "DDI 0487 D24 PMUSERENR_EL0 and each PMU register's accessibility: AArch64.SystemAccessTrap(EL1, 0x18)" },
+	{ "pmu-el0-tpm-ignored", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "TCG lets the EL0 PMU accesses PMUSERENR_EL0.CR/SW/ER allow (KVM sets them all) through past MDCR_EL2.TPM: "
+	  "they reach TCG's own PMU instead of KVM",
+	  "DDI 0487 D24 PMCCNTR_EL0, PMSWINC_EL0, PMEVCNTR<n>_EL0 accessibility: MDCR_EL2.TPM=1 traps EL0 access to EL2" },
 	/* arm/gic-active.c: seen on KVM 6.12 in QEMU 7.2 TCG; ICV_DIR_EL1 is not trapped by KVM, so the
 	 * layer (KVM's list register handling or TCG's ICH emulation) is not yet known: docs/arm64.md. */
 	{ "gicv3-dir-loses-pending", "kvm/qemu-tcg", "7.2", NULL, NULL,

@@ -52,7 +52,12 @@ void arm64_secondary_main(int id)
 	idle_loop(c);
 }
 
-/* CPU_ON and wait (up to a second) for the CPU to say it is online; the PSCI result. */
+/*
+ * CPU_ON and wait for the CPU to say it is online; the PSCI result. The limit
+ * is in counter ticks and generous: a vCPU under a nested KVM on a loaded
+ * host may wait seconds to be scheduled; only a CPU that never starts hits it.
+ */
+#define CPU_ON_WAIT_S 30
 long smp_cpu_on(int id)
 {
 	struct percpu *c = &cpus[id];
@@ -72,7 +77,7 @@ long smp_cpu_on(int id)
 	ret = psci_call(PSCI_CPU_ON_64, c->mpidr, (uintptr_t)secondary_entry, id);
 	if (ret != PSCI_SUCCESS)
 		return ret;
-	deadline = read_cntvct() + read_cntfrq();
+	deadline = read_cntvct() + read_cntfrq() * CPU_ON_WAIT_S;
 	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && read_cntvct() < deadline)
 		cpu_relax();
 	return c->online ? PSCI_SUCCESS : PSCI_INTERNAL_FAILURE;
