@@ -23,7 +23,9 @@
 # "tcg-qemu10" when scripts/qemu10.sh is ready and "kvm" when /dev/kvm works;
 # also "bochs-grub", "bochs3"; other arches "tcg" [tcg-qemu10] [kvm]),
 # BENCH_JSON=FILE (the numbers as JSON, for CI artifacts), BENCH_TIMEOUT (30 s
-# per measured command), BENCH_KVM=1 (also the kvm lane of scripts/kvm-lane.sh:
+# per measured command), BENCH_REF=DIR (another source tree, e.g. a worktree
+# of main: its <testdir>/run of the same empty.elf is a row of the same
+# paired rounds, for before/after on a loaded machine), BENCH_KVM=1 (also the kvm lane of scripts/kvm-lane.sh:
 # an L1 Linux under TCG running the suite under its KVM, minutes; its L1 boot
 # and suite set against the tcg lane's suite measured here).
 set -euo pipefail
@@ -334,12 +336,14 @@ bench_lane() {
 	fi
 	[ "$bare_ok" = 1 ] && mapfile -d '' -t VMM_CMD <"$tmp/vmmcmd"
 
-	rm -f "$tmp"/{floor,bare,run}.{wall,cpu}
-	local k
+	rm -f "$tmp"/{floor,bare,run,ref}.{wall,cpu}
+	local k ref=${BENCH_REF:+$BENCH_REF/$testdir/run}
 	for ((k = 0; k < runs; k++)); do
 		[ ${#FLOOR_CMD[@]} -gt 0 ] && measure floor env PATH="$lane_path" timeout "$TIMEOUT" "${FLOOR_CMD[@]}"
 		[ "$bare_ok" = 1 ] && measure bare env "${lane_env[@]}" PATH="$lane_path" timeout "$TIMEOUT" "${VMM_CMD[@]}"
-		[ -n "$guest" ] && measure run env "${lane_env[@]}" PATH="$lane_path" "$srcdir/$testdir/run" "$guest"
+		# As a user runs it: <testdir>/run finds its tree itself (no HVUT_SRCDIR).
+		[ -n "$guest" ] && measure run env -u HVUT_SRCDIR "${lane_env[@]}" PATH="$lane_path" "$srcdir/$testdir/run" "$guest"
+		[ -n "$guest" ] && [ -n "$ref" ] && measure ref env -u HVUT_SRCDIR "${lane_env[@]}" PATH="$lane_path" "$ref" "$guest"
 	done
 	local base=floor
 	if [ -s "$tmp/floor.wall" ]; then
@@ -361,6 +365,10 @@ bench_lane() {
 		run_x=$(ratio_median "$tmp/run.wall" "$tmp/$base.wall")
 		run_cx=$(ratio_median "$tmp/run.cpu" "$tmp/$base.cpu")
 		row "run: $testdir/run $guest" "$run_wall" "$(median "$tmp/run.cpu")" "$run_x" "$run_cx"
+	fi
+	if [ -s "$tmp/ref.wall" ] && [ -s "$tmp/$base.wall" ]; then
+		row "run (BENCH_REF): ${BENCH_REF##*/}/$testdir/run" "$(median "$tmp/ref.wall")" "$(median "$tmp/ref.cpu")" \
+			"$(ratio_median "$tmp/ref.wall" "$tmp/$base.wall")" "$(ratio_median "$tmp/ref.cpu" "$tmp/$base.cpu")"
 	fi
 	[ -z "$fl_wall" ] && fl_wall=$bare_wall
 
