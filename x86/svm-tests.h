@@ -20,5 +20,7 @@ void test_tlb(void);
 void test_cet(void);
 void test_seam(void);
 void test_events(void);
+/* Parts "migrate" and "migrate-l2", each only when named. */
+void test_migrate(int argc, char **argv);
 
 #endif

@@ -3,7 +3,7 @@
  * running L2 code and checking what VMRUN and #VMEXIT do.
  *
  * Arguments pick parts (default: all): basic, invalid, intercept, npt, tlb,
- * cet, seam. This file: main, VMRUN/#VMEXIT basics and the VMRUN consistency
+ * cet, seam, events; migrate and migrate-l2 only when named. This file: main, VMRUN/#VMEXIT basics and the VMRUN consistency
  * checks; the other parts live in x86/svm-*.c.
  */
 #include "svm-tests.h"
@@ -216,6 +216,8 @@ int main(int argc, char **argv, char **envp)
 		test_seam();
 	if (arg_selected(argc, argv, "events"))
 		test_events();
+	if (argc > 1)   /* only when named */
+		test_migrate(argc, argv);
 	report_prefix_pop();
 	return report_summary();
 }
