@@ -129,20 +129,14 @@ hvut_probe() {
 	# mawk reads pipes in big blocks unless told otherwise, which would hold
 	# the console back until the guest ends; in its interactive mode it cuts
 	# lines at a NUL (and glues what follows to the next line: a FAIL line
-	# could hide), so a filter drops the NULs first, without holding output
-	# back: GNU sed -u, one exec (a multi-call binary's sed, a symlink, may
-	# lack -u), else tr under stdbuf, two. gawk needs none: one process less.
+	# could hide), so NULs are dropped first by tr, which stdbuf keeps from
+	# holding output back. gawk needs neither: one process less per test.
 	HVUT_AWK=awk HVUT_AWK_FLAGS='' HVUT_NUL_FILTER=''
 	if command -v gawk >/dev/null 2>&1; then
 		HVUT_AWK=gawk
 	elif command -v mawk >/dev/null 2>&1; then
 		HVUT_AWK=mawk HVUT_AWK_FLAGS="-W interactive"
-		hvut_which sed
-		if [ -n "$HVUT_WHICH" ] && [ ! -L "$HVUT_WHICH" ]; then
-			HVUT_NUL_FILTER='sed -u s/\x00//g'
-		elif command -v stdbuf >/dev/null 2>&1; then
-			HVUT_NUL_FILTER='stdbuf -o0 tr -d \000'
-		fi
+		command -v stdbuf >/dev/null 2>&1 && HVUT_NUL_FILTER="stdbuf -o0"
 	fi
 	# The VMM's process group is its own (setsid), so that a timeout or an
 	# interrupt ends it and every helper it started, and nothing else.
@@ -411,8 +405,8 @@ hvut_on_signal() {
 # 130 INTERRUPTED (docs/protocol.md). The VMM's own exit code only ever
 # explains a CRASH; it never decides a verdict. Ends the console with one line
 # "hvut: STATE (details)"; with HVUT_RESULT set, also writes the state there
-# for run_tests.sh. Processes: the VMM, the console filter (and the NUL
-# filter under mawk): the time limit is kept here, by bash's read -t, not by timeout(1).
+# for run_tests.sh. Processes: the VMM, the console filter (and tr under
+# mawk): the time limit is kept here, by bash's read -t, not by timeout(1).
 hvut_run_guest() {
 	local elf=$1
 	shift
@@ -436,7 +430,7 @@ hvut_run_guest() {
 	cfd=$vfd
 	if [ -n "${HVUT_NUL_FILTER:-}" ]; then
 		# shellcheck disable=SC2086 # HVUT_NUL_FILTER is a list of words
-		exec {cfd}< <(trap '' INT TERM HUP && LC_ALL=C exec $HVUT_NUL_FILTER <&"$vfd")
+		exec {cfd}< <(trap '' INT TERM HUP && exec $HVUT_NUL_FILTER tr -d '\000' <&"$vfd")
 		exec {vfd}<&-
 	fi
 	# shellcheck disable=SC2086 # HVUT_AWK_FLAGS is a list of awk options
@@ -445,7 +439,7 @@ hvut_run_guest() {
 	apid=$!
 	exec {cfd}<&- {out}>&-
 	# A signal ends the VMM (and so the filter, which then reports); the VMM
-	# ignoring it is met with SIGKILL 0.4 s later. The filters ignore
+	# ignoring it is met with SIGKILL 0.4 s later. The filter and tr ignore
 	# the signal (a Ctrl-C reaches our whole process group): they end when
 	# the VMM's output does, so the verdict still has its counts.
 	local interrupted=0 timed_out=0 slice=0.25
