@@ -377,7 +377,9 @@ bench_lane() {
 		rm -f "$tmp"/suite.{wall,cpu}
 		for ((k = 0; k < suite_runs; k++)); do
 			: >"$tmp/suite.log"
-			measure suite env "${lane_env[@]}" PATH="$lane_path" HVUT_LOGDIR="$tmp/suite-logs" \
+			# -u TIMEOUT: ours bounds one measured command; run_tests.sh would
+			# take it as every test's limit instead of the cfg's own.
+			measure suite env -u TIMEOUT "${lane_env[@]}" PATH="$lane_path" HVUT_LOGDIR="$tmp/suite-logs" \
 				bash -c '"$@" >"'"$tmp"'/suite.log" 2>&1' _ "$srcdir/run_tests.sh" "${lane_suite[@]}" \
 				--junit "$tmp/suite.xml"
 			cat "$tmp/suite.log" >>logs/bench.log
@@ -409,7 +411,8 @@ bench_kvm() {
 	mkdir -p "$d"
 	echo "== lane kvm (scripts/kvm-lane.sh: KVM in an L1 Linux under QEMU TCG; minutes)"
 	rm -f "$tmp"/kvm.{wall,cpu}
-	measure kvm env HVUT_LOGDIR="$d" "$srcdir/scripts/kvm-lane.sh" run "$arch" -j "$jobs" --junit "$d/kvm.xml"
+	# -u TIMEOUT: kvm-lane.sh passes it into L1 as every test's limit (its default: 300 s).
+	measure kvm env -u TIMEOUT HVUT_LOGDIR="$d" "$srcdir/scripts/kvm-lane.sh" run "$arch" -j "$jobs" --junit "$d/kvm.xml"
 	if [ ! -s "$d/kvm-lane.times" ]; then
 		echo "  (no $d/kvm-lane.times: the lane did not run; see logs/bench.log)"
 		return 0
