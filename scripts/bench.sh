@@ -27,7 +27,8 @@
 # of main: its <testdir>/run of the same empty.elf is a row of the same
 # paired rounds, for before/after on a loaded machine), BENCH_KVM=1 (also the kvm lane of scripts/kvm-lane.sh:
 # an L1 Linux under TCG running the suite under its KVM, minutes; its L1 boot
-# and suite set against the tcg lane's suite measured here).
+# and suite set against the tcg lane's suite measured here), BENCH_KVM_TESTS
+# (names: only those tests in L1; then no ratio to the tcg suite).
 set -euo pipefail
 
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -408,11 +409,13 @@ bench_lane() {
 # this same run: side by side, never against a fixed number.
 bench_kvm() {
 	local d=$tmp/kvm-logs line boot_ms='' lane_ms='' in_l1='' guest_ms='' ntests='' x_tcg='' x_guest=''
+	local -a sel=()
+	read -r -a sel <<<"${BENCH_KVM_TESTS:-}" || true
 	mkdir -p "$d"
 	echo "== lane kvm (scripts/kvm-lane.sh: KVM in an L1 Linux under QEMU TCG; minutes)"
 	rm -f "$tmp"/kvm.{wall,cpu}
 	# -u TIMEOUT: kvm-lane.sh passes it into L1 as every test's limit (its default: 300 s).
-	measure kvm env -u TIMEOUT HVUT_LOGDIR="$d" "$srcdir/scripts/kvm-lane.sh" run "$arch" -j "$jobs" --junit "$d/kvm.xml"
+	measure kvm env -u TIMEOUT HVUT_LOGDIR="$d" "$srcdir/scripts/kvm-lane.sh" run "$arch" -j "$jobs" --junit "$d/kvm.xml" "${sel[@]}"
 	if [ ! -s "$d/kvm-lane.times" ]; then
 		echo "  (no $d/kvm-lane.times: the lane did not run; see logs/bench.log)"
 		return 0
@@ -428,7 +431,7 @@ bench_kvm() {
 	done <"$d/kvm-lane.times"
 	[ -n "$boot_ms" ] && [ -n "$lane_ms" ] && in_l1=$((lane_ms - boot_ms))
 	[ -s "$d/kvm.xml" ] && read -r guest_ms ntests < <(suite_guest_ms "$d/kvm.xml" 0)
-	if [ -n "$in_l1" ] && [ -n "${suite_ms_of[tcg]:-}" ] && [ "${suite_ms_of[tcg]}" -gt 0 ]; then
+	if [ ${#sel[@]} = 0 ] && [ -n "$in_l1" ] && [ -n "${suite_ms_of[tcg]:-}" ] && [ "${suite_ms_of[tcg]}" -gt 0 ]; then
 		x_tcg=$(awk -v k="$in_l1" -v t="${suite_ms_of[tcg]}" 'BEGIN { printf "%.2f", k / t }')
 	fi
 	if [ -n "$in_l1" ] && [ "${guest_ms:-0}" -gt 0 ]; then
