@@ -24,13 +24,9 @@
 #include <asm/cpufeature.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
+#include <asm/xsave.h>
 
-#define XFEATURE_X87 (1ULL << 0)
-#define XFEATURE_SSE (1ULL << 1)
-#define XFEATURE_AVX (1ULL << 2)
-#define XFEATURE_AVX512 (7ULL << 5)
 #define X86_FEATURE_AVX_ X86_FEATURE(1, 0, CPUID_ECX, 28)
-#define XSAVE_HDR 512
 
 static uint64_t supported;   /* CPUID.(0DH,0):EDX:EAX */
 static bool avx;
@@ -39,20 +35,12 @@ static uint8_t area[8192] __attribute__((aligned(64)));
 static uint8_t regs_in[16 * 32] __attribute__((aligned(32)));
 static uint8_t regs_out[16 * 32] __attribute__((aligned(32)));
 
-static inline uint64_t xgetbv(uint32_t idx)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(idx));
-	return lo | ((uint64_t)hi << 32);
-}
-
 struct xsetbv_op { uint32_t idx; uint64_t val; };
 static void do_xsetbv(void *p)
 {
 	struct xsetbv_op *op = p;
 
-	__asm__ volatile("xsetbv" :: "c"(op->idx), "a"((uint32_t)op->val), "d"((uint32_t)(op->val >> 32)));
+	xsetbv(op->idx, op->val);
 }
 
 static int xsetbv_safe(uint32_t idx, uint64_t val)
@@ -97,11 +85,6 @@ void ymm_load_all(const void *buf);
 void ymm_store_all(void *buf);
 void xmm_zero_all(void);
 
-static inline void xsave(void *a, uint64_t mask)
-{
-	__asm__ volatile("xsave64 (%0)" :: "r"(a), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
-}
-
 static inline void xsavec(void *a, uint64_t mask)
 {
 	__asm__ volatile("xsavec64 (%0)" :: "r"(a), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
@@ -112,8 +95,7 @@ static void do_xrstor(void *p)
 {
 	struct xrstor_op *op = p;
 
-	__asm__ volatile("xrstor64 (%0)" :: "r"(op->area), "a"((uint32_t)op->mask), "d"((uint32_t)(op->mask >> 32))
-			 : "memory");
+	xrstor(op->area, op->mask);
 }
 
 static int xrstor_safe(void *a, uint64_t mask)
@@ -123,7 +105,6 @@ static int xrstor_safe(void *a, uint64_t mask)
 	return catch_exception(do_xrstor, &op, NULL);
 }
 
-static uint64_t *xstate_bv(void *a) { return (uint64_t *)((uint8_t *)a + XSAVE_HDR); }
 static uint64_t *xcomp_bv(void *a) { return (uint64_t *)((uint8_t *)a + XSAVE_HDR + 8); }
 
 static void fill_pattern(uint8_t *buf, unsigned n, uint8_t seed)
@@ -384,7 +365,7 @@ static void enable_xsave_here(void *arg)
 	(void)arg;
 	write_cr0((read_cr0() & ~X86_CR0_EM) | X86_CR0_MP);
 	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_OSXSAVE);
-	__asm__ volatile("xsetbv" :: "c"(0), "a"((uint32_t)enabled_mask()), "d"(0));
+	xsetbv(0, enabled_mask());
 }
 
 int main(int argc, char **argv, char **envp)
