@@ -387,7 +387,12 @@ bench_lane() {
 		done
 		suite_wall=$(median "$tmp/suite.wall")
 		suite_ms_of[$lane]=$suite_wall
-		read -r guest_ms ntests < <(suite_guest_ms "$tmp/suite.xml" "${fl_wall:-0}")
+		guest_ms=0 ntests=0
+		if [ -s "$tmp/suite.xml" ]; then
+			read -r guest_ms ntests < <(suite_guest_ms "$tmp/suite.xml" "${fl_wall:-0}")
+		else
+			echo "  (the suite wrote no JUnit file: see logs/bench.log)"
+		fi
 		# The target: -j N keeps N tests' guest time running at once.
 		if [ "$guest_ms" -gt 0 ]; then
 			suite_x=$(awk -v s="$suite_wall" -v g="$guest_ms" -v j="$jobs" 'BEGIN { printf "%.2f", s / (g / j) }')
