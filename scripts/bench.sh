@@ -19,9 +19,16 @@
 # because a machine is slow.
 #
 # Environment: BENCH_RUNS, BENCH_SUITE_RUNS (1; 0 skips the suites),
-# BENCH_JOBS, BENCH_LANES (x86_64 default "tcg seabios bochs", plus "kvm" when
-# /dev/kvm works; also "bochs-grub", "bochs3"), BENCH_JSON=FILE (the numbers
-# as JSON, for CI artifacts), BENCH_TIMEOUT (30 s per measured command).
+# BENCH_JOBS, BENCH_LANES (x86_64 default "tcg seabios bochs", plus
+# "tcg-qemu10" when scripts/qemu10.sh is ready and "kvm" when /dev/kvm works;
+# also "bochs-grub", "bochs3"; other arches "tcg" [tcg-qemu10] [kvm]),
+# BENCH_JSON=FILE (the numbers as JSON, for CI artifacts), BENCH_TIMEOUT (30 s
+# per measured command), BENCH_REF=DIR (another source tree, e.g. a worktree
+# of main: its <testdir>/run of the same empty.elf is a row of the same
+# paired rounds, for before/after on a loaded machine), BENCH_KVM=1 (also the kvm lane of scripts/kvm-lane.sh:
+# an L1 Linux under TCG running the suite under its KVM, minutes; its L1 boot
+# and suite set against the tcg lane's suite measured here), BENCH_KVM_TESTS
+# (names: only those tests in L1; then no ratio to the tcg suite).
 set -euo pipefail
 
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -183,9 +190,18 @@ RC
 # lane_suite (run_tests.sh arguments) and FLOOR_CMD; false when the lane
 # cannot run here (and says why).
 lane_setup() {
-	local rom
+	local rom lane=$1
 	lane_env=() lane_suite=(-j "$jobs") FLOOR_CMD=() lane_path=$PATH
-	case $arch:$1 in
+	if [ "$lane" = tcg-qemu10 ]; then
+		# QEMU 10 of a Debian 13 root (scripts/qemu10.sh): its wrappers first
+		# in PATH for the floor, bare and run rows; the suite's --lane does the same.
+		if ! "$srcdir/scripts/qemu10.sh" setup >&2 || ! lane_path=$("$srcdir/scripts/qemu10.sh" bindir):$PATH; then
+			echo "(lane tcg-qemu10: no QEMU 10 root)"
+			return 1
+		fi
+		lane=tcg
+	fi
+	case $arch:$lane in
 	x86_64:tcg | x86_64:kvm | x86_64:seabios)
 		local accel=tcg cpu=max
 		[ "$1" = kvm ] && accel=kvm cpu=host
@@ -195,6 +211,9 @@ lane_setup() {
 		fi
 		lane_env=("ACCEL=$accel" HVUT_FIRMWARE=hvut)
 		lane_desc="QEMU $accel, hvut firmware"
+		if [ "$1" = tcg-qemu10 ]; then
+			lane_desc="QEMU 10 tcg, hvut firmware" lane_suite+=(--lane tcg-qemu10)
+		fi
 		if [ "$1" = seabios ]; then
 			lane_env=(ACCEL=tcg HVUT_FIRMWARE=seabios)
 			lane_desc="QEMU tcg, SeaBIOS + multiboot"
@@ -227,12 +246,15 @@ lane_setup() {
 		[ "${BOCHS_DISPLAY:-}" = rfb ] && FLOOR_CMD=(unshare -rn "${FLOOR_CMD[@]}")
 		;;
 	*:tcg | *:kvm)
-		if [ "$1" = kvm ] && ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
+		if [ "$lane" = kvm ] && ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
 			echo "(lane $1: no usable /dev/kvm)"
 			return 1
 		fi
-		lane_env=(ACCEL="$1")
-		lane_desc="QEMU $1"
+		lane_env=(ACCEL="$lane")
+		lane_desc="QEMU $lane"
+		if [ "$1" = tcg-qemu10 ]; then
+			lane_desc="QEMU 10 tcg" lane_suite+=(--lane tcg-qemu10)
+		fi
 		rom=$(make_other_floor) || rom=''
 		[ -n "$rom" ] || return 0
 		local cpu=max machine=virt q=${QEMU:-}
@@ -242,11 +264,11 @@ lane_setup() {
 		ppc64)
 			q=${q:-qemu-system-ppc64} cpu='' machine=pseries
 			# As powerpc/vmm.sh: what TCG cannot mitigate, said once.
-			[ "$1" = tcg ] && machine+=,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
+			[ "$lane" = tcg ] && machine+=,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
 			;;
 		esac
-		[ "$1" = kvm ] && cpu=host
-		FLOOR_CMD=("$q" -machine "$machine" -accel "$1" ${cpu:+-cpu "$cpu"} -m 256 -smp 1
+		[ "$lane" = kvm ] && cpu=host
+		FLOOR_CMD=("$q" -machine "$machine" -accel "$lane" ${cpu:+-cpu "$cpu"} -m 256 -smp 1
 			-nodefaults -display none -no-reboot -serial none -bios "$rom")
 		;;
 	*)
@@ -260,11 +282,13 @@ default_lanes() {
 	case $arch in
 	x86_64)
 		echo tcg seabios
+		"$srcdir/scripts/qemu10.sh" ready 2>/dev/null && echo tcg-qemu10
 		[ -r /dev/kvm ] && [ -w /dev/kvm ] && [ "$(hvut_host_arch)" = "$arch" ] && echo kvm
 		command -v bochs-bin >/dev/null && echo bochs
 		;;
 	*)
 		echo tcg
+		"$srcdir/scripts/qemu10.sh" ready 2>/dev/null && echo tcg-qemu10
 		[ -r /dev/kvm ] && [ -w /dev/kvm ] && [ "$(hvut_host_arch)" = "$arch" ] && echo kvm
 		;;
 	esac
@@ -291,13 +315,16 @@ suite_guest_ms() {
 }
 
 json=()
-row() { printf '  %-46s | %8s | %7s | %7s\n' "$@"; }
+declare -A suite_ms_of=()
+# The columns: what, wall ms, CPU ms, wall / floor, CPU / floor (the ratios:
+# medians of the per-round ones; on a loaded machine read the CPU ones).
+row() { printf '  %-46s | %8s | %7s | %7s | %7s\n' "$1" "$2" "$3" "$4" "${5:-}"; }
 
 bench_lane() {
 	local lane=$1 bare_ok=1 fl_wall='' fl_cpu=''
 	lane_setup "$lane" || return 0
 	echo "== lane $lane ($lane_desc)"
-	row what "wall ms" "CPU ms" "x floor"
+	row what "wall ms" "CPU ms" "x floor" "CPU x"
 	# The lane's bare command: its arch_vmm_command, as <testdir>/run would build it.
 	local envfile=$tmp/environ
 	printf 'ACCEL=%s\nHVUT_ARCH=%s\n' "${lane_env[0]#ACCEL=}" "$arch" >"$envfile"
@@ -310,31 +337,39 @@ bench_lane() {
 	fi
 	[ "$bare_ok" = 1 ] && mapfile -d '' -t VMM_CMD <"$tmp/vmmcmd"
 
-	rm -f "$tmp"/{floor,bare,run}.{wall,cpu}
-	local k
+	rm -f "$tmp"/{floor,bare,run,ref}.{wall,cpu}
+	local k ref=${BENCH_REF:+$BENCH_REF/$testdir/run}
 	for ((k = 0; k < runs; k++)); do
 		[ ${#FLOOR_CMD[@]} -gt 0 ] && measure floor env PATH="$lane_path" timeout "$TIMEOUT" "${FLOOR_CMD[@]}"
 		[ "$bare_ok" = 1 ] && measure bare env "${lane_env[@]}" PATH="$lane_path" timeout "$TIMEOUT" "${VMM_CMD[@]}"
-		[ -n "$guest" ] && measure run env "${lane_env[@]}" PATH="$lane_path" "$srcdir/$testdir/run" "$guest"
+		# As a user runs it: <testdir>/run finds its tree itself (no HVUT_SRCDIR).
+		[ -n "$guest" ] && measure run env -u HVUT_SRCDIR "${lane_env[@]}" PATH="$lane_path" "$srcdir/$testdir/run" "$guest"
+		[ -n "$guest" ] && [ -n "$ref" ] && measure ref env -u HVUT_SRCDIR "${lane_env[@]}" PATH="$lane_path" "$ref" "$guest"
 	done
 	local base=floor
 	if [ -s "$tmp/floor.wall" ]; then
 		fl_wall=$(median "$tmp/floor.wall") fl_cpu=$(median "$tmp/floor.cpu")
-		row "floor: VMM, firmware that powers off at once" "$fl_wall" "$fl_cpu" 1.00
+		row "floor: VMM, firmware that powers off at once" "$fl_wall" "$fl_cpu" 1.00 1.00
 	else
 		base=bare
 		row "floor: n/a for $arch (bare empty test instead)" "" "" ""
 	fi
-	local bare_wall='' run_wall='' bare_x='' run_x=''
+	local bare_wall='' run_wall='' bare_x='' run_x='' bare_cx='' run_cx=''
 	if [ -s "$tmp/bare.wall" ]; then
 		bare_wall=$(median "$tmp/bare.wall")
 		bare_x=$(ratio_median "$tmp/bare.wall" "$tmp/$base.wall")
-		row "bare: $guest, the VMM command alone" "$bare_wall" "$(median "$tmp/bare.cpu")" "$bare_x"
+		bare_cx=$(ratio_median "$tmp/bare.cpu" "$tmp/$base.cpu")
+		row "bare: $guest, the VMM command alone" "$bare_wall" "$(median "$tmp/bare.cpu")" "$bare_x" "$bare_cx"
 	fi
 	if [ -s "$tmp/run.wall" ] && [ -s "$tmp/$base.wall" ]; then
 		run_wall=$(median "$tmp/run.wall")
 		run_x=$(ratio_median "$tmp/run.wall" "$tmp/$base.wall")
-		row "run: $testdir/run $guest" "$run_wall" "$(median "$tmp/run.cpu")" "$run_x"
+		run_cx=$(ratio_median "$tmp/run.cpu" "$tmp/$base.cpu")
+		row "run: $testdir/run $guest" "$run_wall" "$(median "$tmp/run.cpu")" "$run_x" "$run_cx"
+	fi
+	if [ -s "$tmp/ref.wall" ] && [ -s "$tmp/$base.wall" ]; then
+		row "run (BENCH_REF): ${BENCH_REF##*/}/$testdir/run" "$(median "$tmp/ref.wall")" "$(median "$tmp/ref.cpu")" \
+			"$(ratio_median "$tmp/ref.wall" "$tmp/$base.wall")" "$(ratio_median "$tmp/ref.cpu" "$tmp/$base.cpu")"
 	fi
 	[ -z "$fl_wall" ] && fl_wall=$bare_wall
 
@@ -343,13 +378,21 @@ bench_lane() {
 		rm -f "$tmp"/suite.{wall,cpu}
 		for ((k = 0; k < suite_runs; k++)); do
 			: >"$tmp/suite.log"
-			measure suite env "${lane_env[@]}" PATH="$lane_path" HVUT_LOGDIR="$tmp/suite-logs" \
+			# -u TIMEOUT: ours bounds one measured command; run_tests.sh would
+			# take it as every test's limit instead of the cfg's own.
+			measure suite env -u TIMEOUT "${lane_env[@]}" PATH="$lane_path" HVUT_LOGDIR="$tmp/suite-logs" \
 				bash -c '"$@" >"'"$tmp"'/suite.log" 2>&1' _ "$srcdir/run_tests.sh" "${lane_suite[@]}" \
 				--junit "$tmp/suite.xml"
 			cat "$tmp/suite.log" >>logs/bench.log
 		done
 		suite_wall=$(median "$tmp/suite.wall")
-		read -r guest_ms ntests < <(suite_guest_ms "$tmp/suite.xml" "${fl_wall:-0}")
+		suite_ms_of[$lane]=$suite_wall
+		guest_ms=0 ntests=0
+		if [ -s "$tmp/suite.xml" ]; then
+			read -r guest_ms ntests < <(suite_guest_ms "$tmp/suite.xml" "${fl_wall:-0}")
+		else
+			echo "  (the suite wrote no JUnit file: see logs/bench.log)"
+		fi
 		# The target: -j N keeps N tests' guest time running at once.
 		if [ "$guest_ms" -gt 0 ]; then
 			suite_x=$(awk -v s="$suite_wall" -v g="$guest_ms" -v j="$jobs" 'BEGIN { printf "%.2f", s / (g / j) }')
@@ -357,20 +400,69 @@ bench_lane() {
 		row "suite: run_tests.sh ${lane_suite[*]} ($ntests ran)" "$suite_wall" "$(median "$tmp/suite.cpu")" ""
 		echo "  suite guest time (sum of test times - floor): $guest_ms ms; suite / (guest / $jobs) = ${suite_x:-n/a}"
 	fi
-	json+=("$(printf '"%s": {"desc": "%s", "floor_ms": %s, "floor_cpu_ms": %s, "bare_ms": %s, "run_ms": %s, "run_cpu_ms": %s, "bare_x_floor": %s, "run_x_floor": %s, "suite_ms": %s, "suite_tests": %s, "suite_guest_ms": %s, "suite_x_guest_per_job": %s}' \
+	json+=("$(printf '"%s": {"desc": "%s", "floor_ms": %s, "floor_cpu_ms": %s, "bare_ms": %s, "run_ms": %s, "run_cpu_ms": %s, "bare_x_floor": %s, "run_x_floor": %s, "bare_cpu_x_floor": %s, "run_cpu_x_floor": %s, "suite_ms": %s, "suite_tests": %s, "suite_guest_ms": %s, "suite_x_guest_per_job": %s}' \
 		"$lane" "$lane_desc" "${fl_wall:-null}" "${fl_cpu:-null}" "${bare_wall:-null}" "${run_wall:-null}" \
-		"$( [ -s "$tmp/run.cpu" ] && median "$tmp/run.cpu" || echo null)" "${bare_x:-null}" "${run_x:-null}" "${suite_wall:-null}" "${ntests:-null}" \
+		"$( [ -s "$tmp/run.cpu" ] && median "$tmp/run.cpu" || echo null)" "${bare_x:-null}" "${run_x:-null}" "${bare_cx:-null}" "${run_cx:-null}" "${suite_wall:-null}" "${ntests:-null}" \
 		"${guest_ms:-null}" "${suite_x:-null}")")
 }
 
+# --- the kvm lane (BENCH_KVM=1) -------------------------------------------------
+# scripts/kvm-lane.sh boots one L1 Linux under QEMU TCG and runs the suite in
+# it under L1's KVM. No floor, bare or run rows (they would be L1's, seen
+# through TCG): its L1 boot and suite, from the kvm-lane.times it writes
+# (l1_boot_s, lane_s), and the suite set against the tcg lane's, measured in
+# this same run: side by side, never against a fixed number.
+bench_kvm() {
+	local d=$tmp/kvm-logs line boot_ms='' lane_ms='' in_l1='' guest_ms='' ntests='' x_tcg='' x_guest=''
+	local -a sel=()
+	read -r -a sel <<<"${BENCH_KVM_TESTS:-}" || true
+	mkdir -p "$d"
+	echo "== lane kvm (scripts/kvm-lane.sh: KVM in an L1 Linux under QEMU TCG; minutes)"
+	rm -f "$tmp"/kvm.{wall,cpu}
+	# -u TIMEOUT: kvm-lane.sh passes it into L1 as every test's limit (its default: 300 s).
+	measure kvm env -u TIMEOUT HVUT_LOGDIR="$d" "$srcdir/scripts/kvm-lane.sh" run "$arch" -j "$jobs" --junit "$d/kvm.xml" "${sel[@]}"
+	if [ ! -s "$d/kvm-lane.times" ]; then
+		echo "  (no $d/kvm-lane.times: the lane did not run; see logs/bench.log)"
+		return 0
+	fi
+	# key=seconds lines (one decimal); milliseconds from here on.
+	while IFS='=' read -r line val; do
+		[[ $val =~ ^[0-9]+(\.[0-9]+)?$ ]] || continue
+		hvut_secs_to_us "$val"
+		case $line in
+		l1_boot_s) boot_ms=$((HVUT_US / 1000)) ;;
+		lane_s) lane_ms=$((HVUT_US / 1000)) ;;
+		esac
+	done <"$d/kvm-lane.times"
+	[ -n "$boot_ms" ] && [ -n "$lane_ms" ] && in_l1=$((lane_ms - boot_ms))
+	[ -s "$d/kvm.xml" ] && read -r guest_ms ntests < <(suite_guest_ms "$d/kvm.xml" 0)
+	if [ ${#sel[@]} = 0 ] && [ -n "$in_l1" ] && [ -n "${suite_ms_of[tcg]:-}" ] && [ "${suite_ms_of[tcg]}" -gt 0 ]; then
+		x_tcg=$(awk -v k="$in_l1" -v t="${suite_ms_of[tcg]}" 'BEGIN { printf "%.2f", k / t }')
+	fi
+	if [ -n "$in_l1" ] && [ "${guest_ms:-0}" -gt 0 ]; then
+		x_guest=$(awk -v s="$in_l1" -v g="$guest_ms" -v j="$jobs" 'BEGIN { printf "%.2f", s / (g / j) }')
+	fi
+	row what "wall ms" "CPU ms" "x tcg" ""
+	row "L1 boot (kvm-lane.times l1_boot_s)" "${boot_ms:-?}" "" ""
+	row "suite in L1 (lane_s - l1_boot_s; ${ntests:-?} ran)" "${in_l1:-?}" "" "${x_tcg:-n/a}"
+	row "lane: kvm-lane.sh run, all of it" "$(median "$tmp/kvm.wall")" "$(median "$tmp/kvm.cpu")" ""
+	echo "  suite guest time (sum of test times in L1): ${guest_ms:-?} ms; suite / (guest / $jobs) = ${x_guest:-n/a}; x tcg: the suite in L1 over the tcg lane's suite above"
+	json+=("$(printf '"kvm-lane": {"desc": "KVM in an L1 Linux under QEMU TCG (scripts/kvm-lane.sh)", "l1_boot_ms": %s, "lane_ms": %s, "suite_in_l1_ms": %s, "suite_tests": %s, "suite_guest_ms": %s, "suite_x_guest_per_job": %s, "suite_x_tcg_suite": %s}' \
+		"${boot_ms:-null}" "${lane_ms:-null}" "${in_l1:-null}" "${ntests:-null}" "${guest_ms:-null}" "${x_guest:-null}" "${x_tcg:-null}")")
+}
+
 read -r -a lanes <<<"${BENCH_LANES:-$(default_lanes | tr '\n' ' ')}"
+loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'; }
 echo "hvut bench: arch $arch, lanes ${lanes[*]}: medians of $runs paired rounds; suites -j$jobs, $suite_runs run(s) (log: logs/bench.log)"
+echo "load average at the start: $(loadavg)"
 for l in "${lanes[@]}"; do bench_lane "$l"; done
+[ "${BENCH_KVM:-0}" != 1 ] || bench_kvm
+echo "load average at the end: $(loadavg)"
 
 if [ -n "${BENCH_JSON:-}" ]; then
 	{
 		printf '{"arch": "%s", "runs": %d, "suite_runs": %d, "jobs": %d, "load_avg": "%s", "lanes": {' \
-			"$arch" "$runs" "$suite_runs" "$jobs" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+			"$arch" "$runs" "$suite_runs" "$jobs" "$(loadavg)"
 		sep=''
 		for j in "${json[@]}"; do printf '%s\n  %s' "$sep" "$j"; sep=,; done
 		printf '\n}}\n'

@@ -3,8 +3,9 @@
 # shellcheck disable=SC2016 # single quotes on purpose: this writes shell code
 # mkstandalone.sh: `make standalone`, from the build dir. For every test of
 # unittests.cfg writes tests/<name>: one bash script holding runtime.sh, the
-# arch's vmm.sh, the test's cfg values and its ELF (base64), to run that test
-# on a host that only has the VMM. Exit status 1 when a script could not be
+# arch's vmm.sh, the test's cfg values, its ELF and the images booted next to
+# it (firmware.bin; arm64's <test>.bin), in base64, to run that test on a host
+# that only has the VMM. Exit status 1 when a script could not be
 # written (its binary is missing); every test is either written or named.
 set -euo pipefail
 
@@ -118,6 +119,18 @@ EOF
 	printf 'base64 -d >"$hvut_elfdir"/%q <<'"'"'HVUT_ELF'"'"'\n' "$(basename "$file")"
 	base64 "$bin_testdir/$file"
 	echo 'HVUT_ELF'
+	# What <testdir>/vmm.sh boots next to the ELF: the arch's own firmware
+	# (x86, ppc64: firmware.bin, the VMM's floor instead of SeaBIOS or SLOF)
+	# and a flat image of the test (arm64: <test>.bin). One process each.
+	local img
+	for img in firmware.bin "${file%.elf}.bin"; do
+		if [ "$img" = "$file" ] || [ ! -f "$bin_testdir/$img" ]; then
+			continue
+		fi
+		printf 'base64 -d >"$hvut_elfdir"/%q <<'"'"'HVUT_IMAGE'"'"'\n' "$(basename "$img")"
+		base64 "$bin_testdir/$img"
+		echo 'HVUT_IMAGE'
+	done
 	printf 'hvut_main %q "$hvut_elfdir"/%q' "$arch" "$(basename "$file")"
 	[ ${#extra_words[@]} = 0 ] || printf ' %q' "${extra_words[@]}"
 	echo

@@ -12,11 +12,13 @@
 #include <asm/gic.h>
 #include <asm/timer.h>
 
-#define SECONDARY_STACK 16384
+#define SECONDARY_STACK_ORDER 2   /* 16 KiB */
 
 struct percpu cpus[MAX_CPUS];
 static int cpu_count = 1, possible = 1;
-static uint8_t stacks[MAX_CPUS][SECONDARY_STACK] __attribute__((aligned(16)));
+/* A secondary's stack: allocated at its first CPU_ON and kept for the next
+ * ones (it only runs on it with its MMU on), not MAX_CPUS of them in .bss. */
+static uintptr_t stack_tops[MAX_CPUS];
 /* Read with the MMU off by secondary_entry: { stack top, mair, tcr, ttbr0, sctlr }. */
 unsigned long secondary_boot[5];
 
@@ -66,7 +68,13 @@ long smp_cpu_on(int id)
 
 	c->online = false;
 	c->mb.fn = NULL;
-	secondary_boot[0] = (uintptr_t)stacks[id] + SECONDARY_STACK;
+	if (!stack_tops[id]) {
+		uint8_t *stack = alloc_pages(SECONDARY_STACK_ORDER);
+
+		assert(stack);
+		stack_tops[id] = (uintptr_t)stack + (PAGE_SIZE << SECONDARY_STACK_ORDER);
+	}
+	secondary_boot[0] = stack_tops[id];
 	secondary_boot[1] = mmu_regs.mair;
 	secondary_boot[2] = mmu_regs.tcr;
 	secondary_boot[3] = mmu_regs.ttbr0;

@@ -11,12 +11,15 @@
 #include <asm/rtas.h>
 #include <asm/smp.h>
 
-#define STACK_SIZE 16384
+#define STACK_ORDER 2   /* 16 KiB */
+#define STACK_SIZE (PAGE_SIZE << STACK_ORDER)
 
 struct cpu cpus[MAX_CPUS];
 static int cpu_count = 1;
-static uint8_t stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16)));
-static uint8_t exstacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16)));
+/* The boot CPU's interrupt stack (in use before the page allocator exists);
+ * the secondaries' stacks are allocated when they are started, for the CPUs
+ * the device tree has, not MAX_CPUS of them in .bss. */
+static uint8_t boot_exstack[STACK_SIZE] __attribute__((aligned(16)));
 
 extern char secondary_entry[];
 
@@ -58,8 +61,19 @@ static void init_cpu(struct cpu *c, int id, unsigned hwid)
 {
 	c->id = id;
 	c->hwid = hwid;
-	c->stack_top = (unsigned long)stacks[id] + STACK_SIZE;
-	c->exstack_top = (unsigned long)exstacks[id] + STACK_SIZE;
+	if (id == 0) {
+		/* It runs on cstart.S's stack. */
+		c->exstack_top = (unsigned long)boot_exstack + STACK_SIZE;
+		return;
+	}
+	/* Kept by the slot: a CPU that did not come up leaves them to the next. */
+	if (!c->stack_top) {
+		uint8_t *stack = alloc_pages(STACK_ORDER), *exstack = alloc_pages(STACK_ORDER);
+
+		assert(stack && exstack);
+		c->stack_top = (unsigned long)stack + STACK_SIZE;
+		c->exstack_top = (unsigned long)exstack + STACK_SIZE;
+	}
 }
 
 static bool start_cpu(int token, struct cpu *c)

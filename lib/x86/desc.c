@@ -3,9 +3,6 @@
 #include <asm/desc.h>
 #include <asm/smp.h>
 
-#define IST_STACK_SIZE 4096
-#define NR_IST 3   /* 1: #DF, 2: NMI, 3: #MC */
-
 struct idt_gate {
 	uint16_t offset0, selector;
 	uint8_t ist, type_attr;
@@ -23,10 +20,6 @@ static uint64_t gdt[FIRST_TSS_SEL / 8 + 2 * MAX_CPUS] __attribute__((aligned(16)
 };
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static struct tss64 tss[MAX_CPUS];
-/* Separate stacks: the RSP0 stack must not overlap the kernel stack that
- * run_in_user()'s caller is still using. */
-static uint8_t ring0_stacks[MAX_CPUS][8192] __attribute__((aligned(16)));
-static uint8_t ist_stacks[MAX_CPUS][NR_IST][IST_STACK_SIZE] __attribute__((aligned(16)));
 static exception_handler handlers[256];
 
 extern char isr_stubs[];
@@ -91,9 +84,14 @@ void x86_load_descriptors(int cpu)
 	struct descriptor_ptr ip = { sizeof(idt) - 1, (uintptr_t)idt };
 	uint16_t tr = FIRST_TSS_SEL + 16 * cpu;
 
-	tss[cpu].rsp0 = (uintptr_t)ring0_stacks[cpu] + sizeof(ring0_stacks[0]);
-	for (int i = 0; i < NR_IST; i++)
-		tss[cpu].ist[i] = (uintptr_t)ist_stacks[cpu][i] + IST_STACK_SIZE;
+	/* Separate stacks (lib/x86/smp.c): the RSP0 stack must not overlap the
+	 * kernel stack that run_in_user()'s caller is still using. */
+	bool stacks = x86_cpu_stacks(cpu);   /* an AP's: allocated before it was started */
+
+	assert(stacks);
+	tss[cpu].rsp0 = cpus[cpu].ring0_stack;
+	for (int i = 0; i < X86_NR_IST; i++)
+		tss[cpu].ist[i] = cpus[cpu].ist_stack[i];
 	tss[cpu].iomap_base = sizeof(struct tss64);   /* no I/O bitmap: CPL3 port access #GPs */
 	set_tss_descriptor(cpu);
 

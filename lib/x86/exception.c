@@ -119,7 +119,6 @@ static int run_catching(test_fn fn, void *arg, struct fault *out, bool user)
 	struct percpu *c = this_cpu();
 	struct fault local;
 	unsigned long flags = read_rflags();
-	static uint8_t user_stacks[MAX_CPUS][8192] __attribute__((aligned(16)));
 
 	assert(!c->catching);   /* no nesting: one jmp_buf per CPU */
 	c->fault = out ? out : &local;
@@ -128,7 +127,7 @@ static int run_catching(test_fn fn, void *arg, struct fault *out, bool user)
 	c->catching = true;
 	if (setjmp(c->catch_jmp) == 0) {
 		if (user)
-			enter_user(fn, arg, (uintptr_t)user_stacks[c->id] + sizeof(user_stacks[0]) - 8);
+			enter_user(fn, arg, c->user_stack - 8);
 		fn(arg);
 	}
 	c->catching = false;

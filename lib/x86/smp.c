@@ -10,12 +10,18 @@
 #include <asm/smp.h>
 
 #define AP_TRAMPOLINE 0x8000
-#define AP_STACK_SIZE 16384
+#define AP_STACK_ORDER 2      /* an AP's kernel stack: 16 KiB (CPU 0 runs on cstart64.S's) */
+#define RING0_STACK_ORDER 1   /* 8 KiB */
+#define IST_STACK_ORDER 0     /* 4 KiB each */
+#define USER_STACK_ORDER 1    /* 8 KiB */
 
 struct percpu cpus[MAX_CPUS];
 static int cpu_count = 1;
 static volatile int booting_cpu;
-static uint8_t ap_stacks[MAX_CPUS][AP_STACK_SIZE] __attribute__((aligned(16)));
+/* CPU 0's stacks: in use before the page allocator exists. */
+static uint8_t cpu0_ring0_stack[PAGE_SIZE << RING0_STACK_ORDER] __attribute__((aligned(16)));
+static uint8_t cpu0_ist_stacks[X86_NR_IST][PAGE_SIZE << IST_STACK_ORDER] __attribute__((aligned(16)));
+static uint8_t cpu0_user_stack[PAGE_SIZE << USER_STACK_ORDER] __attribute__((aligned(16)));
 
 extern char ap_trampoline[], ap_trampoline_end[];
 extern uint64_t ap_stack_top;
@@ -32,6 +38,40 @@ int smp_id(void)
 }
 
 struct percpu *this_cpu(void) { return &cpus[smp_id()]; }
+
+/* The top of 2^order fresh pages, 0 when there are none. */
+static uintptr_t stack_top(unsigned order)
+{
+	uint8_t *p = alloc_pages(order);
+
+	return p ? (uintptr_t)p + (PAGE_SIZE << order) : 0;
+}
+
+bool x86_cpu_stacks(int cpu)
+{
+	struct percpu *c = &cpus[cpu];
+	bool ok;
+
+	if (c->ring0_stack)
+		return true;
+	if (cpu == 0) {
+		c->ring0_stack = (uintptr_t)cpu0_ring0_stack + sizeof(cpu0_ring0_stack);
+		for (int i = 0; i < X86_NR_IST; i++)
+			c->ist_stack[i] = (uintptr_t)cpu0_ist_stacks[i] + sizeof(cpu0_ist_stacks[i]);
+		c->user_stack = (uintptr_t)cpu0_user_stack + sizeof(cpu0_user_stack);
+		return true;
+	}
+	/* Never freed: they stay with the slot, which the next AP reuses should this one not come up. */
+	c->user_stack = stack_top(USER_STACK_ORDER);
+	ok = c->user_stack;
+	for (int i = 0; i < X86_NR_IST; i++) {
+		c->ist_stack[i] = stack_top(IST_STACK_ORDER);
+		ok = ok && c->ist_stack[i];
+	}
+	if (ok)   /* set last: it marks the set complete */
+		c->ring0_stack = stack_top(RING0_STACK_ORDER);
+	return c->ring0_stack;
+}
 
 /* Port 0x80 is the traditional POST port: each write takes about a microsecond. */
 static void io_delay_us(unsigned us)
@@ -71,7 +111,11 @@ static bool start_ap(int id, unsigned apic)
 	c->id = id;
 	c->apic_id = apic;
 	booting_cpu = id;
-	ap_stack_top = (uintptr_t)ap_stacks[id] + AP_STACK_SIZE;
+	ap_stack_top = stack_top(AP_STACK_ORDER);
+	if (!ap_stack_top || !x86_cpu_stacks(id)) {
+		printf("smp: no memory for the stacks of CPU %d\n", id);
+		return false;
+	}
 	apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, apic);
 	io_delay_us(10000);
 	for (int sipi = 0; sipi < 2 && !c->online; sipi++) {

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include "exception.h"
 
+#define X86_NR_IST 3   /* IST stacks per CPU */
+
 struct percpu {
 	int id;
 	unsigned apic_id;
@@ -17,10 +19,18 @@ struct percpu {
 	jmp_buf catch_jmp;
 	/* on_cpu() mailbox */
 	struct cpu_mailbox mb;
+	/*
+	 * Stack tops: RSP0 (CPL3 -> 0), the IST stacks (1 #DF, 2 NMI, 3 #MC) and
+	 * run_in_user()'s CPL3 stack. CPU 0's are in .bss; an AP's are allocated
+	 * when smp_init() starts it, so an image holds no stacks for absent CPUs.
+	 */
+	uintptr_t ring0_stack, ist_stack[X86_NR_IST], user_stack;
 };
 
 extern struct percpu cpus[];
 struct percpu *this_cpu(void);
 void smp_init(void);
+/* Sets cpus[cpu]'s stack tops (CPU 0: static; an AP: allocated, once); false when out of memory. */
+bool x86_cpu_stacks(int cpu);
 
 #endif
