@@ -48,7 +48,7 @@ setup() {
 	local s
 	for s in pass fail skip xpass reserved hang crash segv vmmfail nosummary garbage garbageonly \
 		crlf nonl slowfail novmm env chatty1 chatty2 chatty3 chatty4 sleep1 sleep2 sleep3 sleep4 \
-		stubborn mute liar rawfail fakeend nulfail twosum badcount status1 xfail; do
+		stubborn escape spew mute liar rawfail fakeend nulfail twosum badcount status1 xfail; do
 		# An x86_64 ELF header (e_machine 62 at byte 18), then the fake's note.
 		printf '\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\2\0\076\0fake binary: the scenario is the name\n' >"$T/$s.elf"
 	done
@@ -168,6 +168,41 @@ echo "    (TERM to exit: $(((t1 - t0) / 1000000)) ms)"
 check "TERM to <arch>/run: over within 2 s" test $(((t1 - t0) / 1000000)) -lt 2000
 check "TERM to <arch>/run: INTERRUPTED line" has "$T/out" '^hvut: INTERRUPTED \('
 check "TERM to <arch>/run: no VMM left" bash -c "! pgrep -f '$T/vm[m] $T/stubborn' >/dev/null"
+check "TERM to <arch>/run: the lines before it still counted" has "$T/out" '^hvut: INTERRUPTED \(.*; 1 result lines so far\)$'
+
+echo "== <arch>/run: the console filter keeps its counts"
+# The VMM (ignoring SIGTERM) is killed at its time limit, but a helper that
+# left its process group holds the console open a while longer: the filter
+# waits for it (seconds, not a moment: on a loaded host it may not run for
+# that long), so the FAIL line before the hang still decides the verdict.
+# (It used to be SIGKILLed 0.3 s after the VMM, its counts lost: TIMEOUT.)
+export FAKE_MARKER=$T/marker.escape
+TIMEOUT=1 HVUT_KILL_AFTER=1 "$T/run" "$T/escape.elf" >"$T/out" 2>&1 &
+pid=$!
+wait_for "$T/out" '^FAIL: escape: ' || bad "escape: never started"
+for _ in $(seq 100); do pgrep -f "$T/vm[m] $T/escape" >/dev/null || break; sleep 0.1; done
+sleep 0.6
+touch "$FAKE_MARKER"
+RC=0
+wait "$pid" || RC=$?
+check "console held open past the VMM's SIGKILL: still FAIL, exit 1" eq "$RC" 1
+check "escape: the first failure, then the time limit" has "$T/out" '^hvut: FAIL \(1 of 1 failed: escape: counted before the hang; then timed out\)$'
+# Held open for good: the filter is killed after HVUT_FILTER_GRACE, and the
+# verdict says so instead of a bare "no record".
+rm -f "$FAKE_MARKER"
+TIMEOUT=1 HVUT_KILL_AFTER=1 HVUT_FILTER_GRACE=1 arun escape
+touch "$FAKE_MARKER"
+check "console held open for good: TIMEOUT, exit 4" eq "$RC" 4
+check "escape: says the filter was killed and why" has "$T/out" "^hvut: TIMEOUT \(1 s; last line: \(the console filter was killed: a process outside the VMM's group held its console open\)\)$"
+unset FAKE_MARKER
+# A console that never goes quiet: the time limit is looked at after every
+# read, not only when a read times out.
+t0=$(date +%s%N)
+TIMEOUT=1 HVUT_LIVE=1 arun spew
+t1=$(date +%s%N)
+check "FAIL lines without end: FAIL (then timed out), exit 1" eq "$RC" 1
+check "spew: cut at the time limit (< 4 s; the guest would go on for 6 s)" test $(((t1 - t0) / 1000000)) -lt 4000
+check "spew: says it timed out" has "$T/out" '^hvut: FAIL \([0-9]+ of [0-9]+ failed: spew: line 1; then timed out\)$'
 
 # The guest's environ: ACCEL, HVUT_ARCH and the HVUT_ENV words, in that order.
 HVUT_ENV="FOO=bar BAZ=1" arun env
