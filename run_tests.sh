@@ -160,13 +160,14 @@ else
 fi
 
 T_NAME=() T_FILE=() T_SMP=() T_EXTRA=() T_ARGS=() T_GROUPS=() T_ARCH=() T_ACCEL=() T_TIMEOUT=() T_BOCHS=() T_MIGRATE=()
+T_MIGRATE_TO=()
 declare -A index_of=()
 n=0
 while IFS=$'\037' read -r name file smp extra args grps arch accel tmo bochs migrate _line; do
 	T_NAME[n]=$name T_FILE[n]=$file T_SMP[n]=$smp T_EXTRA[n]=$extra T_ARGS[n]=$args
 	T_GROUPS[n]=$grps T_ARCH[n]=$arch T_ACCEL[n]=$accel T_TIMEOUT[n]=$tmo T_BOCHS[n]=$bochs
-	T_MIGRATE[n]=0
-	[ "$migrate" != yes ] || T_MIGRATE[n]=1
+	T_MIGRATE[n]=0 T_MIGRATE_TO[n]=''
+	case $migrate in no) ;; yes) T_MIGRATE[n]=1 ;; *) T_MIGRATE[n]=1 T_MIGRATE_TO[n]=$migrate ;; esac
 	index_of[$name]=$n
 	n=$((n + 1))
 done <"$tmp/cfg.rec"
@@ -199,6 +200,15 @@ if [ ${#groups[@]} -gt 0 ]; then
 fi
 
 check_selection
+
+# Cross-version migration (cfg `migration = LANE`): each destination lane's
+# QEMU found once per run; a run that cannot reach it SKIPs with the reason.
+declare -A migrate_dest=()
+for i in "${runnable[@]}"; do
+	to=${T_MIGRATE_TO[i]}
+	[ -z "$to" ] || [ -n "${migrate_dest[$to]+x}" ] ||
+		migrate_dest[$to]=$(hvut_migration_dest "$lanes_file" "$to" "$SRCDIR" "$QEMU")
+done
 
 if [ "$list" = 1 ]; then
 	for i in "${selected[@]}"; do

@@ -22,12 +22,3 @@ arch_vmm_command() {
 	hvut_migration_wrap "$envfile"
 	return 0
 }
-
-# docs/protocol.md "Migration": with HVUT_MIGRATE=1 the guest may ask to be
-# moved to a new QEMU mid-test; scripts/migrate-vmm.sh runs the QEMUs.
-hvut_migration_wrap() {
-	local envfile=$1
-	[ "${HVUT_MIGRATE:-0}" = 1 ] || return 0
-	echo "HVUT_MIGRATION=1" >>"$envfile"
-	VMM_CMD=("$HVUT_SRCDIR/scripts/migrate-vmm.sh" "${VMM_CMD[@]}")
-}

@@ -14,7 +14,12 @@ bool migrate_once(void)
 	static unsigned count;
 
 	if (!on || strcmp(on, "1")) {
-		report_skip("migration: this run cannot migrate (the harness sets HVUT_MIGRATION=1 where it can)");
+		const char *why = getenv("HVUT_MIGRATION_WHY");
+
+		if (why)
+			report_skip("migration: this run cannot migrate: %s", why);
+		else
+			report_skip("migration: this run cannot migrate (the harness sets HVUT_MIGRATION=1 where it can)");
 		return false;
 	}
 	printf("MIGRATE: request %u\n", ++count);

@@ -85,7 +85,10 @@ BEGIN {
 	if ((cur, k) in val) { bad("duplicate key \"" k "\" in [" cur "]"); next }
 	if (base == "smp" && (v !~ /^[0-9]+$/ || v + 0 < 1)) { bad("smp must be a number >= 1, got: " v); next }
 	if (base == "timeout" && v !~ /^[0-9]+(\.[0-9]+)?$/) { bad("timeout must be seconds (0 = none), got: " v); next }
-	if (base == "migration" && v != "yes" && v != "no") { bad("migration must be yes or no, got: " v); next }
+	# migration = yes (to the same VMM), no, or a lane: to the QEMU of that lane (cross-version).
+	if (base == "migration" && v != "yes" && v != "no" && !(v in laneok)) {
+		bad("migration must be yes, no or a lane of lanes.cfg" (lanenames == "" ? "" : " (" lanenames ")") ", got: " v); next
+	}
 	if (v ~ /\037/) { bad("control character in value"); next }
 	if (base == "accel" || base == "arch" || base == "lanes" || base == "bochs_cpu") {
 		m = split(v, w, /[ \t]+/)

@@ -5,6 +5,7 @@
 # check`, project part). One check per example:
 #   ```ini       a unittests.cfg fragment: hvut_parse_cfg must accept it, and
 #                no value it yields may carry a '#' (comments end at '#').
+#   ```conf      a lanes.cfg fragment: the same, with hvut_parse_lanes.
 #   ```c with a main()  a whole test: extracted to docs-examples/, built like
 #                a test (the build's -Werror: warning-free), then run alone
 #                under TCG, where it must PASS. A line `<!-- example: ARCH... -->`
@@ -32,7 +33,7 @@ passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok   $*"; }
 bad() { failed=$((failed + 1)); echo "FAIL $*"; }
 
-# extract DOC: writes each ini/c block of DOC to $out/<doc>-<n>.<ini|c> and
+# extract DOC: writes each ini/conf/c block of DOC to $out/<doc>-<n>.<ini|conf|c> and
 # prints "file kind arches doc:line" per block (arches "-": every arch).
 # shellcheck disable=SC2016 # awk program, not shell
 extract() {
@@ -42,7 +43,7 @@ extract() {
 	!infence && /^[ \t]*<!-- example: .* -->[ \t]*$/ {
 		a = $0; sub(/^[ \t]*<!-- example: /, "", a); sub(/ -->[ \t]*$/, "", a); marked = a; next
 	}
-	!infence && /^[ \t]*```(ini|c)[ \t]*$/ {
+	!infence && /^[ \t]*```(ini|conf|c)[ \t]*$/ {
 		indent = $0; sub(/```.*/, "", indent)
 		kind = $0; sub(/^[ \t]*```/, "", kind); sub(/[ \t]*$/, "", kind)
 		n++; file = out "/" base "-" n "." kind
@@ -56,16 +57,18 @@ extract() {
 	' "$doc"
 }
 
+# check_ini FILE WHERE [PARSER WHAT]: a unittests.cfg (or, with
+# hvut_parse_lanes, a lanes.cfg) example parses and no '#' reaches a value.
 check_ini() {
-	local file=$1 where=$2 recs
-	if ! recs=$(hvut_parse_cfg "$file" 2>"$file.err"); then
-		bad "$where: the cfg example does not parse: $(tr '\n' ' ' <"$file.err")"
+	local file=$1 where=$2 parser=${3:-hvut_parse_cfg} what=${4:-cfg} recs
+	if ! recs=$("$parser" "$file" 2>"$file.err"); then
+		bad "$where: the $what example does not parse: $(tr '\n' ' ' <"$file.err")"
 	elif [ -z "$recs" ]; then
-		bad "$where: the cfg example has no [section]"
+		bad "$where: the $what example has no [section]"
 	elif [[ $recs == *'#'* ]]; then
 		bad "$where: a '#' reached a value: $recs"
 	else
-		ok "$where: cfg example parses"
+		ok "$where: $what example parses"
 	fi
 }
 
@@ -93,6 +96,7 @@ for doc in "$srcdir/README.md" "$srcdir/DEVELOPERS.md" "$srcdir"/docs/*.md; do
 	while read -r file kind arches where; do
 		case $kind in
 		ini) check_ini "$file" "$where" ;;
+		conf) check_ini "$file" "$where" hvut_parse_lanes lanes.cfg ;;
 		c)
 			grep -Eq '^int main\(' "$file" || continue
 			if [ "$arches" != - ] && [[ ",$arches," != *",$arch,"* ]]; then

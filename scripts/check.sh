@@ -258,6 +258,29 @@ run_clang_lane() {
 	fi
 }
 
+# setup_migration_dests ARCH: entries that migrate to another lane's QEMU
+# (cfg `migration = LANE`, cross-version) SKIP while that lane's provider is
+# not set up (hvut_migration_dest starts no setup). Set it up before the
+# lane runs, so its results do not depend on which lane ran first: on a
+# fresh machine `make check` runs <arch>-tcg before <arch>-tcg-qemu10.
+setup_migration_dests() {
+	local td dest
+	[ "${HVUT_NO_SETUP:-0}" != 1 ] || return 0
+	td=$srcdir/$(testdir_of "$1")
+	[ -f "$td/lanes.cfg" ] || return 0
+	while read -r dest; do
+		case $dest in yes | no) continue ;; esac
+		# A subshell: hvut_lane_load would replace the running lane's LANE_*.
+		(
+			hvut_lane_load "$td/lanes.cfg" "$dest" && [ -n "$LANE_PROVIDER" ] || exit 0
+			"$srcdir/$LANE_PROVIDER" ready >/dev/null 2>&1 && exit 0
+			"$srcdir/$LANE_PROVIDER" can-setup >/dev/null 2>&1 || exit 0
+			echo "hvut: lane $1-$dest: setting up its VMM first, entries migrate to it ($LANE_PROVIDER setup)"
+			"$srcdir/$LANE_PROVIDER" setup </dev/null >&2 || echo "hvut: lane $1-$dest: setup failed"
+		)
+	done < <(sed -n 's/^[[:space:]]*migration[[:space:]]*=[[:space:]]*\([A-Za-z0-9_.+-]*\).*/\1/p' "$td/unittests.cfg" | sort -u)
+}
+
 run_lane() {
 	local name=$1 dir logdir expected rc=0 line t0
 	case $name in clang-*) run_clang_lane "$name"; return ;; esac
@@ -269,6 +292,7 @@ run_lane() {
 		fail_check "lane $name: configure/make for $lane_arch failed"
 		return
 	fi
+	[ "$LANE_VMM" != qemu ] || [ -n "$LANE_RUNNER" ] || setup_migration_dests "$lane_arch"
 	logdir=$builddir/logs/$name
 	rm -rf "$logdir"
 	mkdir -p "$logdir"

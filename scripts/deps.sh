@@ -15,10 +15,18 @@
 set -euo pipefail
 
 what=${1:-build}
-arch=${2:-x86_64}
+# No ARCH (`make deps` before ./configure ran): the host's, as configure defaults.
+case $(uname -m) in
+aarch64 | arm64) host_arch=arm64 ;;
+riscv64) host_arch=riscv64 ;;
+ppc64 | ppc64le) host_arch=ppc64 ;;
+*) host_arch=x86_64 ;;
+esac
+arch=${2:-$host_arch}
 cc=${3:-gcc}
 
 declare -A need=()   # tool -> Debian package
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
 
 want() { need[$1]=$2; }
 
@@ -74,6 +82,15 @@ check_tools() {
 
 clang_tools() { want clang clang; want ld.lld lld; }
 
+# migrates_to_provider ARCH: does a cfg entry of ARCH migrate to another lane
+# (`migration = LANE`, not yes/no)? All such lanes are trixie-root providers.
+migrates_to_provider() {
+	local t
+	case $1 in x86_64) t=x86 ;; arm64) t=arm ;; riscv64) t=riscv ;; ppc64) t=powerpc ;; *) return 1 ;; esac
+	sed -n 's/^[[:space:]]*migration[[:space:]]*=[[:space:]]*\([A-Za-z0-9_.+-]*\).*/\1/p' \
+		"$srcdir/$t/unittests.cfg" 2>/dev/null | grep -qvxE 'yes|no'
+}
+
 usage() {
 	echo "usage: $0 build ARCH [gcc|clang] | run ARCH [qemu|bochs] | lane NAME... | check | all | bochs" >&2
 	exit 2
@@ -102,7 +119,11 @@ lane_tools() {
 	x86_64-bochs3) lane_tools bochs3 ;;
 	# QEMU 10 runs from a Debian 13 root (scripts/qemu10.sh debootstraps it).
 	*-tcg-qemu10) cross_tools "${1%-tcg-qemu10}"; want debootstrap debootstrap ;;
-	*-tcg | x86_64-seabios) lane_tools "${1%-*}" ;;
+	# QEMU lanes whose entries migrate to another lane's QEMU (cfg `migration
+	# = tcg-qemu10`): scripts/check.sh sets that lane's trixie root up first.
+	*-tcg | x86_64-seabios)
+		lane_tools "${1%-*}"
+		if migrates_to_provider "${1%%-*}"; then want debootstrap debootstrap; fi ;;
 	# Another lane of an arch's lanes.cfg: that arch's compiler and QEMU.
 	x86_64-* | arm64-* | riscv64-* | ppc64-*) lane_tools "${1%%-*}" ;;
 	*) echo "$0: unknown lane '$1'" >&2; usage ;;
@@ -121,7 +142,6 @@ lane)
 check | all)
 	# Every lane `make check` runs: each of <testdir>/lanes.cfg, clang-<arch>.
 	lane_tools project
-	srcdir=$(cd "$(dirname "$0")/.." && pwd)
 	for a in x86_64 arm64 riscv64 ppc64; do
 		case $a in x86_64) t=x86 ;; arm64) t=arm ;; riscv64) t=riscv ;; ppc64) t=powerpc ;; esac
 		lane_tools "$a"; lane_tools "clang-$a"

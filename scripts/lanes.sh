@@ -163,3 +163,22 @@ hvut_parse_tests() {
 	fi
 	hvut_parse_cfg "$1" "$3" "${4:-}" "${5:-}" "$lane_names" "$quals"
 }
+
+# hvut_migration_dest FILE LANE SRCDIR QEMU: for a cfg entry's `migration =
+# LANE` (cross-version migration), the QEMU binary of lane LANE on stdout,
+# or "why: ..." when it cannot be used here (not a QEMU lane, or its provider
+# is not set up: no setup is started for a destination). Run it in a
+# subshell: it loads LANE over the current lane's LANE_* variables.
+hvut_migration_dest() {
+	local file=$1 want=$2 src=$3 qemu=$4 bindir
+	hvut_lane_load "$file" "$want" || { echo "why: no lane $want"; return 0; }
+	if [ "$LANE_VMM" != qemu ] || [ -n "$LANE_RUNNER" ]; then
+		echo "why: lane $want is not a QEMU lane"
+	elif [ -z "$LANE_PROVIDER" ]; then
+		command -v "${qemu##*/}"
+	elif "$src/$LANE_PROVIDER" ready >/dev/null 2>&1 && bindir=$("$src/$LANE_PROVIDER" bindir 2>/dev/null); then
+		echo "$bindir/${qemu##*/}"
+	else
+		echo "why: lane $want is not set up ($LANE_PROVIDER setup)"
+	fi
+}

@@ -11,12 +11,25 @@
 # destination's console input; the source is then told to quit. A failed
 # migration ends everything, with the QMP answer as the last console line (a
 # CRASH for the harness). Exit status: the last QEMU's.
+#
+# HVUT_MIGRATE_DEST=QEMU2 (the cfg's `migration = LANE`, docs/protocol.md):
+# destinations are QEMU2 instead of QEMU, cross-version migration. The
+# destination gets the machine type the source resolved ("pc" -> pc-i440fx-7.2,
+# asked over QMP), because a newer QEMU accepts an older one's stream only into
+# the older machine type.
 set -uo pipefail
 
 [ $# -ge 1 ] || { echo "usage: $0 QEMU [ARGS...]" >&2; exit 2; }
 command -v socat >/dev/null || { echo "hvut: migration needs socat (scripts/deps.sh)" >&2; exit 3; }
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/hvut-migrate.XXXXXX") || exit 3
+# HVUT_MIGRATE_DIR: the directory to use, which the caller removes even
+# when this script is killed (scripts/runtime.sh); else a new one.
+if [ -n "${HVUT_MIGRATE_DIR:-}" ]; then
+	dir=$HVUT_MIGRATE_DIR
+	mkdir -m 700 "$dir" || exit 3
+else
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/hvut-migrate.XXXXXX") || exit 3
+fi
 pids=()
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
@@ -58,10 +71,23 @@ wait_socket() { # PATH: up to 10 s for a UNIX socket to appear
 	return 1
 }
 
+# dest_command QEMU [ARGS...]: DEST, the destination's command line.
+dest_command() {
+	DEST=("$@")
+	[ -n "${HVUT_MIGRATE_DEST:-}" ] || return 0
+	local answer type
+	answer=$(qmp "$gen" '{"execute":"qom-get","arguments":{"path":"/machine","property":"type"}}')
+	type=$(printf '%s' "$answer" | sed -n 's/.*"return": *"\([A-Za-z0-9._-]*\)-machine".*/\1/p')
+	[ -n "$type" ] || { echo "hvut: migration to $HVUT_MIGRATE_DEST: no machine type from the source: $answer"; return 1; }
+	DEST=("$HVUT_MIGRATE_DEST" "${@:2}" -machine "$type")
+}
+
 migrate() {
 	local from=$gen to=$((gen + 1)) status='' answer='' deadline
-	echo "# migrate-vmm: request seen; starting instance $to"
-	start "$to" "$@" -incoming "unix:$dir/mig$to"
+	echo "# migrate-vmm: request seen; starting instance $to${HVUT_MIGRATE_DEST:+ ($HVUT_MIGRATE_DEST)}"
+	wait_socket "$dir/qmp$from" || { echo "hvut: migration $to failed: no QMP socket"; return 1; }
+	dest_command "$@" || return 1
+	start "$to" "${DEST[@]}" -incoming "unix:$dir/mig$to"
 	if ! wait_socket "$dir/qmp$to" || ! wait_socket "$dir/qmp$from" || ! wait_socket "$dir/mig$to"; then
 		echo "hvut: migration $to failed: no QMP or incoming socket"
 		return 1

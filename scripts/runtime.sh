@@ -705,3 +705,26 @@ hvut_read_config() {
 		fi
 	done <"$1"
 }
+
+# hvut_migration_wrap ENVFILE, called by each <arch>/vmm.sh once VMM_CMD is
+# complete (docs/protocol.md "Migration"). HVUT_MIGRATE=1: the guest may ask
+# to be moved to a new QEMU mid-test, scripts/migrate-vmm.sh runs the QEMUs;
+# HVUT_MIGRATE_DEST: the destination QEMU (cross-version, the cfg's
+# `migration = LANE`), or "why: ..." when that lane's QEMU is not here: the
+# guest is then told it cannot migrate, and why (its migrate_once() SKIPs).
+hvut_migration_wrap() {
+	local envfile=$1
+	[ "${HVUT_MIGRATE:-0}" = 1 ] || return 0
+	case ${HVUT_MIGRATE_DEST:-} in
+	why:*)
+		printf 'HVUT_MIGRATION=0\nHVUT_MIGRATION_WHY=%s\n' "${HVUT_MIGRATE_DEST#why: }" >>"$envfile"
+		return 0 ;;
+	esac
+	echo "HVUT_MIGRATION=1" >>"$envfile"
+	# Its sockets and fifos in a directory this process removes on exit: a
+	# SIGKILLed migrate-vmm.sh (timeout, Ctrl-C) cannot clean up itself.
+	HVUT_MIGRATE_DIR=${HVUT_RUNDIR:-${TMPDIR:-/tmp}}/hvut-migrate.$$
+	export HVUT_MIGRATE_DIR
+	hvut_cleanup_add "$HVUT_MIGRATE_DIR"
+	VMM_CMD=("$HVUT_SRCDIR/scripts/migrate-vmm.sh" "${VMM_CMD[@]}")
+}

@@ -110,6 +110,7 @@ cmdline() {
 	printf -v CMDLINE 'SMP=%s TIMEOUT=%s ACCEL=%s TEST_ARGS=%q' "${T_SMP[i]}" "$TEST_TIMEOUT" "$ACCEL" "${T_ARGS[i]}"
 	[ -z "${T_BOCHS[i]}" ] || printf -v CMDLINE '%s BOCHS_CPU=%q' "$CMDLINE" "${T_BOCHS[i]}"
 	[ "${T_MIGRATE[i]}" = 0 ] || printf -v CMDLINE '%s HVUT_MIGRATE=1' "$CMDLINE"
+	[ -z "${T_MIGRATE_TO[i]}" ] || printf -v CMDLINE '%s HVUT_MIGRATE_DEST=%q' "$CMDLINE" "${migrate_dest[${T_MIGRATE_TO[i]}]:-}"
 	local words
 	printf -v words ' %q' "$runner" "$bin_testdir/${T_FILE[i]}" "${extra[@]}"
 	CMDLINE+=$words

@@ -11,9 +11,13 @@
  *           RF=1 (through IRETQ) suppresses it for one instruction
  *   data    write and read/write breakpoints of length 1, 2, 4, 8 are traps
  *           after the access, for every byte they cover and none beyond
+ *   io      I/O breakpoints (R/W=10 with CR4.DE=1): IN and OUT touching a
+ *           covered port are traps after the instruction with DR6.Bn; ports
+ *           outside the LEN range are not
  *   step    TF: a trap after one instruction with DR6.BS; after STI too (IF
  *           does not mask #DB); after MOV SS it is held for one instruction
- *           (vol. 3A "Masking Exceptions and Interrupts When Switching Stacks")
+ *           (vol. 3A "Masking Exceptions and Interrupts When Switching Stacks");
+ *           IRETQ that sets TF traps after the instruction it returns to
  *
  * Arguments select parts (default: all).
  */
@@ -32,7 +36,9 @@
 #define DR7_FIXED1 (1UL << 10)
 #define RW_EXEC 0
 #define RW_WRITE 1
+#define RW_IO 2
 #define RW_READWRITE 3
+#define EFLAGS_TF (1UL << 8)
 #define EFLAGS_RF (1UL << 16)
 
 #define DR_ACCESSORS(n)                                                                          \
@@ -171,9 +177,9 @@ __asm__(".pushsection .text\n"
 	"ret\n"
 	".popsection");
 
-static void iret_rf_to_target(void *arg)
+/* IRETQ to rf_target with RFLAGS | *(unsigned long *)flags (RF or TF). */
+static void iret_to_target(void *flags)
 {
-	(void)arg;
 	__asm__ volatile("lea 1f(%%rip), %%rcx\n\t"
 			 "push %%rcx\n\t"
 			 "mov %%rsp, %%rax\n\t"
@@ -188,7 +194,7 @@ static void iret_rf_to_target(void *arg)
 			 "push %%rcx\n\t"
 			 "iretq\n"
 			 "1:"
-			 :: "i"(EFLAGS_RF) : "rax", "rcx", "memory", "cc");
+			 :: "r"(*(unsigned long *)flags) : "rax", "rcx", "memory", "cc");
 }
 
 static void test_insn(void)
@@ -225,7 +231,7 @@ static void test_insn(void)
 	write_dr0((unsigned long)rf_target);
 	write_dr1((unsigned long)rf_after);
 	write_dr7(DR7_FIXED1 | DR7_L(0) | DR7_RW(0, RW_EXEC) | DR7_L(1) | DR7_RW(1, RW_EXEC));
-	v = catch_exception(iret_rf_to_target, NULL, &f);
+	v = catch_exception(iret_to_target, &(unsigned long){ EFLAGS_RF }, &f);
 	dr6 = read_dr6();
 	write_dr7(0);
 	report(v == DB_VECTOR && f.pc == (unsigned long)rf_after && (dr6 & 3) == DR6_B(1),
@@ -316,6 +322,77 @@ static void test_data(void)
 	report_prefix_pop();
 }
 
+/* --- io -------------------------------------------------------------------- */
+
+/*
+ * Port 0x80 (the POST code port) takes any byte and word without side
+ * effects on QEMU and Bochs. Each access is one instruction followed by a
+ * label: an I/O breakpoint is a trap, so the #DB's RIP is the label.
+ */
+struct io_access {
+	uint16_t port;
+	bool in, word;
+};
+
+extern char io_access_next[];
+static void do_io_access(void *arg)
+{
+	struct io_access *a = arg;
+
+	if (a->in && a->word)
+		__asm__ volatile("inw %%dx, %%ax\n.globl io_access_next\nio_access_next:" :: "d"(a->port) : "rax");
+	else if (a->in)
+		__asm__ volatile("inb %%dx, %%al\n1:" :: "d"(a->port) : "rax");
+	else if (a->word)
+		__asm__ volatile("outw %%ax, %%dx\n1:" :: "d"(a->port), "a"(0) : "memory");
+	else
+		__asm__ volatile("outb %%al, %%dx\n1:" :: "d"(a->port), "a"(0) : "memory");
+}
+
+/* The #DB (or none) of one access with DR0 = port 0x80, LEN len, R/W=10. */
+static int io_try(unsigned len, uint16_t port, bool in, bool word, unsigned long *dr6, struct fault *f)
+{
+	struct io_access a = { port, in, word };
+	int v;
+
+	write_dr6(0);
+	write_dr0(0x80);
+	write_dr7(DR7_FIXED1 | DR7_L(0) | DR7_RW(0, RW_IO) | DR7_LEN(0, len));
+	v = catch_exception(do_io_access, &a, f);
+	*dr6 = read_dr6();
+	write_dr7(0);
+	return v;
+}
+
+static void test_io(void)
+{
+	unsigned long cr4 = read_cr4(), dr6;
+	struct fault f;
+	int v;
+
+	report_prefix_push("io");
+	write_cr4(cr4 | X86_CR4_DE);   /* R/W=10 is defined only with CR4.DE=1 */
+	v = io_try(0, 0x80, false, false, &dr6, &f);
+	report(v == DB_VECTOR && (dr6 & DR6_B(0)),
+	       "OUT to the covered port: #DB with DR6.B0 (got %s, DR6 %#lx) [SDM vol. 3B Debug Control Register (DR7), R/W=10]",
+	       exception_name(v), dr6);
+	v = io_try(0, 0x80, true, true, &dr6, &f);
+	report(v == DB_VECTOR && (dr6 & DR6_B(0)) && f.pc == (unsigned long)io_access_next,
+	       "IN (word) from the covered port: a trap, RIP after the IN (got %s at %#lx, want %p; DR6 %#lx) [SDM vol. 3B Data Memory and I/O Breakpoint Exception Conditions]",
+	       exception_name(v), f.pc, io_access_next, dr6);
+	v = io_try(0, 0x81, false, false, &dr6, &f);
+	report(v == NO_EXCEPTION, "LEN 1: OUT to the next port is not a #DB (got %s)", exception_name(v));
+	v = io_try(1, 0x81, false, false, &dr6, &f);
+	report(v == DB_VECTOR && (dr6 & DR6_B(0)), "LEN 2: OUT to port 0x81 is (got %s, DR6 %#lx)",
+	       exception_name(v), dr6);
+	v = io_try(0, 0x7f, false, true, &dr6, &f);
+	report(v == DB_VECTOR && (dr6 & DR6_B(0)),
+	       "LEN 1: a word OUT to 0x7f, whose second byte is port 0x80, is (got %s, DR6 %#lx)", exception_name(v), dr6);
+	write_cr4(cr4);
+	reset_debug();
+	report_prefix_pop();
+}
+
 /* --- step ------------------------------------------------------------------ */
 
 extern char step_sti_next[], step_movss_first[], step_movss_second[];
@@ -354,6 +431,13 @@ static void test_step(void)
 	report(v == DB_VECTOR && f.pc == (unsigned long)step_movss_second && (dr6 & DR6_BS),
 	       "TF over MOV SS: the trap waits one instruction (got %s at %#lx, want %p; DR6 %#lx) [SDM vol. 3A Masking Exceptions and Interrupts When Switching Stacks]",
 	       exception_name(v), f.pc, step_movss_second, dr6);
+	/* IRET is an instruction that sets TF: no trap after it, one after the next. */
+	write_dr6(0);
+	v = catch_exception(iret_to_target, &(unsigned long){ EFLAGS_TF }, &f);
+	dr6 = read_dr6();
+	report(v == DB_VECTOR && f.pc == (unsigned long)rf_after && (dr6 & DR6_BS),
+	       "IRETQ setting TF: the trap comes after the first instruction it returns to (got %s at %#lx, want %p; DR6 %#lx) [SDM vol. 3B Single-Step Exception Condition]",
+	       exception_name(v), f.pc, rf_after, dr6);
 	reset_debug();
 	report_prefix_pop();
 }
@@ -362,7 +446,7 @@ int main(int argc, char **argv, char **envp)
 {
 	static const struct test_part parts[] = {
 		{ "access", test_access }, { "gd", test_gd }, { "insn", test_insn }, { "data", test_data },
-		{ "step", test_step },
+		{ "io", test_io }, { "step", test_step },
 	};
 
 	(void)envp;

@@ -20,5 +20,13 @@ void test_tlb(void);
 void test_cet(void);
 void test_seam(void);
 void test_events(void);
+void test_vmrun_checks(void);
+void test_vintr(void);
+void test_npt_rsvd(void);
+void test_pause_filter(void);
+void test_lbrv(void);
+void test_nmi(void);
+/* Parts "migrate" and "migrate-l2", each only when named. */
+void test_migrate(int argc, char **argv);
 
 #endif

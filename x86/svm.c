@@ -3,8 +3,10 @@
  * running L2 code and checking what VMRUN and #VMEXIT do.
  *
  * Arguments pick parts (default: all): basic, invalid, intercept, npt, tlb,
- * cet, seam. This file: main, VMRUN/#VMEXIT basics and the VMRUN consistency
- * checks; the other parts live in x86/svm-*.c.
+ * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv, nmi;
+ * migrate and migrate-l2 only when named. This file: main, VMRUN/#VMEXIT
+ * basics and the first VMRUN consistency checks; the other parts live in
+ * x86/svm-*.c.
  */
 #include "svm-tests.h"
 #include <asm/cpufeature.h>
@@ -216,6 +218,20 @@ int main(int argc, char **argv, char **envp)
 		test_seam();
 	if (arg_selected(argc, argv, "events"))
 		test_events();
+	if (arg_selected(argc, argv, "vmrun-checks"))
+		test_vmrun_checks();
+	if (arg_selected(argc, argv, "vintr"))
+		test_vintr();
+	if (arg_selected(argc, argv, "npt-rsvd"))
+		test_npt_rsvd();
+	if (arg_selected(argc, argv, "pause-filter"))
+		test_pause_filter();
+	if (arg_selected(argc, argv, "lbrv"))
+		test_lbrv();
+	if (arg_selected(argc, argv, "nmi"))
+		test_nmi();
+	if (argc > 1)   /* only when named */
+		test_migrate(argc, argv);
 	report_prefix_pop();
 	return report_summary();
 }

@@ -9,6 +9,12 @@ void vmx_test_exits(void);
 void vmx_test_seam(void);
 void vmx_test_ept(void);
 void vmx_test_mbec(void);
+void vmx_test_entry_checks(void);
+void vmx_test_msr_lists(void);
+void vmx_test_windows(void);
+void vmx_test_shadow_vmcs(void);
+void vmx_test_pml(void);
+void vmx_test_vpid(void);
 
 /* Bochs (ACCEL=bochs): the emulator whose deviations are declared XFAIL. */
 bool on_bochs(void);

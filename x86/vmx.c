@@ -1,12 +1,19 @@
 /*
  * vmx: the test binary is a small hypervisor (L1) running guest code (L2).
- * Arguments pick groups: basic exits seam ept mbec (default: all of them).
+ * Arguments pick groups (default: all): basic exits seam ept mbec entry-checks
+ * msr-lists windows shadow-vmcs pml vpid.
  *   basic  VMXON/VMXOFF, VMCLEAR/VMPTRLD/VMPTRST, VMREAD/VMWRITE, failed entries
  *   exits  CPUID, HLT, VMCALL, RDMSR/WRMSR and the MSR bitmap, I/O bitmaps,
  *          exception bitmap, VMX-preemption timer
  *   seam   SEAMCALL/TDCALL in L2 at CPL0 (exits 76/77) and CPL3 (#GP)
  *   ept    EPT permissions R/W/X for every access, misconfigurations, VPID
  *   mbec   mode-based execute control (XS/XU) for EPT
+ *   entry-checks  VM-entry checks on controls, host and guest state
+ *   msr-lists  VM-entry/VM-exit MSR load and store lists
+ *   windows  interrupt-window and NMI-window exiting
+ *   shadow-vmcs  VMREAD/VMWRITE in L2 through a shadow VMCS and its bitmaps
+ *   pml    page-modification logging
+ *   vpid   INVVPID types seen through stale translations
  * Without VMX (QEMU TCG, AMD) everything is one SKIP naming CPUID.1:ECX.VMX.
  */
 #include "vmx-tests.h"
@@ -36,6 +43,12 @@ static const struct {
 	{ "seam", vmx_test_seam },
 	{ "ept", vmx_test_ept },
 	{ "mbec", vmx_test_mbec },
+	{ "entry-checks", vmx_test_entry_checks },
+	{ "msr-lists", vmx_test_msr_lists },
+	{ "windows", vmx_test_windows },
+	{ "shadow-vmcs", vmx_test_shadow_vmcs },
+	{ "pml", vmx_test_pml },
+	{ "vpid", vmx_test_vpid },
 };
 
 int main(int argc, char **argv, char **envp)
@@ -50,7 +63,7 @@ int main(int argc, char **argv, char **envp)
 		for (unsigned g = 0; g < ARRAY_SIZE(groups); g++)
 			known |= !strcmp(argv[i], groups[g].name);
 		if (!known)
-			report_fail("unknown group '%s' (basic exits seam ept mbec)", argv[i]);
+			report_fail("unknown group '%s' (basic exits seam ept mbec entry-checks msr-lists windows shadow-vmcs pml vpid)", argv[i]);
 	}
 	why = vmx_unsupported();
 	if (why) {

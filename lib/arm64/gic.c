@@ -18,6 +18,8 @@
 #define GICC_EOIR 0x10
 #define GICC_RPR 0x14
 #define GICC_HPPIR 0x18
+#define GICC_DIR 0x1000
+#define GICC_CTLR_EOIMODE (1U << 9)   /* EOImodeNS; the only EOImode bit without Security Extensions */
 /* v3 redistributor */
 #define WAKER_PROCESSOR_SLEEP (1U << 1)
 #define WAKER_CHILDREN_ASLEEP (1U << 2)
@@ -34,6 +36,8 @@
 #define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
 #define ICC_SGI1R_EL1 S3_0_C12_C11_5
 #define ICC_RPR_EL1 S3_0_C12_C11_3
+#define ICC_DIR_EL1 S3_0_C12_C11_1
+#define ICC_CTLR_EOIMODE (1U << 1)
 /* One level of macro indirection, so the S3_... spellings (not the names) reach the assembler. */
 #define rd_icc(r) read_sysreg(r)
 #define wr_icc(v, r) write_sysreg(v, r)
@@ -255,4 +259,74 @@ void gic_send_sgi_others(unsigned sgi)
 	} else {
 		writel(dist + GICD_SGIR, 1U << 24 | sgi);   /* TargetListFilter 01: all but self */
 	}
+}
+
+/* EOImode 1: EOI only drops the running priority; gic_deactivate() ends the active state. */
+bool gic_set_eoimode(bool split)
+{
+	if (version == 3) {
+		wr_icc(split ? ICC_CTLR_EOIMODE : 0, ICC_CTLR_EL1);
+		isb();
+		return !!(rd_icc(ICC_CTLR_EL1) & ICC_CTLR_EOIMODE) == split;
+	}
+	if (version == 2) {
+		writel(cpuif + GICC_CTLR, 1 | (split ? GICC_CTLR_EOIMODE : 0));
+		return !!(readl(cpuif + GICC_CTLR) & GICC_CTLR_EOIMODE) == split;
+	}
+	return false;
+}
+
+void gic_deactivate(uint32_t iar)
+{
+	if (version == 3) {
+		wr_icc(iar, ICC_DIR_EL1);
+		isb();
+	} else {
+		writel(cpuif + GICC_DIR, iar);
+	}
+}
+
+/* Writes the binary point (group 1 on v3, GICC_BPR on v2) and returns what reads back. */
+unsigned gic_set_bpr(unsigned bpr)
+{
+	if (version == 3) {
+		wr_icc(bpr, ICC_BPR1_EL1);
+		isb();
+		return rd_icc(ICC_BPR1_EL1) & 7;
+	}
+	writel(cpuif + GICC_BPR, bpr);
+	return readl(cpuif + GICC_BPR) & 7;
+}
+
+void gic_set_pending(unsigned intid) { set_bit_reg(GICD_ISPENDR, intid); }
+void gic_set_active(unsigned intid) { set_bit_reg(GICD_ISACTIVER, intid); }
+
+/* An SPI delivered to the calling CPU only: v3 group 1 and IROUTER, v2 ITARGETSR. */
+void gic_route_spi_here(unsigned intid)
+{
+	if (version == 3) {
+		unsigned long m = read_sysreg(mpidr_el1);
+
+		writel(dist + GICD_IGROUPR + intid / 32 * 4,
+		       readl(dist + GICD_IGROUPR + intid / 32 * 4) | 1U << (intid % 32));
+		writeq(dist + GICD_IROUTER + intid * 8, m & MPIDR_HWID_MASK);
+	} else if (version == 2) {
+		writeb(dist + GICD_ITARGETSR + intid, v2_target[smp_id()]);
+	}
+	dsb(sy);
+}
+
+unsigned gic_nr_intids(void)
+{
+	return version ? ((readl(dist + GICD_TYPER) & 0x1f) + 1) * 32 : 0;
+}
+
+/* GICD_ICFGR Int_config[1] of an SPI: edge-triggered (true) or level-sensitive. */
+void gic_set_edge(unsigned intid, bool edge)
+{
+	uintptr_t cfg = dist + GICD_ICFGR + intid / 16 * 4;
+	uint32_t bit = 2U << (intid % 16 * 2);
+
+	writel(cfg, edge ? readl(cfg) | bit : readl(cfg) & ~bit);
+	dsb(sy);
 }

@@ -24,5 +24,13 @@ const struct deviation arch_deviations[] = {
 	{ "ppc-reservation-by-value", "qemu-tcg", NULL, NULL, NULL,
 	  "another CPU's store leaves the reservation unless it changes the reserved doubleword (TCG compares values)",
 	  "Power ISA v3.1 Book II 4.4.2: any store by another processor to the reservation granule (>= 16 bytes) clears the reservation" },
+	/* powerpc/interrupts.c */
+	{ "ppc-align-le-multiple-no-dar", "qemu-tcg", NULL, NULL, NULL,
+	  "the Alignment interrupt of lmw in little-endian mode does not set DAR (it keeps its previous value)",
+	  "Power ISA v3.1 Book III 7.5.8 Alignment Interrupt: DAR is set to the effective address computed by the instruction" },
+	/* powerpc/smt.c (seen on 7.2 and 10.0 TCG) */
+	{ "ppc-confer-all-no-rc", "qemu-tcg", NULL, NULL, NULL,
+	  "H_CONFER(-1) returns with r3 still the opcode (0xe4), not a return code",
+	  "PAPR/LoPAR H_CONFER: returns H_SUCCESS (proc -1: confer to all processors of the partition)" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

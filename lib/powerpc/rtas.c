@@ -22,7 +22,15 @@ static struct spinlock lock;
 static struct rtas_args args __attribute__((aligned(16)));
 static long last_hcall[MAX_CPUS];
 
-static uint32_t be32(uint32_t v) { return __builtin_bswap32(v); }
+/* The RTAS buffer is big-endian: a byte swap for a little-endian guest only. */
+static uint32_t be32(uint32_t v)
+{
+#ifdef __LITTLE_ENDIAN__
+	return __builtin_bswap32(v);
+#else
+	return v;
+#endif
+}
 
 int rtas_token(const char *name)
 {

@@ -95,15 +95,33 @@ void ppc_smp_init(void)
 		return;
 	fdt_for_each_child(cpu, node) {
 		const char *type = fdt_getprop_string(cpu, "device_type");
+		const uint32_t *servers;
 		uint32_t hwid;
+		int len = 0;
 
-		if (!type || strcmp(type, "cpu") || !fdt_getprop_u32(cpu, "reg", &hwid) || hwid == boot_hwid)
+		if (!type || strcmp(type, "cpu") || !fdt_getprop_u32(cpu, "reg", &hwid))
 			continue;
-		if (cpu_count == MAX_CPUS)
-			break;
-		init_cpu(&cpus[cpu_count], cpu_count, hwid);
-		if (start_cpu(token, &cpus[cpu_count]))
-			cpu_count++;
+		/*
+		 * A core node lists one interrupt server number per thread (PAPR
+		 * "ibm,ppc-interrupt-server#s"); start every thread but the boot one.
+		 * Without the property the node is one thread, its reg.
+		 */
+		servers = fdt_getprop(cpu, "ibm,ppc-interrupt-server#s", &len);
+		if (!servers || len < 4) {
+			servers = NULL;
+			len = 4;
+		}
+		for (int t = 0; t < len / 4; t++) {
+			uint32_t server = servers ? fdt32_to_cpu(servers[t]) : hwid;
+
+			if (server == boot_hwid)
+				continue;
+			if (cpu_count == MAX_CPUS)
+				return;
+			init_cpu(&cpus[cpu_count], cpu_count, server);
+			if (start_cpu(token, &cpus[cpu_count]))
+				cpu_count++;
+		}
 	}
 }
 

@@ -42,6 +42,19 @@ void mmu_map_page(pte_t *root, uintptr_t va, uintptr_t pa, unsigned long flags)
 	sfence_vma();
 }
 
+pte_t *mmu_leaf_pte(pte_t *root, uintptr_t va)
+{
+	pte_t *table = root;
+
+	for (int level = 2; level > 0; level--) {
+		pte_t e = table[VPN(va, level)];
+
+		assert((e & PTE_V) && !(e & (PTE_R | PTE_W | PTE_X)));
+		table = (pte_t *)((e >> PTE_PPN_SHIFT) << 12);
+	}
+	return &table[VPN(va, 0)];
+}
+
 bool mmu_enable(pte_t *root)
 {
 	unsigned long satp = SATP_MODE_SV39 << SATP_MODE_SHIFT | (uintptr_t)root >> 12;

@@ -157,3 +157,13 @@ struct sbiret sbi_system_suspend(unsigned long type, unsigned long addr, unsigne
 {
 	return sbi_ecall(SBI_EXT_SUSP, 0, type, addr, opaque, 0, 0, 0);
 }
+
+struct sbiret sbi_fwft_set(unsigned long feature, unsigned long value, unsigned long flags)
+{
+	return sbi_ecall(SBI_EXT_FWFT, 0, feature, value, flags, 0, 0, 0);
+}
+
+struct sbiret sbi_fwft_get(unsigned long feature)
+{
+	return sbi_ecall(SBI_EXT_FWFT, 1, feature, 0, 0, 0, 0, 0);
+}

@@ -79,6 +79,38 @@ const struct deviation arch_deviations[] = {
 	  "APM vol. 2 15.21.1 Virtualizing Interrupt Masking (V_INTR_MASKING)" },
 	{ "svm-vintr-pending", "bochs", NULL, NULL, NULL, "no VINTR exit for V_IRQ already pending at VMRUN",
 	  "APM vol. 2 15.21.4 Injecting Virtual (INTR) Interrupts" },
+	/* x86/svm-vmrun-checks.c */
+	{ "svm-vmrun-cr3-mbz", "bochs", NULL, NULL, NULL, "VMRUN runs L2 with guest CR3 bit 52 set",
+	  "APM vol. 2 15.5.1 Consistency Checks (any MBZ bit of CR3 is set); 3.1.2 CR3[63:52] MBZ in long mode" },
+	{ "svm-vmrun-long-no-pe-panic", "bochs", NULL, NULL, NULL,
+	  "panics (\"change_cpu_mode: EFER.LMA is set when CR0.PE=0\") on VMRUN of EFER.LME=CR0.PG=1, CR0.PE=0",
+	  "APM vol. 2 15.5.1 Consistency Checks (EFER.LME and CR0.PG non-zero, CR0.PE zero: VMEXIT_INVALID)" },
+	{ "svm-vmrun-pm-top", "bochs", NULL, NULL, NULL, "VMRUN runs L2 with an MSRPM/IOPM extending past MAXPHYADDR",
+	  "APM vol. 2 15.5.1 Consistency Checks (the MSR or IOIO intercept tables extend to a physical address >= the maximum supported)" },
+	/* x86/svm-vintr.c */
+	{ "svm-vtpr-cr8-abort", "qemu-tcg", NULL, NULL, NULL,
+	  "aborts (tcg_handle_interrupt: assertion of the BQL) on L2's MOV to CR8 with V_INTR_MASKING=1 and a V_IRQ pending",
+	  "APM vol. 2 15.21.2 Virtualizing APIC.TPR, 15.21.4 Injecting Virtual (INTR) Interrupts" },
+	{ "svm-vtpr-cr8-abort", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "L2's MOV to CR8 with a V_IRQ pending runs on TCG's SVM, which aborts (BQL assertion) and takes L1 down",
+	  "APM vol. 2 15.21.2 Virtualizing APIC.TPR, 15.21.4 Injecting Virtual (INTR) Interrupts" },
+	{ "svm-vintr-taken-exit-invalid", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "a V_IRQ that L2 takes at its STI (VINTR not intercepted) ends L2 with EXITCODE 0xffffffff (QEMU 7.2's 32-bit VMEXIT_INVALID) instead of running on",
+	  "APM vol. 2 15.21.4 Injecting Virtual (INTR) Interrupts: the guest takes the virtual interrupt through its IDT" },
+	/* x86/svm-npt-rsvd.c */
+	{ "svm-npf-rsvd-without-p", "qemu-tcg", NULL, NULL, NULL,
+	  "#NPF for a reserved bit in a nested page table has EXITINFO1 P=0",
+	  "APM vol. 2 15.25.6 (EXITINFO1 is a #PF error code), 8.4.2 Page-Fault Error Code (RSV faults are on present entries: P=1)" },
+	/* x86/svm-lbrv.c */
+	{ "svm-lbrv-debugctl-gp", "bochs", NULL, NULL, NULL, "RDMSR/WRMSR of DEBUGCTL (1D9h) #GP, LBR virtualization enumerated",
+	  "APM vol. 2 13.1.1.6 Debug-Control MSR (DebugCtl); 15.23 LBR Virtualization (CPUID 0x8000000A:EDX[1])" },
+	/* x86/vmx-entry-checks.c */
+	{ "vmx-entry-guest-dr7-high", "bochs", NULL, NULL, NULL,
+	  "VM entry with guest DR7[63:32] != 0 and \"load debug controls\" succeeds",
+	  "SDM vol. 3C 27.3.1.1 Checks on Guest Control Registers, Debug Registers, and MSRs" },
+	{ "vmx-entry-guest-rip-canonical", "bochs", NULL, NULL, NULL,
+	  "VM entry with a non-canonical guest RIP (CS.L=1, IA-32e mode guest) succeeds; L2 then #GPs",
+	  "SDM vol. 3C 27.3.1.4 Checks on Guest RIP, RFLAGS, and SSP (bits 63:N of RIP identical)" },
 
 	/* x86/vmx-ept.c */
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
@@ -202,5 +234,9 @@ const struct deviation arch_deviations[] = {
 	{ "pkrs-scope", "bochs", NULL, NULL, NULL,
 	  "IA32_PKRS applied to supervisor accesses to user-mode addresses too",
 	  "SDM vol. 3A 4.6.2: IA32_PKRS governs supervisor-mode addresses; 4.7 PK flag" },
+	/* x86/xsave-ext.c */
+	{ "xsave-pkru-cpuid", "bochs", NULL, "3", NULL,
+	  "CPUID.(0DH,9) is all zero (no size, no offset) while CPUID.(0DH,0):EAX[9] enumerates PKRU",
+	  "SDM vol. 2A CPUID leaf 0DH: sub-leaf n > 1 gives component n's size (EAX) and offset (EBX)" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

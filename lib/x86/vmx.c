@@ -107,7 +107,7 @@ const char *vmx_insn_error_name(unsigned error)
 
 static const char *const exit_reasons[] = {
 	[0] = "exception or NMI", [1] = "external interrupt", [2] = "triple fault",
-	[7] = "interrupt window", [9] = "task switch", [10] = "CPUID", [12] = "HLT",
+	[7] = "interrupt window", [8] = "NMI window", [9] = "task switch", [10] = "CPUID", [12] = "HLT",
 	[13] = "INVD", [14] = "INVLPG", [15] = "RDPMC", [16] = "RDTSC", [18] = "VMCALL",
 	[19] = "VMCLEAR", [20] = "VMLAUNCH", [21] = "VMPTRLD", [22] = "VMPTRST",
 	[23] = "VMREAD", [24] = "VMRESUME", [25] = "VMWRITE", [26] = "VMXOFF", [27] = "VMXON",
@@ -117,7 +117,7 @@ static const char *const exit_reasons[] = {
 	[39] = "MONITOR", [40] = "PAUSE", [41] = "VM-entry failure: machine-check event",
 	[48] = "EPT violation", [49] = "EPT misconfiguration", [50] = "INVEPT", [51] = "RDTSCP",
 	[52] = "VMX-preemption timer expired", [53] = "INVVPID", [54] = "WBINVD",
-	[55] = "XSETBV", [76] = "SEAMCALL", [77] = "TDCALL",
+	[55] = "XSETBV", [62] = "page-modification log full", [76] = "SEAMCALL", [77] = "TDCALL",
 };
 
 const char *vmx_exit_reason_name(unsigned reason)

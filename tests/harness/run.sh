@@ -420,6 +420,7 @@ printf '[pass]\n\n[pass]\n' | cfg_error duplicate 'unittests\.cfg:3: duplicate s
 # shellcheck disable=SC2016 # a literal $MAX_SMP: the cfg takes no variables
 printf '[pass]\nsmp = $MAX_SMP\n' | cfg_error smp 'unittests\.cfg:2: smp must be a number'
 printf '[pass]\n[bad name]\n' | cfg_error section 'unittests\.cfg:2: malformed section header'
+printf '[pass]\nmigration = maybe\n' | cfg_error migration 'unittests\.cfg:2: migration must be yes, no or a lane'
 
 echo "== bad input: exit 2, one line, nothing run"
 # bad WHAT ERE [ENV=VAL...] -- ARGS...: run_tests.sh refuses before starting anything.

@@ -68,6 +68,16 @@ unsigned gic_rpr(void);       /* running priority */
 void gic_set_pmr(uint8_t pmr);
 uint8_t gic_pmr(void);
 
+/* EOImode 1 (priority drop and deactivation apart); false if the bit did not stick. */
+bool gic_set_eoimode(bool split);
+void gic_deactivate(uint32_t iar);   /* ICC_DIR_EL1 / GICC_DIR */
+unsigned gic_set_bpr(unsigned bpr);  /* binary point of the group in use; returns the value read back */
+void gic_set_pending(unsigned intid);
+void gic_set_active(unsigned intid);
+void gic_route_spi_here(unsigned intid);
+void gic_set_edge(unsigned intid, bool edge);   /* SPIs: GICD_ICFGR */
+unsigned gic_nr_intids(void);        /* from GICD_TYPER.ITLinesNumber */
+
 void gic_send_sgi(int cpu, unsigned sgi);
 void gic_send_sgi_others(unsigned sgi);
 

@@ -24,6 +24,8 @@ typedef uint64_t pte_t;
 pte_t *mmu_new_identity(void);
 /* Maps one 4 KiB page va -> pa with flags (R/W/X/U; V, A and D are added). */
 void mmu_map_page(pte_t *root, uintptr_t va, uintptr_t pa, unsigned long flags);
+/* The level-0 (4 KiB) PTE of va that mmu_map_page made, for tests that edit its bits. */
+pte_t *mmu_leaf_pte(pte_t *root, uintptr_t va);
 /* Turns Sv39 translation on with root (ASID 0) and off again; false if Sv39 is missing. */
 bool mmu_enable(pte_t *root);
 void mmu_disable(void);

@@ -37,6 +37,9 @@
 #define SBI_EXT_SUSP 0x53555350     /* "SUSP" */
 #define SBI_EXT_CPPC 0x43505043     /* "CPPC" */
 #define SBI_EXT_STA 0x535441        /* "STA" */
+#define SBI_EXT_SSE 0x535345        /* "SSE" */
+#define SBI_EXT_FWFT 0x46574654     /* "FWFT" */
+#define SBI_EXT_DBTR 0x44425452     /* "DBTR" */
 
 struct sbiret {
 	long error;
@@ -138,5 +141,16 @@ struct sbiret sbi_dbcn_write_byte(uint8_t byte);
 #define SBI_SUSP_SUSPEND_TO_RAM 0
 struct sbiret sbi_system_suspend(unsigned long sleep_type, unsigned long resume_addr,
 				 unsigned long opaque);
+
+/* FWFT (SBI v3.0, "Firmware Features Extension"): feature IDs and the LOCK flag. */
+#define SBI_FWFT_MISALIGNED_EXC_DELEG 0x0
+#define SBI_FWFT_LANDING_PAD 0x1
+#define SBI_FWFT_SHADOW_STACK 0x2
+#define SBI_FWFT_DOUBLE_TRAP 0x3
+#define SBI_FWFT_PTE_AD_HW_UPDATING 0x4
+#define SBI_FWFT_POINTER_MASKING_PMLEN 0x5
+#define SBI_FWFT_SET_FLAG_LOCK (1UL << 0)
+struct sbiret sbi_fwft_set(unsigned long feature, unsigned long value, unsigned long flags);
+struct sbiret sbi_fwft_get(unsigned long feature);
 
 #endif
