@@ -321,9 +321,12 @@ function symbolise(line,   n, i, w, cmd, l, out) {
 		last = $0
 }
 END {
-	printf "S\037%d\037%d\037%d\037%d\037%d\037%d\037%d\037%s\037%d\037%d\037%d\037%d\037%d\037%s\037%s\037%s\037%s\037%s\037%s\n",
+	# One write for the whole record (mawk -W interactive writes each piece
+	# of a printf on its own), ended by a field that says it is whole.
+	rec = sprintf("S\037%d\037%d\037%d\037%d\037%d\037%d\037%d\037%s\037%d\037%d\037%d\037%d\037%d\037%s\037%s\037%s\037%s\037%s\037%s\037E",
 		n["PASS"], n["FAIL"], n["SKIP"], n["XFAIL"], n["XPASS"], ns, ne, est, after, sbad, cn, cf, cs,
-		(sn == "" ? "-" : sn), (sf == "" ? "-" : sf), (ss == "" ? "-" : ss), firstfail, firstskip, clean(last)
+		(sn == "" ? "-" : sn), (sf == "" ? "-" : sf), (ss == "" ? "-" : ss), firstfail, firstskip, clean(last))
+	printf "%s", rec "\n"
 }'
 
 # hvut_verdict: the one place a test's state is decided, from the console
@@ -389,12 +392,52 @@ hvut_verdict() {
 	esac
 }
 
-# hvut_on_signal VPID: SIGINT/TERM/HUP while a guest runs: end its VMM now,
-# SIGKILL it 0.4 s later if it is still there (hvut_run_guest's loop).
+# hvut_is_child PID: PID is a child of this shell, running or not yet reaped.
+# Bash reaps its children as they end, so a remembered PID may belong to
+# another process by now (on a busy host PIDs come round fast): never signal
+# one without asking. Without /proc, trust it. HVUT_CHILD_STATE: its state
+# letter (Z: ended, not yet reaped), '?' without /proc.
+hvut_is_child() {
+	local stat
+	HVUT_CHILD_STATE='?'
+	[ -d /proc/self ] || return 0
+	IFS= read -r stat 2>/dev/null </proc/"$1"/stat || return 1
+	stat=${stat##*) } # "state ppid ...", after the command's name
+	HVUT_CHILD_STATE=${stat%% *}
+	stat=${stat#* }
+	[ "${stat%% *}" = "$BASHPID" ]
+}
+# hvut_child_lives PID: a child of ours that has not ended.
+hvut_child_lives() {
+	if [ -d /proc/self ]; then
+		hvut_is_child "$1" && [ "$HVUT_CHILD_STATE" != Z ]
+	else
+		kill -0 "$1" 2>/dev/null
+	fi
+}
+
+# hvut_kill_vmm SIG: signal the VMM of hvut_run_guest (vpid) and, through its
+# process group (setsid), every helper it started. A process group's id is
+# not handed out again while one member lives.
+hvut_kill_vmm() {
+	if [ -n "${HVUT_SETSID:-}" ]; then
+		kill -"$1" -- "-$vpid" 2>/dev/null || true
+	fi
+	if hvut_is_child "$vpid"; then
+		kill -"$1" "$vpid" 2>/dev/null || true
+	fi
+}
+
+# hvut_on_signal: SIGINT/TERM/HUP while a guest runs: end the VMM's group
+# now; the loop sends SIGKILL 0.4 s later if it is still there. No `read`
+# here (so no hvut_is_child): the trap may run in the middle of
+# hvut_run_guest's `read -t`, and bash's read is not reentrant (a read in the
+# trap makes the outer one return 1, as if the console had ended). Without
+# setsid the loop signals the VMM itself, within its next slice.
 hvut_on_signal() {
-	interrupted=1 slice=0.1
-	kill -TERM -- "-$1" "$1" 2>/dev/null || true
-	if [ "$kill_at" = 0 ]; then
+	interrupted=1 slice=0.1 signals=$((signals + 1))
+	if [ -n "${HVUT_SETSID:-}" ] && [ "$kill_at" = 0 ]; then
+		kill -TERM -- "-$vpid" 2>/dev/null || true
 		hvut_now_us
 		kill_at=$((HVUT_NOW_US + 400000))
 	fi
@@ -442,55 +485,71 @@ hvut_run_guest() {
 	# ignoring it is met with SIGKILL 0.4 s later. The filter and tr ignore
 	# the signal (a Ctrl-C reaches our whole process group): they end when
 	# the VMM's output does, so the verdict still has its counts.
-	local interrupted=0 timed_out=0 slice=0.25
+	local interrupted=0 timed_out=0 slice=0.25 filter_kill_at=0 filter_killed=0 signals=0 seen
 	[ -z "${HVUT_RESULT:-}" ] || echo "$vpid" >"$HVUT_RESULT.vmm"
-	# shellcheck disable=SC2064 # vpid is known now and must not change
-	trap "hvut_on_signal $vpid" INT TERM HUP
+	trap hvut_on_signal INT TERM HUP
 	while :; do
-		# Slices: a trap does not cut a read -t short.
-		st=0
+		# Slices: a trap does not cut a read -t short. The clock is looked at
+		# after every read: a guest that never stops printing FAIL lines
+		# still meets its time limit.
+		st=0 seen=$signals
 		IFS= read -r -t "$slice" -u "$sfd" line || st=$?
-		if [ "$st" = 0 ]; then
+		# A read cut short by a signal is not the end of the console.
+		[ "$st" = 0 ] || [ "$seen" = "$signals" ] || st=$((128 + 15))
+		if [ "$st" -le 128 ]; then
+			# The filter ended (st 1): a last line without its newline is
+			# taken as it is; a record cut short is not taken at all.
+			[ "$st" = 0 ] || [ -n "$rec$line" ] || break
 			line=$rec$line rec=''
 			case $line in
 			L\ *) printf '%s%s\n' "${HVUT_LIVE_PREFIX:-}" "${line#L }" >&2 ;;
-			S$'\037'*) V_REC=$line ;;
+			S$'\037'*$'\037'E) V_REC=$line ;;
 			esac
-			continue
+			[ "$st" = 0 ] || break
+		else
+			rec+=$line
 		fi
-		if [ "$st" -le 128 ]; then
-			break # the filter ended
-		fi
-		rec+=$line
 		hvut_now_us
 		now=$HVUT_NOW_US
 		if [ "$kill_at" = 0 ]; then
-			if [ "$deadline" -gt 0 ] && [ "$now" -ge "$deadline" ]; then
+			if [ "$interrupted" = 1 ]; then
+				# SIGKILL 0.4 s later if it is still there.
+				hvut_kill_vmm TERM
+				kill_at=$((now + 400000))
+			elif [ "$deadline" -gt 0 ] && [ "$now" -ge "$deadline" ]; then
 				timed_out=1 slice=0.1
-				kill -TERM -- "-$vpid" "$vpid" 2>/dev/null || true
+				hvut_kill_vmm TERM
 				kill_at=$((now + ${HVUT_KILL_AFTER:-5} * 1000000))
 			fi
 		elif [ "$now" -ge "$kill_at" ]; then
-			# The VMM first; the filter, should it still hang on, a moment later.
-			kill -KILL -- "-$vpid" "$vpid" 2>/dev/null || true
-			[ "$now" -lt $((kill_at + 300000)) ] || kill -KILL "$apid" 2>/dev/null || true
+			hvut_kill_vmm KILL
+			# The filter ends by itself once the VMM's group is gone: only a
+			# process that left the group and holds the console open keeps it
+			# waiting. It gets seconds, not a moment: on a loaded host it may
+			# not run for that long, and killed it takes its counts along.
+			if [ "$filter_kill_at" = 0 ]; then
+				filter_kill_at=$((now + (interrupted ? 1000000 : ${HVUT_FILTER_GRACE:-5} * 1000000)))
+			elif [ "$now" -ge "$filter_kill_at" ] && hvut_is_child "$apid"; then
+				kill -KILL "$apid" 2>/dev/null || true
+				filter_killed=1
+			fi
 		fi
 	done
 	exec {sfd}<&-
 	# The console ended but the VMM lives on (it closed its output): the time
 	# limit and a signal still hold, with a nap instead of the read.
-	if kill -0 "$vpid" 2>/dev/null; then
+	if hvut_child_lives "$vpid"; then
 		local nap
 		exec {nap}<> <(:)
-		while kill -0 "$vpid" 2>/dev/null; do
+		while hvut_child_lives "$vpid"; do
 			hvut_now_us
 			now=$HVUT_NOW_US
 			if [ "$kill_at" = 0 ] && { [ "$interrupted" = 1 ] || { [ "$deadline" -gt 0 ] && [ "$now" -ge "$deadline" ]; }; }; then
 				[ "$interrupted" = 1 ] || timed_out=1
-				kill -TERM -- "-$vpid" "$vpid" 2>/dev/null || true
+				hvut_kill_vmm TERM
 				kill_at=$((now + 600000))
 			elif [ "$kill_at" != 0 ] && [ "$now" -ge "$kill_at" ]; then
-				kill -KILL -- "-$vpid" "$vpid" 2>/dev/null || true
+				hvut_kill_vmm KILL
 			fi
 			read -r -t 0.1 -u "$nap" _ || true
 		done
@@ -515,6 +574,8 @@ hvut_run_guest() {
 	V_SECS=$HVUT_SECS
 	if [ -z "${V_REC:-}" ] && [ "$interrupted" = 0 ]; then
 		V_LAST="(the console filter ended without its record)"
+		[ "$filter_killed" = 0 ] ||
+			V_LAST="(the console filter was killed: a process outside the VMM's group held its console open)"
 	fi
 	V_HOW="VMM exit $vrc"
 	if [ "$vrc" -gt 128 ] && [ "$vrc" -lt 160 ] && [ "$timed_out" = 0 ]; then
