@@ -59,7 +59,7 @@ static void spin_tsc(uint64_t tsc)
 }
 
 /* Timer counts per 2^20 TSC ticks at a divide setting, over about 4M TSC ticks. */
-static uint64_t counts_per_mtick(uint32_t div)
+static uint64_t counts_per_mtick_once(uint32_t div)
 {
 	uint32_t c0, c1;
 	uint64_t t0, t1;
@@ -75,6 +75,22 @@ static uint64_t counts_per_mtick(uint32_t div)
 	t1 = rdtsc();
 	apic_write(APIC_TIMER_INIT, 0);
 	return c0 > c1 ? ((uint64_t)(c0 - c1) << 20) / (t1 - t0) : 0;
+}
+
+/*
+ * The median of three: a host that stops the vCPU between a TSC read and the
+ * current-count read it pairs with (an MMIO exit) skews one window; make
+ * check beside another make check once measured a ratio of 2 that way.
+ */
+static uint64_t counts_per_mtick(uint32_t div)
+{
+	uint64_t a = counts_per_mtick_once(div), b = counts_per_mtick_once(div), c = counts_per_mtick_once(div);
+
+	if ((a <= b && b <= c) || (c <= b && b <= a))
+		return b;
+	if ((b <= a && a <= c) || (c <= a && a <= b))
+		return a;
+	return c;
 }
 
 static void test_oneshot(void)
