@@ -37,21 +37,6 @@ static inline void wrpkru(uint32_t v)
 	__asm__ volatile("wrpkru" :: "a"(v), "c"(0), "d"(0) : "memory");
 }
 
-/*
- * XSETBV, then XCR0 read back after a CPUID (SDM vol. 2C XSETBV: XCR0 holds
- * what was written). CPUID exits to a hypervisor if there is one, so a VMM
- * that missed the XSETBV and reloads its own XCR0 around exits shows here
- * (x86/xsave.c has the same check). False: the caller skips what needs it.
- */
-static bool xcr0_set(uint64_t v)
-{
-	xsetbv(0, v);
-	(void)cpuid(0);
-	return report_deviation("xsetbv-not-intercepted", xgetbv(0) == v,
-				"XCR0 reads back %#llx after XSETBV(%#llx) and a CPUID",
-				(unsigned long long)xgetbv(0), (unsigned long long)v);
-}
-
 /* --- pkru ------------------------------------------------------------------ */
 
 static void test_pkru(void)
@@ -72,7 +57,7 @@ static void test_pkru(void)
 			 "CPUID.(0DH,9): the PKRU component is 8 bytes at an offset past the header (got %u at %u) [SDM vol. 1 PKRU State]",
 			 c.a, c.b);
 	write_cr4(cr4 | X86_CR4_PKE);
-	if (!xcr0_set(base | XFEATURE_PKRU)) {
+	if (!xcr0_set_checked(base | XFEATURE_PKRU)) {
 		report_skip("the PKRU checks: XCR0 is not what XSETBV wrote");
 		xsetbv(0, base);
 		write_cr4(cr4);
@@ -163,7 +148,7 @@ static void test_avx512(void)
 		report(c.a == sizes[i], "CPUID.(0DH,%u):EAX, the component's size, is %u (got %u) [SDM vol. 1 AVX-512 State]",
 		       5 + i, sizes[i], c.a);
 	}
-	if (!xcr0_set(mask)) {
+	if (!xcr0_set_checked(mask)) {
 		report_skip("the AVX-512 checks: XCR0 is not what XSETBV wrote");
 		xsetbv(0, base);
 		report_prefix_pop();
@@ -207,9 +192,8 @@ int main(int argc, char **argv, char **envp)
 	supported = d.a | ((uint64_t)d.d << 32);
 	base = XFEATURE_X87 | XFEATURE_SSE | (supported & XFEATURE_AVX);
 	report_info("running on %s; XCR0 may have %#llx", vmm_description(), (unsigned long long)supported);
-	write_cr0((read_cr0() & ~X86_CR0_EM) | X86_CR0_MP);
-	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_OSXSAVE);
-	if (xcr0_set(base))
+	xsave_enable_os();
+	if (xcr0_set_checked(base))
 		run_parts(argc, argv, parts, ARRAY_SIZE(parts));
 	else
 		report_skip("the other parts: XCR0 is not what XSETBV wrote");

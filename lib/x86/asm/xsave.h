@@ -5,6 +5,7 @@
  */
 #ifndef HVUT_X86_ASM_XSAVE_H
 #define HVUT_X86_ASM_XSAVE_H
+#include <stdbool.h>
 #include <stdint.h>
 
 #define XFEATURE_X87 (1ULL << 0)
@@ -41,5 +42,13 @@ static inline void xrstor(void *a, uint64_t mask)
 }
 
 static inline uint64_t *xstate_bv(void *a) { return (uint64_t *)((uint8_t *)a + XSAVE_HDR); }
+
+/* CR0.EM=0, MP=1 and CR4.OSFXSR, OSXMMEXCPT, OSXSAVE: what XSAVE and SSE/AVX need (lib/x86/xsave.c). */
+void xsave_enable_os(void);
+/*
+ * XSETBV(0, v), then XCR0 read back after a CPUID: a check (an XFAIL where
+ * the deviation table names "xsetbv-not-intercepted"). False: XCR0 is not v.
+ */
+bool xcr0_set_checked(uint64_t v);
 
 #endif
