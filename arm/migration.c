@@ -119,10 +119,10 @@ static void compare(const struct state *a, const struct state *b)
 int main(int argc, char **argv, char **envp)
 {
 	bool corrupt = argc > 1 && !strcmp(argv[1], "corrupt");
-	uint8_t *mem = malloc(MEM_BYTES);
+	uint8_t *mem = migrate_pattern_fill(MEM_BYTES);
 	struct state before, after;
 	unsigned long vct_before, vct_after, cyc_before, cyc_after, cyc_later;
-	unsigned bad = 0, vbad = 0;
+	unsigned bad, vbad = 0;
 
 	(void)envp;
 	report_prefix_push("migration");
@@ -131,8 +131,6 @@ int main(int argc, char **argv, char **envp)
 		return report_summary();
 	}
 	spi = ((readl(gic_dist_base() + GICD_TYPER) & 0x1f) + 1) * 32 - 1;
-	for (unsigned i = 0; i < MEM_BYTES; i++)
-		mem[i] = (uint8_t)(i * 29 + (i >> 11));
 	for (unsigned i = 0; i < sizeof(vregs_in); i++)
 		vregs_in[i] = (uint8_t)(i * 7 + 3);
 	set_state();
@@ -154,8 +152,7 @@ int main(int argc, char **argv, char **envp)
 	for (unsigned r = 0; r < 32; r++)
 		vbad += !!memcmp(vregs_in + 16 * r, vregs_out + 16 * r, 16);
 	report(!vbad, "V0-V31 kept (%u differ)", vbad);
-	for (unsigned i = 0; i < MEM_BYTES; i++)
-		bad += mem[i] != (uint8_t)(i * 29 + (i >> 11));
+	bad = migrate_pattern_diff(mem, MEM_BYTES);
 	report(!bad, "1 MiB of memory kept (%u bytes differ)", bad);
 	report(vct_after >= vct_before, "CNTVCT_EL0 did not go back (%#lx, then %#lx) [DDI 0487 D12 Generic Timer]",
 	       vct_before, vct_after);

@@ -40,3 +40,23 @@ bool migrate_once(void)
 	report_fail("migration %u: no MIGRATED acknowledgement on the console input", count);
 	return false;
 }
+
+static uint8_t pattern_byte(size_t i) { return (uint8_t)(i * 31 + (i >> 12)); }
+
+uint8_t *migrate_pattern_fill(size_t n)
+{
+	uint8_t *mem = malloc(n);
+
+	for (size_t i = 0; mem && i < n; i++)
+		mem[i] = pattern_byte(i);
+	return mem;
+}
+
+unsigned migrate_pattern_diff(const uint8_t *mem, size_t n)
+{
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bad += mem[i] != pattern_byte(i);
+	return bad;
+}

@@ -6,6 +6,8 @@
 #ifndef HVUT_MIGRATE_H
 #define HVUT_MIGRATE_H
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /*
  * Prints "MIGRATE: request" and waits for the harness's "MIGRATED" line on
@@ -16,5 +18,13 @@
  * a generous bound.
  */
 bool migrate_once(void);
+
+/*
+ * Memory that must survive a migration unchanged: migrate_pattern_fill()
+ * allocates n bytes and writes a pattern (NULL when there is no memory),
+ * migrate_pattern_diff() counts the bytes that no longer hold it.
+ */
+uint8_t *migrate_pattern_fill(size_t n);
+unsigned migrate_pattern_diff(const uint8_t *mem, size_t n);
 
 #endif

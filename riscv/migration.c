@@ -16,9 +16,9 @@
 int main(int argc, char **argv, char **envp)
 {
 	bool corrupt = argc > 1 && !strcmp(argv[1], "corrupt"), sstc = isa_has("sstc");
-	uint8_t *mem = malloc(MEM_BYTES);
+	uint8_t *mem = migrate_pattern_fill(MEM_BYTES);
 	unsigned long scratch, stvec, scounteren, sie, satp, stimecmp = 0, t0, t1, v;
-	unsigned bad = 0;
+	unsigned bad;
 
 	(void)envp;
 	report_prefix_push("migration");
@@ -26,8 +26,6 @@ int main(int argc, char **argv, char **envp)
 		report_fail("1 MiB for the memory pattern");
 		return report_summary();
 	}
-	for (unsigned i = 0; i < MEM_BYTES; i++)
-		mem[i] = (uint8_t)(i * 37 + (i >> 10));
 	csr_write(CSR_SSCRATCH, 0x0123456789abcdefUL);
 	csr_write(CSR_SCOUNTEREN, 0x7);
 	if (sstc)
@@ -64,8 +62,7 @@ int main(int argc, char **argv, char **envp)
 		report_skip("stimecmp: Sstc not in the ISA string");
 	}
 	report(t1 >= t0, "time did not go back (%#lx, then %#lx)", t0, t1);
-	for (unsigned i = 0; i < MEM_BYTES; i++)
-		bad += mem[i] != (uint8_t)(i * 37 + (i >> 10));
+	bad = migrate_pattern_diff(mem, MEM_BYTES);
 	report(!bad, "1 MiB of memory kept (%u bytes differ)", bad);
 	report_prefix_pop();
 	return report_summary();

@@ -99,11 +99,11 @@ static void compare(const struct state *a, const struct state *b)
 int main(int argc, char **argv, char **envp)
 {
 	bool corrupt = argc > 1 && !strcmp(argv[1], "corrupt");
-	uint8_t *mem = malloc(MEM_BYTES);
+	uint8_t *mem = migrate_pattern_fill(MEM_BYTES);
 	struct state before, after;
 	uint32_t count_before, count_after, count_later;
 	uint64_t tsc_before, tsc_after;
-	unsigned bad = 0;
+	unsigned bad;
 
 	(void)envp;
 	report_prefix_push("migration");
@@ -111,8 +111,6 @@ int main(int argc, char **argv, char **envp)
 		report_fail("1 MiB for the memory pattern");
 		return report_summary();
 	}
-	for (unsigned i = 0; i < MEM_BYTES; i++)
-		mem[i] = (uint8_t)(i * 31 + (i >> 12));
 	set_state();
 	read_state(&before);
 	count_before = apic_read(APIC_TIMER_CUR);
@@ -127,8 +125,7 @@ int main(int argc, char **argv, char **envp)
 		wrmsr(MSR_IA32_CR_PAT, values[0] ^ 0x0100000000000000ULL);
 	read_state(&after);
 	compare(&before, &after);
-	for (unsigned i = 0; i < MEM_BYTES; i++)
-		bad += mem[i] != (uint8_t)(i * 31 + (i >> 12));
+	bad = migrate_pattern_diff(mem, MEM_BYTES);
 	report(!bad, "1 MiB of memory kept (%u bytes differ)", bad);
 	report(tsc_after >= tsc_before, "the TSC did not go back (%#llx, then %#llx) [SDM vol. 3B Time-Stamp Counter]",
 	       (unsigned long long)tsc_before, (unsigned long long)tsc_after);
