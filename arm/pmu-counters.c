@@ -17,6 +17,7 @@
 #include "devicetree.h"
 #include <asm/gic.h>
 #include <asm/irq.h>
+#include <asm/pmu.h>
 #include <asm/sysreg.h>
 #include <asm/timer.h>
 
@@ -72,9 +73,7 @@ static uint64_t read_evtyper(unsigned n)
 	return 0;
 }
 
-static unsigned pmuver, ncounters, pmu_intid;
-static volatile unsigned pmu_irqs;
-static volatile unsigned long irq_ovs;
+static unsigned pmuver, ncounters;
 
 static void select_counter(unsigned n) { write_sysreg(n, pmselr_el0); isb(); }
 static void set_type(unsigned n, unsigned long ev) { select_counter(n); write_sysreg(ev, pmxevtyper_el0); isb(); }
@@ -91,22 +90,6 @@ static void reset_pmu(unsigned long pmcr)
 	write_sysreg(pmcr | PMCR_E | PMCR_P | PMCR_C, pmcr_el0);
 	write_sysreg(0, pmccfiltr_el0);
 	isb();
-}
-
-static void pmu_irq(struct ex_regs *regs)
-{
-	uint32_t iar = gic_ack();
-
-	(void)regs;
-	if (gic_iar_intid(iar) == GIC_SPURIOUS)
-		return;
-	if (gic_iar_intid(iar) == pmu_intid) {
-		irq_ovs = read_sysreg(pmovsset_el0);
-		write_sysreg(irq_ovs, pmovsclr_el0);   /* level-sensitive: clear at the PMU before EOI */
-		isb();
-		pmu_irqs++;
-	}
-	gic_eoi(iar);
 }
 
 static void test_select(void)
@@ -149,7 +132,7 @@ static unsigned long overflow(unsigned n)
 	if (n == 31) {
 		write_sysreg(0xfffffffffffff000UL, pmccntr_el0);   /* LC=1: 64-bit overflow, 4096 cycles away */
 		enable(CYCLE_BIT);
-		while (!((read_sysreg(pmovsset_el0) | irq_ovs) & CYCLE_BIT) && read_cntvct() < end)
+		while (!((read_sysreg(pmovsset_el0) | pmu_irq_ovs) & CYCLE_BIT) && read_cntvct() < end)
 			;
 	} else {
 		set_type(n, EV_SW_INCR);
@@ -160,7 +143,7 @@ static unsigned long overflow(unsigned n)
 	udelay(5000);   /* the PPI has no delivery bound; give it time */
 	write_sysreg(0xffffffffUL, pmcntenclr_el0);
 	isb();
-	return read_sysreg(pmovsset_el0) | irq_ovs;
+	return read_sysreg(pmovsset_el0) | pmu_irq_ovs;
 }
 
 static void test_overflow(void)
@@ -179,7 +162,7 @@ static void test_overflow(void)
 
 		reset_pmu(PMCR_LC);
 		pmu_irqs = 0;
-		irq_ovs = 0;
+		pmu_irq_ovs = 0;
 		write_sysreg(1UL << n, pmintenset_el1);
 		isb();
 		ovs = overflow(n);
@@ -283,17 +266,6 @@ static void test_pmmir(void)
 	report_prefix_pop();
 }
 
-static unsigned find_pmu_irq(void)
-{
-	int node = fdt_find_compatible(-1, "arm,armv8-pmuv3");
-	const void *p;
-	int len;
-
-	if (node < 0 || !(p = fdt_getprop(node, "interrupts", &len)) || len < 12 || fdt_cell(p, 0) != 1)
-		return 0;
-	return fdt_cell(p, 1) + 16;   /* GIC_PPI n is INTID 16 + n */
-}
-
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc, (void)argv, (void)envp;
@@ -304,12 +276,7 @@ int main(int argc, char **argv, char **envp)
 	}
 	ncounters = read_sysreg(pmcr_el0) >> 11 & 0x1f;
 	report_info("PMUVer %u, %u event counters", pmuver, ncounters);
-	pmu_intid = find_pmu_irq();
-	if (pmu_intid && gic_version()) {
-		install_irq_handler(pmu_irq);
-		gic_enable_irq(pmu_intid);
-		irq_enable();
-	}
+	pmu_irq_setup();
 	test_select();
 	test_overflow();
 	test_chain();

@@ -12,6 +12,7 @@
 #include "devicetree.h"
 #include <asm/gic.h>
 #include <asm/irq.h>
+#include <asm/pmu.h>
 #include <asm/sysreg.h>
 #include <asm/timer.h>
 
@@ -40,10 +41,8 @@
 #define PMUV3P1 4   /* ID_AA64DFR0_EL1.PMUVer value for PMUv3p1 */
 #define PMUV3P5 6   /* ID_AA64DFR0_EL1.PMUVer value for PMUv3p5 */
 
-static unsigned pmuver, ncounters, pmu_intid;
+static unsigned pmuver, ncounters;
 static unsigned long pmceid0, pmceid1;
-static volatile unsigned pmu_irqs;
-static volatile unsigned long irq_ovs;
 
 static void select_counter(unsigned n) { write_sysreg(n, pmselr_el0); isb(); }
 static void set_type(unsigned n, unsigned ev) { select_counter(n); write_sysreg(ev, pmxevtyper_el0); isb(); }
@@ -257,23 +256,6 @@ static void check_inst_retired(void)
 	report_prefix_pop();
 }
 
-static void pmu_irq(struct ex_regs *regs)
-{
-	uint32_t iar = gic_ack();
-
-	(void)regs;
-	if (gic_iar_intid(iar) == GIC_SPURIOUS)
-		return;
-	if (gic_iar_intid(iar) == pmu_intid) {
-		irq_ovs = read_sysreg(pmovsset_el0);
-		/* Level-sensitive: clear the overflow at the PMU before EOI. */
-		write_sysreg(irq_ovs, pmovsclr_el0);
-		isb();
-		pmu_irqs++;
-	}
-	gic_eoi(iar);
-}
-
 /* Counter 0 counts SW_INCR from 0xffffffff; one increment overflows 32 bits. */
 static void overflow_once(void)
 {
@@ -309,8 +291,8 @@ static void check_overflow(void)
 	write_sysreg(1, pmintenset_el1);
 	isb();
 	overflow_once();
-	report(pmu_irqs == 1 && (irq_ovs & 1), "with PMINTENSET bit 0 set, overflow raises INTID %u once (%u, PMOVS %#lx)",
-	       pmu_intid, pmu_irqs, irq_ovs);
+	report(pmu_irqs == 1 && (pmu_irq_ovs & 1), "with PMINTENSET bit 0 set, overflow raises INTID %u once (%u, PMOVS %#lx)",
+	       pmu_intid, pmu_irqs, pmu_irq_ovs);
 	write_sysreg(1, pmintenclr_el1);
 	report_prefix_pop();
 }
@@ -534,17 +516,6 @@ static void check_el0(void)
 	report_prefix_pop();
 }
 
-static unsigned find_pmu_irq(void)
-{
-	int node = fdt_find_compatible(-1, "arm,armv8-pmuv3");
-	const void *p;
-	int len;
-
-	if (node < 0 || !(p = fdt_getprop(node, "interrupts", &len)) || len < 12 || fdt_cell(p, 0) != 1)
-		return 0;
-	return fdt_cell(p, 1) + 16;   /* a PPI */
-}
-
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc, (void)argv, (void)envp;
@@ -554,12 +525,7 @@ int main(int argc, char **argv, char **envp)
 		return report_summary();
 	}
 	pmceid0 = read_sysreg(pmceid0_el0);
-	pmu_intid = find_pmu_irq();
-	if (pmu_intid && gic_version()) {
-		install_irq_handler(pmu_irq);
-		gic_enable_irq(pmu_intid);
-		irq_enable();
-	}
+	pmu_irq_setup();
 	check_id();
 	check_cycle_counter();
 	check_sets();
