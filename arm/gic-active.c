@@ -222,12 +222,9 @@ static void test_preempt(void)
 int main(int argc, char **argv, char **envp)
 {
 	unsigned spis[3];
-	int want = 0;
+	int want = gic_wanted_version(argc, argv);
 
 	(void)envp;
-	for (int i = 1; i < argc; i++)
-		if (!strncmp(argv[i], "gic=", 4))
-			want = strtol(argv[i] + 4, NULL, 0);
 	if (!gic_version()) {
 		report_skip("GIC: no GICv2/GICv3 node in the device tree");
 		return report_summary();

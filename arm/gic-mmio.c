@@ -183,20 +183,16 @@ static void test_irouter(void)
 
 int main(int argc, char **argv, char **envp)
 {
-	const char *want = NULL;
-	int version = gic_version();
+	int want = gic_wanted_version(argc, argv), version = gic_version();
 
 	(void)envp;
-	for (int i = 1; i < argc; i++)
-		if (!strncmp(argv[i], "gic=", 4))
-			want = argv[i] + 4;
 	report_prefix_pushf("gicv%d", version);
 	if (!version) {
 		report_skip("GIC: no GICv2/v3 node in the device tree");
 		return report_summary();
 	}
-	if (want && atoi(want) != version)
-		report_fail("the cfg asked for GICv%s, the device tree has v%d", want, version);
+	if (want && want != version)
+		report_fail("the cfg asked for GICv%d, the device tree has v%d", want, version);
 	dist = gic_dist_base();
 	test_id(version);
 	gic_disable_irq(spi);

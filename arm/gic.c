@@ -145,12 +145,9 @@ static void check_targets(void)
 
 int main(int argc, char **argv, char **envp)
 {
-	int want = 0;
+	int want = gic_wanted_version(argc, argv);
 
 	(void)envp;
-	for (int i = 1; i < argc; i++)
-		if (!strncmp(argv[i], "gic=", 4))
-			want = strtol(argv[i] + 4, NULL, 0);
 	if (!gic_version()) {
 		report_skip("GIC: no GICv2/GICv3 node in the device tree");
 		return report_summary();

@@ -53,6 +53,16 @@ uintptr_t gic_rdist_base(int cpu) { return version == 3 ? rdist[cpu] : 0; }
 
 int gic_version(void) { return version; }
 
+int gic_wanted_version(int argc, char **argv)
+{
+	int want = 0;
+
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "gic=", 4))
+			want = strtol(argv[i] + 4, NULL, 0);
+	return want;
+}
+
 void gic_init(void)
 {
 	static const char *const v2[] = { "arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic" };

@@ -46,6 +46,8 @@ uintptr_t gic_rdist_base(int cpu);
 
 /* 2 or 3; 0 when the device tree has no GIC we know. */
 int gic_version(void);
+/* The version a test argument "gic=N" asks for (the cfg entry names the machine's GIC), 0 without one. */
+int gic_wanted_version(int argc, char **argv);
 void gic_init(void);          /* boot CPU: the distributor */
 void gic_cpu_init(void);      /* every CPU: its CPU interface (and redistributor) */
 void gic_cpu_disable(void);
