@@ -118,6 +118,32 @@ static uint64_t enabled_mask(void)
 	return XFEATURE_X87 | XFEATURE_SSE | (avx ? XFEATURE_AVX : 0);
 }
 
+/* XMM/YMM0-15 from regs_in, then MXCSR (the registers hvut's SSE-free C leaves alone). */
+static void load_regs(uint32_t mxcsr)
+{
+	if (avx)
+		ymm_load_all(regs_in);
+	else
+		xmm_load_all(regs_in);
+	__asm__ volatile("ldmxcsr %0" :: "m"(mxcsr));
+}
+
+/* XMM/YMM0-15 into regs_out and MXCSR into *mxcsr; how many registers differ from regs_in. */
+static unsigned store_regs_and_count(uint32_t *mxcsr)
+{
+	unsigned width = avx ? 32 : 16, bad = 0;
+
+	memset(regs_out, 0, sizeof(regs_out));
+	if (avx)
+		ymm_store_all(regs_out);
+	else
+		xmm_store_all(regs_out);
+	__asm__ volatile("stmxcsr %0" : "=m"(*mxcsr));
+	for (unsigned r = 0; r < 16; r++)
+		bad += memcmp(regs_in + r * 32, regs_out + r * 32, width) != 0;
+	return bad;
+}
+
 /* --- xcr0 ------------------------------------------------------------------ */
 
 static void user_xsetbv(void *arg)
@@ -176,17 +202,13 @@ static void test_xcr0(void)
 
 static void test_roundtrip(void)
 {
-	unsigned width = avx ? 32 : 16, bad = 0;
 	uint32_t mxcsr_in = 0x1f80 | (3 << 13), mxcsr_out = 0;
+	unsigned bad;
 
 	report_prefix_push("roundtrip");
 	fill_pattern(regs_in, sizeof(regs_in), 0x11);
 	memset(area, 0, sizeof(area));
-	if (avx)
-		ymm_load_all(regs_in);
-	else
-		xmm_load_all(regs_in);
-	__asm__ volatile("ldmxcsr %0" :: "m"(mxcsr_in));
+	load_regs(mxcsr_in);
 	xsave(area, enabled_mask());
 	report((*xstate_bv(area) & XFEATURE_SSE) && (!avx || (*xstate_bv(area) & XFEATURE_AVX)),
 	       "XSTATE_BV after XSAVE has SSE%s (got %#llx) [SDM vol. 1 XSAVE-Supported Features and State-Component Bitmaps]",
@@ -196,15 +218,7 @@ static void test_roundtrip(void)
 		__asm__ volatile("vzeroall");
 	__asm__ volatile("ldmxcsr %0" :: "m"((uint32_t){ 0x1f80 }));
 	report(xrstor_safe(area, enabled_mask()) == NO_EXCEPTION, "XRSTOR of what XSAVE wrote runs");
-	memset(regs_out, 0, sizeof(regs_out));
-	if (avx)
-		ymm_store_all(regs_out);
-	else
-		xmm_store_all(regs_out);
-	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr_out));
-	for (unsigned r = 0; r < 16; r++)
-		if (memcmp(regs_in + r * 32, regs_out + r * 32, width))
-			bad++;
+	bad = store_regs_and_count(&mxcsr_out);
 	report(!bad, "all 16 %s registers restored bit for bit (%u differ)", avx ? "YMM" : "XMM", bad);
 	report(mxcsr_out == mxcsr_in, "MXCSR restored (%#x, got %#x)", mxcsr_in, mxcsr_out);
 	report_prefix_pop();
@@ -328,31 +342,19 @@ static void test_cpus(void)
  */
 static void test_migrate(void)
 {
-	unsigned width = avx ? 32 : 16, bad = 0;
 	uint32_t mxcsr_in = 0x1f80 | (1U << 15) | (2U << 13), mxcsr_out = 0;   /* FZ, round up */
 	uint64_t xcr0_in = xgetbv(0), xcr0_out;
+	unsigned bad;
 
 	report_prefix_push("migrate");
 	fill_pattern(regs_in, sizeof(regs_in), 0x5a);
-	if (avx)
-		ymm_load_all(regs_in);
-	else
-		xmm_load_all(regs_in);
-	__asm__ volatile("ldmxcsr %0" :: "m"(mxcsr_in));
+	load_regs(mxcsr_in);
 	if (!migrate_once()) {
 		report_prefix_pop();
 		return;
 	}
-	memset(regs_out, 0, sizeof(regs_out));
-	if (avx)
-		ymm_store_all(regs_out);
-	else
-		xmm_store_all(regs_out);
-	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr_out));
+	bad = store_regs_and_count(&mxcsr_out);
 	xcr0_out = xgetbv(0);
-	for (unsigned r = 0; r < 16; r++)
-		if (memcmp(regs_in + r * 32, regs_out + r * 32, width))
-			bad++;
 	report(!bad, "all 16 %s registers kept bit for bit across the migration (%u differ)",
 	       avx ? "YMM" : "XMM", bad);
 	report(mxcsr_out == mxcsr_in, "MXCSR kept (%#x, then %#x)", mxcsr_in, mxcsr_out);
