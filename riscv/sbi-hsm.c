@@ -70,7 +70,7 @@ static void stop_start(void)
 
 	about_to = returned = 0;
 	on_cpu_async(cpu, do_stop, NULL);
-	report(wait_status(hartid, SBI_HSM_STOPPED, 2000) && !returned,
+	report(wait_status(hartid, SBI_HSM_STOPPED, EVENT_WAIT_MS) && !returned,
 	       "hart_stop: hart %lu reaches STOPPED", hartid);
 	report_sbi_error(sbi_hart_start(cpu_hartid(0), (uintptr_t)riscv_secondary_entry, 0),
 			 SBI_ERR_ALREADY_AVAILABLE, "hart_start of this (running) hart");
@@ -81,12 +81,12 @@ static void stop_start(void)
 	 */
 	report_sbi_error(sbi_hart_start(hartid, 0x80000000UL, 0), SBI_ERR_INVALID_ADDRESS,
 			 "hart_start at the firmware's own memory (0x80000000)");
-	report(wait_status(hartid, SBI_HSM_STOPPED, 100) && cpus[cpu].entries == before,
+	report(wait_status(hartid, SBI_HSM_STOPPED, EVENT_WAIT_MS) && cpus[cpu].entries == before,
 	       "the hart stays STOPPED and ran nothing");
 	r = cpu_start(cpu);
 	report(r.error == SBI_SUCCESS && cpus[cpu].entries == before + 1,
 	       "hart_start of the stopped hart: %s, it ran the entry point", sbi_error_name(r.error));
-	report(wait_status(hartid, SBI_HSM_STARTED, 100), "its status is STARTED again");
+	report(wait_status(hartid, SBI_HSM_STARTED, EVENT_WAIT_MS), "its status is STARTED again");
 	entry_state_ok(cpu, "hart_start");
 	on_cpu(cpu, nothing, &ran);
 	report(ran, "on_cpu works on the restarted hart");
@@ -102,8 +102,8 @@ static void suspend(unsigned long type, const char *name)
 	report_prefix_push(name);
 	about_to = returned = 0;
 	on_cpu_async(cpu, do_suspend, (void *)type);
-	wait_flag(&about_to, 2000);
-	suspended = wait_status(hartid, SBI_HSM_SUSPENDED, 1000);
+	wait_flag(&about_to, EVENT_WAIT_MS);
+	suspended = wait_status(hartid, SBI_HSM_SUSPENDED, EVENT_WAIT_MS);
 	if (returned && result.error == SBI_ERR_NOT_SUPPORTED) {
 		report_skip("hart_suspend(%#lx): NOT_SUPPORTED by this firmware", type);
 		on_cpu_wait(cpu);
@@ -113,11 +113,11 @@ static void suspend(unsigned long type, const char *name)
 	report(suspended, "hart %lu reaches SUSPENDED", hartid);
 	sbi_send_ipi(1, hartid);
 	if (type == SBI_HSM_SUSPEND_RETENTIVE) {
-		wait_flag(&returned, 2000);
+		wait_flag(&returned, EVENT_WAIT_MS);
 		report(returned && result.error == SBI_SUCCESS, "an IPI resumes it: hart_suspend returns %s",
 		       returned ? sbi_error_name(result.error) : "nothing");
 	} else {
-		uint64_t end = read_time() + us_to_ticks(2000000);
+		uint64_t end = read_time() + us_to_ticks(EVENT_WAIT_MS * 1000ULL);
 
 		while (cpus[cpu].entries == before && read_time() < end)
 			cpu_relax();
@@ -127,7 +127,7 @@ static void suspend(unsigned long type, const char *name)
 			entry_state_ok(cpu, "resume");
 	}
 	on_cpu_wait(cpu);
-	report(wait_status(hartid, SBI_HSM_STARTED, 100), "its status is STARTED again");
+	report(wait_status(hartid, SBI_HSM_STARTED, EVENT_WAIT_MS), "its status is STARTED again");
 	report_prefix_pop();
 }
 

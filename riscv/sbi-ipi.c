@@ -18,7 +18,7 @@ static void ipi_irq(struct ex_regs *regs)
 	got[smp_id()]++;
 }
 
-/* Runs on a receiver: take IPIs for a while, until one arrives or 2 s pass. */
+/* Runs on a receiver: take IPIs until one arrives (or EVENT_WAIT_MS pass). */
 static void receive(void *arg)
 {
 	int me = smp_id();
@@ -27,7 +27,7 @@ static void receive(void *arg)
 	csr_set(CSR_SIE, BIT(IRQ_S_SOFT));
 	local_irq_enable();
 	ready[me] = 1;
-	wait_flag(&got[me], 2000);
+	wait_flag(&got[me], EVENT_WAIT_MS);
 	udelay(10000);   /* room for a wrong second one */
 	local_irq_disable();
 }
@@ -44,7 +44,7 @@ static void start_receivers(unsigned long who)
 	for (int c = 0; c < nr_cpus(); c++)
 		if (c != smp_id() && (who & BIT(c))) {
 			on_cpu_async(c, receive, NULL);
-			wait_flag(&ready[c], 2000);
+			wait_flag(&ready[c], EVENT_WAIT_MS);
 		}
 }
 
@@ -78,7 +78,7 @@ void sbi_test_ipi(void)
 	csr_set(CSR_SIE, BIT(IRQ_S_SOFT));
 	r = sbi_send_ipi(1, cpu_hartid(0));
 	local_irq_enable();
-	wait_flag(&got[0], 2000);
+	wait_flag(&got[0], EVENT_WAIT_MS);
 	local_irq_disable();
 	report(r.error == SBI_SUCCESS && got[0] == 1, "to this hart: %s, %d interrupt(s)",
 	       sbi_error_name(r.error), got[0]);
@@ -110,7 +110,7 @@ void sbi_test_ipi(void)
 	start_receivers(all);
 	r = sbi_send_ipi(0, -1UL);
 	local_irq_enable();
-	wait_flag(&got[0], 2000);
+	wait_flag(&got[0], EVENT_WAIT_MS);
 	local_irq_disable();
 	wait_receivers(all);
 	report(r.error == SBI_SUCCESS && counts_are(all), "to all harts (base -1): %s, every hart once",

@@ -193,7 +193,7 @@ static void overflow(unsigned long all)
 				  (width >= 64 ? ~0UL : BIT(width) - 1) - 5000);
 	busy_loop();
 	/* QEMU may signal the overflow from a timer: give it time, interrupts on. */
-	wait_flag(&ovf_irqs, 500);
+	wait_flag(&ovf_irqs, EVENT_WAIT_MS);
 	local_irq_disable();
 	sbi_pmu_counter_stop(idx, 1, SBI_PMU_STOP_RESET);
 	report(r.error == SBI_SUCCESS && ovf_irqs == 1 && (ovf_sip & BIT(IRQ_PMU_OVF)),

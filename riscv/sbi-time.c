@@ -1,12 +1,24 @@
-/* TIME (set_timer): one interrupt, no earlier than asked and within a bound; far future clears STIP. */
+/*
+ * TIME (set_timer; SBI spec v2.0, chapter "Timer Extension"): one interrupt,
+ * no earlier than asked (time >= stime_value); a deadline in the past sets
+ * sip.STIP, one in the far future clears it ("this function must clear the
+ * pending timer interrupt bit as well").
+ *
+ * How late the interrupt may be is not bounded by the SBI or the privileged
+ * spec, and under QEMU TCG the time CSR runs on the host clock while a host
+ * thread raises the interrupt: any "late" bound is a wall bound. So the test
+ * waits EVENT_WAIT_MS (asm/timer.h: 10 s of time CSR, generous) and asserts
+ * only that the interrupt came within that wait; the lateness itself, in
+ * ticks of /cpus/timebase-frequency and in microseconds, is INFO.
+ * timer-bound-ms=N (or SBI_TIMER_BOUND_MS) asks for a tighter bound on a
+ * quiet machine.
+ */
 #include "sbi-tests.h"
 #include <asm/csr.h>
 #include <asm/irq.h>
 #include <asm/timer.h>
 
 #define DELAY_US 20000
-/* How late the interrupt may be: TCG on a shared host is slow; override with timer-bound-ms=N. */
-#define DEFAULT_BOUND_MS 500
 
 static volatile int fired;
 static volatile uint64_t fired_at;
@@ -24,7 +36,8 @@ static void timer_irq(struct ex_regs *regs)
 void sbi_test_time(void)
 {
 	const char *b = sbi_expect("SBI_TIMER_BOUND_MS", "timer-bound-ms");
-	uint64_t bound = us_to_ticks((b ? strtoul(b, NULL, 0) : DEFAULT_BOUND_MS) * 1000ULL);
+	unsigned long bound_ms = b ? strtoul(b, NULL, 0) : EVENT_WAIT_MS;
+	uint64_t bound = us_to_ticks(bound_ms * 1000ULL);
 	uint64_t delay = us_to_ticks(DELAY_US), start, deadline;
 	volatile int pending = 0;
 	struct sbiret r;
@@ -39,18 +52,24 @@ void sbi_test_time(void)
 	r = sbi_set_timer(deadline);
 	local_irq_enable();
 	report_sbi_error(r, SBI_SUCCESS, "set_timer 20 ms ahead");
-	wait_flag(&fired, 2000);
-	udelay(3 * DELAY_US);   /* room for a wrong second interrupt */
+	wait_flag(&fired, bound_ms > EVENT_WAIT_MS ? bound_ms : EVENT_WAIT_MS);
+	/* Room for a wrong second interrupt: too short a window can only miss a bug, never fail a good VMM. */
+	udelay(3 * DELAY_US);
 	local_irq_disable();
 	report(fired == 1, "the timer interrupt fired once (%d)", fired);
-	report(fired && fired_at >= deadline, "not before the deadline (%ld ticks after it)",
+	report(fired && fired_at >= deadline,
+	       "not before the deadline: time >= stime_value in the handler (%ld ticks after it) [SBI v2.0 TIME set_timer]",
 	       (long)(fired_at - deadline));
-	report(fired && fired_at - deadline <= bound, "within the bound of %lu ticks after it",
-	       (unsigned long)bound);
+	if (fired)
+		report_info("late by %lu ticks = %lu us (timebase %lu Hz; no spec bound, host-dependent under TCG)",
+			    (unsigned long)(fired_at - deadline),
+			    (unsigned long)((fired_at - deadline) * 1000000 / timer_freq()), (unsigned long)timer_freq());
+	report(fired && fired_at - deadline <= bound, "within %lu ms of time CSR (%lu ticks) after it (%s)", bound_ms,
+	       (unsigned long)bound, b ? "timer-bound-ms" : "EVENT_WAIT_MS, generous: no spec bound");
 
 	/* With SIE off nothing is taken: watch sip.STIP directly. */
 	sbi_set_timer(read_time());
-	for (uint64_t end = read_time() + us_to_ticks(1000000); !pending && read_time() < end;)
+	for (uint64_t end = read_time() + us_to_ticks(EVENT_WAIT_MS * 1000ULL); !pending && read_time() < end;)
 		pending = !!(csr_read(CSR_SIP) & BIT(IRQ_S_TIMER));
 	report(pending, "a deadline in the past sets sip.STIP");
 	sbi_set_timer(~0ULL);

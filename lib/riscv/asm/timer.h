@@ -15,4 +15,16 @@ void timer_arm(uint64_t ticks);
 void timer_disarm(void);
 void timer_init(void);
 
+/*
+ * How long a test waits for an asynchronous event (an interrupt, an IPI, an
+ * SBI event, another hart's state change) before calling it lost: 10 s of the
+ * time CSR. Neither the privileged spec nor the SBI spec bounds how late a
+ * pending interrupt or a remote hart's action may be observed, and under QEMU
+ * TCG the time CSR follows the host clock (the ACLINT mtime of the virt
+ * machine) while the event is raised by a host thread: a loaded host shows up
+ * as guest time passing. So this is a generous wall bound, not an
+ * architectural one; a passing wait ends at the arrival and costs nothing.
+ */
+#define EVENT_WAIT_MS 10000U
+
 #endif
