@@ -28,6 +28,9 @@ static void i_cbozero(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x0045200f"
 static void i_cboclean(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x0015200f" :: "r"(a) : "a0", "memory"); }
 static void i_cboflush(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x0025200f" :: "r"(a) : "a0", "memory"); }
 static void i_wrsnto(void *a) { (void)a; __asm__ volatile(".4byte 0x00d00073" ::: "memory"); }   /* wrs.nto */
+static void i_wrssto(void *a) { (void)a; __asm__ volatile(".4byte 0x01d00073" ::: "memory"); }   /* wrs.sto */
+static void i_czeronez(void *a) { (void)a; __asm__ volatile(".4byte 0x0ea57533" ::: "a0"); }   /* czero.nez a0, a0, a0 */
+static void i_cboinval(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x0005200f" :: "r"(a) : "a0", "memory"); }
 
 struct ext {
 	const char *name;
@@ -50,11 +53,14 @@ static const struct ext exts[] = {
 	{ "zbc", i_clmul, "clmul", 0 },
 	{ "zbs", i_bset, "bset", 0 },
 	{ "zicond", i_czero, "czero.eqz", 0 },
+	{ "zicond", i_czeronez, "czero.nez", 0 },
 	{ "sstc", i_stimecmp, "csrr stimecmp", 0 },
 	{ "zicboz", i_cbozero, "cbo.zero", 0 },
 	{ "zicbom", i_cboclean, "cbo.clean", 0 },
 	{ "zicbom", i_cboflush, "cbo.flush", 0 },
+	{ "zicbom", i_cboinval, "cbo.inval", 0 },
 	{ "zawrs", i_wrsnto, "wrs.nto", 0 },
+	{ "zawrs", i_wrssto, "wrs.sto", 0 },
 };
 
 static uint8_t cbo_buf[4096] __attribute__((aligned(4096)));
@@ -131,6 +137,99 @@ static void check_fs_off(void)
 	       exception_name(v));
 }
 
+/* czero.eqz/nez a0, a0 (value), a1 (condition): the result in a0. */
+static unsigned long czero(bool nez, unsigned long value, unsigned long cond)
+{
+	register unsigned long a0 __asm__("a0") = value;
+	register unsigned long a1 __asm__("a1") = cond;
+
+	if (nez)
+		__asm__ volatile(".4byte 0x0eb57533" : "+r"(a0) : "r"(a1));   /* czero.nez a0, a0, a1 */
+	else
+		__asm__ volatile(".4byte 0x0eb55533" : "+r"(a0) : "r"(a1));   /* czero.eqz a0, a0, a1 */
+	return a0;
+}
+
+/*
+ * Zicond 1.0, "czero.eqz"/"czero.nez": rd = 0 if rs2 is zero (eqz) / non-zero
+ * (nez), else rs1; any non-zero rs2 counts, also one with only bit 63 set.
+ */
+static void check_zicond(void)
+{
+	static const unsigned long conds[] = { 0, 1, 1UL << 63, ~0UL };
+	const unsigned long v = 0x0123456789abcdefUL;
+	unsigned bad = 0;
+
+	if (!isa_has("zicond")) {
+		report_skip("czero results: Zicond not in the ISA string");
+		return;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(conds); i++) {
+		bad += czero(false, v, conds[i]) != (conds[i] ? v : 0);
+		bad += czero(true, v, conds[i]) != (conds[i] ? 0 : v);
+	}
+	report(!bad, "zicond: czero.eqz/czero.nez give rs1 or 0 by rs2 == 0 for rs2 = 0, 1, 1<<63, ~0 "
+	       "(%u of 8 wrong) [Zicond 1.0]", bad);
+}
+
+static uint32_t wrs_word;
+
+static void lr_wrs(bool sto)
+{
+	unsigned long t;
+
+	if (sto)
+		__asm__ volatile("lr.w %0, (%1)\n.4byte 0x01d00073" : "=&r"(t) : "r"(&wrs_word) : "memory");
+	else
+		__asm__ volatile("lr.w %0, (%1)\n.4byte 0x00d00073" : "=&r"(t) : "r"(&wrs_word) : "memory");
+	/* Drop the reservation: an sc.w to the same word (its success does not matter). */
+	__asm__ volatile("sc.w %0, zero, (%1)" : "=&r"(t) : "r"(&wrs_word) : "memory");
+}
+
+static void lr_wrs_sto(void *arg) { (void)arg; lr_wrs(true); }
+static void lr_wrs_nto(void *arg) { (void)arg; lr_wrs(false); }
+
+/*
+ * Zawrs 1.01: WRS.NTO/WRS.STO stall only while the reservation set is valid
+ * and no interrupt is pending, "even if disabled"; WRS.STO's stall is also
+ * bounded by a short timeout. So with a reservation held, WRS.STO completes;
+ * with a reservation and a pending (sie-enabled, sstatus.SIE = 0) software
+ * interrupt, WRS.NTO completes. Both without a trap: S-mode with mstatus.TW = 0
+ * (the firmware's default). A hart that stalls for good hangs the test: TIMEOUT.
+ */
+static void check_zawrs(void)
+{
+	unsigned long pending;
+	struct fault f;
+	int v;
+
+	if (!isa_has("zawrs")) {
+		report_skip("wrs stalls: Zawrs not in the ISA string");
+		return;
+	}
+	v = catch_exception(lr_wrs_sto, NULL, &f);
+	report(v == NO_EXCEPTION, "zawrs: lr.w then wrs.sto completes without a trap (%s) [Zawrs 1.01: short timeout]",
+	       exception_name(v));
+	local_irq_disable();
+	csr_set(CSR_SIE, BIT(IRQ_S_SOFT));
+	csr_set(CSR_SIP, BIT(IRQ_S_SOFT));
+	v = catch_exception(lr_wrs_nto, NULL, &f);
+	pending = csr_read(CSR_SIP) & BIT(IRQ_S_SOFT);
+	csr_clear(CSR_SIP, BIT(IRQ_S_SOFT));
+	csr_clear(CSR_SIE, BIT(IRQ_S_SOFT));
+	report(v == NO_EXCEPTION && pending,
+	       "zawrs: lr.w then wrs.nto with a pending, globally disabled software interrupt completes without a trap "
+	       "(%s, SSIP %s) [Zawrs 1.01: pending interrupts end the stall even if disabled]", exception_name(v),
+	       pending ? "still pending" : "gone");
+}
+
+/* Zilsd/Zclsd (load/store pair) are RV32-only: an RV64 hart has nothing to run. */
+static void check_zilsd(void)
+{
+	report_skip("zilsd/zclsd: RV32-only pair loads; riscv,isa = \"%.24s...\" (%s listed)", isa_string(),
+		    isa_has("zilsd") || isa_has("zclsd") ? "one is" : "neither");
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc;
@@ -143,6 +242,9 @@ int main(int argc, char **argv, char **envp)
 		check(&exts[i]);
 	check_fs_off();
 	check_cbo_zero();
+	check_zicond();
+	check_zawrs();
+	check_zilsd();
 	report_prefix_pop();
 	return report_summary();
 }
