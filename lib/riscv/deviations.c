@@ -14,5 +14,12 @@ const struct deviation arch_deviations[] = {
 	{ "sbi-pmu-mode-inhibit-ignored", "qemu-tcg", NULL, "10.0", NULL,
 	  "hpmcounters count in S-mode although mhpmevent.SINH is set (Sscofpmf mode filtering not implemented)",
 	  "RISC-V privileged spec Sscofpmf: mhpmevent.SINH inhibits counting in S-mode; SBI PMU SET_SINH" },
+	/* riscv/zicbo.c (the fixes are upstream QEMU work items 4225 and 4416, after 10.0) */
+	{ "senvcfg-cbo-fields-writable", "qemu-tcg", NULL, NULL, NULL,
+	  "senvcfg CBIE/CBCFE/CBZE keep 1s written on a hart without Zicbom/Zicboz",
+	  "RISC-V privileged spec senvcfg: CBZE read-only zero without Zicboz, CBIE/CBCFE without Zicbom" },
+	{ "senvcfg-cbie-reserved-kept", "qemu-tcg", NULL, NULL, NULL,
+	  "senvcfg.CBIE (WARL) reads back the reserved encoding 10b after it is written",
+	  "CMO spec 1.0 Control and Status Register State: CBIE is WARL, 10b reserved" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
