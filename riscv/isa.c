@@ -6,7 +6,9 @@
  */
 #include "hvut.h"
 #include <asm/csr.h>
+#include <asm/irq.h>
 #include <asm/isa.h>
+#include <asm/timer.h>
 #include "devicetree.h"
 
 static void i_mul(void *a) { (void)a; __asm__ volatile(".4byte 0x02a50533" ::: "a0"); }        /* mul a0, a0, a0 */
@@ -230,6 +232,72 @@ static void check_zilsd(void)
 		    isa_has("zilsd") || isa_has("zclsd") ? "one is" : "neither");
 }
 
+static volatile int stimer_irqs;
+static volatile uint64_t stimer_at;
+
+static void stimer_irq(struct ex_regs *r)
+{
+	(void)r;
+	if (!stimer_irqs++)
+		stimer_at = read_time();
+	csr_write(CSR_STIMECMP, ~0UL);   /* the way to clear it: a compare value in the future */
+}
+
+/* Polls sip.STIP until it equals `want` or EVENT_WAIT_MS of time CSR pass. */
+static bool stip_becomes(bool want)
+{
+	uint64_t end = read_time() + us_to_ticks(EVENT_WAIT_MS * 1000ULL);
+	bool v;
+
+	do
+		v = !!(csr_read(CSR_SIP) & BIT(IRQ_S_TIMER));
+	while (v != want && read_time() < end);
+	return v == want;
+}
+
+/*
+ * Sstc (privileged spec, "Sstc" chapter): stimecmp is a 64-bit read/write
+ * CSR; a supervisor timer interrupt is pending (sip.STIP) whenever
+ * time >= stimecmp, so a compare value in the past sets STIP and one in the
+ * future clears it; with sie.STIE and SIE the interrupt is taken, not before
+ * the compare value. The firmware sets menvcfg.STCE where the hart has Sstc.
+ */
+static void check_sstc(void)
+{
+	uint64_t deadline, want;
+
+	if (!isa_has("sstc")) {
+		report_skip("stimecmp behaviour: Sstc not in the ISA string");
+		return;
+	}
+	local_irq_disable();
+	want = read_time() + us_to_ticks(EVENT_WAIT_MS * 1000ULL);
+	csr_write(CSR_STIMECMP, want);
+	report(csr_read(CSR_STIMECMP) == want, "sstc: stimecmp reads back the value written (%#lx) [priv spec Sstc]",
+	       (unsigned long)want);
+	csr_write(CSR_STIMECMP, 0);
+	report(stip_becomes(true), "sstc: stimecmp = 0 (past): sip.STIP = 1 [priv spec Sstc: time >= stimecmp]");
+	csr_write(CSR_STIMECMP, ~0UL);
+	report(stip_becomes(false), "sstc: stimecmp = ~0 (future): sip.STIP = 0 [priv spec Sstc]");
+
+	stimer_irqs = 0;
+	install_irq_handler(IRQ_S_TIMER, stimer_irq);
+	csr_set(CSR_SIE, BIT(IRQ_S_TIMER));
+	deadline = read_time() + us_to_ticks(10000);
+	csr_write(CSR_STIMECMP, deadline);
+	local_irq_enable();
+	for (uint64_t end = read_time() + us_to_ticks(EVENT_WAIT_MS * 1000ULL); !stimer_irqs && read_time() < end;)
+		cpu_relax();
+	udelay(20000);   /* room for a wrong second one: too short can only miss a bug */
+	local_irq_disable();
+	csr_clear(CSR_SIE, BIT(IRQ_S_TIMER));
+	install_irq_handler(IRQ_S_TIMER, NULL);
+	csr_write(CSR_STIMECMP, ~0UL);
+	report(stimer_irqs == 1 && stimer_at >= deadline,
+	       "sstc: stimecmp 10 ms ahead: one supervisor timer interrupt, not before it (%d, %ld ticks after) "
+	       "[priv spec Sstc]", stimer_irqs, (long)(stimer_at - deadline));
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc;
@@ -245,6 +313,7 @@ int main(int argc, char **argv, char **envp)
 	check_zicond();
 	check_zawrs();
 	check_zilsd();
+	check_sstc();
 	report_prefix_pop();
 	return report_summary();
 }
