@@ -32,6 +32,20 @@ static void i_cboflush(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x0025200f
 static void i_wrsnto(void *a) { (void)a; __asm__ volatile(".4byte 0x00d00073" ::: "memory"); }   /* wrs.nto */
 static void i_wrssto(void *a) { (void)a; __asm__ volatile(".4byte 0x01d00073" ::: "memory"); }   /* wrs.sto */
 static void i_czeronez(void *a) { (void)a; __asm__ volatile(".4byte 0x0ea57533" ::: "a0"); }   /* czero.nez a0, a0, a0 */
+/* Encodings checked against binutils 2.40 where it knows the instruction; the rest from the extension specs. */
+static void i_amocas(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x28b525af" :: "r"(a) : "a0", "a1", "memory"); } /* amocas.w a1, a1, (a0) */
+static void i_amoaddb(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x00b505af" :: "r"(a) : "a0", "a1", "memory"); } /* amoadd.b a1, a1, (a0) */
+static void i_pack(void *a) { (void)a; __asm__ volatile(".4byte 0x08a54533" ::: "a0"); }      /* pack a0, a0, a0 */
+static void i_xperm8(void *a) { (void)a; __asm__ volatile(".4byte 0x28a54533" ::: "a0"); }    /* xperm8 a0, a0, a0 */
+static void i_sha256sig0(void *a) { (void)a; __asm__ volatile(".4byte 0x10251513" ::: "a0"); } /* sha256sig0 a0, a0 */
+static void i_aes64es(void *a) { (void)a; __asm__ volatile(".4byte 0x32a50533" ::: "a0"); }   /* aes64es a0, a0, a0 */
+static void i_sm3p0(void *a) { (void)a; __asm__ volatile(".4byte 0x10851513" ::: "a0"); }     /* sm3p0 a0, a0 */
+static void i_sinval(void *a) { (void)a; __asm__ volatile(".4byte 0x16000073" ::: "memory"); } /* sinval.vma zero, zero */
+static void i_fli(void *a) { (void)a; __asm__ volatile(".4byte 0xf0100053"); }                /* fli.s f0, -1.0 */
+static void i_fmvhx(void *a) { (void)a; __asm__ volatile(".4byte 0xf4000053"); }              /* fmv.h.x f0, zero */
+static void i_cnot(void *a) { (void)a; __asm__ volatile(".2byte 0x9d75\n.2byte 0x0001" ::: "a0"); } /* c.not a0; c.nop */
+static void i_cmop(void *a) { (void)a; __asm__ volatile(".2byte 0x6081\n.2byte 0x0001"); }   /* c.mop.1; c.nop */
+static void i_mopr(void *a) { (void)a; __asm__ volatile(".4byte 0x81c54573" ::: "a0"); }      /* mop.r.0 a0, a0 */
 static void i_cboinval(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x0005200f" :: "r"(a) : "a0", "memory"); }
 
 struct ext {
@@ -63,6 +77,19 @@ static const struct ext exts[] = {
 	{ "zicbom", i_cboinval, "cbo.inval", 0 },
 	{ "zawrs", i_wrsnto, "wrs.nto", 0 },
 	{ "zawrs", i_wrssto, "wrs.sto", 0 },
+	{ "zacas", i_amocas, "amocas.w", 0 },
+	{ "zabha", i_amoaddb, "amoadd.b", 0 },
+	{ "zbkb", i_pack, "pack", 0 },
+	{ "zbkx", i_xperm8, "xperm8", 0 },
+	{ "zknh", i_sha256sig0, "sha256sig0", 0 },
+	{ "zkne", i_aes64es, "aes64es", 0 },
+	{ "zksh", i_sm3p0, "sm3p0", 0 },
+	{ "svinval", i_sinval, "sinval.vma", 0 },
+	{ "zfa", i_fli, "fli.s", 1UL << 13 },
+	{ "zfh", i_fmvhx, "fmv.h.x", 1UL << 13 },
+	{ "zcb", i_cnot, "c.not", 0 },
+	{ "zcmop", i_cmop, "c.mop.1", 0 },
+	{ "zimop", i_mopr, "mop.r.0", 0 },
 };
 
 static uint8_t cbo_buf[4096] __attribute__((aligned(4096)));
@@ -225,6 +252,19 @@ static void check_zawrs(void)
 	       pending ? "still pending" : "gone");
 }
 
+/* Zimop 1.0: MOP.R.n "writes 0 to rd" unless an extension redefines it (none does for n = 0). */
+static void check_zimop(void)
+{
+	register unsigned long a0 __asm__("a0") = 0x1234;
+
+	if (!isa_has("zimop")) {
+		report_skip("mop.r.0 result: Zimop not in the ISA string");
+		return;
+	}
+	__asm__ volatile(".4byte 0x81c54573" : "+r"(a0));   /* mop.r.0 a0, a0 */
+	report(a0 == 0, "zimop: mop.r.0 a0, a0 writes 0 to a0 (got %#lx) [Zimop 1.0]", a0);
+}
+
 /* Zilsd/Zclsd (load/store pair) are RV32-only: an RV64 hart has nothing to run. */
 static void check_zilsd(void)
 {
@@ -312,6 +352,7 @@ int main(int argc, char **argv, char **envp)
 	check_cbo_zero();
 	check_zicond();
 	check_zawrs();
+	check_zimop();
 	check_zilsd();
 	check_sstc();
 	report_prefix_pop();
