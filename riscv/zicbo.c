@@ -114,6 +114,31 @@ static void check_u_zero_block(void)
 	       left, exception_name(v));
 }
 
+/*
+ * The block size for management instructions comes from the device tree
+ * (riscv,cbom-block-size: CMO 1.0 "Software Discovery"); CMO instructions take
+ * any address in the block and never raise address-misaligned exceptions
+ * (CMO 1.0 "Address-Misaligned Exceptions").
+ */
+static void check_cbom_block(void)
+{
+	uint32_t size = 0;
+	struct fault f;
+	int v;
+
+	if (!fdt_getprop_u32(isa_cpu_node(), "riscv,cbom-block-size", &size) || !size || (size & (size - 1)) ||
+	    size > sizeof(block_buf) / 2) {
+		report_fail("zicbom: riscv,cbom-block-size is a power of two up to %zu (got %u)", sizeof(block_buf) / 2,
+			    size);
+		return;
+	}
+	set_field(ENVCFG_CBCFE, ENVCFG_CBCFE);
+	v = run_in_user(u_flush, block_buf + size + size / 2 + 1, &f);
+	set_field(ENVCFG_CBCFE, 0);
+	report(v == NO_EXCEPTION, "zicbom: %u-byte blocks; cbo.flush at an odd address inside a block raises nothing "
+	       "(%s) [CMO 1.0: no address-misaligned exceptions]", size, exception_name(v));
+}
+
 static void check_cbie_warl(void)
 {
 	unsigned long got;
@@ -172,8 +197,10 @@ int main(int argc, char **argv, char **envp)
 		check_u_zero_block();
 	else
 		check_fields_absent("zicboz", ENVCFG_CBZE);
-	if (isa_has("zicbom"))
+	if (isa_has("zicbom")) {
+		check_cbom_block();
 		check_cbie_warl();
+	}
 	else
 		check_fields_absent("zicbom", ENVCFG_CBIE | ENVCFG_CBCFE);
 	/* 0x10: not RAM, and U-mode may not touch it under the firmware's PMP; a HINT must not fault. */
