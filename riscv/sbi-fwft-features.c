@@ -162,12 +162,12 @@ static void lock_check(unsigned long f, const char *name, unsigned long v, unsig
 {
 	struct sbiret r = fwft_set(f, v, SBI_FWFT_SET_FLAG_LOCK);
 
-	report(r.error == SBI_SUCCESS, "%s: set %lu with LOCK: %s", name, v, sbi_error_name(r.error));
+	report(r.error == SBI_SUCCESS, "%s: set %lu with LOCK: %s [SBI v3.0 FWFT set flags]", name, v, sbi_error_name(r.error));
 	r = fwft_set(f, other, 0);
 	report(is_denied(r.error), "%s: a set after LOCK: DENIED or DENIED_LOCKED (got %s, %ld) [SBI v3.0 FWFT set]",
 	       name, sbi_error_name(r.error), r.error);
 	r = sbi_fwft_get(f);
-	report(r.error == SBI_SUCCESS && (unsigned long)r.value == v, "%s: get still reads the locked %lu (%s, %ld)",
+	report(r.error == SBI_SUCCESS && (unsigned long)r.value == v, "%s: get still reads the locked %lu (%s, %ld) [SBI v3.0 FWFT LOCK]",
 	       name, v, sbi_error_name(r.error), r.value);
 }
 
@@ -179,12 +179,12 @@ static void check_landing_pad_effect(void)
 	lp_probe(&r, 1);
 	report(r.set_err == SBI_SUCCESS && r.get_val == 1, "LANDING_PAD: set 1: %s, get reads %ld [SBI v3.0 FWFT set/get]",
 	       sbi_error_name(r.set_err), r.get_val);
-	report(r.cause_pad == -1, "landing pad on: an indirect jump to lpad runs (scause %ld, -1 = no trap)",
+	report(r.cause_pad == -1, "landing pad on: an indirect jump to lpad runs (scause %ld, -1 = no trap) [Zicfilp 1.0]",
 	       r.cause_pad);
 	report(r.cause_nopad == EXC_SOFTWARE_CHECK && r.tval == SWCHECK_LANDING_PAD && (r.sstatus & SSTATUS_SPELP),
 	       "landing pad on: an indirect jump to a non-lpad is a software-check exception (18), stval 2, SPELP = 1 "
 	       "(got scause %ld, stval %#lx, sstatus %#lx) [Zicfilp 1.0]", r.cause_nopad, r.tval, r.sstatus);
-	report(r.clear_err == SBI_SUCCESS, "LANDING_PAD: set 0: %s", sbi_error_name(r.clear_err));
+	report(r.clear_err == SBI_SUCCESS, "LANDING_PAD: set 0: %s [SBI v3.0 FWFT set]", sbi_error_name(r.clear_err));
 	lp_probe(&r, 0);
 	report(r.set_err == SBI_SUCCESS && r.get_val == 0 && r.cause_pad == -1 && r.cause_nopad == -1,
 	       "landing pad off: set 0 (%s, get %ld), both indirect jumps run (scause %ld, %ld) [Zicfilp 1.0: LPE = 0]",
@@ -242,7 +242,7 @@ static void pm_effect(long pmlen)
 		       "[pointer masking 1.0: physical addresses zero-extended]", pmlen, exception_name(v),
 		       (unsigned long)got);
 	else
-		report(v == EXC_LOAD_ACCESS, "pointer masking off: the tagged load is a load access fault (%s)",
+		report(v == EXC_LOAD_ACCESS, "pointer masking off: the tagged load is a load access fault (%s) [priv spec: no memory at that physical address]",
 		       exception_name(v));
 }
 
@@ -268,15 +268,15 @@ static bool supported(unsigned long id, const char *name, const char *ext, bool 
 	       "%s: get of a defined feature is SUCCESS or NOT_SUPPORTED (got %s, %ld) [SBI v3.0 FWFT get errors]", name,
 	       sbi_error_name(g.error), g.value);
 	if (g.error != SBI_SUCCESS) {
-		report(g.value == 0, "%s: failed get has value 0 (%ld)", name, g.value);
+		report(g.value == 0, "%s: failed get has value 0 (%ld) [SBI v3.0 FWFT get: value zero on failure]", name, g.value);
 		s = fwft_set(id, 0, 0);
-		report(s.error == SBI_ERR_NOT_SUPPORTED, "%s: set of an unsupported feature: NOT_SUPPORTED (got %s)", name,
+		report(s.error == SBI_ERR_NOT_SUPPORTED, "%s: set of an unsupported feature: NOT_SUPPORTED (got %s) [SBI v3.0 FWFT set errors]", name,
 		       sbi_error_name(s.error));
 		report_skip("%s: the firmware says %s (riscv,isa %s %s)", name, sbi_error_name(g.error),
 			    isa_has(ext) ? "lists" : "does not list", ext);
 		return false;
 	}
-	report(isa_has(ext), "%s: supported only where riscv,isa lists %s", name, ext);
+	report(isa_has(ext), "%s: supported only where riscv,isa lists %s [SBI v3.0 FWFT: NOT_SUPPORTED when a hardware dependency is missing]", name, ext);
 	if (assert_reset0)
 		report(g.value == 0, "%s: reset value 0 (got %ld) [SBI v3.0 FWFT attribute table]", name, g.value);
 	else
@@ -291,7 +291,7 @@ static void check_boolean(const struct feature *ft)
 	if (!supported(ft->id, ft->name, ft->ext, ft->assert_reset0))
 		return;
 	r = fwft_set(ft->id, 2, 0);
-	report(r.error == SBI_ERR_INVALID_PARAM, "%s: set 2 (not in the feature's values): INVALID_PARAM (got %s)",
+	report(r.error == SBI_ERR_INVALID_PARAM, "%s: set 2 (not in the feature's values): INVALID_PARAM (got %s) [SBI v3.0 FWFT set errors]",
 	       ft->name, sbi_error_name(r.error));
 	if (ft->id == SBI_FWFT_LANDING_PAD) {
 		check_landing_pad_effect();
@@ -318,7 +318,7 @@ static void check_pmlen(void)
 	if (r.error == SBI_SUCCESS)
 		pm_effect(g.value);
 	r = fwft_set(SBI_FWFT_POINTER_MASKING_PMLEN, 17, 0);
-	report(r.error == SBI_ERR_INVALID_PARAM, "POINTER_MASKING_PMLEN: set 17 (no PMLEN >= 17 exists on RV64): INVALID_PARAM (got %s)",
+	report(r.error == SBI_ERR_INVALID_PARAM, "POINTER_MASKING_PMLEN: set 17 (no PMLEN >= 17 exists on RV64): INVALID_PARAM (got %s) [SBI v3.0 FWFT set errors]",
 	       sbi_error_name(r.error));
 	if (set_and_check(SBI_FWFT_POINTER_MASKING_PMLEN, "POINTER_MASKING_PMLEN", 0))
 		pm_effect(0);

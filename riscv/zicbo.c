@@ -190,7 +190,7 @@ int main(int argc, char **argv, char **envp)
 			check_op(&ops[i]);
 		} else {
 			v = run_in_user(ops[i].fn, block_buf, &f);
-			report(v == EXC_ILLEGAL_INSN, "%s not listed: %s in U-mode is an illegal instruction (%s)",
+			report(v == EXC_ILLEGAL_INSN, "%s not listed: %s in U-mode is an illegal instruction (%s) [CMO 1.0]",
 			       ops[i].ext, ops[i].name, exception_name(v));
 		}
 	if (isa_has("zicboz"))
