@@ -167,7 +167,8 @@ static void lock_check(unsigned long f, const char *name, unsigned long v, unsig
 	report(is_denied(r.error), "%s: a set after LOCK: DENIED or DENIED_LOCKED (got %s, %ld) [SBI v3.0 FWFT set]",
 	       name, sbi_error_name(r.error), r.error);
 	r = sbi_fwft_get(f);
-	report(r.error == SBI_SUCCESS && (unsigned long)r.value == v, "%s: get still reads the locked %lu (%s, %ld) [SBI v3.0 FWFT LOCK]",
+	report(r.error == SBI_SUCCESS && (unsigned long)r.value == v,
+	       "%s: get still reads the locked %lu (%s, %ld) [SBI v3.0 FWFT LOCK]",
 	       name, v, sbi_error_name(r.error), r.value);
 }
 
@@ -242,7 +243,9 @@ static void pm_effect(long pmlen)
 		       "[pointer masking 1.0: physical addresses zero-extended]", pmlen, exception_name(v),
 		       (unsigned long)got);
 	else
-		report(v == EXC_LOAD_ACCESS, "pointer masking off: the tagged load is a load access fault (%s) [priv spec: no memory at that physical address]",
+		report(v == EXC_LOAD_ACCESS,
+		       "pointer masking off: the tagged load is a load access fault (%s) "
+		       "[priv spec: no memory at that physical address]",
 		       exception_name(v));
 }
 
@@ -270,13 +273,16 @@ static bool supported(unsigned long id, const char *name, const char *ext, bool 
 	if (g.error != SBI_SUCCESS) {
 		report(g.value == 0, "%s: failed get has value 0 (%ld) [SBI v3.0 FWFT get: value zero on failure]", name, g.value);
 		s = fwft_set(id, 0, 0);
-		report(s.error == SBI_ERR_NOT_SUPPORTED, "%s: set of an unsupported feature: NOT_SUPPORTED (got %s) [SBI v3.0 FWFT set errors]", name,
+		report(s.error == SBI_ERR_NOT_SUPPORTED,
+		       "%s: set of an unsupported feature: NOT_SUPPORTED (got %s) [SBI v3.0 FWFT set errors]", name,
 		       sbi_error_name(s.error));
 		report_skip("%s: the firmware says %s (riscv,isa %s %s)", name, sbi_error_name(g.error),
 			    isa_has(ext) ? "lists" : "does not list", ext);
 		return false;
 	}
-	report(isa_has(ext), "%s: supported only where riscv,isa lists %s [SBI v3.0 FWFT: NOT_SUPPORTED when a hardware dependency is missing]", name, ext);
+	report(isa_has(ext),
+	       "%s: supported only where riscv,isa lists %s [SBI v3.0 FWFT: NOT_SUPPORTED when a hardware dependency is missing]",
+	       name, ext);
 	if (assert_reset0)
 		report(g.value == 0, "%s: reset value 0 (got %ld) [SBI v3.0 FWFT attribute table]", name, g.value);
 	else
@@ -291,7 +297,8 @@ static void check_boolean(const struct feature *ft)
 	if (!supported(ft->id, ft->name, ft->ext, ft->assert_reset0))
 		return;
 	r = fwft_set(ft->id, 2, 0);
-	report(r.error == SBI_ERR_INVALID_PARAM, "%s: set 2 (not in the feature's values): INVALID_PARAM (got %s) [SBI v3.0 FWFT set errors]",
+	report(r.error == SBI_ERR_INVALID_PARAM,
+	       "%s: set 2 (not in the feature's values): INVALID_PARAM (got %s) [SBI v3.0 FWFT set errors]",
 	       ft->name, sbi_error_name(r.error));
 	if (ft->id == SBI_FWFT_LANDING_PAD) {
 		check_landing_pad_effect();
@@ -313,12 +320,14 @@ static void check_pmlen(void)
 	r = fwft_set(SBI_FWFT_POINTER_MASKING_PMLEN, 7, 0);
 	g = sbi_fwft_get(SBI_FWFT_POINTER_MASKING_PMLEN);
 	report(r.error == SBI_SUCCESS && g.error == SBI_SUCCESS && (g.value == 7 || g.value == 16),
-	       "POINTER_MASKING_PMLEN: set 7: %s, get reads a PMLEN >= 7 that RV64 defines (7 or 16; got %ld) [SBI v3.0 FWFT; pointer masking 1.0]",
+	       "POINTER_MASKING_PMLEN: set 7: %s, get reads a PMLEN >= 7 that RV64 defines (7 or 16; got %ld) "
+	       "[SBI v3.0 FWFT; pointer masking 1.0]",
 	       sbi_error_name(r.error), g.value);
 	if (r.error == SBI_SUCCESS)
 		pm_effect(g.value);
 	r = fwft_set(SBI_FWFT_POINTER_MASKING_PMLEN, 17, 0);
-	report(r.error == SBI_ERR_INVALID_PARAM, "POINTER_MASKING_PMLEN: set 17 (no PMLEN >= 17 exists on RV64): INVALID_PARAM (got %s) [SBI v3.0 FWFT set errors]",
+	report(r.error == SBI_ERR_INVALID_PARAM,
+	       "POINTER_MASKING_PMLEN: set 17 (no PMLEN >= 17 exists on RV64): INVALID_PARAM (got %s) [SBI v3.0 FWFT set errors]",
 	       sbi_error_name(r.error));
 	if (set_and_check(SBI_FWFT_POINTER_MASKING_PMLEN, "POINTER_MASKING_PMLEN", 0))
 		pm_effect(0);
