@@ -133,20 +133,23 @@ static void msr_tests(void)
 	 * is not the reference here: on the kvm lane this WRMSR is not
 	 * intercepted and QEMU TCG's (docs/kvm.md, msr) does not #GP.
 	 */
-	in.rbx = MSR_KERNEL_GS_BASE;
+	/*
+	 * 8000000000000000H: non-canonical at 48 and at 57 bits (a CPU with
+	 * LA57 may check such MSRs against 57 bits whatever CR4.LA57 says, so
+	 * 0000800000000000H proves nothing there).
+	 */
 	in.rsi = 0;
-	in.rdi = 0x00008000;
+	in.rdi = 0x80000000;
+	in.rbx = MSR_KERNEL_GS_BASE;
 	v = fep_run(wrmsr_only_fep, &in, &f);
 	report(v == GP_VECTOR && f.error_code == 0,
-	       "emulated WRMSR of non-canonical 0000800000000000H to KERNEL_GS_BASE is #GP(0) (got %s) "
+	       "emulated WRMSR of non-canonical 8000000000000000H to KERNEL_GS_BASE is #GP(0) (got %s) "
 	       "[SDM vol. 2B WRMSR: #GP(0) for a non-canonical address in such an MSR]",
 	       v == NO_EXCEPTION ? "no exception" : exception_name(v));
 	in.rbx = MSR_LSTAR;
-	in.rsi = 0;
-	in.rdi = 0x00008000;
 	v = fep_run(wrmsr_only_fep, &in, &f);
 	report(v == GP_VECTOR && f.error_code == 0,
-	       "emulated WRMSR of non-canonical 0000800000000000H to LSTAR is #GP(0) (got %s) [SDM vol. 2B WRMSR]",
+	       "emulated WRMSR of non-canonical 8000000000000000H to LSTAR is #GP(0) (got %s) [SDM vol. 2B WRMSR]",
 	       v == NO_EXCEPTION ? "no exception" : exception_name(v));
 	wrmsr(MSR_KERNEL_GS_BASE, saved);
 }
@@ -216,12 +219,21 @@ static void transfer_tests(void)
 	char why[512] = "";
 	bool ok = true;
 
-	for (unsigned i = 0; i < ARRAY_SIZE(flags_in) && ok; i++) {
-		in.rax = flags_in[i];
-		ok = fep_same(iretq_native, iretq_fep, &in, FL_STATUS, why, sizeof(why));
+	/*
+	 * KVM's emulator has IRET for real mode only: a forced IRETQ is an
+	 * emulation failure that stops the VM (KVM internal error), so where
+	 * the deviation table says so it is not attempted.
+	 */
+	if (deviation_applies("fep-iret-unhandled")) {
+		report_deviation("fep-iret-unhandled", false, "IRETQ to CPL0 emulated (not attempted: it stops the VM)");
+	} else {
+		for (unsigned i = 0; i < ARRAY_SIZE(flags_in) && ok; i++) {
+			in.rax = flags_in[i];
+			ok = fep_same(iretq_native, iretq_fep, &in, FL_STATUS, why, sizeof(why));
+		}
+		report(ok, "IRETQ to CPL0: RIP, RSP and RFLAGS from the frame, as the CPU%s [SDM vol. 2A IRET, 64-bit mode]",
+		       why);
 	}
-	report(ok, "IRETQ to CPL0: RIP, RSP and RFLAGS from the frame, as the CPU%s [SDM vol. 2A IRET, 64-bit mode]",
-	       why);
 	in = zero;
 	fep_compare("RET far (LRETQ)", lretq_native, lretq_fep, &in, FL_STATUS, "SDM vol. 2B RET, far return");
 	if ((uintptr_t)ljmp_fep >> 32) {
@@ -289,19 +301,27 @@ static void fault_tests(void)
 		    "SDM vol. 2A LOCK: #UD when the destination is not memory");
 }
 
-void fep_sys_tests(void)
+void fep_sys_tests(bool (*wanted)(const char *part))
 {
-	report_prefix_push("system");
-	cpuid_tests();
-	msr_tests();
-	cr_tests();
-	dr_tests();
-	report_prefix_pop();
-	report_prefix_push("transfer");
-	transfer_tests();
-	report_prefix_pop();
-	string_tests();
-	report_prefix_push("fault");
-	fault_tests();
-	report_prefix_pop();
+	if (wanted("system")) {
+		report_prefix_push("system");
+		cpuid_tests();
+		msr_tests();
+		cr_tests();
+		dr_tests();
+		report_prefix_pop();
+	}
+	if (wanted("string"))
+		string_tests();
+	if (wanted("fault")) {
+		report_prefix_push("fault");
+		fault_tests();
+		report_prefix_pop();
+	}
+	/* Last: a transfer KVM cannot emulate stops the VM (see fep-iret-unhandled). */
+	if (wanted("transfer")) {
+		report_prefix_push("transfer");
+		transfer_tests();
+		report_prefix_pop();
+	}
 }
