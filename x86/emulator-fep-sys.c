@@ -102,7 +102,7 @@ static void cpuid_tests(void)
 		in.rsi = leaves[i];
 		ok = fep_same(cpuid_native, cpuid_fep, &in, FL_STATUS, why, sizeof(why));
 	}
-	report(ok, "CPUID leaves 0, 1, 7, 0DH, 80000000H, 80000001H, 80000008H: the emulator gives what the CPU gives%s "
+	report(ok, "CPUID leaves 0, 1, 7, 0DH, 80000000H, 80000001H, 80000008H: emulated = CPU%s "
 	       "[SDM vol. 2A CPUID]", why);
 }
 
@@ -122,7 +122,7 @@ static void msr_tests(void)
 		ok = fep_same(rdmsr_native, rdmsr_fep, &in, FL_STATUS, why, sizeof(why));
 	}
 	report(ok, "RDMSR of EFER, STAR, LSTAR, KERNEL_GS_BASE, SYSENTER_CS, APIC_BASE, PAT and unknown 0BADC0DEH (#GP): "
-	       "the emulator gives what the CPU gives%s [SDM vol. 2B RDMSR; vol. 4 Table 2-2]", why);
+	       "emulated = CPU%s [SDM vol. 2B RDMSR; vol. 4 Table 2-2]", why);
 
 	in.rsi = 0x9abcdef0;
 	in.rdi = 0xffff8000;

@@ -255,7 +255,7 @@ bool fep_compare(const char *name, fep_fn native, fep_fn fep, const struct fep_r
 	char why[512] = "";
 	bool ok = fep_same(native, fep, in, mask, why, sizeof(why));
 
-	return report(ok, "%s: the emulator gives what the CPU gives%s [%s]", name, why, rule);
+	return report(ok, "%s: emulated = CPU%s [%s]", name, why, rule);
 }
 
 /* One assertion per instruction, over every input: the console is slow where this runs (nested KVM). */
@@ -269,7 +269,7 @@ static void alu_tests(void)
 
 		for (unsigned j = 0; j < ARRAY_SIZE(alu_inputs) && ok; j++)
 			ok = fep_same(c->native, c->fep, &alu_inputs[j], c->mask, why, sizeof(why));
-		report(ok, "%s: the emulator gives what the CPU gives for %u inputs%s [%s]", c->name,
+		report(ok, "%s: emulated = CPU, %u inputs%s [%s]", c->name,
 		       (unsigned)ARRAY_SIZE(alu_inputs), why, c->rule);
 	}
 	report_prefix_pop();
