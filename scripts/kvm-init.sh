@@ -8,6 +8,7 @@
 #   hvut.ro=TAG:PATH[,TAG:PATH...]  read-only shares, mounted at PATH in the chroot
 #   hvut.rw=TAG:PATH                the writable share (results)
 #   hvut.job=PATH                   the job script, run with bash in the chroot
+#   hvut.modparams=MOD:P=V[,...]    extra parameters for the modules loaded (optional)
 # Console protocol back to the host, one line each (scripts/kvm-lane.sh reads it):
 #   "B|<seconds since L1 booted>"  about to start the job
 #   "O|<line>", "E|<line>"         the job's stdout / stderr
@@ -27,16 +28,28 @@ fail() {
 	poweroff -f
 }
 
+# Module parameters the host adds for this run (kvm-lane.sh), MODULE:PARAM=VALUE
+# words: kvm:force_emulation_prefix=1 (the emulator-fep and access-fep
+# entries), kvm_amd:npt=0 (KVM's shadow MMU, HVUT_KVM_NPT=0).
+read -r cmdline < /proc/cmdline
+modparams=''
+for w in $cmdline; do
+	case $w in hvut.modparams=*) modparams=$(echo "${w#hvut.modparams=}" | tr , ' ') ;; esac
+done
 while read -r ko params; do
+	mod=$(echo "${ko%.ko}" | tr - _)
+	for p in $modparams; do
+		case $p in "$mod":*) params="$params ${p#*:}" ;; esac
+	done
+	[ -z "$modparams" ] || echo "kvm-init: insmod $ko $params"
 	# shellcheck disable=SC2086 # params are words
-	insmod "/modules/$ko" $params || fail "insmod $ko failed"
+	insmod "/modules/$ko" $params || fail "insmod $ko $params failed"
 done < /modules/load
 # What KVM said about itself, for kvm-l1.log (VHE/nVHE, nested, the PMU).
 dmesg | grep -iE 'kvm|svm|vhe|nested|pmu' | tail -n 20
 [ -c /dev/kvm ] || fail "no /dev/kvm after loading KVM: $(dmesg | grep -i kvm | tail -n 3)"
 
 ro='' rw='' job=''
-read -r cmdline < /proc/cmdline
 for w in $cmdline; do
 	case $w in
 	hvut.ro=*) ro=${w#hvut.ro=} ;;

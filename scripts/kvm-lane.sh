@@ -23,7 +23,8 @@
 # HVUT_KVM_TIMEOUT (whole lane, s; default: L1's boot limit + every test at
 # its TIMEOUT, -j at a time, + 120), HVUT_KVM_L0,
 # HVUT_KVM_HOST_QEMU, HVUT_KVM_TCG_THREAD (the outer QEMU, below),
-# HVUT_KVM_BOOT_LIMIT / HVUT_KVM_QUIET_LIMIT (the watchdog: s of silence before
+# HVUT_KVM_NPT=0 (x86_64: kvm_amd npt=0, KVM's shadow MMU), HVUT_KVM_MODPARAMS
+# (more module parameters, MODULE:PARAM=VALUE,...), HVUT_KVM_BOOT_LIMIT / HVUT_KVM_QUIET_LIMIT (the watchdog: s of silence before
 # L1 is declared hung, default 600 while booting, 2 * TIMEOUT + 60 after),
 # HVUT_NO_SETUP=1 (use the cache as it is), and, passed into L1: TIMEOUT
 # (every test's limit, default 300 s, 900 s for arm64 and riscv64: the cfg's
@@ -228,10 +229,23 @@ run() {
 	done
 	qemu_cmd+=(-virtfs "local,path=$logdir,mount_tag=w0,security_model=none,multidevs=remap")
 	rw=w0:$logdir
-	qemu_cmd+=(-append "console=$console quiet loglevel=1 panic=-1 mitigations=off tsc=reliable hvut.ro=$ro_arg hvut.rw=$rw hvut.job=$logdir/.kvm-job.sh")
+	# KVM's module parameters (kvm-init.sh applies them, MODULE:PARAM=VALUE):
+	# force_emulation_prefix=1 lets the emulator-fep and access-fep entries
+	# send instructions through KVM's emulator (a ud2 for every other guest);
+	# HVUT_KVM_NPT=0 turns nested paging off, so KVM shadows the guests' page
+	# tables (the shadow MMU); HVUT_KVM_MODPARAMS adds others.
+	local modparams=''
+	if [ "$arch" = x86_64 ]; then
+		modparams=kvm:force_emulation_prefix=1
+		[ "${HVUT_KVM_NPT:-1}" != 0 ] || modparams+=,kvm_amd:npt=0
+	fi
+	modparams+=${HVUT_KVM_MODPARAMS:+,$HVUT_KVM_MODPARAMS}
+	modparams=${modparams#,}
+	[[ $modparams =~ ^[A-Za-z0-9_.:=,-]*$ ]] || die "HVUT_KVM_MODPARAMS: MODULE:PARAM=VALUE words, comma-separated"
+	qemu_cmd+=(-append "console=$console quiet loglevel=1 panic=-1 mitigations=off tsc=reliable hvut.ro=$ro_arg hvut.rw=$rw hvut.job=$logdir/.kvm-job.sh${modparams:+ hvut.modparams=$modparams}")
 
 	local l0_desc="QEMU $qver TCG thread=$tcg_thread"
-	echo "kvm-lane: $arch: KVM of Linux $kver (QEMU $qemu10 inside) on $l0_desc; results in $logdir" >&2
+	echo "kvm-lane: $arch: KVM of Linux $kver (QEMU $qemu10 inside${modparams:+, $modparams}) on $l0_desc; results in $logdir" >&2
 	hvut_now
 	t0=$now
 	local line

@@ -130,6 +130,12 @@ static void test_regs(void)
 static void test_edge(void)
 {
 	bool ok;
+	/*
+	 * Under KVM a 2xH IOAPIC is QEMU's device model (-machine
+	 * kernel_irqchip=split), not KVM's 11H one: QEMU's behaviour, its row.
+	 */
+	const char *edge_id = (ioapic_read(IOAPIC_VERSION) & 0xff) >= 0x20 && deviation_find("ioapic-edge-split")
+				      ? "ioapic-edge-split" : "ioapic-edge-without-rising-edge";
 
 	report_prefix_push("edge");
 	reset_counts();
@@ -153,8 +159,7 @@ static void test_edge(void)
 	ack_after = UINT_MAX;
 	ioapic_redir_write(PIN, IOAPIC_DEST(apic_id()) | VEC);
 	spin_if1(20000000);
-	report_deviation("ioapic-edge-without-rising-edge", hits[0] == 0,
-			 "an edge that came while masked is not delivered at unmask (%u)", hits[0]);
+	report_deviation(edge_id, hits[0] == 0, "an edge that came while masked is not delivered at unmask (%u)", hits[0]);
 	report(cmos_read(0x0c) & 0x40, "(the RTC did raise its periodic flag meanwhile)");
 	ack_after = 0;
 	rtc_ack();

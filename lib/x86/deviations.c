@@ -284,5 +284,13 @@ const struct deviation arch_deviations[] = {
 	{ "io-breakpoint-ignored", "kvm", NULL, NULL, NULL,
 	  "IN/OUT to a port an enabled I/O breakpoint covers completes with no #DB (KVM emulates the intercepted port I/O without looking at DR7)",
 	  "SDM vol. 3B 'Debug Control Register (DR7)' R/W=10 with CR4.DE=1, 'Data Memory and I/O Breakpoint Exception Conditions'" },
+	/* x86/emulator-fep-sys.c (kvmx): reached only through KVM's forced-emulation prefix */
+	{ "fep-iret-unhandled", "kvm", NULL, NULL, NULL,
+	  "IRETQ in 64-bit mode through KVM's instruction emulator is an emulation failure (KVM internal error, the VM stops): emulate.c has IRET for real mode only",
+	  "SDM vol. 2A IRET/IRETD/IRETQ: valid in 64-bit mode (IA-32e mode return)" },
+	/* x86/ioapic.c with -machine kernel_irqchip=split: the IOAPIC is QEMU's device model under KVM */
+	{ "ioapic-edge-split", "kvm", NULL, NULL, NULL,
+	  "split irqchip: QEMU's IOAPIC delivers an edge that came while the pin was masked when it is unmasked (as under TCG)",
+	  "82093AA datasheet 3.2.4: edge interrupts on a rising edge; masked edges are ignored, not held pending" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
