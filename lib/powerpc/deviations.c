@@ -32,5 +32,9 @@ const struct deviation arch_deviations[] = {
 	{ "ppc-confer-all-no-rc", "qemu-tcg", NULL, NULL, NULL,
 	  "H_CONFER(-1) returns with r3 still the opcode (0xe4), not a return code",
 	  "PAPR/LoPAR H_CONFER: returns H_SUCCESS (proc -1: confer to all processors of the partition)" },
+	/* powerpc/emulator.c (seen on 7.2 and 10.0 TCG) */
+	{ "ppc-align-le-string-no-dar", "qemu-tcg", NULL, NULL, NULL,
+	  "the Alignment interrupt of lswi/lswx/stswi/stswx in little-endian mode does not set DAR",
+	  "Power ISA v3.1 Book III 7.5.8 Alignment Interrupt: DAR is set to the effective address computed by the instruction" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
