@@ -23,6 +23,7 @@
 #include "hvut.h"
 #include "alloc.h"
 #include "devicetree.h"
+#include <asm/cas.h>
 #include <asm/hcall.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
@@ -97,48 +98,13 @@ static uint32_t be32_at(const volatile uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/*
- * ibm,client-architecture-support through QEMU's KVMPPC_H_CAS (0xf002, what
- * SLOF calls for the OS): the architecture vector is a PVR list ended by
- * the all-PVR record (mask 0, value 0xffffffff; a real PVR must match one
- * before it), then option vectors
- * 1..5 (each: length - 1, then its bytes; byte 1 first; PAPR/LoPAR B.5.2).
- * OV1 byte 3 0x80: ISA 3.00; OV5 byte 23 0x40: XIVE exploitation, byte 24
- * 0x00: hashed page table. The hypervisor writes the updated tree to buf.
- */
-#define KVMPPC_H_CAS 0xf002
-static uint8_t cas_vec[64] __attribute__((aligned(8)));
-
-static long negotiate_xive(void *buf, unsigned long size)
-{
-	uint8_t *v = cas_vec;
-	int n = 0;
-
-	uint32_t pvr = (uint32_t)mfspr(SPR_PVR);
-
-	memset(cas_vec, 0, sizeof(cas_vec));
-	/* This CPU's own PVR (mask all ones): raw mode, no compatibility mode. */
-	v[n++] = 0xff, v[n++] = 0xff, v[n++] = 0xff, v[n++] = 0xff;
-	v[n++] = pvr >> 24, v[n++] = pvr >> 16, v[n++] = pvr >> 8, v[n++] = pvr;
-	n += 4;                                 /* PVR mask 0 */
-	v[n++] = 0xff, v[n++] = 0xff, v[n++] = 0xff, v[n++] = 0xff;
-	v[n++] = 4;                             /* five option vectors */
-	v[n++] = 2, v[n++] = 0, v[n++] = 0, v[n++] = 0x80;   /* OV1: 3 bytes, ISA 3.00 */
-	for (int i = 2; i <= 4; i++)
-		v[n++] = 0, v[n++] = 0;         /* OV2-OV4: 1 byte each, nothing */
-	v[n++] = 23;                            /* OV5: 24 bytes */
-	v[n + 22] = 0x40;                       /* byte 23: XIVE exploitation */
-	n += 24;
-	assert(n <= (int)sizeof(cas_vec));
-	return hcall(KVMPPC_H_CAS, NULL, (unsigned long)cas_vec, (unsigned long)buf, size, 0, 0, 0);
-}
-
 int main(int argc, char **argv, char **envp)
 {
 	int node = fdt_find_compatible(-1, "ibm,power-ivpe"), len = 0;
 	const void *ranges;
 	unsigned long out[6], target = this_cpu()->hwid, lisn, nr_lisns;
 	volatile uint8_t *queue = alloc_page();
+	uint8_t ov5[OV5_BYTE_MMU] = { 0 };   /* hashed page table: byte 24 = 0 */
 	long rc;
 
 	(void)argc, (void)argv, (void)envp;
@@ -151,7 +117,8 @@ int main(int argc, char **argv, char **envp)
 		report_fail("XIVE: no ibm,xive-lisn-ranges in the ibm,power-ivpe node [LoPAR XIVE device tree]");
 		return report_summary();
 	}
-	rc = negotiate_xive(alloc_pages(4), 16 * 4096);
+	ov5[OV5_BYTE_INTC - 1] = OV5_INTC_XIVE_EXPLOIT;
+	rc = cas_negotiate(ov5, sizeof(ov5));
 	if (rc != H_SUCCESS) {
 		report_skip("XIVE: client-architecture-support (KVMPPC_H_CAS) asking XIVE exploitation failed (%ld)", rc);
 		return report_summary();
