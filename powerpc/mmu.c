@@ -12,9 +12,9 @@
  *
  * Then, said but not asserted: what tlbie/tlbiel from the guest do in a
  * hashed-page-table partition (QEMU 7.2 TCG: tlbie is a privileged-
- * instruction program interrupt, tlbiel completes); radix (H_REGISTER_PROC_TBL)
- * SKIPs: it needs the client-architecture-support negotiation this boot path
- * does not make; TM SKIPs where ibm,pa-features has no TM (cap-htm off).
+ * instruction program interrupt, tlbiel completes); whether the platform
+ * offers radix (powerpc/radix.c uses it); TM SKIPs where ibm,pa-features has
+ * no TM (cap-htm off).
  */
 #include "hvut.h"
 #include "alloc.h"
@@ -209,8 +209,7 @@ static void radix_and_tm(void)
 			radix_offered = true;
 	report_info("radix: %s", radix_offered ? "the platform offers it (ibm,arch-vec-5-platform-support byte 24)" :
 		    "not offered in /chosen");
-	report_skip("radix: H_REGISTER_PROC_TBL needs the MMU chosen by ibm,client-architecture-support (option vector 5 "
-		    "byte 24), an Open Firmware call this firmware-less boot path does not make; the partition stays HPT");
+	/* powerpc/radix.c negotiates and registers radix; this partition stays HPT. */
 
 	/* TM: ibm,pa-features byte 22 bit 0 (attribute 0x80). */
 	{
