@@ -3,8 +3,8 @@
  * hcalls", H_INT_*) of a pseries machine started with ic-mode=xive (the cfg
  * entry; without client-architecture-support the tree then offers XIVE
  * only). A source is routed to an event queue and triggered, and the event
- * is seen in the queue; no interrupt is delivered (the OS ring's CPPR stays
- * 0, which masks every priority).
+ * is seen in the queue; then, with the OS ring's CPPR opened, a second
+ * trigger is delivered as an external interrupt and acknowledged.
  *
  *   - the tree: the interrupt controller node (compatible "ibm,power-ivpe"),
  *     its ibm,xive-lisn-ranges (the first range: the IPIs);
@@ -73,16 +73,22 @@ static unsigned long pft_groups(void)
 	return 0;
 }
 
-/* Maps the 4 KiB at pa cache-inhibited and guarded (MMIO) at EA_TRIGGER. */
-static bool map_mmio(unsigned long pa)
+static uint32_t be32_at(const volatile uint8_t *p)
 {
-	unsigned long out[6], n = pft_groups(), va = (VSID << 28);
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Maps the 4 KiB at pa cache-inhibited and guarded (MMIO) at EA_TRIGGER + page * 4 KiB. */
+static bool map_mmio(unsigned long page, unsigned long pa)
+{
+	unsigned long out[6], n = pft_groups(), va = (VSID << 28) | (page << 12);
 	unsigned long v = ((va >> 23) << 7) | HPTE_V_VALID;
 
 	if (!n)
 		return false;
 	__asm__ volatile("slbmte %0, %1; isync" :: "r"(VSID << 12), "r"((ESID << 28) | SLB_V | 4) : "memory");
-	return hcall(H_ENTER, out, 0, (VSID & (n - 1)) * 8, v, pa | HPTE_R_I | HPTE_R_G | HPTE_R_PP_RW, 0, 0) == H_SUCCESS;
+	return hcall(H_ENTER, out, 0, ((VSID ^ page) & (n - 1)) * 8, v, pa | HPTE_R_I | HPTE_R_G | HPTE_R_PP_RW, 0, 0) ==
+	       H_SUCCESS;
 }
 
 static void trigger(void)
@@ -93,10 +99,93 @@ static void trigger(void)
 			 "r"(0UL), "r"(msr) : "memory");
 }
 
-static uint32_t be32_at(const volatile uint8_t *p)
+/*
+ * The thread interrupt management area, OS ring (the XIVE node's second
+ * reg entry), mapped at page 1: a byte store of the OS CPPR (QW1 + 1) and
+ * the 16-bit acknowledge load (0x810: NSR in the high byte, the new CPPR
+ * in the low byte).
+ */
+#define EA_TIMA_OS (EA_TRIGGER + 0x1000)
+#define TM_QW1_OS_CPPR 0x11
+#define TM_SPC_ACK_OS_REG 0x810
+#define TM_NSR_EO 0x80
+
+static void set_cppr(uint8_t cppr)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	unsigned long msr = mfmsr();
+
+	__asm__ volatile("mtmsrd %1\n\tsync\n\tstb %2, 0(%0)\n\tsync\n\tmtmsrd %3" :: "b"(EA_TIMA_OS + TM_QW1_OS_CPPR),
+			 "r"(msr | MSR_DR), "r"((unsigned long)cppr), "r"(msr) : "memory");
 }
+
+static unsigned ack_os(void)
+{
+	unsigned long msr = mfmsr(), v;
+
+	__asm__ volatile("mtmsrd %2\n\tsync\n\tlhz %0, 0(%1)\n\tsync\n\tmtmsrd %3" : "=&r"(v)
+			 : "b"(EA_TIMA_OS + TM_SPC_ACK_OS_REG), "r"(msr | MSR_DR), "r"(msr) : "memory");
+	/* The TIMA is big-endian (LoPAR): a little-endian lhz reads it byte-swapped. */
+#ifdef __LITTLE_ENDIAN__
+	v = ((v & 0xff) << 8) | ((v >> 8) & 0xff);
+#endif
+	return (unsigned)v;
+}
+
+static volatile unsigned externals;
+static volatile unsigned long external_srr0;
+static void count_external(struct ex_regs *r)
+{
+	externals++;
+	external_srr0 = r->nip;
+	r->msr &= ~MSR_EE;   /* the source stays pending until acknowledged: resume with EE off */
+}
+
+/*
+ * With CPPR 0xff (all priorities allowed) and MSR[EE] = 1, a trigger is an
+ * external interrupt (0x500); the OS acknowledge answers NSR with the OS
+ * exception bit and the event's priority as the new CPPR, and the queue
+ * gets the EISN as its second entry (LoPAR XIVE; Book III 7.5.6).
+ */
+static void delivery(int node, unsigned long lisn, volatile uint8_t *queue)
+{
+	const void *reg;
+	int len = 0;
+	unsigned long out[6], tima, t0, wait = 10 * tb_hz;   /* generous: QEMU delivers from its own thread */
+	unsigned ack;
+
+	reg = fdt_getprop(node, "reg", &len);
+	if (!reg || len < 32) {
+		report_skip("XIVE delivery: the ibm,power-ivpe node has no second reg entry (OS TIMA)");
+		return;
+	}
+	tima = fdt_cells(reg, 4, 2);
+	report_info("XIVE: TIMA reg %#lx+%#lx, %#lx+%#lx", (unsigned long)fdt_cells(reg, 0, 2), (unsigned long)fdt_cells(reg, 2, 2),
+		    tima, (unsigned long)fdt_cells(reg, 6, 2));
+	if (!map_mmio(1, tima)) {
+		report_skip("XIVE delivery: the OS TIMA page could not be mapped (H_ENTER of MMIO, I|G)");
+		return;
+	}
+	hc(H_INT_ESB, out, 0, lisn, ESB_SET_PQ_00, 0, 0);   /* the first trigger left PQ = 10 */
+	install_exception_handler(0x500, count_external);
+	set_cppr(0xff);
+	externals = 0;
+	trigger();
+	irq_enable();
+	t0 = mftb();
+	while (!externals && mftb() - t0 < wait)
+		cpu_relax();
+	irq_disable();
+	report(externals == 1, "with OS CPPR 0xff and MSR[EE] = 1, a trigger is an external interrupt 0x500, once (%u, SRR0 %#lx) "
+	       "[Book III 7.5.6]", externals, external_srr0);
+	ack = externals ? ack_os() : 0;
+	report((ack >> 8) & TM_NSR_EO && (ack & 0xff) == PRIO,
+	       "the OS acknowledge answers NSR with the OS exception bit and CPPR = the event's priority %d (%#x) [LoPAR XIVE TIMA]",
+	       PRIO, ack);
+	report(be32_at(queue + 4) == (0x80000000u | EISN), "the second event is the queue's second entry (%#x)", be32_at(queue + 4));
+	set_cppr(0);
+	install_exception_handler(0x500, NULL);
+}
+
 
 int main(int argc, char **argv, char **envp)
 {
@@ -163,7 +252,7 @@ int main(int argc, char **argv, char **envp)
 	report_deviation("xive-int-esb-load-byteswapped", rc == H_SUCCESS && out[0] == 1,
 			 "H_INT_ESB load: R4 is the loaded doubleword, old PQ = 01 (%#lx) [LoPAR H_INT_ESB]", out[0]);
 
-	if (!map_mmio(trig)) {
+	if (!map_mmio(0, trig)) {
 		report_skip("XIVE: the trigger page could not be mapped (H_ENTER of MMIO, I|G)");
 	} else {
 		trigger();
@@ -174,6 +263,7 @@ int main(int argc, char **argv, char **envp)
 		rc = hc(H_INT_ESB, out, 0, lisn, ESB_GET, 0, 0);
 		report_deviation("xive-int-esb-load-byteswapped", rc == H_SUCCESS && out[0] == 2,
 				 "and H_INT_ESB load at 0x800 answers PQ = 10 (rc %ld, %#lx) [LoPAR H_INT_ESB]", rc, out[0]);
+		delivery(node, lisn, queue);
 	}
 
 	rc = hc(H_INT_RESET, out, 0, 0, 0, 0, 0);
