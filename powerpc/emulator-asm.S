@@ -17,6 +17,8 @@
 #define LSWX(rt, ra, rb) XFORM(rt, ra, rb, 533)
 #define STSWI(rs, ra, nb) XFORM(rs, ra, nb, 725)
 #define STSWX(rs, ra, rb) XFORM(rs, ra, rb, 661)
+#define LMW(rt, ra, d) .long (46 << 26) | ((rt) << 21) | ((ra) << 16) | ((d) & 0xffff)
+#define STMW(rs, ra, d) .long (47 << 26) | ((rs) << 21) | ((ra) << 16) | ((d) & 0xffff)
 #define MSR_FP 0x2000
 
 	.text
@@ -94,6 +96,33 @@ str_stswx:
 	ld	12, 40(5)
 	mtxer	6
 	STSWX(7, 3, 4)
+	blr
+
+/* void mw_lmw(const void *src, unsigned long out[3]): lmw r29, 0(r3) (Book I
+ * 3.3.6: r29, r30, r31 get one word each, zero-extended); r29-r31 start as -1. */
+	.globl mw_lmw
+mw_lmw:
+	SAVE_R29_31
+	li	29, -1
+	li	30, -1
+	li	31, -1
+	LMW(29, 3, 0)
+	std	29, 0(4)
+	std	30, 8(4)
+	std	31, 16(4)
+	RESTORE_R29_31
+	blr
+
+/* void mw_stmw(void *dst, const unsigned long in[3]): r29-r31 = in[0..2],
+ * stmw r29, 0(r3): the low word of each. */
+	.globl mw_stmw
+mw_stmw:
+	SAVE_R29_31
+	ld	29, 0(4)
+	ld	30, 8(4)
+	ld	31, 16(4)
+	STMW(29, 3, 0)
+	RESTORE_R29_31
 	blr
 
 /*

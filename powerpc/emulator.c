@@ -34,6 +34,8 @@ void str_lswi_wrap(const void *src, unsigned long out[4]);
 void str_stswi_wrap(void *dst, const unsigned long in[4]);
 void str_lswx(const void *base, unsigned long off, unsigned long out[6], unsigned long count);
 void str_stswx(void *base, unsigned long off, const unsigned long in[6], unsigned long count);
+void mw_lmw(const void *src, unsigned long out[3]);
+void mw_stmw(void *dst, const unsigned long in[3]);
 unsigned long ua_lwz(const void *p, unsigned long or_msr);
 unsigned long ua_ld(const void *p, unsigned long or_msr);
 void ua_std(void *p, unsigned long v, unsigned long or_msr);
@@ -85,6 +87,8 @@ static void do_lswi(void *a) { (void)a; str_lswi_wrap(strbuf + 3, regs); }
 static void do_stswi(void *a) { (void)a; str_stswi_wrap(strbuf + 3, regs); }
 static void do_lswx(void *a) { str_lswx(strbuf, 5, regs, (unsigned long)a); }
 static void do_stswx(void *a) { str_stswx(strbuf, 5, regs, (unsigned long)a); }
+static void do_lmw(void *a) { (void)a; mw_lmw(strbuf + 8, regs); }
+static void do_stmw(void *a) { (void)a; mw_stmw(strbuf + 8, regs); }
 
 static void strings_big_endian(void)
 {
@@ -145,12 +149,31 @@ static void strings_big_endian(void)
 	ok = vec == NO_EXCEPTION && strbuf[4] == 0xee && strbuf[5] == 1 && strbuf[9] == 5 && strbuf[10] == 0xee;
 	report(ok, "stswx with XER[57:63] = 0 stores nothing (vector %#x, %02x..%02x) [Book I 3.3.7 stswx]", vec, strbuf[5],
 	       strbuf[9]);
+
+	/* Load/Store Multiple (Book I 3.3.6): r29-r31, one word each. */
+	fill(strbuf, sizeof(strbuf), 0x63);
+	vec = catch_exception(do_lmw, NULL, &f);
+	ok = vec == NO_EXCEPTION;
+	for (int k = 0; k < 3; k++)
+		ok = ok && regs[k] == mem_value(strbuf + 8 + 4 * k, 4);
+	report(ok, "lmw r29: r29, r30, r31 each get a word, zero-extended (vector %#x; %#lx %#lx %#lx) [Book I 3.3.6 lmw]", vec,
+	       regs[0], regs[1], regs[2]);
+	memset(strbuf, 0xee, sizeof(strbuf));
+	regs[0] = 0x1111111101020304UL, regs[1] = 0x2222222205060708UL, regs[2] = 0x33333333090a0b0cUL;
+	vec = catch_exception(do_stmw, NULL, &f);
+	ok = vec == NO_EXCEPTION && strbuf[7] == 0xee && strbuf[20] == 0xee;
+	for (int i = 0; i < 12; i++)
+		ok = ok && strbuf[8 + i] == i + 1;
+	report(ok, "stmw r29: the low words of r29, r30, r31, nothing around (vector %#x; %02x..%02x) [Book I 3.3.6 stmw]", vec,
+	       strbuf[8], strbuf[19]);
 }
 
 static void strings_little_endian(void)
 {
-	static const struct { const char *name; test_fn fn; unsigned long count, ea; } s[] = {
-		{ "lswi", do_lswi, 0, 3 }, { "stswi", do_stswi, 0, 3 }, { "lswx", do_lswx, 7, 5 }, { "stswx", do_stswx, 5, 5 },
+	static const struct { const char *name; test_fn fn; unsigned long count, ea; const char *row; } s[] = {
+		{ "lswi", do_lswi, 0, 3, "ppc-align-le-string-no-dar" }, { "stswi", do_stswi, 0, 3, "ppc-align-le-string-no-dar" },
+		{ "lswx", do_lswx, 7, 5, "ppc-align-le-string-no-dar" }, { "stswx", do_stswx, 5, 5, "ppc-align-le-string-no-dar" },
+		{ "stmw", do_stmw, 0, 8, "ppc-align-le-multiple-no-dar" },   /* lmw: powerpc/interrupts.c */
 	};
 	struct fault f;
 	int vec;
@@ -160,7 +183,7 @@ static void strings_little_endian(void)
 		vec = catch_exception(s[i].fn, (void *)s[i].count, &f);
 		report(vec == ALIGNMENT, "%s in little-endian mode is an Alignment interrupt (got %#x) [Book III 7.5.8]", s[i].name,
 		       vec);
-		report_deviation("ppc-align-le-string-no-dar", vec == ALIGNMENT && f.addr == (unsigned long)strbuf + s[i].ea,
+		report_deviation(s[i].row, vec == ALIGNMENT && f.addr == (unsigned long)strbuf + s[i].ea,
 				 "%s in little-endian mode: DAR = its effective address (DAR %#lx, want %#lx)", s[i].name, f.addr,
 				 (unsigned long)strbuf + s[i].ea);
 	}
@@ -367,7 +390,7 @@ static void sprs(void)
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc, (void)argv, (void)envp;
-	report_prefix_push("strings");
+	report_prefix_push("string/multiple");
 	if (BUILD_LE)
 		strings_little_endian();
 	else

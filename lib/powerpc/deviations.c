@@ -26,7 +26,7 @@ const struct deviation arch_deviations[] = {
 	  "Power ISA v3.1 Book II 4.4.2: any store by another processor to the reservation granule (>= 16 bytes) clears the reservation" },
 	/* powerpc/interrupts.c */
 	{ "ppc-align-le-multiple-no-dar", "qemu-tcg", NULL, NULL, NULL,
-	  "the Alignment interrupt of lmw in little-endian mode does not set DAR (it keeps its previous value)",
+	  "the Alignment interrupt of lmw/stmw in little-endian mode does not set DAR (it keeps its previous value)",
 	  "Power ISA v3.1 Book III 7.5.8 Alignment Interrupt: DAR is set to the effective address computed by the instruction" },
 	/* powerpc/smt.c (seen on 7.2 and 10.0 TCG) */
 	{ "ppc-confer-all-no-rc", "qemu-tcg", NULL, NULL, NULL,
