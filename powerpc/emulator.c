@@ -68,6 +68,12 @@ static void fill(volatile uint8_t *p, int n, uint8_t seed)
 		p[i] = (uint8_t)(seed + 7 * i);
 }
 
+/* What an instruction did, for messages. */
+static const char *outcome(int vec)
+{
+	return vec == NO_EXCEPTION ? "no interrupt" : exception_name(vec);
+}
+
 /* Bytes b[0..n) of a string transfer in register k: big-endian, left-justified in bits 32:63. */
 static unsigned long string_reg(const uint8_t *b, int n, int k)
 {
@@ -104,7 +110,7 @@ static void strings_big_endian(void)
 	for (int k = 0; k < 4; k++)
 		ok = ok && regs[k] == string_reg(want, 15, k);
 	report(ok, "lswi 15 bytes into r29: r29, r30, r31, then r0 (the range wraps), 4 bytes per register in bits 32:63, the rest zero "
-	       "(vector %#x; %#lx %#lx %#lx %#lx) [Book I 3.3.7 lswi]", vec, regs[0], regs[1], regs[2], regs[3]);
+	       "(%s; %#lx %#lx %#lx %#lx) [Book I 3.3.7 lswi]", outcome(vec), regs[0], regs[1], regs[2], regs[3]);
 
 	/* stswi r29, rA, 15 from r29, r30, r31, r0: 15 bytes, the 16th untouched. */
 	memset(strbuf, 0xee, sizeof(strbuf));
@@ -115,7 +121,7 @@ static void strings_big_endian(void)
 	for (int i = 0; i < 15; i++)
 		ok = ok && strbuf[3 + i] == (uint8_t)(regs[i / 4] >> (24 - 8 * (i % 4)));
 	report(ok, "stswi 15 bytes from r29, r30, r31, r0: the low word of each, high byte first, nothing past the 15th "
-	       "(vector %#x; %02x %02x .. %02x %02x) [Book I 3.3.7 stswi]", vec, strbuf[3], strbuf[4], strbuf[3 + 14],
+	       "(%s; %02x %02x .. %02x %02x) [Book I 3.3.7 stswi]", outcome(vec), strbuf[3], strbuf[4], strbuf[3 + 14],
 	       strbuf[3 + 15]);
 
 	/* lswx r7, base, 5 with XER count 7: r7 4 bytes, r8 3 bytes, r9-r12 untouched. */
@@ -125,14 +131,14 @@ static void strings_big_endian(void)
 	for (int k = 2; k < 6; k++)
 		ok = ok && regs[k] == POISON;
 	report(ok, "lswx with XER[57:63] = 7 at rA + rB: r7 4 bytes, r8 3 bytes and a zero low byte, r9-r12 untouched "
-	       "(vector %#x; %#lx %#lx %#lx) [Book I 3.3.7 lswx]", vec, regs[0], regs[1], regs[2]);
+	       "(%s; %#lx %#lx %#lx) [Book I 3.3.7 lswx]", outcome(vec), regs[0], regs[1], regs[2]);
 
 	/* Count 0: RT is undefined, nothing else changes. */
 	vec = catch_exception(do_lswx, (void *)0UL, &f);
 	ok = vec == NO_EXCEPTION;
 	for (int k = 1; k < 6; k++)
 		ok = ok && regs[k] == POISON;
-	report(ok, "lswx with XER[57:63] = 0 loads nothing past RT (vector %#x, r8 %#lx) [Book I 3.3.7 lswx]", vec, regs[1]);
+	report(ok, "lswx with XER[57:63] = 0 loads nothing past RT (%s, r8 %#lx) [Book I 3.3.7 lswx]", outcome(vec), regs[1]);
 
 	/* stswx r7, base, 5 with count 5: 4 bytes of r7, the high byte of r8's low word. */
 	memset(strbuf, 0xee, sizeof(strbuf));
@@ -140,14 +146,14 @@ static void strings_big_endian(void)
 	vec = catch_exception(do_stswx, (void *)5UL, &f);
 	ok = vec == NO_EXCEPTION && strbuf[4] == 0xee && strbuf[10] == 0xee && strbuf[5] == 1 && strbuf[6] == 2 &&
 	     strbuf[7] == 3 && strbuf[8] == 4 && strbuf[9] == 5;
-	report(ok, "stswx with XER[57:63] = 5: r7's low word then r8's high byte, nothing around (vector %#x; %02x..%02x, after %02x) "
-	       "[Book I 3.3.7 stswx]", vec, strbuf[5], strbuf[9], strbuf[10]);
+	report(ok, "stswx with XER[57:63] = 5: r7's low word then r8's high byte, nothing around (%s; %02x..%02x, after %02x) "
+	       "[Book I 3.3.7 stswx]", outcome(vec), strbuf[5], strbuf[9], strbuf[10]);
 
 	/* Count 0 with other values in the registers: memory must keep 01..05. */
 	regs[0] = 0xa1a2a3a4UL, regs[1] = 0xa5a6a7a8UL;
 	vec = catch_exception(do_stswx, (void *)0UL, &f);
 	ok = vec == NO_EXCEPTION && strbuf[4] == 0xee && strbuf[5] == 1 && strbuf[9] == 5 && strbuf[10] == 0xee;
-	report(ok, "stswx with XER[57:63] = 0 stores nothing (vector %#x, %02x..%02x) [Book I 3.3.7 stswx]", vec, strbuf[5],
+	report(ok, "stswx with XER[57:63] = 0 stores nothing (%s, %02x..%02x) [Book I 3.3.7 stswx]", outcome(vec), strbuf[5],
 	       strbuf[9]);
 
 	/* Load/Store Multiple (Book I 3.3.6): r29-r31, one word each. */
@@ -156,7 +162,7 @@ static void strings_big_endian(void)
 	ok = vec == NO_EXCEPTION;
 	for (int k = 0; k < 3; k++)
 		ok = ok && regs[k] == mem_value(strbuf + 8 + 4 * k, 4);
-	report(ok, "lmw r29: r29, r30, r31 each get a word, zero-extended (vector %#x; %#lx %#lx %#lx) [Book I 3.3.6 lmw]", vec,
+	report(ok, "lmw r29: r29, r30, r31 each get a word, zero-extended (%s; %#lx %#lx %#lx) [Book I 3.3.6 lmw]", outcome(vec),
 	       regs[0], regs[1], regs[2]);
 	memset(strbuf, 0xee, sizeof(strbuf));
 	regs[0] = 0x1111111101020304UL, regs[1] = 0x2222222205060708UL, regs[2] = 0x33333333090a0b0cUL;
@@ -164,7 +170,7 @@ static void strings_big_endian(void)
 	ok = vec == NO_EXCEPTION && strbuf[7] == 0xee && strbuf[20] == 0xee;
 	for (int i = 0; i < 12; i++)
 		ok = ok && strbuf[8 + i] == i + 1;
-	report(ok, "stmw r29: the low words of r29, r30, r31, nothing around (vector %#x; %02x..%02x) [Book I 3.3.6 stmw]", vec,
+	report(ok, "stmw r29: the low words of r29, r30, r31, nothing around (%s; %02x..%02x) [Book I 3.3.6 stmw]", outcome(vec),
 	       strbuf[8], strbuf[19]);
 }
 
