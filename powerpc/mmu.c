@@ -109,6 +109,11 @@ static struct access on_cpu1(bool store, unsigned long value)
 	return a;
 }
 
+static const char *outcome(int vec)
+{
+	return vec == NO_EXCEPTION ? "no interrupt" : exception_name(vec);
+}
+
 static void visibility(void)
 {
 	volatile unsigned long *frame_a = alloc_page(), *frame_b = alloc_page();
@@ -128,26 +133,26 @@ static void visibility(void)
 
 	/* CPU 1 loads and stores through the mapping: its TLB now holds a writable translation. */
 	a = on_cpu1(false, 0);
-	report(a.vec == NO_EXCEPTION && a.value == frame_a[0], "CPU 1 reads the page through the new PTE (%#lx, vector %#x)",
-	       a.value, a.vec);
+	report(a.vec == NO_EXCEPTION && a.value == frame_a[0], "CPU 1 reads the page through the new PTE (%#lx, %s)",
+	       a.value, outcome(a.vec));
 	a = on_cpu1(true, 0x1111UL);
-	report(a.vec == NO_EXCEPTION && frame_a[0] == 0x1111UL, "CPU 1 writes it (%#lx, vector %#x)", frame_a[0], a.vec);
+	report(a.vec == NO_EXCEPTION && frame_a[0] == 0x1111UL, "CPU 1 writes it (%#lx, %s)", frame_a[0], outcome(a.vec));
 
 	/* H_PROTECT to PP 0b11 (read-only) on CPU 0: CPU 1's writable entry must be gone. */
 	rc = hcall(H_PROTECT, out, H_PP1 | H_PP2, slot, 0, 0, 0, 0);
 	a = on_cpu1(true, 0x2222UL);
 	report(rc == H_SUCCESS && a.vec == DSI && (a.f.aux & DSISR_PROTFAULT) && (a.f.aux & DSISR_STORE) && frame_a[0] == 0x1111UL,
 	       "after CPU 0's H_PROTECT (read-only), CPU 1's store is a DSI with DSISR protection + store, memory unchanged "
-	       "(rc %ld, vector %#x, DSISR %#lx, %#lx) [PAPR H_PROTECT; Book III 5.10.1, 7.5.3]", rc, a.vec, a.f.aux, frame_a[0]);
+	       "(rc %ld, %s, DSISR %#lx, %#lx) [PAPR H_PROTECT; Book III 5.10.1, 7.5.3]", rc, outcome(a.vec), a.f.aux, frame_a[0]);
 	a = on_cpu1(false, 0);
-	report(a.vec == NO_EXCEPTION && a.value == 0x1111UL, "and its load still works (%#lx, vector %#x)", a.value, a.vec);
+	report(a.vec == NO_EXCEPTION && a.value == 0x1111UL, "and its load still works (%#lx, %s)", a.value, outcome(a.vec));
 
 	/* H_REMOVE on CPU 0: CPU 1's read-only entry must be gone too. */
 	rc = hcall(H_REMOVE, out, 0, slot, 0, 0, 0, 0);
 	a = on_cpu1(false, 0);
 	report(rc == H_SUCCESS && a.vec == DSI && (a.f.aux & DSISR_NOHPTE),
-	       "after CPU 0's H_REMOVE, CPU 1's load is a DSI with DSISR bit 33 (rc %ld, vector %#x, DSISR %#lx) "
-	       "[PAPR H_REMOVE; Book III 5.10.1, 7.5.3]", rc, a.vec, a.f.aux);
+	       "after CPU 0's H_REMOVE, CPU 1's load is a DSI with DSISR bit 33 (rc %ld, %s, DSISR %#lx) "
+	       "[PAPR H_REMOVE; Book III 5.10.1, 7.5.3]", rc, outcome(a.vec), a.f.aux);
 
 	/* Map again, prime CPU 1, then remap the same EA to frame B: CPU 1 must read B. */
 	rc = enter((void *)frame_a);
