@@ -152,6 +152,14 @@ static void check_cede(void)
 
 	report_prefix_push("H_CEDE");
 	install_exception_handler(0x900, count_decrementer);
+	/*
+	 * A decrementer interrupt still pending from earlier (QEMU raises it
+	 * from a host timer, late on a loaded host) would end H_CEDE at once:
+	 * seen as "58 us, 5000 wanted" at load 28. Let it be taken first.
+	 */
+	mtspr(SPR_DEC, 0x7fffffff);
+	irq_enable();
+	irq_disable();
 	decrementer_hits = 0;
 	/* 5 ms from now. The decrementer must wake the ceded CPU; MSR[EE] is off until H_CEDE. */
 	mtspr(SPR_DEC, dec);
