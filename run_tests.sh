@@ -140,6 +140,11 @@ if [ -n "$lane" ]; then
 		usage_error "lane $lane runs through $LANE_RUNNER: make check-lane LANE=$ARCH-$lane"
 	HVUT_LANE_NO_SETUP=$list hvut_lane_activate "$SRCDIR" ||
 		usage_error "lane $lane: its VMM cannot be set up here (see above)"
+	# A lane of another build (lanes.cfg env HVUT_ENDIAN: ppc64's big-endian
+	# lanes) must not run this build's binaries under its name.
+	if [ -n "${HVUT_ENDIAN:-}" ] && [ "$HVUT_ENDIAN" != "${HVUT_CONFIG[ENDIAN]:-little}" ]; then
+		usage_error "lane $lane is for a $HVUT_ENDIAN-endian build, this one is ${HVUT_CONFIG[ENDIAN]:-little}-endian: configure --endian=$HVUT_ENDIAN, or make check-lane LANE=$ARCH-$lane (builds build-$ARCH-$HVUT_ENDIAN/)"
+	fi
 fi
 # One probe for the whole suite; the arch's vmm.sh may add its own probe.
 if [ -f "$src_testdir/vmm.sh" ]; then

@@ -37,6 +37,22 @@
 	.endm
 #endif
 
+/*
+ * QEMU starts the CPUs (and RTAS start-cpu the secondaries) with MSR[SF] = 0
+ * (mfmsr read 0x1 on QEMU 7.2). In 32-bit mode XER[CA] and the record forms'
+ * CR0 come from the low 32 bits (Power ISA v3.1 Book I 3.3.9), so gcc's
+ * carry-based 64-bit comparisons answer wrong (a timebase 0x3_01233cee came
+ * out "below" 0x0_01529ce9). So 64-bit mode before any C. (MSR[ME] stays
+ * as the hypervisor set it: a supervisor mtmsrd does not change it.)
+ */
+	.macro ENTER_64BIT
+	mfmsr	12
+	li	11, 1
+	sldi	11, 11, 63          /* MSR[SF] */
+	or	12, 12, 11
+	mtmsrd	12
+	.endm
+
 	.macro LOAD_TOC
 	lis	2, .TOC.@ha         /* linked below 2 GiB and not relocated: absolute is fine */
 	addi	2, 2, .TOC.@l
@@ -47,6 +63,7 @@
 _start:
 	ENTER_NATIVE boot
 boot:
+	ENTER_64BIT
 	mr	31, 3               /* the device tree */
 	LOAD_TOC
 	/* Clear .bss (8-byte aligned by the linker script) before using the stack in it. */
@@ -72,6 +89,7 @@ boot:
 secondary_entry:
 	ENTER_NATIVE secondary
 secondary:
+	ENTER_64BIT
 	LOAD_TOC
 	ld	1, CPU_STACK(3)
 	li	0, 0

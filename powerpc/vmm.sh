@@ -12,6 +12,8 @@ arch_vmm_command() {
 	local elf=$1 envfile=$2
 	shift 2
 	local fw=${HVUT_PPC_FIRMWARE:-${elf%/*}/firmware.bin}
+	# An ELF built elsewhere in the build dir (docs-examples/): the build's own firmware.
+	[ -n "${HVUT_PPC_FIRMWARE:-}" ] || [ -f "$fw" ] || fw=${elf%/*}/../powerpc/firmware.bin
 	local machine=pseries
 	# kernel-addr=0: QEMU loads the ELF at its link address (powerpc/flat.lds).
 	machine+=,kernel-addr=0

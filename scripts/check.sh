@@ -231,17 +231,32 @@ qemu_of() {
 	esac
 }
 
-# build_dir_for ARCH: the configured build dir, or build-<arch>/ beside it,
-# configured and built on first use.
+# build_dir_for ARCH [ENDIAN]: the configured build dir, or build-<arch>/
+# beside it, configured and built on first use. ENDIAN (a lane's
+# HVUT_ENDIAN, ppc64's big-endian lanes) other than the configured build's
+# gives build-<arch>-<endian>/, configured --endian=ENDIAN.
 build_dir_for() {
-	local a=$1 dir
-	if [ "$a" = "$arch" ]; then echo "$builddir"; return; fi
+	local a=$1 e=${2:-little} dir
+	local -a opts=(--arch="$a")
+	if [ "$a" = "$arch" ] && [ "$e" = "${HVUT_CONFIG[ENDIAN]:-little}" ]; then echo "$builddir"; return; fi
 	dir=$builddir/build-$a
+	if [ "$e" != little ]; then dir+=-$e opts+=(--endian="$e"); fi
 	mkdir -p "$dir"
-	if ! (cd "$dir" && { [ -f config.mak ] || "$srcdir/configure" --arch="$a" >&2; } && make -s >&2); then
+	if ! (cd "$dir" && { [ -f config.mak ] || "$srcdir/configure" "${opts[@]}" >&2; } && make -s >&2); then
 		return 1
 	fi
 	echo "$dir"
+}
+
+# lane_endian: the loaded lane's HVUT_ENDIAN env word (lanes.cfg), or little.
+lane_endian() {
+	local w e=little
+	local -a words=()
+	read -r -a words <<<"$LANE_ENV" || true
+	for w in "${words[@]}"; do
+		case $w in HVUT_ENDIAN=?*) e=${w#HVUT_ENDIAN=} ;; esac
+	done
+	echo "$e"
 }
 
 # clang-ARCH: build with clang, warnings are errors; one check.
@@ -288,8 +303,8 @@ run_lane() {
 	lane_def "$name" || { fail_check "unknown lane '$name'"; return; }
 	name=$lane_expected
 	echo "== lane $name ($lane_arch, lane $lane_name: $LANE_ABOUT)"
-	if ! dir=$(build_dir_for "$lane_arch"); then
-		fail_check "lane $name: configure/make for $lane_arch failed"
+	if ! dir=$(build_dir_for "$lane_arch" "$(lane_endian)"); then
+		fail_check "lane $name: configure/make for $lane_arch ($(lane_endian)-endian) failed"
 		return
 	fi
 	[ "$LANE_VMM" != qemu ] || [ -n "$LANE_RUNNER" ] || setup_migration_dests "$lane_arch"

@@ -26,11 +26,19 @@ const struct deviation arch_deviations[] = {
 	  "Power ISA v3.1 Book II 4.4.2: any store by another processor to the reservation granule (>= 16 bytes) clears the reservation" },
 	/* powerpc/interrupts.c */
 	{ "ppc-align-le-multiple-no-dar", "qemu-tcg", NULL, NULL, NULL,
-	  "the Alignment interrupt of lmw in little-endian mode does not set DAR (it keeps its previous value)",
+	  "the Alignment interrupt of lmw/stmw in little-endian mode does not set DAR (it keeps its previous value)",
 	  "Power ISA v3.1 Book III 7.5.8 Alignment Interrupt: DAR is set to the effective address computed by the instruction" },
 	/* powerpc/smt.c (seen on 7.2 and 10.0 TCG) */
 	{ "ppc-confer-all-no-rc", "qemu-tcg", NULL, NULL, NULL,
 	  "H_CONFER(-1) returns with r3 still the opcode (0xe4), not a return code",
 	  "PAPR/LoPAR H_CONFER: returns H_SUCCESS (proc -1: confer to all processors of the partition)" },
+	/* powerpc/emulator.c (seen on 7.2 and 10.0 TCG) */
+	{ "ppc-align-le-string-no-dar", "qemu-tcg", NULL, NULL, NULL,
+	  "the Alignment interrupt of lswi/lswx/stswi/stswx in little-endian mode does not set DAR",
+	  "Power ISA v3.1 Book III 7.5.8 Alignment Interrupt: DAR is set to the effective address computed by the instruction" },
+	/* powerpc/xive.c (seen on 7.2 and 10.0 TCG, x86_64 host) */
+	{ "xive-int-esb-load-byteswapped", "qemu-tcg", NULL, NULL, NULL,
+	  "H_INT_ESB's load returns the ESB doubleword byte-swapped (PQ 01 reads 0x0100000000000000 on a little-endian host)",
+	  "LoPAR H_INT_ESB: R4 is the value the load from the ESB page returns, PQ in its low-order bits" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
