@@ -15,6 +15,9 @@ void vmx_test_windows(void);
 void vmx_test_shadow_vmcs(void);
 void vmx_test_pml(void);
 void vmx_test_vpid(void);
+void vmx_test_events(void);
+void vmx_test_mtf(void);
+void vmx_test_preemption_timer(void);
 
 /* Bochs (ACCEL=bochs): the emulator whose deviations are declared XFAIL. */
 bool on_bochs(void);

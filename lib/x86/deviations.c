@@ -284,5 +284,18 @@ const struct deviation arch_deviations[] = {
 	{ "io-breakpoint-ignored", "kvm", NULL, NULL, NULL,
 	  "IN/OUT to a port an enabled I/O breakpoint covers completes with no #DB (KVM emulates the intercepted port I/O without looking at DR7)",
 	  "SDM vol. 3B 'Debug Control Register (DR7)' R/W=10 with CR4.DE=1, 'Data Memory and I/O Breakpoint Exception Conditions'" },
+	/* x86/vmx-events.c, x86/vmx-mtf.c */
+	{ "vmx-inject-sw-errcode", "bochs", NULL, NULL, NULL,
+	  "VM entry injecting a software interrupt with deliver-error-code=1 succeeds and pushes an error code",
+	  "SDM vol. 3C 27.2.1.3 Checks on VM-Entry Control Fields: deliver-error-code is 0 unless the type is hardware exception" },
+	{ "vmx-inject-hlt-exception", "bochs", NULL, NULL, NULL,
+	  "VM entry in the HLT activity state injecting #UD succeeds and delivers it",
+	  "SDM vol. 3C 27.3.1.5 Checks on Guest Non-Register State: in HLT only external interrupts, NMI, #DB, #MC and pending MTF may be injected" },
+	{ "vmx-mtf-no-step", "bochs", NULL, "3", NULL,
+	  "with the monitor trap flag set, no MTF VM exit after L2's instructions or after an injected event (only an injected pending MTF exits)",
+	  "SDM vol. 3C 26.5.2 Monitor Trap Flag" },
+	{ "vmx-mtf-pending-late", "bochs", "3", NULL, NULL,
+	  "an injected pending MTF VM exit (type 7, vector 0) exits only after L2's first instruction",
+	  "SDM vol. 3C 27.7.8 Pending MTF VM Exits: the exit precedes the first instruction after VM entry" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
