@@ -22,16 +22,20 @@
  *     Virtualization).
  * The APIC-access page is a page of our own (with EPT off, L2's accesses to
  * its physical address are APIC accesses), so the real local APIC and its
- * mode do not matter. Posted-interrupt processing needs a physical
- * notification interrupt while L2 runs: not covered here (SKIP naming pin
- * bit 7 where it is not allowed, as on both Bochs models).
+ * mode do not matter, except for posted interrupts (30.6), where L2 sends
+ * the notification vector as a self-IPI through the real local APIC (SKIP
+ * naming pin bit 7 where it is not allowed).
  */
 #include "vmx-tests.h"
+#include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 
 #define PIN_POSTED_INTR (1U << 7)
+#define EXIT_ACK_INTR (1U << 15)
+#define PI_NV 0xf2
+#define PI_VEC 0x60
 #define CPU_CR8_LOAD (1U << 19)
 #define CPU_CR8_STORE (1U << 20)
 #define CPU_TPR_SHADOW (1U << 21)
@@ -57,10 +61,10 @@ void l2_cr8_read(void *out);
 void l2_mmio_read(void *op);    /* op[0] = address, op[1] = the 32-bit value read */
 void l2_mmio_write(void *op);   /* op[0] = address, op[1] = the value */
 void l2_sti_window2(void *arg);
-void l2_vec50(void);
+void l2_virq(void);
 extern char l2_cr8_write_insn[], l2_cr8_write_after[], l2_mmio_read_insn[], l2_mmio_write_insn[];
 extern char l2_eoi_after[];
-extern volatile uint64_t l2_vec50_seen, l2_eoi_addr;
+extern volatile uint64_t l2_virq_seen, l2_eoi_addr;
 __asm__(".text\n.balign 16\n.globl l2_cr8_write\nl2_cr8_write:\n"
 	".globl l2_cr8_write_insn\nl2_cr8_write_insn:\n\tmov %rdi, %cr8\n"
 	".globl l2_cr8_write_after\nl2_cr8_write_after:\n\tret\n"
@@ -71,11 +75,11 @@ __asm__(".text\n.balign 16\n.globl l2_cr8_write\nl2_cr8_write:\n"
 	".globl l2_mmio_write_insn\nl2_mmio_write_insn:\n\tmovl %ecx, (%rax)\n\tret\n"
 	/* IF=1 for a few instructions: a pending virtual interrupt is taken here. */
 	".balign 16\n.globl l2_sti_window2\nl2_sti_window2:\n\tsti\n\tnop\n\tnop\n\tnop\n\tcli\n\tret\n"
-	/* Vector 0x50: count it, EOI through the APIC-access page, return. */
-	".balign 16\n.globl l2_vec50\nl2_vec50:\n\tpush %rax\n\tincq l2_vec50_seen(%rip)\n"
+	/* Vectors 0x50 and 0x60: count, EOI through the APIC-access page, return. */
+	".balign 16\n.globl l2_virq\nl2_virq:\n\tpush %rax\n\tincq l2_virq_seen(%rip)\n"
 	"\tmov l2_eoi_addr(%rip), %rax\n\tmovl $0, (%rax)\n"
 	".globl l2_eoi_after\nl2_eoi_after:\n\tpop %rax\n\tiretq\n");
-volatile uint64_t l2_vec50_seen, l2_eoi_addr;
+volatile uint64_t l2_virq_seen, l2_eoi_addr;
 
 static struct vmx_vcpu *v;
 static uint8_t *vapic, *access_page;
@@ -233,7 +237,7 @@ static void pend_vector(void)
 	memset(vapic + 0x100, 0, 0x300);
 	*vreg(0x200 + VEC / 32 * 16) |= 1U << (VEC % 32);
 	vmwrite(GUEST_INTR_STATUS, VEC);
-	l2_vec50_seen = 0;
+	l2_virq_seen = 0;
 	vmx_vcpu_set_entry(v, l2_sti_window2, NULL, 0);
 }
 
@@ -252,7 +256,7 @@ static void virtual_interrupts(void)
 	for (enum vmcs_field f = EOI_EXIT_BITMAP0; f <= EOI_EXIT_BITMAP3; f += 2)
 		vmwrite(f, 0);
 	memcpy(idt, (void *)vmread(GUEST_IDTR_BASE), 32 * 16);
-	set_gate(VEC, l2_vec50);
+	set_gate(VEC, l2_virq);
 	vmwrite(GUEST_IDTR_BASE, (uintptr_t)idt);
 	vmwrite(GUEST_IDTR_LIMIT, sizeof(idt) - 1);
 	l2_eoi_addr = (uintptr_t)access_page + 0xb0;
@@ -261,16 +265,16 @@ static void virtual_interrupts(void)
 	pend_vector();
 	*vreg(VTPR) = 0x60;
 	end = vmx_run(v);
-	report(end == VMX_END_DONE && l2_vec50_seen == 0 && (vmread(GUEST_INTR_STATUS) & 0xff) == VEC,
+	report(end == VMX_END_DONE && l2_virq_seen == 0 && (vmread(GUEST_INTR_STATUS) & 0xff) == VEC,
 	       "RVI 0x50, VTPR 0x60: not delivered, RVI stays 0x50 [%s, seen %lu, status %#lx] [" SDM_VID "]",
-	       end_str(v, end), (unsigned long)l2_vec50_seen, (unsigned long)vmread(GUEST_INTR_STATUS));
+	       end_str(v, end), (unsigned long)l2_virq_seen, (unsigned long)vmread(GUEST_INTR_STATUS));
 
 	pend_vector();
 	*vreg(VTPR) = 0;
 	end = vmx_run(v);
-	report(end == VMX_END_DONE && l2_vec50_seen == 1,
+	report(end == VMX_END_DONE && l2_virq_seen == 1,
 	       "RVI 0x50, VTPR 0, L2 sets IF: delivered once through L2's IDT [%s, seen %lu] [" SDM_VID "]",
-	       end_str(v, end), (unsigned long)l2_vec50_seen);
+	       end_str(v, end), (unsigned long)l2_virq_seen);
 	report(vmread(GUEST_INTR_STATUS) == 0 && !visr(VEC),
 	       "L2's EOI virtualized: RVI = SVI = 0, VISR bit clear, no exit [status %#lx] [" SDM_EOI "]",
 	       (unsigned long)vmread(GUEST_INTR_STATUS));
@@ -279,13 +283,91 @@ static void virtual_interrupts(void)
 	pend_vector();
 	vmwrite(EOI_EXIT_BITMAP0 + 2 * (VEC / 64), 1ULL << (VEC % 64));
 	end = vmx_run(v);
-	report(exit_at(end, EXIT_VEOI, l2_eoi_after) && v->exit.qual == VEC && l2_vec50_seen == 1 && !visr(VEC),
+	report(exit_at(end, EXIT_VEOI, l2_eoi_after) && v->exit.qual == VEC && l2_virq_seen == 1 && !visr(VEC),
 	       "EOI-exit bitmap bit 0x50 set: L2's EOI exits with 45, qualification 0x50, after the write, VISR cleared [%s] [" SDM_EOI "]",
 	       end_str(v, end));
 	end = vmx_run(v);
 	report(end == VMX_END_DONE, "after the EOI exit L2 resumes to its end [%s]", end_str(v, end));
 	vmwrite(EOI_EXIT_BITMAP0 + 2 * (VEC / 64), 0);
 	vmx_set_ctl(PIN_CONTROLS, 0, PIN_EXTINT);
+}
+
+/* L2 sends itself a fixed IPI (arg = vector) with IF=1 and waits (bounded, no clock) for a virtual interrupt. */
+static void l2_self_ipi(void *arg)
+{
+	__asm__ volatile("sti");
+	apic_icr_write(APIC_DEST_SELF | APIC_ICR_FIXED | (uint32_t)(uintptr_t)arg, 0);
+	for (unsigned i = 0; i < 100000 && !l2_virq_seen; i++)
+		cpu_relax();
+	__asm__ volatile("cli");
+}
+
+/*
+ * 30.6 Posted-Interrupt Processing: with "process posted interrupts", a
+ * physical interrupt whose vector is the notification vector does not exit:
+ * the CPU clears ON, moves the PIR into VIRR and RVI, EOIs the local APIC and
+ * delivers the virtual interrupt to L2. Any other vector exits with reason 1
+ * (acknowledge interrupt on exit: the vector in the interruption info).
+ */
+static void posted_interrupts(void)
+{
+	uint8_t *desc_page = alloc_page();
+	uint64_t *desc = (uint64_t *)desc_page;
+	enum vmx_end end;
+	void *msr_bitmap;
+
+	if (!vmx_ctl_allowed(PIN_CONTROLS, PIN_POSTED_INTR | PIN_EXTINT) ||
+	    !vmx_ctl_allowed(EXIT_CONTROLS, EXIT_ACK_INTR)) {
+		report_skip("posted interrupts: pin-based control bit 7 (or acknowledge interrupt on exit) not allowed");
+		return;
+	}
+	if (!controls(CPU_TPR_SHADOW | CPU_MSR_BITMAP, CPU2_APIC_ACCESS | CPU2_APIC_REGS | CPU2_VINTR, "posted interrupts"))
+		return;
+	/* L2 sends the notification through the real local APIC: software-enabled; an x2APIC's MSRs passed through. */
+	if (!apic_x2apic_mode())
+		apic_enable();
+	msr_bitmap = alloc_page();
+	memset(msr_bitmap, 0, PAGE_SIZE);
+	vmwrite(MSR_BITMAP, (uintptr_t)msr_bitmap);
+	vmx_set_ctl(PIN_CONTROLS, PIN_EXTINT | PIN_POSTED_INTR, 0);
+	vmx_set_ctl(EXIT_CONTROLS, EXIT_ACK_INTR, 0);
+	vmwrite(POSTED_INTR_NV, PI_NV);
+	vmwrite(POSTED_INTR_DESC, (uintptr_t)desc);
+	set_gate(PI_VEC, l2_virq);
+	memset(vapic + 0x100, 0, 0x300);
+	*vreg(VTPR) = 0;
+	vmwrite(GUEST_INTR_STATUS, 0);
+
+	/* 27.2.1.1: the descriptor address needs bits 5:0 clear, nothing more. */
+	memset(desc_page, 0, PAGE_SIZE);
+	vmwrite(POSTED_INTR_DESC, (uintptr_t)desc_page + 0x40);
+	vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+	end = vmx_run(v);
+	report_deviation("vmx-pi-desc-page-aligned", end == VMX_END_DONE,
+			 "posted-interrupt descriptor at page + 0x40 (64-byte aligned): the entry succeeds [%s] [SDM vol. 3C 27.2.1.1 Checks on VM-Execution Control Fields]",
+			 end_str(v, end));
+	vmwrite(POSTED_INTR_DESC, (uintptr_t)desc);
+	memset(desc, 0, 64);
+	desc[PI_VEC / 64] = 1ULL << (PI_VEC % 64);
+	desc[4] = 1;    /* ON, bit 256 */
+	l2_virq_seen = 0;
+	vmx_vcpu_set_entry(v, l2_self_ipi, (void *)(uintptr_t)PI_NV, 0);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE && l2_virq_seen == 1 && !(desc[4] & 1) && !desc[PI_VEC / 64],
+	       "notification vector 0xf2 while L2 runs: no exit, PIR vector 0x60 delivered to L2, ON and PIR cleared [%s, seen %lu, ON %lu] [SDM vol. 3C 30.6 Posted-Interrupt Processing]",
+	       end_str(v, end), (unsigned long)l2_virq_seen, (unsigned long)(desc[4] & 1));
+
+	l2_virq_seen = 0;
+	vmx_vcpu_set_entry(v, l2_self_ipi, (void *)(uintptr_t)(PI_NV + 1), 0);
+	end = vmx_run(v);
+	report(end == VMX_END_EXIT && v->exit.reason == EXIT_EXTINT && v->exit.intr_info == (INTR_INFO_VALID | (PI_NV + 1)),
+	       "another vector (0xf3): exit 1 with interruption info 0x800000f3 (acknowledged on exit) [%s, info %#x] [SDM vol. 3C 28.2.2 Information for VM Exits Due to Vectored Events]",
+	       end_str(v, end), v->exit.intr_info);
+	if (end == VMX_END_EXIT && v->exit.reason == EXIT_EXTINT)
+		apic_eoi();     /* the exit acknowledged it: in service in the local APIC until this EOI */
+	vmx_set_ctl(PIN_CONTROLS, 0, PIN_EXTINT | PIN_POSTED_INTR);
+	vmx_set_ctl(EXIT_CONTROLS, 0, EXIT_ACK_INTR);
+	vmx_set_ctl(CPU_CONTROLS, 0, CPU_MSR_BITMAP);
 }
 
 void vmx_test_apicv(void)
@@ -311,9 +393,5 @@ void vmx_test_apicv(void)
 	tpr_shadow();
 	apic_access();
 	virtual_interrupts();
-	/* Posted-interrupt processing needs a physical notification IPI while L2 runs: not written yet. */
-	if (!vmx_ctl_allowed(PIN_CONTROLS, PIN_POSTED_INTR))
-		report_skip("posted interrupts: pin-based control bit 7 not allowed");
-	else
-		report_info("posted interrupts: allowed, not covered by this test");
+	posted_interrupts();
 }
