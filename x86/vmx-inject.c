@@ -16,7 +16,7 @@
  *     27.3.1.4: an injected external interrupt needs RFLAGS.IF=1 (invalid
  *     guest state otherwise); 27.3.1.5: in the HLT activity state only
  *     external interrupts, NMIs, #DB, #MC and pending MTF exits may be
- *     injected;
+ *     injected (NMI: delivered; #UD: entry fails), in wait-for-SIPI none;
  *   - 27.7.2 "Activity State": an entry in the HLT state with an injected
  *     event delivers it and L2 runs; 28.3.4 "Saving Nonregister State": an
  *     exit out of HLT saves activity state 1 (the preemption timer wakes it,
@@ -38,8 +38,10 @@
 #define ERR_CONTROLS 7
 #define EXIT_GUEST_STATE 33
 #define ACTIVITY_HLT 1
+#define ACTIVITY_WAIT_SIPI 3
 #define BLOCKING_BY_NMI (1U << 3)
 #define MISC_HLT (1ULL << 6)
+#define MISC_WAIT_SIPI (1ULL << 8)
 #define MISC_ZERO_LEN_SW (1ULL << 30)
 #define BASIC_NO_ERRCODE_CHECK (1ULL << 56)
 #define VEC_EXT 0x40
@@ -242,6 +244,28 @@ static void hlt_state(void)
 	report_deviation("vmx-inject-hlt-exception", end == VMX_END_EXIT && v->exit.reason == (EXIT_REASON_ENTRY_FAIL | EXIT_GUEST_STATE),
 	       "HLT state, #UD injected: entry fails, invalid guest state [%s] [SDM vol. 3C 27.3.1.5 Checks on Guest Non-Register State]",
 	       end_str(v, end));
+	/* NMI is one of the events HLT allows: delivered, L2 active. */
+	vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+	vmwrite(GUEST_ACTIVITY, ACTIVITY_HLT);
+	inject(TYPE_NMI, 2, false, 0, 0);
+	end = vmx_run(v);
+	report(took(end, 2, 0, entry) && vmread(GUEST_ACTIVITY) == 0,
+	       "HLT state, NMI injected: delivered at the entry RIP, L2 active [%s, activity %lu] [SDM vol. 3C 27.3.1.5 Checks on Guest Non-Register State]",
+	       end_str(v, end), (unsigned long)vmread(GUEST_ACTIVITY));
+	vmwrite(GUEST_INTERRUPTIBILITY, 0);
+	/* Wait-for-SIPI allows no injected event at all. */
+	if (vmx_cap(MSR_IA32_VMX_MISC) & MISC_WAIT_SIPI) {
+		vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+		vmwrite(GUEST_RFLAGS, 0x2 | X86_EFLAGS_IF);
+		vmwrite(GUEST_ACTIVITY, ACTIVITY_WAIT_SIPI);
+		inject(TYPE_EXTINT, VEC_EXT, false, 0, 0);
+		end = vmx_run(v);
+		report(end == VMX_END_EXIT && v->exit.reason == (EXIT_REASON_ENTRY_FAIL | EXIT_GUEST_STATE),
+		       "wait-for-SIPI state, external interrupt injected: entry fails, invalid guest state [%s] [SDM vol. 3C 27.3.1.5 Checks on Guest Non-Register State]",
+		       end_str(v, end));
+	} else {
+		report_skip("wait-for-SIPI activity state: IA32_VMX_MISC[8]=0");
+	}
 	vmwrite(GUEST_ACTIVITY, 0);
 
 	if (!vmx_ctl_allowed(PIN_CONTROLS, PIN_PREEMPTION_TIMER)) {
