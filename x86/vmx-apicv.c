@@ -19,7 +19,10 @@
  *     L2's EOI write is virtualized (VISR cleared, no exit) or, with the
  *     vector's EOI-exit bitmap bit set, exits with reason 45 and the vector
  *     as qualification (30.2.2 Virtual-Interrupt Delivery, 30.1.4 EOI
- *     Virtualization).
+ *     Virtualization);
+ *   - virtualize x2APIC mode (secondary bit 4): RDMSR/WRMSR of 808H are VTPR,
+ *     with APIC-register virtualization other x2APIC MSRs read the virtual-
+ *     APIC page (30.5).
  * The APIC-access page is a page of our own (with EPT off, L2's accesses to
  * its physical address are APIC accesses), so the real local APIC and its
  * mode do not matter, except for posted interrupts (30.6), where L2 sends
@@ -40,6 +43,7 @@
 #define CPU_CR8_STORE (1U << 20)
 #define CPU_TPR_SHADOW (1U << 21)
 #define CPU2_APIC_ACCESS (1U << 0)
+#define CPU2_VIRT_X2APIC (1U << 4)
 #define CPU2_APIC_REGS (1U << 8)
 #define CPU2_VINTR (1U << 9)
 #define EXIT_TPR_BELOW 43
@@ -103,7 +107,7 @@ static bool controls(uint32_t cpu, uint32_t cpu2, const char *what)
 		return false;
 	}
 	vmx_set_ctl(CPU_CONTROLS, cpu, (CPU_CR8_LOAD | CPU_CR8_STORE | CPU_TPR_SHADOW) & ~cpu);
-	vmx_set_ctl(CPU_CONTROLS2, cpu2, (CPU2_APIC_ACCESS | CPU2_APIC_REGS | CPU2_VINTR) & ~cpu2);
+	vmx_set_ctl(CPU_CONTROLS2, cpu2, (CPU2_APIC_ACCESS | CPU2_VIRT_X2APIC | CPU2_APIC_REGS | CPU2_VINTR) & ~cpu2);
 	if (vmread(CPU_CONTROLS) & (CPU_CR8_LOAD | CPU_CR8_STORE)) {
 		report_skip("%s: CR8-load/-store exiting (primary bits 19, 20) cannot be 0", what);
 		return false;
@@ -370,6 +374,59 @@ static void posted_interrupts(void)
 	vmx_set_ctl(CPU_CONTROLS, 0, CPU_MSR_BITMAP);
 }
 
+/*
+ * 30.5 Virtualizing MSR-Based APIC Accesses: with "virtualize x2APIC mode"
+ * (secondary bit 4) and the MSR bitmap clear, L2's RDMSR/WRMSR of 808H are
+ * VTPR; with APIC-register virtualization RDMSR of another x2APIC register
+ * reads the virtual-APIC page. 27.2.1.1: it excludes virtualize APIC accesses.
+ */
+static void x2apic_virtualization(void)
+{
+	struct { uint32_t msr, pad; uint64_t val; } op;
+	enum vmx_end end;
+	void *msr_bitmap;
+
+	if (!controls(CPU_TPR_SHADOW | CPU_MSR_BITMAP, CPU2_VIRT_X2APIC | CPU2_APIC_REGS, "virtualize x2APIC mode"))
+		return;
+	msr_bitmap = alloc_page();
+	memset(msr_bitmap, 0, PAGE_SIZE);
+	vmwrite(MSR_BITMAP, (uintptr_t)msr_bitmap);
+	vmwrite(VIRTUAL_APIC_PAGE, (uintptr_t)vapic);
+	vmwrite(TPR_THRESHOLD, 0);
+	memset(vapic, 0, PAGE_SIZE);
+	*vreg(0x20) = 0x5a000000;
+	op = (typeof(op)){ 0x808, 0, 0x30 };
+	vmx_vcpu_set_entry(v, l2_wrmsr, &op, 0);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE && *vreg(VTPR) == 0x30,
+	       "virtualize x2APIC mode: L2's WRMSR 808H = 0x30 writes VTPR, no exit [%s, VTPR %#x] [SDM vol. 3C 30.5 Virtualizing MSR-Based APIC Accesses]",
+	       end_str(v, end), *vreg(VTPR));
+	*vreg(VTPR) = 0x70;
+	op = (typeof(op)){ 0x808, 0, ~0ULL };
+	vmx_vcpu_set_entry(v, l2_rdmsr, &op, 0);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE && op.val == 0x70,
+	       "virtualize x2APIC mode: L2's RDMSR 808H reads VTPR 0x70 [%s, got %#lx] [SDM vol. 3C 30.5 Virtualizing MSR-Based APIC Accesses]",
+	       end_str(v, end), (unsigned long)op.val);
+	op = (typeof(op)){ 0x802, 0, ~0ULL };
+	vmx_vcpu_set_entry(v, l2_rdmsr, &op, 0);
+	end = vmx_run(v);
+	report(end == VMX_END_DONE && op.val == 0x5a000000,
+	       "APIC-register virtualization: L2's RDMSR 802H (ID) reads the virtual-APIC page's 0x5a000000 [%s, got %#lx] [SDM vol. 3C 30.5 Virtualizing MSR-Based APIC Accesses]",
+	       end_str(v, end), (unsigned long)op.val);
+	if (vmx_ctl_allowed(CPU_CONTROLS2, CPU2_APIC_ACCESS)) {
+		vmx_set_ctl(CPU_CONTROLS2, CPU2_APIC_ACCESS, 0);
+		vmwrite(APIC_ACCESS_ADDR, (uintptr_t)access_page);
+		vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+		end = vmx_run(v);
+		report(end == VMX_END_ENTRY_FAIL && v->entry_status == VMX_FAIL_VALID && v->insn_error == ERR_CONTROLS,
+		       "virtualize x2APIC mode with virtualize APIC accesses: VMfailValid 7 [%s] [SDM vol. 3C 27.2.1.1 Checks on VM-Execution Control Fields]",
+		       end_str(v, end));
+	}
+	vmx_set_ctl(CPU_CONTROLS2, 0, CPU2_VIRT_X2APIC | CPU2_APIC_REGS | CPU2_APIC_ACCESS);
+	vmx_set_ctl(CPU_CONTROLS, 0, CPU_MSR_BITMAP);
+}
+
 void vmx_test_apicv(void)
 {
 	report_info("pin allowed-1 %#x, primary allowed-1 %#x, secondary allowed-1 %#x",
@@ -393,5 +450,6 @@ void vmx_test_apicv(void)
 	tpr_shadow();
 	apic_access();
 	virtual_interrupts();
+	x2apic_virtualization();
 	posted_interrupts();
 }
