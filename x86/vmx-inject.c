@@ -39,6 +39,8 @@
 #define EXIT_GUEST_STATE 33
 #define ACTIVITY_HLT 1
 #define ACTIVITY_WAIT_SIPI 3
+#define CPU_INTR_WINDOW (1U << 2)
+#define EXIT_INTR_WINDOW 7
 #define BLOCKING_BY_NMI (1U << 3)
 #define MISC_HLT (1ULL << 6)
 #define MISC_WAIT_SIPI (1ULL << 8)
@@ -253,6 +255,23 @@ static void hlt_state(void)
 	       "HLT state, NMI injected: delivered at the entry RIP, L2 active [%s, activity %lu] [SDM vol. 3C 27.3.1.5 Checks on Guest Non-Register State]",
 	       end_str(v, end), (unsigned long)vmread(GUEST_ACTIVITY));
 	vmwrite(GUEST_INTERRUPTIBILITY, 0);
+	/* 26.2: interrupt-window exits wake a logical processor from HLT, as an external interrupt would. */
+	if (vmx_ctl_allowed(CPU_CONTROLS, CPU_INTR_WINDOW) && vmx_ctl_allowed(PIN_CONTROLS, PIN_PREEMPTION_TIMER)) {
+		/* The preemption timer ends the halt if the window does not (and is then the exit seen). */
+		vmx_set_ctl(CPU_CONTROLS, CPU_INTR_WINDOW, 0);
+		vmx_set_ctl(PIN_CONTROLS, PIN_PREEMPTION_TIMER, 0);
+		vmwrite(PREEMPTION_TIMER, 200000);
+		vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+		vmwrite(GUEST_RFLAGS, 0x2 | X86_EFLAGS_IF);
+		vmwrite(GUEST_ACTIVITY, ACTIVITY_HLT);
+		end = vmx_run(v);
+		report_deviation("vmx-intr-window-hlt", end == VMX_END_EXIT && v->exit.reason == EXIT_INTR_WINDOW &&
+				 v->exit.rip == entry,
+				 "HLT state, IF=1, interrupt-window exiting: exit 7 at the entry RIP [%s] [SDM vol. 3C 26.2 Other Causes of VM Exits]",
+				 end_str(v, end));
+		vmx_set_ctl(CPU_CONTROLS, 0, CPU_INTR_WINDOW);
+		vmx_set_ctl(PIN_CONTROLS, 0, PIN_PREEMPTION_TIMER);
+	}
 	/* Wait-for-SIPI allows no injected event at all. */
 	if (vmx_cap(MSR_IA32_VMX_MISC) & MISC_WAIT_SIPI) {
 		vmx_vcpu_set_entry(v, l2_nop, NULL, 0);

@@ -300,5 +300,8 @@ const struct deviation arch_deviations[] = {
 	{ "vmx-pi-desc-page-aligned", "bochs", "3", NULL, NULL,
 	  "VM entry fails (VMfailValid 7) for a posted-interrupt descriptor that is 64-byte but not 4 KiB aligned",
 	  "SDM vol. 3C 27.2.1.1 Checks on VM-Execution Control Fields: the descriptor address needs bits 5:0 clear" },
+	{ "vmx-intr-window-hlt", "bochs", NULL, NULL, NULL,
+	  "an entry in the HLT activity state with RFLAGS.IF=1 and interrupt-window exiting stays halted (no exit 7)",
+	  "SDM vol. 3C 26.2 Other Causes of VM Exits: interrupt-window exits wake the processor from the states an external interrupt would (HLT)" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
