@@ -5,7 +5,9 @@
  * EXITINFO2; a permission L1 gives back takes effect after a TLB flush.
  *
  * svm tlb: ASIDs and TLB_CONTROL (APM 15.16): a guest mapping L1 changed is
- * seen by L2 after "flush all", "flush this ASID" or with a new ASID. Without
+ * seen by L2 after "flush all", "flush this ASID", "flush this ASID's
+ * non-global entries" (7) or with a new ASID; the highest ASID CPUID
+ * 0x8000000A:EBX allows (NASID-1) runs. Without
  * a flush the APM allows stale entries but never promises them, so that
  * case is only reported as INFO.
  */
@@ -248,14 +250,25 @@ void test_tlb(void)
 	report_info("same ASID, TLB_CONTROL=0: L2 read %#llx, %s", (unsigned long long)l2_value, what);
 
 	tlb_case(&v, 1, TLB_CONTROL_FLUSH_ALL, 1, "TLB_CONTROL=1 (flush all)");
-	if (svm_features() & SVM_FEAT_FLUSH_BY_ASID)
+	if (svm_features() & SVM_FEAT_FLUSH_BY_ASID) {
 		tlb_case(&v, 1, TLB_CONTROL_FLUSH_ASID, 1, "TLB_CONTROL=3 (flush this ASID)");
-	else
-		report_skip("TLB_CONTROL=3: CPUID 0x8000000A:EDX[6] FlushByAsid=0");
+		/* The alias PTE has G=0: "flush this guest's non-global entries" covers it (APM 15.16.1). */
+		tlb_case(&v, 1, TLB_CONTROL_FLUSH_ASID_LOCAL, 1, "TLB_CONTROL=7 (flush this ASID's non-global entries)");
+	} else {
+		report_skip("TLB_CONTROL=3 and 7: CPUID 0x8000000A:EDX[6] FlushByAsid=0");
+	}
 	if (nasid > 2)
 		tlb_case(&v, 1, TLB_CONTROL_NOTHING, 2, "new ASID 2, TLB_CONTROL=0");
 	else
 		report_skip("a second guest ASID: CPUID 0x8000000A:EBX NASID=%u", nasid);
+	/* ASIDs 1 to NASID-1 are the guests' (CPUID 0x8000000A:EBX, APM 15.16): the highest one runs. */
+	if (nasid > 2) {
+		tlb_case(&v, nasid - 1, TLB_CONTROL_FLUSH_ALL, 1, "highest ASID NASID-1 then ASID 1");
+		/* Beyond the range the APM names no VMRUN check: what happens is printed, not judged. */
+		tlb_run(&v, nasid, TLB_CONTROL_FLUSH_ALL);
+		report_info("ASID = NASID (%u), outside the enumerated range: exit %#llx", nasid,
+			    (unsigned long long)v.vmcb->control.exit_code);
+	}
 
 	/* ASID 0 belongs to the host: VMRUN refuses it (APM 15.5.1). */
 	tlb_run(&v, 0, TLB_CONTROL_FLUSH_ALL);

@@ -15,8 +15,12 @@ void vmx_test_windows(void);
 void vmx_test_shadow_vmcs(void);
 void vmx_test_pml(void);
 void vmx_test_vpid(void);
+void vmx_test_inject(void);
+void vmx_test_mtf(void);
+void vmx_test_preemption_timer(void);
+void vmx_test_apicv(void);
 
-/* Bochs (ACCEL=bochs): the emulator whose deviations are declared XFAIL. */
+/* x86/vmx-util.c. Bochs (ACCEL=bochs): the emulator whose deviations are declared XFAIL. */
 bool on_bochs(void);
 /* "%s" of how a run ended, for messages. */
 const char *end_str(struct vmx_vcpu *v, enum vmx_end end);

@@ -2,6 +2,8 @@
  * vmx: the test binary is a small hypervisor (L1) running guest code (L2).
  * Arguments pick groups (default: all): basic exits seam ept mbec entry-checks
  * msr-lists windows shadow-vmcs pml vpid.
+ *   (events, the monitor trap flag, the preemption timer and APIC
+ *   virtualization are in x86/vmx-events.c, a binary of their own)
  *   basic  VMXON/VMXOFF, VMCLEAR/VMPTRLD/VMPTRST, VMREAD/VMWRITE, failed entries
  *   exits  CPUID, HLT, VMCALL, RDMSR/WRMSR and the MSR bitmap, I/O bitmaps,
  *          exception bitmap, VMX-preemption timer
@@ -19,20 +21,6 @@
 #include "vmx-tests.h"
 #include <asm/msr.h>
 #include <asm/processor.h>
-
-bool on_bochs(void)
-{
-	const char *accel = getenv("ACCEL");
-
-	return accel && !strcmp(accel, "bochs");
-}
-
-const char *end_str(struct vmx_vcpu *v, enum vmx_end end)
-{
-	static char buf[200];
-
-	return vmx_end_str(v, end, buf, sizeof(buf));
-}
 
 static const struct {
 	const char *name;

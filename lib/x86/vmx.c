@@ -115,6 +115,7 @@ static const char *const exit_reasons[] = {
 	[31] = "RDMSR", [32] = "WRMSR", [33] = "VM-entry failure: invalid guest state",
 	[34] = "VM-entry failure: MSR loading", [36] = "MWAIT", [37] = "monitor trap flag",
 	[39] = "MONITOR", [40] = "PAUSE", [41] = "VM-entry failure: machine-check event",
+	[43] = "TPR below threshold", [44] = "APIC access", [45] = "virtualized EOI",
 	[48] = "EPT violation", [49] = "EPT misconfiguration", [50] = "INVEPT", [51] = "RDTSCP",
 	[52] = "VMX-preemption timer expired", [53] = "INVVPID", [54] = "WBINVD",
 	[55] = "XSETBV", [62] = "page-modification log full", [76] = "SEAMCALL", [77] = "TDCALL",

@@ -18,7 +18,9 @@
 #define SVM_FEAT_NRIPS (1U << 3)
 #define SVM_FEAT_FLUSH_BY_ASID (1U << 6)
 #define SVM_FEAT_PAUSE_FILTER (1U << 10)
+#define SVM_FEAT_AVIC (1U << 13)
 #define SVM_FEAT_VGIF (1U << 16)
+#define SVM_FEAT_VNMI (1U << 25)
 
 /* VMCB segment: selector, 12-bit compressed attributes, limit, base (APM B.2). */
 struct vmcb_seg {
