@@ -33,5 +33,9 @@ const struct deviation arch_deviations[] = {
 	{ "gicv3-dir-loses-pending", "kvm/qemu-tcg", "7.2", NULL, NULL,
 	  "EOImode=1: an active and pending level SPI (ISPENDR) is neither signalled nor pending after DIR; edge is fine",
 	  "GICv3 IHI 0069 4.1.2 interrupt handling state machine; ICC_DIR_EL1: active and pending -> pending" },
+	/* arm/gic-routing.c */
+	{ "gicv2-spi-1n-several-acks", "qemu-tcg", NULL, NULL, NULL,
+	  "an SPI made pending once with several CPU interfaces in ITARGETSR is acknowledged by more than one of them",
+	  "GICv2 IHI 0048B 1.4.3 Models for handling interrupts: SPIs use the 1-N model, one processor handles it" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
