@@ -8,6 +8,8 @@
  *   bp     an address-match breakpoint (DBGBVR0/DBGBCR0, BAS=0xF) on an EL1
  *          instruction: EC 0x31 before it runs, ELR at it; with the OS lock
  *          set (OSLAR_EL1) it does not fire
+ *   ctx    Context ID breakpoints: unlinked (any instruction while
+ *          CONTEXTIDR_EL1 matches), and an address breakpoint linked to one
  *   wp     a watchpoint (DBGWVR0/DBGWCR0) on a byte: a store is EC 0x35 with
  *          ISS.WnR=1 and FAR in the watched doubleword; a load with LSC=store
  *          does not fire; LSC=load fires on a load with WnR=0
@@ -113,6 +115,86 @@ static void test_bp(void)
 	isb();
 	v = catch_exception(run_bp_target, NULL, &f);
 	report(v == NO_EXCEPTION, "disabled (DBGBCR0_EL1.E=0) it does not fire (got EC %#x)", v);
+	clear_debug();
+	report_prefix_pop();
+}
+
+/* --- ctx: context ID breakpoints, unlinked and linked to an address one ---- */
+
+#define BCR_BT_LINKED_ADDR (1UL << 20)
+#define BCR_BT_CTX (2UL << 20)
+#define BCR_BT_LINKED_CTX (3UL << 20)
+#define BCR_LBN(n) ((unsigned long)(n) << 16)
+
+/* DBGBVR<n>_EL1/DBGBCR<n>_EL1 by number: the encoding holds n. */
+#define BP_CASE(n) case n: write_sysreg(bvr, dbgbvr##n##_el1); write_sysreg(bcr, dbgbcr##n##_el1); break;
+static void set_bp(unsigned n, unsigned long bvr, unsigned long bcr)
+{
+	switch (n) {
+	BP_CASE(0) BP_CASE(1) BP_CASE(2) BP_CASE(3) BP_CASE(4) BP_CASE(5) BP_CASE(6) BP_CASE(7)
+	BP_CASE(8) BP_CASE(9) BP_CASE(10) BP_CASE(11) BP_CASE(12) BP_CASE(13) BP_CASE(14) BP_CASE(15)
+	}
+	isb();
+}
+
+extern char ctx_here[];
+static void run_ctx_target(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("msr daifclr, #8\n\t"
+			 ".globl ctx_here\nctx_here: isb\n\t"
+			 "nop\n\t"
+			 "msr daifset, #8" ::: "memory");
+}
+
+static void set_contextidr(unsigned long v)
+{
+	write_sysreg(v, contextidr_el1);
+	isb();
+}
+
+/*
+ * DDI 0487 D2.9 (Breakpoint exceptions): the context-aware breakpoints are
+ * the highest-numbered CTX_CMPs + 1 (ID_AA64DFR0_EL1); DBGBCR<n>_EL1.BT
+ * 0b0010 is an unlinked Context ID match (any instruction while
+ * CONTEXTIDR_EL1 equals DBGBVR<n>_EL1[31:0]), 0b0001 a linked address match
+ * that fires only when the context breakpoint LBN names (BT 0b0011) matches.
+ */
+static void test_ctx(void)
+{
+	unsigned long dfr0 = read_sysreg(id_aa64dfr0_el1);
+	unsigned brps = (unsigned)ID_FIELD(dfr0, 12) + 1, ctx = brps - 1;
+	unsigned long ctl = BCR_E | BCR_PMC_EL1_EL0 | BCR_BAS_ALL;
+	struct fault f;
+	int v;
+
+	report_prefix_push("ctx");
+	report_info("%u breakpoints, the last %u context-aware: using %u and 0", brps,
+		    (unsigned)ID_FIELD(dfr0, 28) + 1, ctx);
+	set_debug(MDSCR_MDE | MDSCR_KDE);
+	set_contextidr(0x42);
+	set_bp(ctx, 0x42, ctl | BCR_BT_CTX);
+	v = catch_exception(run_ctx_target, NULL, &f);
+	report_deviation("bp-ctx-unlinked-ignored",
+			 v == EC_BREAKPT_CUR && f.pc >= (unsigned long)ctx_here - 4 && f.pc <= (unsigned long)ctx_here + 4,
+			 "unlinked Context ID match, CONTEXTIDR_EL1 equal: EC 0x31 at the first instruction with D unmasked (got EC %#x at %#lx, near %p)",
+			 v, f.pc, ctx_here);
+	set_contextidr(0x43);
+	v = catch_exception(run_ctx_target, NULL, &f);
+	report(v == NO_EXCEPTION, "CONTEXTIDR_EL1 different: no breakpoint (got EC %#x)", v);
+
+	set_bp(ctx, 0x42, ctl | BCR_BT_LINKED_CTX);
+	set_bp(0, (unsigned long)bp_here, ctl | BCR_BT_LINKED_ADDR | BCR_LBN(ctx));
+	v = catch_exception(run_bp_target, NULL, &f);
+	report(v == NO_EXCEPTION, "linked address match, its context breakpoint not matching: no breakpoint (got EC %#x)", v);
+	set_contextidr(0x42);
+	v = catch_exception(run_bp_target, NULL, &f);
+	report(v == EC_BREAKPT_CUR && f.pc == (unsigned long)bp_here,
+	       "linked address match with its context breakpoint matching: EC 0x31 at the address (got EC %#x at %#lx, want %p)",
+	       v, f.pc, bp_here);
+	set_bp(ctx, 0, 0);
+	set_bp(0, 0, 0);
+	set_contextidr(0);
 	clear_debug();
 	report_prefix_pop();
 }
@@ -225,7 +307,7 @@ static void test_el0(void)
 int main(int argc, char **argv, char **envp)
 {
 	static const struct test_part parts[] = {
-		{ "brk", test_brk }, { "bp", test_bp }, { "wp", test_wp }, { "step", test_step }, { "el0", test_el0 },
+		{ "brk", test_brk }, { "bp", test_bp }, { "ctx", test_ctx }, { "wp", test_wp }, { "step", test_step }, { "el0", test_el0 },
 	};
 
 	(void)envp;

@@ -37,5 +37,13 @@ const struct deviation arch_deviations[] = {
 	{ "gicv2-spi-1n-several-acks", "qemu-tcg", NULL, NULL, NULL,
 	  "an SPI made pending once with several CPU interfaces in ITARGETSR is acknowledged by more than one of them",
 	  "GICv2 IHI 0048B 1.4.3 Models for handling interrupts: SPIs use the 1-N model, one processor handles it" },
+	/* arm/debug.c "ctx" */
+	{ "bp-ctx-unlinked-ignored", "qemu-tcg", NULL, NULL, NULL,
+	  "an unlinked Context ID match breakpoint (DBGBCR<n>_EL1.BT = 0b0010) never fires; linked ones work",
+	  "DDI 0487 D2.9 Breakpoint exceptions: Context ID match breakpoints; DBGBCR<n>_EL1.BT" },
+	/* arm/pmu-filter.c: KVM's PMSWINC emulation (seen on 6.12.117 in QEMU 7.2 TCG) */
+	{ "pmu-swinc-unfiltered", "kvm", NULL, NULL, NULL,
+	  "an EL1 PMSWINC_EL0 write increments a SW_INCR counter whose PMEVTYPER<n>_EL0.P excludes EL1",
+	  "DDI 0487 D11.7.2 Accuracy of event filtering: software increments are filtered by the EL of the write" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
