@@ -15,6 +15,8 @@
  *          does not fire; LSC=load fires on a load with WnR=0
  *   step   MDSCR_EL1.SS with SPSR_EL1.SS=1 on ERET to EL0: one instruction
  *          runs, then EC 0x32 with ELR at the next one
+ *   step-exc  the stepped instruction takes an exception: an SVC completes
+ *          (SPSR_EL1.SS = 0), an aborting load does not (SPSR_EL1.SS = 1)
  *   el0    EL0 reads of DBGBVR0_EL1 and MDSCR_EL1 are UNDEFINED (EC 0x00)
  * Debug exceptions at EL1 need MDSCR_EL1.MDE and KDE and PSTATE.D clear; the
  * test unmasks D only around the instruction it expects to trap.
@@ -286,6 +288,52 @@ static void test_step(void)
 	       v, f.pc, step_second);
 }
 
+/*
+ * --- step across an exception: the stepped EL0 instruction takes one ------
+ * DDI 0487 D2.12 (Software Step exceptions) and the pseudocode: an
+ * exception-generating instruction completes (SSAdvance() in
+ * AArch64.CallSupervisor()), so SPSR_EL1.SS = 0 and an ERET with it takes the
+ * step exception at once (active-pending); an instruction that aborts did
+ * not complete, so SPSR_EL1.SS stays 1 and it is stepped again.
+ */
+extern char step_svc[], step_abort[];
+__asm__(".pushsection .text\n"
+	".globl step_svc, step_abort\n"
+	"step_svc: svc #5\n"
+	"	nop\n"
+	"step_abort: ldr x0, [x1]\n"   /* x1 = an address outside the 32-bit VA range */
+	"	nop\n"
+	".popsection");
+
+static void eret_stepping_to(void *target)
+{
+	register unsigned long x1 __asm__("x1") = 1UL << 32;
+
+	__asm__ volatile("msr elr_el1, %0\n\t"
+			 "msr spsr_el1, %1\n\t"
+			 "isb\n\t"
+			 "eret" :: "r"(target), "r"((1UL << 21) | 0x1c0), "r"(x1) : "memory");
+}
+
+static void test_step_exc(void)
+{
+	struct fault f;
+	int v;
+
+	report_prefix_push("step-exc");
+	set_debug(MDSCR_MDE | MDSCR_KDE | MDSCR_SS);
+	v = catch_exception(eret_stepping_to, step_svc, &f);
+	report(v == EC_SVC64 && !(f.aux & (1UL << 21)),
+	       "a stepped SVC takes its exception with SPSR_EL1.SS = 0 (got EC %#x, SPSR %#lx) [DDI 0487 D2.12, AArch64.CallSupervisor() SSAdvance()]",
+	       v, f.aux);
+	v = catch_exception(eret_stepping_to, step_abort, &f);
+	report(v == EC_DABT_LOW && (f.aux & (1UL << 21)) && f.pc == (unsigned long)step_abort,
+	       "a stepped load that aborts: EC 0x24 at it with SPSR_EL1.SS = 1, it did not complete (got EC %#x at %#lx, SPSR %#lx)",
+	       v, f.pc, f.aux);
+	clear_debug();
+	report_prefix_pop();
+}
+
 /* --- el0 ------------------------------------------------------------------- */
 
 static void el0_read_bvr(void *arg) { (void)arg; (void)read_sysreg(dbgbvr0_el1); }
@@ -307,7 +355,7 @@ static void test_el0(void)
 int main(int argc, char **argv, char **envp)
 {
 	static const struct test_part parts[] = {
-		{ "brk", test_brk }, { "bp", test_bp }, { "ctx", test_ctx }, { "wp", test_wp }, { "step", test_step }, { "el0", test_el0 },
+		{ "brk", test_brk }, { "bp", test_bp }, { "ctx", test_ctx }, { "wp", test_wp }, { "step", test_step }, { "step-exc", test_step_exc }, { "el0", test_el0 },
 	};
 
 	(void)envp;
