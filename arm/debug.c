@@ -13,6 +13,7 @@
  *   wp     a watchpoint (DBGWVR0/DBGWCR0) on a byte: a store is EC 0x35 with
  *          ISS.WnR=1 and FAR in the watched doubleword; a load with LSC=store
  *          does not fire; LSC=load fires on a load with WnR=0
+ *   wpmask DBGWCR.MASK: a watchpoint on a 64-byte block, not past it
  *   step   MDSCR_EL1.SS with SPSR_EL1.SS=1 on ERET to EL0: one instruction
  *          runs, then EC 0x32 with ELR at the next one
  *   step-exc  the stepped instruction takes an exception: an SVC completes
@@ -255,6 +256,40 @@ static void test_wp(void)
 	report_prefix_pop();
 }
 
+/*
+ * --- wpmask: an address-range watchpoint -------------------------------------
+ * DDI 0487 D2.10 and DBGWCR<n>_EL1.MASK: MASK = m (3..31) watches the
+ * 2^m-byte block DBGWVR<n>_EL1 names (aligned; BAS all ones).
+ */
+static volatile uint8_t range[128] __attribute__((aligned(64)));
+
+static void store_at(void *arg)
+{
+	__asm__ volatile("msr daifclr, #8\n\tisb\n\t"
+			 "strb wzr, [%0]\n\t"
+			 "msr daifset, #8" :: "r"(arg) : "memory");
+}
+
+static void test_wpmask(void)
+{
+	struct fault f;
+	int v;
+
+	report_prefix_push("wpmask");
+	set_debug(MDSCR_MDE | MDSCR_KDE);
+	write_sysreg((uintptr_t)range, dbgwvr0_el1);
+	write_sysreg(WCR_E | WCR_PAC_EL1_EL0 | WCR_LSC_STORE | WCR_BAS(0xff) | (6UL << 24), dbgwcr0_el1);
+	isb();
+	v = catch_exception(store_at, (void *)&range[40], &f);
+	report(v == EC_WATCHPT_CUR && f.addr >= (uintptr_t)range && f.addr < (uintptr_t)range + 64,
+	       "MASK = 6: a store 40 bytes into the 64-byte block fires, FAR in it (got EC %#x, FAR %#lx, block %p)", v,
+	       f.addr, range);
+	v = catch_exception(store_at, (void *)&range[64], &f);
+	report(v == NO_EXCEPTION, "a store just past the block does not (got EC %#x)", v);
+	clear_debug();
+	report_prefix_pop();
+}
+
 /* --- step: ERET to two EL0 instructions with SPSR_EL1.SS=1 ----------------- */
 
 extern char step_first[], step_second[];
@@ -355,7 +390,7 @@ static void test_el0(void)
 int main(int argc, char **argv, char **envp)
 {
 	static const struct test_part parts[] = {
-		{ "brk", test_brk }, { "bp", test_bp }, { "ctx", test_ctx }, { "wp", test_wp }, { "step", test_step }, { "step-exc", test_step_exc }, { "el0", test_el0 },
+		{ "brk", test_brk }, { "bp", test_bp }, { "ctx", test_ctx }, { "wp", test_wp }, { "wpmask", test_wpmask }, { "step", test_step }, { "step-exc", test_step_exc }, { "el0", test_el0 },
 	};
 
 	(void)envp;
