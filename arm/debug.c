@@ -13,6 +13,7 @@
  *   wp     a watchpoint (DBGWVR0/DBGWCR0) on a byte: a store is EC 0x35 with
  *          ISS.WnR=1 and FAR in the watched doubleword; a load with LSC=store
  *          does not fire; LSC=load fires on a load with WnR=0
+ *   wpctx  a watchpoint linked to a Context ID breakpoint (WT, LBN)
  *   wpmask DBGWCR.MASK: a watchpoint on a 64-byte block, not past it
  *   step   MDSCR_EL1.SS with SPSR_EL1.SS=1 on ERET to EL0: one instruction
  *          runs, then EC 0x32 with ELR at the next one
@@ -257,6 +258,37 @@ static void test_wp(void)
 }
 
 /*
+ * --- wpctx: a watchpoint linked to a Context ID breakpoint -----------------
+ * DDI 0487 D2.10 and DBGWCR<n>_EL1.WT = 1, LBN: the watchpoint fires only
+ * while the linked Context ID breakpoint (BT 0b0011) matches.
+ */
+static void test_wpctx(void)
+{
+	unsigned ctx = (unsigned)ID_FIELD(read_sysreg(id_aa64dfr0_el1), 12);   /* the last breakpoint */
+	struct fault f;
+	int v;
+
+	report_prefix_push("wpctx");
+	set_debug(MDSCR_MDE | MDSCR_KDE);
+	set_bp(ctx, 0x42, BCR_E | BCR_PMC_EL1_EL0 | BCR_BAS_ALL | BCR_BT_LINKED_CTX);
+	write_sysreg((uintptr_t)watched, dbgwvr0_el1);
+	write_sysreg(WCR_E | WCR_PAC_EL1_EL0 | WCR_LSC_STORE | WCR_BAS(1 << 3) | (1UL << 20) | ((unsigned long)ctx << 16),
+		     dbgwcr0_el1);
+	isb();
+	set_contextidr(0x43);
+	v = catch_exception(store_watched, NULL, &f);
+	report(v == NO_EXCEPTION, "linked, CONTEXTIDR_EL1 not matching: the store does not fire (got EC %#x)", v);
+	set_contextidr(0x42);
+	v = catch_exception(store_watched, NULL, &f);
+	report(v == EC_WATCHPT_CUR && far_in_block(f.addr),
+	       "linked, CONTEXTIDR_EL1 matching: EC 0x35, FAR in the doubleword (got EC %#x, FAR %#lx)", v, f.addr);
+	set_bp(ctx, 0, 0);
+	set_contextidr(0);
+	clear_debug();
+	report_prefix_pop();
+}
+
+/*
  * --- wpmask: an address-range watchpoint -------------------------------------
  * DDI 0487 D2.10 and DBGWCR<n>_EL1.MASK: MASK = m (3..31) watches the
  * 2^m-byte block DBGWVR<n>_EL1 names (aligned; BAS all ones).
@@ -390,7 +422,7 @@ static void test_el0(void)
 int main(int argc, char **argv, char **envp)
 {
 	static const struct test_part parts[] = {
-		{ "brk", test_brk }, { "bp", test_bp }, { "ctx", test_ctx }, { "wp", test_wp }, { "wpmask", test_wpmask }, { "step", test_step }, { "step-exc", test_step_exc }, { "el0", test_el0 },
+		{ "brk", test_brk }, { "bp", test_bp }, { "ctx", test_ctx }, { "wp", test_wp }, { "wpctx", test_wpctx }, { "wpmask", test_wpmask }, { "step", test_step }, { "step-exc", test_step_exc }, { "el0", test_el0 },
 	};
 
 	(void)envp;
