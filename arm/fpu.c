@@ -244,6 +244,34 @@ static void test_sve(void)
 	report(vl_max >= 16 && vl_max <= 256 && !(vl_max % 16),
 	       "ZCR_EL1.LEN=0xf: RDVL a multiple of 16 bytes, 16..256 (got %lu)", vl_max);
 	report_info("largest vector length %lu bits", vl_max * 8);
+
+	/*
+	 * DDI 0487 ZCR_EL1.LEN: the vector length is the largest implemented
+	 * one not above (LEN + 1) * 128 bits: never above the request, a
+	 * multiple of 128 bits, never shorter for a larger LEN.
+	 */
+	{
+		unsigned long prev = 0, got;
+		unsigned bad = 0;
+		char set[128];
+		size_t o = 0;
+
+		for (unsigned len = 0; len < 16; len++) {
+			wr_zcr(len);
+			isb();
+			got = rdvl();
+			if (got > (len + 1) * 16UL || got % 16 || got < prev)
+				bad++;
+			if (got != prev && o < sizeof(set))
+				o += snprintf(set + o, sizeof(set) - o, "%s%lu", o ? " " : "", got * 8);
+			prev = got;
+		}
+		report(!bad, "LEN 0..15: each RDVL at most (LEN+1)*16 bytes, a multiple of 16, non-decreasing (%u wrong) [DDI 0487 ZCR_EL1.LEN]",
+		       bad);
+		report_info("vector lengths reached (bits): %s", set);
+		wr_zcr(0xf);
+		isb();
+	}
 	report_prefix_pop();
 }
 
