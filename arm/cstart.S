@@ -58,6 +58,8 @@ _start:
 	msr	S3_4_C12_C9_5, x1
 	isb
 8:	msr	vttbr_el2, xzr
+	ldr	x1, =el2_vectors         /* HVC #0 from EL1: el2_call() (lib/arm64/el2.S) */
+	msr	vbar_el2, x1
 	ldr	x1, =SCTLR_EL1_RES1
 	msr	sctlr_el1, x1
 	mov	x1, #SPSR_EL1H_MASKED

@@ -7,16 +7,21 @@
  *   fpen   FPEN=00 traps FP at EL1 and EL0; 01 traps EL0 only; 11 traps none
  *   regs   every bit of V0-V31 survives an exception taken and returned from
  *          (a BRK caught at EL1, an EL0 run) and another CPU's own use of its
- *          registers (on_cpu): each CPU's registers are its own
+ *          registers (on_cpu): each CPU's registers are its own; CPU 1
+ *          powered off and on (PSCI) leaves CPU 0's alone; exits to the VMM
+ *          (a console write, a PSCI call) change nothing
  *   fpcr   FPCR's AHP/DN/FZ/RMode and FPSR's QC/IDC/cumulative flags read
  *          back as written
  *   sve    where ID_AA64PFR0_EL1.SVE != 0: ZEN=00 traps SVE at EL1 (EC 0x19);
  *          ZCR_EL1.LEN=0 gives a 128-bit vector (RDVL = 16), the largest
  *          LEN gives a multiple of 128 bits, at most 2048
+ *   zregs  with SVE, at the largest vector length: Z0-Z31 and P0-P15 survive
+ *          a BRK, an EL0 run, exits to the VMM and the other CPU's own use
  * The library is built without FP registers (-mgeneral-regs-only), so the
  * exception path does not touch V0-V31: what is compared is what the VMM kept.
  */
 #include "hvut.h"
+#include <asm/psci.h>
 #include <asm/smp.h>
 #include <asm/sysreg.h>
 
@@ -146,7 +151,35 @@ static void test_regs(void)
 		bad1 = differing_regs(pattern[1], readback[1]);
 		report(!bad && !bad1, "CPU 0 and CPU 1 keep their own V0-V31 (%u and %u differ) [DDI 0487: registers are per PE]",
 		       bad, bad1);
+
+		/*
+		 * CPU 1 powered off and on (DEN0022 CPU_OFF, CPU_ON): its registers
+		 * are UNKNOWN after the new entry, so it loads a fresh pattern; CPU
+		 * 0's must not move while that happens.
+		 */
+		fill(pattern[1], 0x5a);
+		v_load_all(pattern[0]);
+		smp_cpu_off(1);
+		if (smp_cpu_on(1) != PSCI_SUCCESS) {
+			report_skip("V registers across CPU_OFF/CPU_ON: CPU 1 did not come back");
+		} else {
+			on_cpu(1, cpu_load, NULL);
+			on_cpu(1, cpu_store, NULL);
+			v_store_all(readback[0]);
+			bad = differing_regs(pattern[0], readback[0]);
+			bad1 = differing_regs(pattern[1], readback[1]);
+			report(!bad && !bad1,
+			       "CPU 1 off and on again (PSCI): CPU 0's V0-V31 unchanged, CPU 1 keeps what it loads after (%u and %u differ)",
+			       bad, bad1);
+		}
 	}
+
+	/* Exits to the VMM (a console write, a PSCI call): the state a hypervisor switches out and back. */
+	v_load_all(pattern[0]);
+	report_info("V0-V31 loaded; PSCI_VERSION %#lx", psci_call(PSCI_VERSION, 0, 0, 0));
+	v_store_all(readback[0]);
+	bad = differing_regs(pattern[0], readback[0]);
+	report(!bad, "V0-V31 unchanged across a console write and a PSCI call (%u differ)", bad);
 	report_prefix_pop();
 }
 
@@ -211,6 +244,148 @@ static void test_sve(void)
 	report(vl_max >= 16 && vl_max <= 256 && !(vl_max % 16),
 	       "ZCR_EL1.LEN=0xf: RDVL a multiple of 16 bytes, 16..256 (got %lu)", vl_max);
 	report_info("largest vector length %lu bits", vl_max * 8);
+
+	/*
+	 * DDI 0487 ZCR_EL1.LEN: the vector length is the largest implemented
+	 * one not above (LEN + 1) * 128 bits: never above the request, a
+	 * multiple of 128 bits, never shorter for a larger LEN.
+	 */
+	{
+		unsigned long prev = 0, got;
+		unsigned bad = 0;
+		char set[128];
+		size_t o = 0;
+
+		for (unsigned len = 0; len < 16; len++) {
+			wr_zcr(len);
+			isb();
+			got = rdvl();
+			if (got > (len + 1) * 16UL || got % 16 || got < prev)
+				bad++;
+			if (got != prev && o < sizeof(set))
+				o += snprintf(set + o, sizeof(set) - o, "%s%lu", o ? " " : "", got * 8);
+			prev = got;
+		}
+		report(!bad, "LEN 0..15: each RDVL at most (LEN+1)*16 bytes, a multiple of 16, non-decreasing (%u wrong) [DDI 0487 ZCR_EL1.LEN]",
+		       bad);
+		report_info("vector lengths reached (bits): %s", set);
+		wr_zcr(0xf);
+		isb();
+	}
+	report_prefix_pop();
+}
+
+/* --- zregs: Z0-Z31 and P0-P15 at the largest vector length ------------------ */
+
+#define SVE_VL_MAX 256   /* bytes: the architecture's 2048 bits */
+static uint8_t z_pattern[MAX_CPUS][32 * SVE_VL_MAX + 16 * SVE_VL_MAX / 8] __attribute__((aligned(16)));
+static uint8_t z_readback[MAX_CPUS][32 * SVE_VL_MAX + 16 * SVE_VL_MAX / 8] __attribute__((aligned(16)));
+
+/* x0 = Z0-Z31 (32 * VL bytes) followed by P0-P15 (16 * VL/8 bytes). */
+__asm__(".pushsection .text\n"
+	".arch_extension sve\n"
+	".globl sve_load_all, sve_store_all\n"
+	"sve_load_all:\n"
+	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+	"	ldr z\\n, [x0, #\\n, mul vl]\n"
+	".endr\n"
+	"	addvl x1, x0, #31\n"
+	"	addvl x1, x1, #1\n"
+	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+	"	ldr p\\n, [x1, #\\n, mul vl]\n"
+	".endr\n"
+	"	ret\n"
+	"sve_store_all:\n"
+	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+	"	str z\\n, [x0, #\\n, mul vl]\n"
+	".endr\n"
+	"	addvl x1, x0, #31\n"
+	"	addvl x1, x1, #1\n"
+	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+	"	str p\\n, [x1, #\\n, mul vl]\n"
+	".endr\n"
+	"	ret\n"
+	".popsection");
+void sve_load_all(const void *buf);
+void sve_store_all(void *buf);
+
+static void sve_on_max(void)
+{
+	set_cpacr(CPACR_FPEN(3) | CPACR_ZEN(3));
+	wr_zcr(0xf);
+	isb();
+}
+
+static void z_fill(uint8_t *buf, size_t len, uint8_t seed)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(seed + i * 7 + (i >> 5));
+}
+
+/* How many of Z0-Z31, P0-P15 differ at vector length vl bytes. */
+static unsigned z_differing(const uint8_t *a, const uint8_t *b, unsigned long vl)
+{
+	unsigned n = 0;
+
+	for (unsigned r = 0; r < 32; r++)
+		n += !!memcmp(a + r * vl, b + r * vl, vl);
+	for (unsigned r = 0; r < 16; r++)
+		n += !!memcmp(a + 32 * vl + r * (vl / 8), b + 32 * vl + r * (vl / 8), vl / 8);
+	return n;
+}
+
+static void cpu_z_load(void *arg) { (void)arg; sve_on_max(); sve_load_all(z_pattern[smp_id()]); }
+static void cpu_z_store(void *arg) { (void)arg; sve_store_all(z_readback[smp_id()]); }
+
+/*
+ * DDI 0487 (SVE registers Z0-Z31, P0-P15): every bit up to the vector
+ * length survives an exception at EL1, an EL0 run, exits to the VMM, and
+ * the other CPU using its own; where the vector length exceeds 128 bits,
+ * these are the bits a VMM that kept only the V registers would lose.
+ */
+static void test_zregs(void)
+{
+	unsigned long vl;
+	size_t len;
+	unsigned bad, bad1;
+
+	if (!ID_FIELD(read_sysreg(id_aa64pfr0_el1), 32)) {
+		report_skip("SVE registers: ID_AA64PFR0_EL1.SVE=0");
+		return;
+	}
+	report_prefix_push("zregs");
+	sve_on_max();
+	vl = rdvl();
+	len = 32 * vl + 16 * vl / 8;
+	report_info("vector length %lu bytes: %zu bytes of Z and P state", vl, len);
+	z_fill(z_pattern[0], len, 0x33);
+	sve_load_all(z_pattern[0]);
+	catch_exception(do_brk, NULL, NULL);
+	sve_store_all(z_readback[0]);
+	bad = z_differing(z_pattern[0], z_readback[0], vl);
+	report(!bad, "Z0-Z31, P0-P15 unchanged across a BRK caught at EL1 (%u differ)", bad);
+	sve_load_all(z_pattern[0]);
+	run_in_user(el0_nothing, NULL, NULL);
+	sve_store_all(z_readback[0]);
+	bad = z_differing(z_pattern[0], z_readback[0], vl);
+	report(!bad, "and across a run at EL0 (%u differ)", bad);
+	sve_load_all(z_pattern[0]);
+	report_info("Z and P loaded; PSCI_VERSION %#lx", psci_call(PSCI_VERSION, 0, 0, 0));
+	sve_store_all(z_readback[0]);
+	bad = z_differing(z_pattern[0], z_readback[0], vl);
+	report(!bad, "and across a console write and a PSCI call (%u differ)", bad);
+	if (nr_cpus() < 2) {
+		report_skip("SVE registers per CPU: needs 2 CPUs (smp = 2)");
+	} else {
+		z_fill(z_pattern[1], len, 0xc5);
+		sve_load_all(z_pattern[0]);
+		on_cpu(1, cpu_z_load, NULL);
+		on_cpu(1, cpu_z_store, NULL);
+		sve_store_all(z_readback[0]);
+		bad = z_differing(z_pattern[0], z_readback[0], vl);
+		bad1 = z_differing(z_pattern[1], z_readback[1], vl);
+		report(!bad && !bad1, "CPU 0 and CPU 1 keep their own Z and P registers (%u and %u differ)", bad, bad1);
+	}
 	report_prefix_pop();
 }
 
@@ -221,7 +396,7 @@ int main(int argc, char **argv, char **envp)
 {
 	static const struct test_part parts[] = {
 		{ "fpen", test_fpen }, { "regs", fp_on }, { "regs", test_regs }, { "fpcr", fp_on },
-		{ "fpcr", test_fpcr }, { "sve", test_sve },
+		{ "fpcr", test_fpcr }, { "sve", test_sve }, { "zregs", test_zregs },
 	};
 
 	(void)envp;

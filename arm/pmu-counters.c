@@ -11,6 +11,7 @@
  *             even counter below it; with PMCR_EL0.LP (PMUv3p5) it counts
  *             its 64-bit overflow only
  *   pmmir     PMMIR_EL1 exists from PMUv3p4, UNDEFINED before
+ *   pmceid    PMCEID0/1 bits [63:32] are RES0 before PMUv3p1
  * Absent parts (no CHAIN in PMCEID0, PMUVer below p4/p5, no PMU PPI) SKIP by name.
  */
 #include "hvut.h"
@@ -31,6 +32,7 @@
 #define EVTYPER_U (1UL << 30)
 #define EV_SW_INCR 0x00
 #define EV_CHAIN 0x1e
+#define PMUV3P1 4
 #define PMUV3P4 5
 #define PMUV3P5 6
 
@@ -266,6 +268,25 @@ static void test_pmmir(void)
 	report_prefix_pop();
 }
 
+/*
+ * DDI 0487 D24 PMCEID0_EL0/PMCEID1_EL0: bits [63:32] (IDhi, the common events
+ * 0x4000-0x403F) exist from PMUv3p1; before, they are RES0.
+ */
+static void test_pmceid_hi(void)
+{
+	unsigned long c0 = read_sysreg(pmceid0_el0), c1 = read_sysreg(pmceid1_el0);
+
+	report_prefix_push("pmceid");
+	if (pmuver >= PMUV3P1 && pmuver != 0xf)
+		report_info("PMUv3p1+: PMCEID0[63:32] %#lx, PMCEID1[63:32] %#lx (events 0x4000-0x403f)", c0 >> 32,
+			    c1 >> 32);
+	else
+		report(!(c0 >> 32) && !(c1 >> 32),
+		       "before PMUv3p1 PMCEID0/1 bits [63:32] are RES0 (%#lx, %#lx) [DDI 0487 D24 PMCEID0_EL0, PMCEID1_EL0]",
+		       c0 >> 32, c1 >> 32);
+	report_prefix_pop();
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc, (void)argv, (void)envp;
@@ -281,6 +302,7 @@ int main(int argc, char **argv, char **envp)
 	test_overflow();
 	test_chain();
 	test_pmmir();
+	test_pmceid_hi();
 	irq_disable();
 	reset_pmu(PMCR_LC);
 	return report_summary();

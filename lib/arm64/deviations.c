@@ -33,5 +33,25 @@ const struct deviation arch_deviations[] = {
 	{ "gicv3-dir-loses-pending", "kvm/qemu-tcg", "7.2", NULL, NULL,
 	  "EOImode=1: an active and pending level SPI (ISPENDR) is neither signalled nor pending after DIR; edge is fine",
 	  "GICv3 IHI 0069 4.1.2 interrupt handling state machine; ICC_DIR_EL1: active and pending -> pending" },
+	/* arm/gic-routing.c */
+	{ "gicv2-spi-1n-several-acks", "qemu-tcg", NULL, NULL, NULL,
+	  "an SPI made pending once with several CPU interfaces in ITARGETSR is acknowledged by more than one of them",
+	  "GICv2 IHI 0048B 1.4.3 Models for handling interrupts: SPIs use the 1-N model, one processor handles it" },
+	/* arm/debug.c "ctx" */
+	{ "bp-ctx-unlinked-ignored", "qemu-tcg", NULL, NULL, NULL,
+	  "an unlinked Context ID match breakpoint (DBGBCR<n>_EL1.BT = 0b0010) never fires; linked ones work",
+	  "DDI 0487 D2.9 Breakpoint exceptions: Context ID match breakpoints; DBGBCR<n>_EL1.BT" },
+	/* arm/pmu-filter.c: KVM's PMSWINC emulation (seen on 6.12.117 in QEMU 7.2 TCG) */
+	{ "pmu-swinc-unfiltered", "kvm", NULL, NULL, NULL,
+	  "an EL1 PMSWINC_EL0 write increments a SW_INCR counter whose PMEVTYPER<n>_EL0.P excludes EL1",
+	  "DDI 0487 D11.7.2 Accuracy of event filtering: software increments are filtered by the EL of the write" },
+	/* arm/gic-routing.c, seen on KVM 6.12.117 */
+	{ "gicv3-no1n-irm-ignored", "kvm", NULL, NULL, NULL,
+	  "GICD_TYPER.No1N = 0 (1 of N supported) but GICD_IROUTER<n>.Interrupt_Routing_Mode reads 0 after writing 1",
+	  "GICv3 IHI 0069 12.9 GICD_TYPER.No1N, GICD_IROUTER<n>.Interrupt_Routing_Mode" },
+	/* arm/debug.c "ctx" under KVM: the guest's breakpoints run on the L0 TCG's debug logic */
+	{ "bp-ctx-unlinked-ignored", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "an unlinked Context ID match breakpoint (DBGBCR<n>_EL1.BT = 0b0010) never fires; linked ones work",
+	  "DDI 0487 D2.9 Breakpoint exceptions: Context ID match breakpoints; DBGBCR<n>_EL1.BT" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

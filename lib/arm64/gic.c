@@ -311,20 +311,22 @@ unsigned gic_set_bpr(unsigned bpr)
 void gic_set_pending(unsigned intid) { set_bit_reg(GICD_ISPENDR, intid); }
 void gic_set_active(unsigned intid) { set_bit_reg(GICD_ISACTIVER, intid); }
 
-/* An SPI delivered to the calling CPU only: v3 group 1 and IROUTER, v2 ITARGETSR. */
-void gic_route_spi_here(unsigned intid)
+/* An SPI delivered to one CPU only: v3 group 1 and IROUTER (IRM=0), v2 ITARGETSR. */
+void gic_route_spi(unsigned intid, int cpu)
 {
 	if (version == 3) {
-		unsigned long m = read_sysreg(mpidr_el1);
-
 		writel(dist + GICD_IGROUPR + intid / 32 * 4,
 		       readl(dist + GICD_IGROUPR + intid / 32 * 4) | 1U << (intid % 32));
-		writeq(dist + GICD_IROUTER + intid * 8, m & MPIDR_HWID_MASK);
+		writeq(dist + GICD_IROUTER + intid * 8, cpu_mpidr(cpu) & MPIDR_HWID_MASK);
 	} else if (version == 2) {
-		writeb(dist + GICD_ITARGETSR + intid, v2_target[smp_id()]);
+		writeb(dist + GICD_ITARGETSR + intid, v2_target[cpu]);
 	}
 	dsb(sy);
 }
+
+void gic_route_spi_here(unsigned intid) { gic_route_spi(intid, smp_id()); }
+
+uint8_t gic_v2_target(int cpu) { return version == 2 ? v2_target[cpu] : 0; }
 
 unsigned gic_nr_intids(void)
 {

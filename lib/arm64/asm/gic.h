@@ -77,6 +77,8 @@ unsigned gic_set_bpr(unsigned bpr);  /* binary point of the group in use; return
 void gic_set_pending(unsigned intid);
 void gic_set_active(unsigned intid);
 void gic_route_spi_here(unsigned intid);
+void gic_route_spi(unsigned intid, int cpu);   /* to that CPU only (v3: IROUTER IRM=0, group 1) */
+uint8_t gic_v2_target(int cpu);               /* v2: the CPU's ITARGETSR bit (0 on v3) */
 void gic_set_edge(unsigned intid, bool edge);   /* SPIs: GICD_ICFGR */
 unsigned gic_nr_intids(void);        /* from GICD_TYPER.ITLinesNumber */
 
