@@ -284,5 +284,9 @@ const struct deviation arch_deviations[] = {
 	{ "io-breakpoint-ignored", "kvm", NULL, NULL, NULL,
 	  "IN/OUT to a port an enabled I/O breakpoint covers completes with no #DB (KVM emulates the intercepted port I/O without looking at DR7)",
 	  "SDM vol. 3B 'Debug Control Register (DR7)' R/W=10 with CR4.DE=1, 'Data Memory and I/O Breakpoint Exception Conditions'" },
+	/* x86/realmode.c */
+	{ "realmode-seg-limit", "qemu-tcg", NULL, NULL, NULL,
+	  "real-address mode: a word at offset 0xFFFF is read across the 64 KiB segment limit with no #GP (TCG checks no segment limits)",
+	  "SDM vol. 2A MOV 'Real-Address Mode Exceptions': #GP if a memory operand is outside the CS, DS, ES, FS or GS segment limit" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
