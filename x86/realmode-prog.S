@@ -168,6 +168,12 @@ rp_far_ret:
 	test %al, %al                    /* ZF = 0 */
 	std
 	stc
+	/*
+	 * IF = 1 for the FLAGS image only: STI holds interrupts off until after
+	 * the next instruction (vol. 2B STI), INT clears IF and the handler
+	 * clears it in the image IRET pops, so no interrupt is ever taken.
+	 */
+	sti
 	int $0x40
 rp_int_next:
 	pushf
@@ -234,6 +240,7 @@ h_int40:
 	pop %ax
 	mov %ax, RES(RS_INT_HFL)
 	orw $0x40, 6(%bp)                /* ZF in the image IRET pops */
+	andw $~0x200, 6(%bp)             /* and IF = 0 */
 	pop %bp
 	iret
 h_bp:

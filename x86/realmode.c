@@ -151,12 +151,13 @@ static void check_ivt(void)
 	/* vol. 2A INT n, REAL-ADDRESS-MODE: push FLAGS, CS, IP (of the next instruction); IF = TF = AC = 0. */
 	report(res[RS_INT] == lo_hi(off(rp_int_next), REALMODE_BLOB_SEG),
 	       "INT 40h pushed CS:IP 0x%x (want 0x%x)", res[RS_INT], lo_hi(off(rp_int_next), REALMODE_BLOB_SEG));
-	report((res[RS_INT_FL] & (FL_CF | FL_DF | FL_ZF)) == (FL_CF | FL_DF), "INT 40h pushed FLAGS with CF DF, no ZF (0x%x)",
+	report((res[RS_INT_FL] & (FL_CF | FL_DF | FL_ZF | FL_IF)) == (FL_CF | FL_DF | FL_IF),
+	       "INT 40h pushed FLAGS with CF DF IF, no ZF (0x%x)",
 	       res[RS_INT_FL]);
 	report((res[RS_INT_HFL] & (FL_IF | FL_TF | FL_DF | FL_CF)) == (FL_DF | FL_CF),
 	       "in the handler IF = TF = 0, DF and CF kept (0x%x)", res[RS_INT_HFL]);
 	/* vol. 2A IRET, real-address mode: pops IP, CS, FLAGS. */
-	report((res[RS_INT_AFTER_FL] & (FL_CF | FL_DF | FL_ZF)) == (FL_CF | FL_DF | FL_ZF),
+	report((res[RS_INT_AFTER_FL] & (FL_CF | FL_DF | FL_ZF | FL_IF)) == (FL_CF | FL_DF | FL_ZF),
 	       "IRET restored the FLAGS image the handler changed (0x%x)", res[RS_INT_AFTER_FL]);
 	report(res[RS_INT3] == off(rp_int3_next), "INT3 via IVT[3], IP pushed 0x%x (want 0x%x)", res[RS_INT3],
 	       off(rp_int3_next));
