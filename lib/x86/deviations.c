@@ -288,5 +288,9 @@ const struct deviation arch_deviations[] = {
 	{ "realmode-seg-limit", "qemu-tcg", NULL, NULL, NULL,
 	  "real-address mode: a word at offset 0xFFFF is read across the 64 KiB segment limit with no #GP (TCG checks no segment limits)",
 	  "SDM vol. 2A MOV 'Real-Address Mode Exceptions': #GP if a memory operand is outside the CS, DS, ES, FS or GS segment limit" },
+	/* x86/debug-step.c */
+	{ "step-syscall-no-entry-trap", "qemu-tcg", NULL, NULL, NULL,
+	  "SYSCALL with TF = 1 and TF in IA32_FMASK: no #DB at the LSTAR entry; a single-step #DB comes right after SYSRET instead (before the instruction after it)",
+	  "SDM vol. 3B 17.3.1.4 Single-Step Exception Condition: a trap after each instruction executed with TF = 1, none after the instruction that sets TF" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
