@@ -288,6 +288,9 @@ const struct deviation arch_deviations[] = {
 	{ "realmode-seg-limit", "qemu-tcg", NULL, NULL, NULL,
 	  "real-address mode: a word at offset 0xFFFF is read across the 64 KiB segment limit with no #GP (TCG checks no segment limits)",
 	  "SDM vol. 2A MOV 'Real-Address Mode Exceptions': #GP if a memory operand is outside the CS, DS, ES, FS or GS segment limit" },
+	{ "realmode-seg-limit", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "real-address mode: a word at offset 0xFFFF is read across the 64 KiB segment limit with no #GP (the guest's real mode runs natively under SVM, so QEMU TCG as L0 executes it without segment limit checks)",
+	  "SDM vol. 2A MOV 'Real-Address Mode Exceptions': #GP if a memory operand is outside the CS, DS, ES, FS or GS segment limit" },
 	/* x86/debug-step.c */
 	{ "step-syscall-no-entry-trap", "qemu-tcg", NULL, NULL, NULL,
 	  "SYSCALL with TF = 1 and TF in IA32_FMASK: no #DB at the LSTAR entry; a single-step #DB comes right after SYSRET instead (before the instruction after it)",
