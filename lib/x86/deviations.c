@@ -295,5 +295,9 @@ const struct deviation arch_deviations[] = {
 	{ "step-syscall-no-entry-trap", "qemu-tcg", NULL, NULL, NULL,
 	  "SYSCALL with TF = 1 and TF in IA32_FMASK: no #DB at the LSTAR entry; a single-step #DB comes right after SYSRET instead (before the instruction after it)",
 	  "SDM vol. 3B 17.3.1.4 Single-Step Exception Condition: a trap after each instruction executed with TF = 1, none after the instruction that sets TF" },
+	/* x86/seg-load.c */
+	{ "movss-null-rpl", "qemu-tcg", NULL, NULL, NULL,
+	  "MOV SS with a null selector whose RPL != CPL loads at CPL0 with no #GP (helper_load_seg() skips the RPL check on null; QEMU issue 4204)",
+	  "SDM vol. 3A 6.15 Interrupt 13 (#GP) and vol. 2B MOV 64-Bit Mode Exceptions: #GP(0) for a null SS in 64-bit mode at CPL < 3 with RPL != CPL" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
