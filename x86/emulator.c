@@ -33,6 +33,7 @@
 #define FLAGS_ARITH 0x8d5UL       /* OF SF ZF AF PF CF */
 #define FLAGS_LOGIC 0x8c5UL       /* AF undefined after AND/OR/XOR/TEST */
 #define FLAGS_CF 0x001UL
+#define FLAGS_ZF 0x040UL
 #define FLAGS_NONE 0UL
 
 static volatile uint64_t *const mmio = (volatile uint64_t *)(HPET_BASE + HPET_COUNTER);
@@ -130,6 +131,34 @@ static void op_cmpxchg_ok(volatile uint64_t *m, uint64_t src, struct result *r)
 			 : [m] "+m"(*m), "+a"(expected), [f] "=r"(f) : [n] "r"(0x2222ULL) : "cc", "memory");
 	r->reg = expected;
 	r->flags = f;
+}
+
+/*
+ * CMPXCHG8B m64 (SDM vol. 2A CMPXCHG8B/CMPXCHG16B): EDX:EAX against m64; equal:
+ * ZF = 1 and m64 = ECX:EBX; else ZF = 0 and EDX:EAX = m64. Only ZF is written.
+ * src is the value in memory, as for op_cmpxchg.
+ */
+static void op_cmpxchg8b(volatile uint64_t *m, uint64_t src, struct result *r, uint64_t expected)
+{
+	uint32_t lo = (uint32_t)expected, hi = (uint32_t)(expected >> 32);
+	uint64_t f;
+
+	(void)src;
+	__asm__ volatile("lock cmpxchg8b %[m]\n\tpushfq\n\tpopq %[f]"
+			 : [m] "+m"(*m), "+a"(lo), "+d"(hi), [f] "=r"(f)
+			 : "b"(0x33334444U), "c"(0x11112222U) : "cc", "memory");
+	r->reg = ((uint64_t)hi << 32) | lo;
+	r->flags = f;
+}
+
+static void op_cmpxchg8b_ok(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	op_cmpxchg8b(m, src, r, src);
+}
+
+static void op_cmpxchg8b_fail(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	op_cmpxchg8b(m, src, r, src ^ 0x0000555500005555ULL);
 }
 
 static void op_mov32_store(volatile uint64_t *m, uint64_t src, struct result *r)
@@ -276,6 +305,7 @@ struct op {
 };
 
 #define X86_FEATURE_MOVBE X86_FEATURE(1, 0, CPUID_ECX, 22)
+#define X86_FEATURE_CX8 X86_FEATURE(1, 0, CPUID_EDX, 8)
 
 static const struct op ops[] = {
 	{ "MOV m64, r64", op_mov_store, FLAGS_NONE, 0 },
@@ -302,6 +332,8 @@ static const struct op ops[] = {
 	{ "BTR m64, r64", op_btr_reg, FLAGS_CF, 0 },
 	{ "LOCK CMPXCHG m64 (mismatch)", op_cmpxchg, FLAGS_ARITH, 0 },
 	{ "LOCK CMPXCHG m64 (match)", op_cmpxchg_ok, FLAGS_ARITH, 0 },
+	{ "LOCK CMPXCHG8B m64 (match)", op_cmpxchg8b_ok, FLAGS_ZF, X86_FEATURE_CX8 },
+	{ "LOCK CMPXCHG8B m64 (mismatch)", op_cmpxchg8b_fail, FLAGS_ZF, X86_FEATURE_CX8 },
 	{ "PUSH m64 / POP m64", op_push_pop, FLAGS_NONE, 0 },
 	{ "MOV with base+index*8+disp", op_sib, FLAGS_NONE, 0 },
 	{ "MOV with a 0x67 address-size prefix", op_addr32, FLAGS_NONE, 0 },
@@ -314,6 +346,12 @@ static const struct op ops[] = {
 	{ "MOVBE r64, m64", op_movbe_load, FLAGS_NONE, X86_FEATURE_MOVBE },
 	{ "MOVBE m64, r64", op_movbe_store, FLAGS_NONE, X86_FEATURE_MOVBE },
 };
+
+/* The compare-and-exchange forms get the value in memory as their source. */
+static bool compares_with_memory(op_fn fn)
+{
+	return fn == op_cmpxchg || fn == op_cmpxchg_ok || fn == op_cmpxchg8b_ok || fn == op_cmpxchg8b_fail;
+}
 
 static void compare_ops(void)
 {
@@ -331,8 +369,8 @@ static void compare_ops(void)
 		}
 		ram = start;
 		writeq((uintptr_t)mmio, start);
-		o->fn(&ram, o->fn == op_cmpxchg || o->fn == op_cmpxchg_ok ? start : src, &on_ram);
-		o->fn(mmio, o->fn == op_cmpxchg || o->fn == op_cmpxchg_ok ? start : src, &on_mmio);
+		o->fn(&ram, compares_with_memory(o->fn) ? start : src, &on_ram);
+		o->fn(mmio, compares_with_memory(o->fn) ? start : src, &on_mmio);
 		on_ram.mem = ram;
 		on_mmio.mem = readq((uintptr_t)mmio);
 		report(on_ram.mem == on_mmio.mem && on_ram.reg == on_mmio.reg &&
