@@ -20,6 +20,8 @@
  *            entry (CPL0, TF = 0), then after the instruction after SYSRET
  *   sysenter SYSENTER from CPL3 (Intel; AMD: #UD in long mode): the trap at
  *            the SYSENTER_EIP entry with TF still 1
+ *   movss-bp a read breakpoint on MOV SS's memory operand: the #DB waits
+ *            until after the next instruction (vol. 3A 6.8.3)
  */
 #include "hvut.h"
 #include <asm/cpufeature.h>
@@ -27,7 +29,10 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 
+#define DR6_B0 (1UL << 0)
 #define DR6_BS (1UL << 14)
+/* DR7: L0, R/W0 = 11 (read or write), LEN0 = 01 (2 bytes) (vol. 3B "Debug Control Register (DR7)"). */
+#define DR7_L0_RW_2BYTES ((1UL << 0) | (3UL << 16) | (1UL << 18) | (1UL << 10))
 #define FL_TF (1UL << 8)
 #define FL_RF (1UL << 16)
 #define STEP_VECTOR 0x90
@@ -43,6 +48,8 @@ static volatile unsigned handler_runs;
 
 static unsigned long read_dr6(void) { unsigned long v; __asm__ volatile("mov %%dr6, %0" : "=r"(v)); return v; }
 static void write_dr6(unsigned long v) { __asm__ volatile("mov %0, %%dr6" :: "r"(v)); }
+static void write_dr0(unsigned long v) { __asm__ volatile("mov %0, %%dr0" :: "r"(v)); }
+static void write_dr7(unsigned long v) { __asm__ volatile("mov %0, %%dr7" :: "r"(v)); }
 
 static void db_handler(struct ex_regs *r)
 {
@@ -259,10 +266,46 @@ static void test_sysenter(void)
 	report_prefix_pop();
 }
 
+/* --- a data breakpoint on MOV SS's operand ----------------------------------- */
+
+static volatile uint16_t ss_word __attribute__((aligned(8)));
+extern char mbp_shadow[], mbp_after[];
+static void __attribute__((noinline)) movss_from_watched(void)
+{
+	__asm__ volatile("mov %0, %%ss\n"
+			 "mbp_shadow: nop\n"
+			 "mbp_after: nop" :: "m"(ss_word) : "memory");
+}
+
+static void test_movss_bp(void)
+{
+	unsigned short ss;
+
+	report_prefix_push("MOV SS data breakpoint");
+	__asm__ volatile("mov %%ss, %0" : "=r"(ss));
+	ss_word = ss;
+	start(0);
+	write_dr0((uintptr_t)&ss_word);
+	write_dr7(DR7_L0_RW_2BYTES);
+	movss_from_watched();
+	write_dr7(0);
+	/*
+	 * SDM vol. 3A 6.8.3 "Masking Exceptions and Interrupts When Switching
+	 * Stacks": a debug exception MOV SS triggers is held until the boundary
+	 * after the next instruction, so the trap lands after the NOP that follows.
+	 */
+	report(nhits == 1, "one #DB (%u)", nhits);
+	report_deviation("movss-bp-not-delayed", nhits >= 1 && hits[0].rip == (unsigned long)mbp_after && (hits[0].dr6 & DR6_B0),
+			 "the #DB comes after the instruction after MOV SS: RIP %#lx (want %p, not %p), DR6 %#lx (want B0)",
+			 hits[0].rip, mbp_after, mbp_shadow, hits[0].dr6);
+	report_prefix_pop();
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	static const struct test_part parts[] = {
 		{ "int", test_int }, { "int3", test_int3 }, { "syscall", test_syscall }, { "sysenter", test_sysenter },
+		{ "movss-bp", test_movss_bp },
 	};
 	exception_handler old_db;
 

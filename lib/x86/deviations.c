@@ -299,5 +299,14 @@ const struct deviation arch_deviations[] = {
 	{ "movss-null-rpl", "qemu-tcg", NULL, NULL, NULL,
 	  "MOV SS with a null selector whose RPL != CPL loads at CPL0 with no #GP (helper_load_seg() skips the RPL check on null; QEMU issue 4204)",
 	  "SDM vol. 3A 6.15 Interrupt 13 (#GP) and vol. 2B MOV 64-Bit Mode Exceptions: #GP(0) for a null SS in 64-bit mode at CPL < 3 with RPL != CPL" },
+	{ "movss-null-rpl", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "MOV SS with a null selector whose RPL != CPL loads at CPL0 with no #GP (MOV SS runs in the SVM guest, i.e. on QEMU TCG as L0)",
+	  "SDM vol. 3A 6.15 Interrupt 13 (#GP) and vol. 2B MOV 64-Bit Mode Exceptions: #GP(0) for a null SS in 64-bit mode at CPL < 3 with RPL != CPL" },
+	{ "step-syscall-no-entry-trap", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "SYSCALL with TF = 1 and TF in IA32_FMASK: no #DB at the LSTAR entry; a single-step #DB comes right after SYSRET instead (SYSCALL is not intercepted: QEMU TCG as L0 runs it)",
+	  "SDM vol. 3B 17.3.1.4 Single-Step Exception Condition: a trap after each instruction executed with TF = 1, none after the instruction that sets TF" },
+	{ "movss-bp-not-delayed", "qemu-tcg", NULL, NULL, NULL,
+	  "a data breakpoint hit by MOV SS's memory operand is delivered right after MOV SS, not after the next instruction",
+	  "SDM vol. 3A 6.8.3 Masking Exceptions and Interrupts When Switching Stacks: debug exceptions MOV SS triggers are held until the instruction boundary after the next instruction" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
