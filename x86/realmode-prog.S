@@ -23,7 +23,7 @@
 	.code16
 	.globl rm_prog, rm_prog_end
 	.globl rp_int_next, rp_int3_next, rp_de_insn, rp_ud_insn, rp_gp_insn, rp_far_ret
-	.globl rp_str_src, rp_str_cmp
+	.globl rp_str_src, rp_str_cmp, rp_db_int, rp_db_end, h_iret
 rm_prog:
 	mov %cs, %ax
 	mov %ax, RES(RS_CS)
@@ -38,6 +38,8 @@ rm_prog:
 	HOOK(0x06, h_ud, 3)
 	HOOK(0x0d, h_gp, 4)
 	HOOK(0x40, h_int40, 5)
+	HOOK(0x01, h_db, 6)
+	HOOK(0x41, h_iret, 7)
 	/* Scratch: 0x700 bytes of zeros. */
 	mov $RP_SCRATCH_SEG, %ax
 	mov %ax, %es
@@ -207,12 +209,32 @@ rp_gp_insn:
 	mov %es:0xffff, %ax
 gp_resume:
 
+	/*
+	 * Single-step (vol. 3B 17.3.1.4) in real mode: TF set by POPF traps after
+	 * the next instruction; INT 41h clears TF on entry (vol. 2A INT n), its
+	 * IRET sets it again: the trap comes after the instruction after IRET.
+	 * h_db clears TF at rp_db_end.
+	 */
+	pushf
+	pop %ax
+	or $0x100, %ax
+	push %ax
+	popf
+	nop
+rp_db_int:
+	int $0x41
+	nop
+rp_db_end:
+	nop
+
 	UNHOOK(0x00, 0)
 	UNHOOK(0x03, 1)
 	UNHOOK(0x04, 2)
 	UNHOOK(0x06, 3)
 	UNHOOK(0x0d, 4)
 	UNHOOK(0x40, 5)
+	UNHOOK(0x01, 6)
+	UNHOOK(0x41, 7)
 	movw $0x600d, RES(RS_END)
 	mov $0x1234abcd, %eax
 	stc
@@ -277,6 +299,25 @@ h_gp:
 	movw $O(gp_resume), 2(%bp)
 	pop %bp
 	iret
+h_db:
+	push %bp
+	mov %sp, %bp
+	push %bx
+	mov RES(RS_DB_CNT), %bx
+	cmp $4, %bx
+	jae 1f
+	shl $2, %bx
+	mov 2(%bp), %ax
+	mov %ax, O(rm_results) + 4 * RS_DB_IP(%bx)
+1:	incw RES(RS_DB_CNT)
+	cmpw $O(rp_db_end), 2(%bp)
+	jne 2f
+	andw $~0x100, 6(%bp)             /* TF = 0 in the image IRET pops */
+2:	pop %bx
+	pop %bp
+	iret
+h_iret:
+	iret
 h_int40_moved:
 	movw $1, RES(RS_LIDT)
 	iret
@@ -296,7 +337,7 @@ rp_str_cmp:
 	.ascii "ABCxEFGH"
 	.balign 4
 ivt_saved:
-	.skip 4 * 6
+	.skip 4 * 8
 	.globl rm_results
 rm_results:
 	.skip 4 * RS_COUNT

@@ -41,6 +41,8 @@
 #define RS_LIDT 34         /* 1: INT 40h went through the IVT LIDT moved */
 #define RS_GP 35           /* IP #GP pushed for a word at ES:0xFFFF, 0xffff: none */
 #define RS_END 36          /* 0x600d: the program ran to its end */
-#define RS_COUNT 37
+#define RS_DB_CNT 37       /* single-step #DBs through IVT[1] */
+#define RS_DB_IP 38        /* ... and the IP each pushed (4 slots) */
+#define RS_COUNT 42
 
 #endif

@@ -14,6 +14,7 @@
  *   far     - JMP ptr16:16 to an alias segment, JMP m16:16, CALL ptr16:16.
  *   ivt     - INT n, INT3, INTO, #DE, #UD through the real-mode IVT, LIDT
  *             moving it, #GP for a word across the 64 KiB segment limit.
+ *   step    - TF single-step through IVT[1] across INT n and IRET.
  */
 #include "hvut.h"
 #include <asm/msr.h>
@@ -32,7 +33,7 @@
 
 extern char rm_prog[], rm_prog_end[], rm_results[];
 extern char rp_int_next[], rp_int3_next[], rp_de_insn[], rp_ud_insn[], rp_gp_insn[], rp_far_ret[];
-extern char rp_str_src[], rp_str_cmp[];
+extern char rp_str_src[], rp_str_cmp[], rp_db_int[], rp_db_end[], h_iret[];
 
 static const volatile uint32_t *res;     /* the slots, in the copy below 1 MiB */
 
@@ -177,6 +178,25 @@ static void check_ivt(void)
 	report_prefix_pop();
 }
 
+static void check_step(void)
+{
+	uint32_t n = res[RS_DB_CNT];
+
+	report_prefix_push("step");
+	/* vol. 3B 17.3.1.4: no trap after POPF, which sets TF; one after the next instruction. */
+	report(n >= 1 && res[RS_DB_IP] == off(rp_db_int), "TF set by POPF: #DB via IVT[1] after the next instruction (IP %#x, want %#x)",
+	       n >= 1 ? res[RS_DB_IP] : 0, off(rp_db_int));
+	/* INT n clears TF; whether INT n itself traps (at the handler) is not settled: both allowed. */
+	if (n == 3 && res[RS_DB_IP + 1] == off(h_iret))
+		report_info("real mode INT 41h with TF = 1: #DB at the handler's first instruction");
+	else
+		report_info("real mode INT 41h with TF = 1: no #DB of its own");
+	report((n == 2 || n == 3) && res[RS_DB_IP + n - 1] == off(rp_db_end),
+	       "IRET sets TF: the next #DB after the instruction after IRET (%u traps, last IP %#x, want %#x)", n,
+	       n >= 1 && n <= 4 ? res[RS_DB_IP + n - 1] : 0, off(rp_db_end));
+	report_prefix_pop();
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	struct realmode_regs r;
@@ -200,5 +220,6 @@ int main(int argc, char **argv, char **envp)
 	check_string();
 	check_far();
 	check_ivt();
+	check_step();
 	return report_summary();
 }

@@ -308,5 +308,8 @@ const struct deviation arch_deviations[] = {
 	{ "movss-bp-not-delayed", "qemu-tcg", NULL, NULL, NULL,
 	  "a data breakpoint hit by MOV SS's memory operand is delivered right after MOV SS, not after the next instruction",
 	  "SDM vol. 3A 6.8.3 Masking Exceptions and Interrupts When Switching Stacks: debug exceptions MOV SS triggers are held until the instruction boundary after the next instruction" },
+	{ "movss-bp-not-delayed", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "a data breakpoint hit by MOV SS's memory operand is delivered right after MOV SS, not after the next instruction (the guest's DR7 is live on QEMU TCG as L0)",
+	  "SDM vol. 3A 6.8.3 Masking Exceptions and Interrupts When Switching Stacks: debug exceptions MOV SS triggers are held until the instruction boundary after the next instruction" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
