@@ -16,7 +16,9 @@
  * Then faults raised inside an instruction with an MMIO operand: a MOVSQ from
  * the register to a not-present page is a #PF with CR2 the destination, RIP
  * at the MOVSQ and RSI/RDI not advanced (SDM vol. 3A "Interrupt 14");
- * a MOVSQ from a non-canonical source to the register is a #GP(0).
+ * a MOVSQ from a non-canonical source to the register is a #GP(0); a REP
+ * MOVSQ from the register that faults on its second iteration leaves
+ * RCX/RSI/RDI at the first (SDM vol. 2B REP).
  */
 #include "hvut.h"
 #include <asm/cpufeature.h>
@@ -402,6 +404,50 @@ static void do_movs(void *arg)
 	a->dst_after = d;
 }
 
+struct rep_args {
+	void *src, *dst;
+	unsigned long count;
+};
+
+extern char rep_movs_insn[];
+static void do_rep_movs(void *arg)
+{
+	struct rep_args *a = arg;
+	void *s = a->src, *d = a->dst;
+	unsigned long c = a->count;
+
+	__asm__ volatile("cld\n.globl rep_movs_insn\nrep_movs_insn: rep movsq" : "+S"(s), "+D"(d), "+c"(c) :: "memory");
+}
+
+/*
+ * REP MOVSQ from the register into the last qword of a page and on into a
+ * not-present one: the second iteration faults. SDM vol. 2B "REP/REPE/...":
+ * an exception inside a repeated string instruction leaves RCX/RSI/RDI at the
+ * iterations completed, RIP at the instruction (so it restarts); vol. 3A
+ * Interrupt 14 for CR2 and the error code. The HPET register above the main
+ * counter (0xF8) is reserved: it is read, never written.
+ */
+static void test_rep_fault(void)
+{
+	char *pages = alloc_pages(1), *second = pages + PAGE_SIZE;
+	volatile uint64_t *last = (volatile uint64_t *)(second - 8);
+	struct rep_args a = { (void *)(uintptr_t)mmio, second - 8, 2 };
+	struct fault f;
+	int v;
+
+	*last = 0;
+	set_page_flags(second, 0, PT_PRESENT);
+	v = catch_exception(do_rep_movs, &a, &f);
+	set_page_flags(second, PT_PRESENT, 0);
+	report(v == PF_VECTOR && f.addr == (uintptr_t)second && (f.error_code & 3) == 2 && f.pc == (uintptr_t)rep_movs_insn &&
+	       f.regs.rcx == 1 && f.regs.rsi == (uintptr_t)mmio + 8 && f.regs.rdi == (uintptr_t)second &&
+	       *last == 0x0123456789abcdefULL,
+	       "REP MOVSQ m64 -> page end -> not-present page: #PF(W) on iteration 2, CR2, RIP at REP MOVSQ, RCX 1, RSI/RDI +8, first qword stored (got %s(%#lx), CR2 %#lx, RIP %#lx, RCX %#lx, RSI %#lx, RDI %#lx, stored %#llx)",
+	       exception_name(v), f.error_code, f.addr, f.pc, f.regs.rcx, f.regs.rsi, f.regs.rdi,
+	       (unsigned long long)*last);
+	free_pages(pages, 1);
+}
+
 static void test_faults(void)
 {
 	char *page = alloc_page();
@@ -425,6 +471,8 @@ static void test_faults(void)
 	report(v == GP_VECTOR && f.error_code == 0 && f.pc == (uintptr_t)movs_insn,
 	       "MOVSQ non-canonical -> m64: #GP(0) at MOVSQ (got %s(%#lx) at %#lx) [SDM vol. 3A Interrupt 13]",
 	       exception_name(v), f.error_code, f.pc);
+	writeq((uintptr_t)mmio, 0x0123456789abcdefULL);
+	test_rep_fault();
 	report_prefix_pop();
 	free_page(page);
 }
