@@ -16,7 +16,9 @@
  * Then faults raised inside an instruction with an MMIO operand: a MOVSQ from
  * the register to a not-present page is a #PF with CR2 the destination, RIP
  * at the MOVSQ and RSI/RDI not advanced (SDM vol. 3A "Interrupt 14");
- * a MOVSQ from a non-canonical source to the register is a #GP(0).
+ * a MOVSQ from a non-canonical source to the register is a #GP(0); a REP
+ * MOVSQ from the register that faults on its second iteration leaves
+ * RCX/RSI/RDI at the first (SDM vol. 2B REP).
  */
 #include "hvut.h"
 #include <asm/cpufeature.h>
@@ -33,6 +35,7 @@
 #define FLAGS_ARITH 0x8d5UL       /* OF SF ZF AF PF CF */
 #define FLAGS_LOGIC 0x8c5UL       /* AF undefined after AND/OR/XOR/TEST */
 #define FLAGS_CF 0x001UL
+#define FLAGS_ZF 0x040UL
 #define FLAGS_NONE 0UL
 
 static volatile uint64_t *const mmio = (volatile uint64_t *)(HPET_BASE + HPET_COUNTER);
@@ -130,6 +133,34 @@ static void op_cmpxchg_ok(volatile uint64_t *m, uint64_t src, struct result *r)
 			 : [m] "+m"(*m), "+a"(expected), [f] "=r"(f) : [n] "r"(0x2222ULL) : "cc", "memory");
 	r->reg = expected;
 	r->flags = f;
+}
+
+/*
+ * CMPXCHG8B m64 (SDM vol. 2A CMPXCHG8B/CMPXCHG16B): EDX:EAX against m64; equal:
+ * ZF = 1 and m64 = ECX:EBX; else ZF = 0 and EDX:EAX = m64. Only ZF is written.
+ * src is the value in memory, as for op_cmpxchg.
+ */
+static void op_cmpxchg8b(volatile uint64_t *m, uint64_t src, struct result *r, uint64_t expected)
+{
+	uint32_t lo = (uint32_t)expected, hi = (uint32_t)(expected >> 32);
+	uint64_t f;
+
+	(void)src;
+	__asm__ volatile("lock cmpxchg8b %[m]\n\tpushfq\n\tpopq %[f]"
+			 : [m] "+m"(*m), "+a"(lo), "+d"(hi), [f] "=r"(f)
+			 : "b"(0x33334444U), "c"(0x11112222U) : "cc", "memory");
+	r->reg = ((uint64_t)hi << 32) | lo;
+	r->flags = f;
+}
+
+static void op_cmpxchg8b_ok(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	op_cmpxchg8b(m, src, r, src);
+}
+
+static void op_cmpxchg8b_fail(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	op_cmpxchg8b(m, src, r, src ^ 0x0000555500005555ULL);
 }
 
 static void op_mov32_store(volatile uint64_t *m, uint64_t src, struct result *r)
@@ -276,6 +307,7 @@ struct op {
 };
 
 #define X86_FEATURE_MOVBE X86_FEATURE(1, 0, CPUID_ECX, 22)
+#define X86_FEATURE_CX8 X86_FEATURE(1, 0, CPUID_EDX, 8)
 
 static const struct op ops[] = {
 	{ "MOV m64, r64", op_mov_store, FLAGS_NONE, 0 },
@@ -302,6 +334,8 @@ static const struct op ops[] = {
 	{ "BTR m64, r64", op_btr_reg, FLAGS_CF, 0 },
 	{ "LOCK CMPXCHG m64 (mismatch)", op_cmpxchg, FLAGS_ARITH, 0 },
 	{ "LOCK CMPXCHG m64 (match)", op_cmpxchg_ok, FLAGS_ARITH, 0 },
+	{ "LOCK CMPXCHG8B m64 (match)", op_cmpxchg8b_ok, FLAGS_ZF, X86_FEATURE_CX8 },
+	{ "LOCK CMPXCHG8B m64 (mismatch)", op_cmpxchg8b_fail, FLAGS_ZF, X86_FEATURE_CX8 },
 	{ "PUSH m64 / POP m64", op_push_pop, FLAGS_NONE, 0 },
 	{ "MOV with base+index*8+disp", op_sib, FLAGS_NONE, 0 },
 	{ "MOV with a 0x67 address-size prefix", op_addr32, FLAGS_NONE, 0 },
@@ -314,6 +348,12 @@ static const struct op ops[] = {
 	{ "MOVBE r64, m64", op_movbe_load, FLAGS_NONE, X86_FEATURE_MOVBE },
 	{ "MOVBE m64, r64", op_movbe_store, FLAGS_NONE, X86_FEATURE_MOVBE },
 };
+
+/* The compare-and-exchange forms get the value in memory as their source. */
+static bool compares_with_memory(op_fn fn)
+{
+	return fn == op_cmpxchg || fn == op_cmpxchg_ok || fn == op_cmpxchg8b_ok || fn == op_cmpxchg8b_fail;
+}
 
 static void compare_ops(void)
 {
@@ -331,8 +371,8 @@ static void compare_ops(void)
 		}
 		ram = start;
 		writeq((uintptr_t)mmio, start);
-		o->fn(&ram, o->fn == op_cmpxchg || o->fn == op_cmpxchg_ok ? start : src, &on_ram);
-		o->fn(mmio, o->fn == op_cmpxchg || o->fn == op_cmpxchg_ok ? start : src, &on_mmio);
+		o->fn(&ram, compares_with_memory(o->fn) ? start : src, &on_ram);
+		o->fn(mmio, compares_with_memory(o->fn) ? start : src, &on_mmio);
 		on_ram.mem = ram;
 		on_mmio.mem = readq((uintptr_t)mmio);
 		report(on_ram.mem == on_mmio.mem && on_ram.reg == on_mmio.reg &&
@@ -364,6 +404,50 @@ static void do_movs(void *arg)
 	a->dst_after = d;
 }
 
+struct rep_args {
+	void *src, *dst;
+	unsigned long count;
+};
+
+extern char rep_movs_insn[];
+static void do_rep_movs(void *arg)
+{
+	struct rep_args *a = arg;
+	void *s = a->src, *d = a->dst;
+	unsigned long c = a->count;
+
+	__asm__ volatile("cld\n.globl rep_movs_insn\nrep_movs_insn: rep movsq" : "+S"(s), "+D"(d), "+c"(c) :: "memory");
+}
+
+/*
+ * REP MOVSQ from the register into the last qword of a page and on into a
+ * not-present one: the second iteration faults. SDM vol. 2B "REP/REPE/...":
+ * an exception inside a repeated string instruction leaves RCX/RSI/RDI at the
+ * iterations completed, RIP at the instruction (so it restarts); vol. 3A
+ * Interrupt 14 for CR2 and the error code. The HPET register above the main
+ * counter (0xF8) is reserved: it is read, never written.
+ */
+static void test_rep_fault(void)
+{
+	char *pages = alloc_pages(1), *second = pages + PAGE_SIZE;
+	volatile uint64_t *last = (volatile uint64_t *)(second - 8);
+	struct rep_args a = { (void *)(uintptr_t)mmio, second - 8, 2 };
+	struct fault f;
+	int v;
+
+	*last = 0;
+	set_page_flags(second, 0, PT_PRESENT);
+	v = catch_exception(do_rep_movs, &a, &f);
+	set_page_flags(second, PT_PRESENT, 0);
+	report(v == PF_VECTOR && f.addr == (uintptr_t)second && (f.error_code & 3) == 2 && f.pc == (uintptr_t)rep_movs_insn &&
+	       f.regs.rcx == 1 && f.regs.rsi == (uintptr_t)mmio + 8 && f.regs.rdi == (uintptr_t)second &&
+	       *last == 0x0123456789abcdefULL,
+	       "REP MOVSQ m64 -> page end -> not-present page: #PF(W) on iteration 2, CR2, RIP at REP MOVSQ, RCX 1, RSI/RDI +8, first qword stored (got %s(%#lx), CR2 %#lx, RIP %#lx, RCX %#lx, RSI %#lx, RDI %#lx, stored %#llx)",
+	       exception_name(v), f.error_code, f.addr, f.pc, f.regs.rcx, f.regs.rsi, f.regs.rdi,
+	       (unsigned long long)*last);
+	free_pages(pages, 1);
+}
+
 static void test_faults(void)
 {
 	char *page = alloc_page();
@@ -387,6 +471,8 @@ static void test_faults(void)
 	report(v == GP_VECTOR && f.error_code == 0 && f.pc == (uintptr_t)movs_insn,
 	       "MOVSQ non-canonical -> m64: #GP(0) at MOVSQ (got %s(%#lx) at %#lx) [SDM vol. 3A Interrupt 13]",
 	       exception_name(v), f.error_code, f.pc);
+	writeq((uintptr_t)mmio, 0x0123456789abcdefULL);
+	test_rep_fault();
 	report_prefix_pop();
 	free_page(page);
 }

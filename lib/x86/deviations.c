@@ -311,5 +311,32 @@ const struct deviation arch_deviations[] = {
 	{ "vmx-intr-window-hlt", "bochs", NULL, NULL, NULL,
 	  "an entry in the HLT activity state with RFLAGS.IF=1 and interrupt-window exiting stays halted (no exit 7)",
 	  "SDM vol. 3C 26.2 Other Causes of VM Exits: interrupt-window exits wake the processor from the states an external interrupt would (HLT)" },
+	/* x86/realmode.c */
+	{ "realmode-seg-limit", "qemu-tcg", NULL, NULL, NULL,
+	  "real-address mode: a word at offset 0xFFFF is read across the 64 KiB segment limit with no #GP (TCG checks no segment limits)",
+	  "SDM vol. 2A MOV 'Real-Address Mode Exceptions': #GP if a memory operand is outside the CS, DS, ES, FS or GS segment limit" },
+	{ "realmode-seg-limit", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "real-address mode: a word at offset 0xFFFF is read across the 64 KiB segment limit with no #GP (the guest's real mode runs natively under SVM, so QEMU TCG as L0 executes it without segment limit checks)",
+	  "SDM vol. 2A MOV 'Real-Address Mode Exceptions': #GP if a memory operand is outside the CS, DS, ES, FS or GS segment limit" },
+	/* x86/debug-step.c */
+	{ "step-syscall-no-entry-trap", "qemu-tcg", NULL, NULL, NULL,
+	  "SYSCALL with TF = 1 and TF in IA32_FMASK: no #DB at the LSTAR entry; a single-step #DB comes right after SYSRET instead (before the instruction after it)",
+	  "SDM vol. 3B 17.3.1.4 Single-Step Exception Condition: a trap after each instruction executed with TF = 1, none after the instruction that sets TF" },
+	/* x86/seg-load.c */
+	{ "movss-null-rpl", "qemu-tcg", NULL, NULL, NULL,
+	  "MOV SS with a null selector whose RPL != CPL loads at CPL0 with no #GP (helper_load_seg() skips the RPL check on null; QEMU issue 4204)",
+	  "SDM vol. 3A 6.15 Interrupt 13 (#GP) and vol. 2B MOV 64-Bit Mode Exceptions: #GP(0) for a null SS in 64-bit mode at CPL < 3 with RPL != CPL" },
+	{ "movss-null-rpl", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "MOV SS with a null selector whose RPL != CPL loads at CPL0 with no #GP (MOV SS runs in the SVM guest, i.e. on QEMU TCG as L0)",
+	  "SDM vol. 3A 6.15 Interrupt 13 (#GP) and vol. 2B MOV 64-Bit Mode Exceptions: #GP(0) for a null SS in 64-bit mode at CPL < 3 with RPL != CPL" },
+	{ "step-syscall-no-entry-trap", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "SYSCALL with TF = 1 and TF in IA32_FMASK: no #DB at the LSTAR entry; a single-step #DB comes right after SYSRET instead (SYSCALL is not intercepted: QEMU TCG as L0 runs it)",
+	  "SDM vol. 3B 17.3.1.4 Single-Step Exception Condition: a trap after each instruction executed with TF = 1, none after the instruction that sets TF" },
+	{ "movss-bp-not-delayed", "qemu-tcg", NULL, NULL, NULL,
+	  "a data breakpoint hit by MOV SS's memory operand is delivered right after MOV SS, not after the next instruction",
+	  "SDM vol. 3A 6.8.3 Masking Exceptions and Interrupts When Switching Stacks: debug exceptions MOV SS triggers are held until the instruction boundary after the next instruction" },
+	{ "movss-bp-not-delayed", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "a data breakpoint hit by MOV SS's memory operand is delivered right after MOV SS, not after the next instruction (the guest's DR7 is live on QEMU TCG as L0)",
+	  "SDM vol. 3A 6.8.3 Masking Exceptions and Interrupts When Switching Stacks: debug exceptions MOV SS triggers are held until the instruction boundary after the next instruction" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

@@ -1,0 +1,321 @@
+/*
+ * debug-step: single-step (RFLAGS.TF) across instructions that change
+ * privilege or enter a handler, from the SDM vol. 3B 17.3.1.4 "Single-Step
+ * Exception Condition": the #DB is a trap after an instruction that ran with
+ * TF = 1, never after the instruction that sets TF (POPF, IRET, SYSRET);
+ * INT n clears TF on the way to its handler, "to single step an interrupt
+ * handler, single step an INT n instruction that calls the interrupt
+ * handler". And the instruction pages: vol. 2A INT n (delivery clears TF,
+ * RF), vol. 2B SYSCALL (RFLAGS &= ~IA32_FMASK), SYSRET (RFLAGS = R11),
+ * SYSENTER (clears VM, IF, RF; TF untouched).
+ *
+ * A #DB handler records every trap (RIP, CS, RFLAGS, DR6) and lets the
+ * stepping go on until the RIP the part names, where it clears TF.
+ *
+ *   int      INT n at CPL0: traps before INT, at the handler's first
+ *            instruction (TF = 0 there), and after the instruction following
+ *            the handler's IRETQ
+ *   int3     the same for INT3
+ *   syscall  SYSCALL from CPL3 with TF in IA32_FMASK: the trap at the LSTAR
+ *            entry (CPL0, TF = 0), then after the instruction after SYSRET
+ *   sysenter SYSENTER from CPL3 (Intel; AMD: #UD in long mode): the trap at
+ *            the SYSENTER_EIP entry with TF still 1
+ *   movss-bp a read breakpoint on MOV SS's memory operand: the #DB waits
+ *            until after the next instruction (vol. 3A 6.8.3)
+ */
+#include "hvut.h"
+#include <asm/cpufeature.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+
+#define DR6_B0 (1UL << 0)
+#define DR6_BS (1UL << 14)
+/* DR7: L0, R/W0 = 11 (read or write), LEN0 = 01 (2 bytes) (vol. 3B "Debug Control Register (DR7)"). */
+#define DR7_L0_RW_2BYTES ((1UL << 0) | (3UL << 16) | (1UL << 18) | (1UL << 10))
+#define FL_TF (1UL << 8)
+#define FL_RF (1UL << 16)
+#define STEP_VECTOR 0x90
+#define MAX_HITS 8
+
+struct hit {
+	unsigned long rip, cs, rflags, dr6;
+};
+static struct hit hits[MAX_HITS];
+static volatile unsigned nhits;
+static volatile unsigned long stop_rip;   /* the handler clears TF in the frame here */
+static volatile unsigned handler_runs;
+
+static unsigned long read_dr6(void) { unsigned long v; __asm__ volatile("mov %%dr6, %0" : "=r"(v)); return v; }
+static void write_dr6(unsigned long v) { __asm__ volatile("mov %0, %%dr6" :: "r"(v)); }
+static void write_dr0(unsigned long v) { __asm__ volatile("mov %0, %%dr0" :: "r"(v)); }
+static void write_dr7(unsigned long v) { __asm__ volatile("mov %0, %%dr7" :: "r"(v)); }
+
+static void db_handler(struct ex_regs *r)
+{
+	if (nhits < MAX_HITS)
+		hits[nhits] = (struct hit){ r->rip, r->cs, r->rflags, read_dr6() };
+	nhits++;
+	write_dr6(0);   /* DR6 is sticky (vol. 3B "Debug Status Register (DR6)") */
+	if (r->rip == stop_rip || nhits >= MAX_HITS)
+		r->rflags &= ~FL_TF;
+}
+
+static void count_handler(struct ex_regs *r) { (void)r; handler_runs++; }
+
+static void start(unsigned long stop)
+{
+	memset(hits, 0, sizeof(hits));
+	nhits = 0;
+	handler_runs = 0;
+	stop_rip = stop;
+	write_dr6(0);
+}
+
+/* Where IDT vector v's gate points (vol. 3A "64-Bit Mode IDT", 16-byte gates). */
+static unsigned long gate_target(unsigned v)
+{
+	struct descriptor_ptr p;
+	const uint8_t *g;
+	uint64_t lo, hi;
+
+	__asm__ volatile("sidt %0" : "=m"(p));
+	g = (const uint8_t *)(uintptr_t)(p.base + 16 * v);
+	memcpy(&lo, g, 8);
+	memcpy(&hi, g + 8, 8);
+	return (lo & 0xffff) | ((lo >> 32) & 0xffff0000UL) | ((hi & 0xffffffffUL) << 32);
+}
+
+/*
+ * Checks hit i: RIP, CPL, TF in the trap's RFLAGS image, DR6.BS; RF is shown.
+ * dev: the deviation id of a VMM known to miss it, or NULL.
+ */
+static bool check_hit_dev(const char *dev, unsigned i, unsigned long rip, unsigned cpl, bool tf, const char *what)
+{
+	struct hit h = i < nhits && i < MAX_HITS ? hits[i] : (struct hit){ 0, 0, 0, 0 };
+	bool ok = i < nhits && h.rip == rip && (h.cs & 3) == cpl && !!(h.rflags & FL_TF) == tf && (h.dr6 & DR6_BS);
+
+	if (i < nhits)
+		report_info("%s: #DB at %#lx CS %#lx RFLAGS %#lx (RF %d) DR6 %#lx", what, h.rip, h.cs, h.rflags,
+			    !!(h.rflags & FL_RF), h.dr6);
+	return report_deviation(dev, ok,
+				"%s: #DB %u of %u at %#lx (want %#lx), CPL%lu (want %u), TF %d (want %d), DR6 %#lx (want BS)",
+				what, i + 1, nhits, h.rip, rip, h.cs & 3, cpl, !!(h.rflags & FL_TF), tf, h.dr6);
+}
+
+static bool check_hit(unsigned i, unsigned long rip, unsigned cpl, bool tf, const char *what)
+{
+	return check_hit_dev(NULL, i, rip, cpl, tf, what);
+}
+
+/* --- INT n, INT3 ----------------------------------------------------------- */
+
+extern char int_insn[], int_next[], int_end[], int3_insn[], int3_next[], int3_end[];
+static void __attribute__((noinline)) step_int(void)
+{
+	__asm__ volatile("pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\tnop\n"
+			 "int_insn: int %[v]\n"
+			 "int_next: nop\n"
+			 "int_end: nop" :: [v] "i"(STEP_VECTOR) : "memory", "cc");
+}
+
+static void __attribute__((noinline)) step_int3(void)
+{
+	__asm__ volatile("pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\tnop\n"
+			 "int3_insn: int3\n"
+			 "int3_next: nop\n"
+			 "int3_end: nop" ::: "memory", "cc");
+}
+
+static void test_int_like(const char *name, unsigned vector, void (*fn)(void), const char *insn,
+			  const char *end)
+{
+	exception_handler old = handle_exception(vector, count_handler);
+	unsigned long entry = gate_target(vector);
+
+	report_prefix_push(name);
+	start((unsigned long)end);
+	fn();
+	handle_exception(vector, old);
+	report(handler_runs == 1 && (nhits == 2 || nhits == 3), "the handler ran once, 2 or 3 traps (%u runs, %u traps)",
+	       handler_runs, nhits);
+	check_hit(0, (unsigned long)insn, 0, true, "after the instruction after POPF");
+	/*
+	 * 17.3.1.4 does not settle whether INT n, which clears TF, has a trap of
+	 * its own: "to single step an interrupt handler, single step an INT n
+	 * instruction", but also "debuggers ... must recognize and emulate INT n
+	 * or INTO instructions rather than executing them directly". Allowed:
+	 * a trap at the handler's first instruction (TF = 0 there), or none.
+	 */
+	if (nhits == 3 && hits[1].rip == entry) {
+		report_info("%s with TF = 1: #DB at the handler's first instruction", name);
+		check_hit(1, entry, 0, false, "after INT: at the handler's entry");
+	} else {
+		report_info("%s with TF = 1: no #DB of its own (TF cleared by the delivery)", name);
+	}
+	/* IRETQ restores TF = 1: no trap after IRETQ, one after the next instruction. */
+	check_hit(nhits - 1, (unsigned long)end, 0, true, "after the instruction after IRETQ");
+	report_prefix_pop();
+}
+
+static void test_int(void)
+{
+	test_int_like("INT n", STEP_VECTOR, step_int, int_insn, int_end);
+}
+
+static void test_int3(void)
+{
+	test_int_like("INT3", BP_VECTOR, step_int3, int3_insn, int3_end);
+}
+
+/* --- SYSCALL ---------------------------------------------------------------- */
+
+extern char step_syscall_entry[], sc_insn[], sc_end[];
+__asm__(".pushsection .text\n"
+	"step_syscall_entry:\n"
+	"	nop\n"
+	"	sysretq\n"
+	".popsection");
+
+static void user_syscall(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\tnop\n"
+			 "sc_insn: syscall\n"
+			 "	nop\n"
+			 "sc_end: nop" ::: "rcx", "r11", "memory", "cc");
+}
+
+static void test_syscall(void)
+{
+	uint64_t efer = rdmsr(MSR_EFER), star = rdmsr(MSR_STAR), lstar = rdmsr(MSR_LSTAR);
+	uint64_t fmask = rdmsr(MSR_SYSCALL_MASK);
+	struct fault f;
+	int v;
+
+	report_prefix_push("SYSCALL");
+	if (!this_cpu_has(X86_FEATURE_SYSCALL)) {
+		report_skip("SYSCALL: CPUID.80000001H:EDX[11]=0");
+		report_prefix_pop();
+		return;
+	}
+	wrmsr(MSR_STAR, ((uint64_t)(USER_CS32 & ~3) << 48) | ((uint64_t)KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (uintptr_t)step_syscall_entry);
+	wrmsr(MSR_SYSCALL_MASK, FL_TF);
+	wrmsr(MSR_EFER, efer | EFER_SCE);
+	start((unsigned long)sc_end);
+	v = run_in_user(user_syscall, NULL, &f);
+	wrmsr(MSR_EFER, efer);
+	wrmsr(MSR_STAR, star);
+	wrmsr(MSR_LSTAR, lstar);
+	wrmsr(MSR_SYSCALL_MASK, fmask);
+	report(v == NO_EXCEPTION && nhits == 3, "SYSCALL and SYSRET ran, 3 traps (%s, %u traps)", exception_name(v),
+	       nhits);
+	check_hit(0, (unsigned long)sc_insn, 3, true, "after the instruction after POPF");
+	/* SYSCALL ran with TF = 1: its trap comes after it, at the LSTAR entry, TF already masked. */
+	check_hit_dev("step-syscall-no-entry-trap", 1, (unsigned long)step_syscall_entry, 0, false,
+		      "after SYSCALL: at the LSTAR entry");
+	/* SYSRET sets TF from R11: the trap comes after the next instruction. */
+	check_hit(2, (unsigned long)sc_end, 3, true, "after the instruction after SYSRET");
+	report_prefix_pop();
+}
+
+/* --- SYSENTER --------------------------------------------------------------- */
+
+extern char step_sysenter_entry[], se_insn[];
+__asm__(".pushsection .text\n"
+	"step_sysenter_entry:\n"
+	"	nop\n"
+	"	int $0x81\n"   /* USER_EXIT_VECTOR: back to run_in_user's caller */
+	".popsection");
+static uint8_t sysenter_stack[4096] __attribute__((aligned(16)));
+
+static void user_sysenter(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\tnop\n"
+			 "se_insn: sysenter" ::: "memory", "cc");
+}
+
+static void test_sysenter(void)
+{
+	uint64_t cs = rdmsr(MSR_IA32_SYSENTER_CS), eip = rdmsr(MSR_IA32_SYSENTER_EIP);
+	uint64_t esp = rdmsr(MSR_IA32_SYSENTER_ESP);
+	struct fault f;
+	int v;
+
+	report_prefix_push("SYSENTER");
+	if (!this_cpu_has(X86_FEATURE_SEP) || cpu_vendor() != X86_VENDOR_INTEL) {
+		report_skip("SYSENTER in 64-bit mode: %s", this_cpu_has(X86_FEATURE_SEP) ?
+			    "not Intel (APM vol. 3 SYSENTER: #UD in long mode)" : "CPUID.1:EDX.SEP[11]=0");
+		report_prefix_pop();
+		return;
+	}
+	wrmsr(MSR_IA32_SYSENTER_CS, KERNEL_CS);
+	wrmsr(MSR_IA32_SYSENTER_EIP, (uintptr_t)step_sysenter_entry);
+	wrmsr(MSR_IA32_SYSENTER_ESP, (uintptr_t)sysenter_stack + sizeof(sysenter_stack));
+	start((unsigned long)step_sysenter_entry);
+	v = run_in_user(user_sysenter, NULL, &f);
+	wrmsr(MSR_IA32_SYSENTER_CS, cs);
+	wrmsr(MSR_IA32_SYSENTER_EIP, eip);
+	wrmsr(MSR_IA32_SYSENTER_ESP, esp);
+	report(v == NO_EXCEPTION && nhits == 2, "SYSENTER ran, 2 traps (%s, %u traps)", exception_name(v), nhits);
+	check_hit(0, (unsigned long)se_insn, 3, true, "after the instruction after POPF");
+	/* SYSENTER leaves TF alone: the trap comes at the SYSENTER_EIP entry with TF still 1. */
+	check_hit(1, (unsigned long)step_sysenter_entry, 0, true, "after SYSENTER: at the SYSENTER_EIP entry");
+	report_prefix_pop();
+}
+
+/* --- a data breakpoint on MOV SS's operand ----------------------------------- */
+
+static volatile uint16_t ss_word __attribute__((aligned(8)));
+extern char mbp_shadow[], mbp_after[];
+static void __attribute__((noinline)) movss_from_watched(void)
+{
+	__asm__ volatile("mov %0, %%ss\n"
+			 "mbp_shadow: nop\n"
+			 "mbp_after: nop" :: "m"(ss_word) : "memory");
+}
+
+static void test_movss_bp(void)
+{
+	unsigned short ss;
+
+	report_prefix_push("MOV SS data breakpoint");
+	__asm__ volatile("mov %%ss, %0" : "=r"(ss));
+	ss_word = ss;
+	start(0);
+	write_dr0((uintptr_t)&ss_word);
+	write_dr7(DR7_L0_RW_2BYTES);
+	movss_from_watched();
+	write_dr7(0);
+	/*
+	 * SDM vol. 3A 6.8.3 "Masking Exceptions and Interrupts When Switching
+	 * Stacks": a debug exception MOV SS triggers is held until the boundary
+	 * after the next instruction, so the trap lands after the NOP that follows.
+	 */
+	report(nhits == 1, "one #DB (%u)", nhits);
+	report_deviation("movss-bp-not-delayed", nhits >= 1 && hits[0].rip == (unsigned long)mbp_after && (hits[0].dr6 & DR6_B0),
+			 "the #DB comes after the instruction after MOV SS: RIP %#lx (want %p, not %p), DR6 %#lx (want B0)",
+			 hits[0].rip, mbp_after, mbp_shadow, hits[0].dr6);
+	report_prefix_pop();
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	static const struct test_part parts[] = {
+		{ "int", test_int }, { "int3", test_int3 }, { "syscall", test_syscall }, { "sysenter", test_sysenter },
+		{ "movss-bp", test_movss_bp },
+	};
+	exception_handler old_db;
+
+	(void)envp;
+	report_prefix_push("debug-step");
+	report_info("vendor %s, running on %s", cpu_vendor() == X86_VENDOR_INTEL ? "Intel" :
+		    cpu_vendor() == X86_VENDOR_AMD ? "AMD" : "other", vmm_description());
+	old_db = handle_exception(DB_VECTOR, db_handler);
+	run_parts(argc, argv, parts, ARRAY_SIZE(parts));
+	handle_exception(DB_VECTOR, old_db);
+	report_prefix_pop();
+	return report_summary();
+}
