@@ -193,6 +193,7 @@ prepare_blob() {
 	le32 "$smp"
 	le32 "${#cmdline}"
 	le32 "${#env}"
+	le32 "$elf_loaded"
 	printf 'HVUTBOOT%b%s\0%s\0' "$hdr" "$cmdline" "$env" > "${p}blob" || die "cannot write ${p}blob"
 }
 
@@ -214,13 +215,28 @@ fi
 
 # --- bochsrc -------------------------------------------------------------------
 if [ -n "$firmware" ]; then
+	# Bochs copies an optramimage into its RAM with one read() into the host
+	# block of the image's first address; blocks are 128 KiB and the host
+	# block after it is not the guest's next one (Bochs hands blocks out in
+	# the order they are first touched), so bytes past 128 KiB land elsewhere
+	# (seen: a 200 KB image, a triple fault). The ELF goes in as 128 KiB
+	# pieces at 128 KiB-aligned addresses, in the three slots the blob leaves;
+	# the firmware refuses a segment beyond what was loaded.
+	split -b 128K -a 2 -d "$elf" "${p}elf." || die "cannot read $elf"
+	elf_lines='' elf_loaded=0
+	for k in 0 1 2; do
+		[ -e "${p}elf.0$k" ] || break
+		printf -v addr '%#x' $((ELF_AT + k * 0x20000))
+		elf_lines+="optramimage$((k + 1)): file=\"${p}elf.0$k\", address=$addr
+"
+	done
+	[ ! -e "${p}elf.03" ] || elf_loaded=$((3 * 0x20000))
 	prepare_blob
 	# COM1 writes to fd 3, which is our stdout: no file and no follower process.
 	# Plain VGA: the default VBE adapter zeroes 16 MB at every start. Bochs 3.0
 	# insists on a VGA ROM image even though nothing runs it.
 	boot_lines="romimage: file=\"$firmware\"
-optramimage1: file=\"$elf\", address=$ELF_AT
-optramimage2: file=\"${p}blob\", address=$BLOB_AT
+${elf_lines}optramimage4: file=\"${p}blob\", address=$BLOB_AT
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 vga: extension=none
 com1: enabled=1, mode=file, dev=/dev/fd/3"

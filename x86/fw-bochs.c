@@ -7,14 +7,14 @@
  * (ACPI 6.5, 5.2.5 RSDP, 5.2.7 RSDT, 5.2.12 MADT), and enters the test.
  *
  * Blob, little-endian: "HVUTBOOT", u32 RAM size in MiB, u32 CPU count,
- * u32 command line length, u32 environ length, the command line, a NUL, the
- * environ file, a NUL.
+ * u32 command line length, u32 environ length, u32 ELF bytes loaded (0: the
+ * whole file), the command line, a NUL, the environ file, a NUL.
  */
 #include "fw.h"
 
 struct blob_header {
 	char magic[8];
-	uint32_t mem_mib, cpus, cmdline_len, env_len;
+	uint32_t mem_mib, cpus, cmdline_len, env_len, elf_loaded;
 };
 
 struct elf64_ehdr {
@@ -44,7 +44,7 @@ bool fw_blob_present(void)
 	return !memcmp(phys(FW_BLOB), "HVUTBOOT", 8);
 }
 
-static uint32_t load_elf(void)
+static uint32_t load_elf(uint32_t loaded)
 {
 	const struct elf64_ehdr *eh = phys(FW_BOCHS_ELF);
 
@@ -57,6 +57,8 @@ static uint32_t load_elf(void)
 			continue;
 		if (ph->paddr + ph->memsz > FW_BOCHS_ELF || ph->paddr < 0x100000 || ph->filesz > ph->memsz)
 			fw_fail("the test's ELF loads outside 1 MiB..32 MiB");
+		if (loaded && ph->offset + ph->filesz > loaded)
+			fw_fail("the test's ELF is larger than bochs-run.sh can put in Bochs' RAM (3 x 128 KiB)");
 		memmove(phys((uint32_t)ph->paddr), phys(FW_BOCHS_ELF + (uint32_t)ph->offset), (uint32_t)ph->filesz);
 		memset(phys((uint32_t)(ph->paddr + ph->filesz)), 0, (uint32_t)(ph->memsz - ph->filesz));
 	}
@@ -122,7 +124,7 @@ void fw_bochs_boot(void)
 	if (b->cmdline_len > FW_BLOB_END - FW_BLOB || b->env_len > FW_BLOB_END - env)
 		fw_fail("the boot blob is larger than its space");
 	build_madt(b->cpus);
-	uint32_t entry = load_elf();
+	uint32_t entry = load_elf(b->elf_loaded);
 	memset(mbi, 0, sizeof(*mbi));
 	mbi->flags = MB_INFO_MEM | MB_INFO_CMDLINE | MB_INFO_MODS;
 	mbi->mem_lower = 640;

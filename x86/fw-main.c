@@ -55,9 +55,15 @@ size_t strlen(const char *s)
 	return n;
 }
 
-/* COM1 transmits without set-up on both VMMs; wait for THR empty (LSR bit 5). */
+/*
+ * COM1 at 8 data bits (LCR = 03H, no parity, 1 stop bit; 16550 datasheet,
+ * "Line Control Register"): Bochs starts with LCR = 0, five data bits, and
+ * sends 'h' as 08H. The divisor does not matter to either VMM. Then wait
+ * for THR empty (LSR bit 5) before each byte.
+ */
 void fw_puts(const char *s)
 {
+	outb(COM1 + 3, 0x03);
 	for (; *s; s++) {
 		while (!(inb(COM1 + 5) & 0x20))
 			;
