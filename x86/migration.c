@@ -11,6 +11,11 @@
  *     stops, restarts nor jumps up; SDM vol. 3A "APIC Timer");
  *   - the TSC never goes back across the migration;
  *   - 1 MiB of memory with a pattern.
+ * SYSENTER_ESP/EIP: the SDM (vol. 4 Table 2-2, MSRs 175H/176H; vol. 3A
+ * "SYSENTER and SYSEXIT Instructions in IA-32e Mode") makes them 64-bit on
+ * Intel 64; the APM (vol. 2 "SYSENTER and SYSEXIT (Legacy Mode Only)") keeps
+ * only bits 31:0 on AMD. With an AMD CPUID vendor only those are compared
+ * (as x86/msr.c does), and a high half that changed is an INFO line.
  * Argument "corrupt": change IA32_PAT after the migration, before comparing,
  * so that the comparison is seen to fail (a nodefault entry expects FAIL).
  * Where the harness cannot migrate (Bochs, standalone scripts), one SKIP.
@@ -18,6 +23,7 @@
 #include "hvut.h"
 #include "migrate.h"
 #include <asm/apic.h>
+#include <asm/cpufeature.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -81,11 +87,26 @@ static void set_state(void)
 	apic_write(APIC_TIMER_INIT, TIMER_COUNT);
 }
 
+/* The bits of MSR msr the vendor's manual says the register holds. */
+static uint64_t held_bits(uint32_t msr)
+{
+	if ((msr == MSR_IA32_SYSENTER_ESP || msr == MSR_IA32_SYSENTER_EIP) && cpu_vendor() == X86_VENDOR_AMD)
+		return 0xffffffffULL;   /* APM vol. 2 "SYSENTER and SYSEXIT (Legacy Mode Only)" */
+	return ~0ULL;
+}
+
 static void compare(const struct state *a, const struct state *b)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(msrs); i++)
-		report(a->msr[i] == b->msr[i], "MSR %#x kept (%#llx, then %#llx)", msrs[i],
-		       (unsigned long long)a->msr[i], (unsigned long long)b->msr[i]);
+	for (unsigned i = 0; i < ARRAY_SIZE(msrs); i++) {
+		uint64_t held = held_bits(msrs[i]);
+
+		if ((a->msr[i] ^ b->msr[i]) & ~held)
+			report_info("MSR %#x: bits the AMD vendor's APM does not keep changed (%#llx, then %#llx): "
+				    "not compared", msrs[i], (unsigned long long)a->msr[i], (unsigned long long)b->msr[i]);
+		report(!((a->msr[i] ^ b->msr[i]) & held), "MSR %#x kept (%#llx, then %#llx)%s", msrs[i],
+		       (unsigned long long)a->msr[i], (unsigned long long)b->msr[i],
+		       held == ~0ULL ? "" : " [bits 31:0, AMD vendor]");
+	}
 	report(a->cr0 == b->cr0 && a->cr3 == b->cr3 && a->cr4 == b->cr4,
 	       "CR0/CR3/CR4 kept (%#lx/%#lx/%#lx, then %#lx/%#lx/%#lx)", a->cr0, a->cr3, a->cr4, b->cr0, b->cr3, b->cr4);
 	report(!memcmp(a->dr, b->dr, sizeof(a->dr)) && a->dr7 == b->dr7, "DR0-DR3 and DR7 kept (DR7 %#lx, then %#lx)",
@@ -130,9 +151,14 @@ int main(int argc, char **argv, char **envp)
 	report(tsc_after >= tsc_before, "the TSC did not go back (%#llx, then %#llx) [SDM vol. 3B Time-Stamp Counter]",
 	       (unsigned long long)tsc_before, (unsigned long long)tsc_after);
 	count_later = apic_read(APIC_TIMER_CUR);
-	report(count_after <= count_before && count_after > 0 && count_later < count_after,
-	       "the armed APIC timer goes on counting down (%#x before, %#x after, then %#x) [SDM vol. 3A APIC Timer]",
-	       count_before, count_after, count_later);
+	report(count_after <= count_before, "the armed APIC timer did not restart or jump up (%#x before, %#x after) "
+	       "[SDM vol. 3A APIC Timer]", count_before, count_after);
+	/* Divide by 128 from 0xf0000000: minutes at any APIC clock here; the move takes seconds. */
+	report_info("TSC ticks across the migration: %llu", (unsigned long long)(tsc_after - tsc_before));
+	report_deviation("apic-timer-count-lost", count_after > 0 && count_later < count_after,
+			 "the armed APIC timer goes on counting down on the destination (%#x before, %#x after, "
+			 "then %#x) [SDM vol. 3A APIC Timer: one-shot counts down to 0]",
+			 count_before, count_after, count_later);
 	report_prefix_pop();
 	return report_summary();
 }

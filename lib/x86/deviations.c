@@ -284,5 +284,10 @@ const struct deviation arch_deviations[] = {
 	{ "io-breakpoint-ignored", "kvm", NULL, NULL, NULL,
 	  "IN/OUT to a port an enabled I/O breakpoint covers completes with no #DB (KVM emulates the intercepted port I/O without looking at DR7)",
 	  "SDM vol. 3B 'Debug Control Register (DR7)' R/W=10 with CR4.DE=1, 'Data Memory and I/O Breakpoint Exception Conditions'" },
+	/* x86/migration.c (docs/kvm.md "Migration on the kvm lane") */
+	{ "apic-timer-count-lost", "kvm", NULL, NULL, NULL,
+	  "an armed one-shot APIC timer reads 0 right after a live migration: QEMU's KVM APIC state (kvm_put_apic_state) "
+	  "has no current count, and KVM_SET_LAPIC restarts the timer from that TMCCT of 0, i.e. expired",
+	  "SDM vol. 3A 'APIC Timer': in one-shot mode the current count counts down from the initial count to 0" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
