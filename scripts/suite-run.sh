@@ -86,6 +86,8 @@ suite_schedule() {
 # run_job I: start one test in the background, its console into its log. One
 # process (the <arch>/run) from here; it reports through its result file.
 declare -gA job_pid=() job_t0=() index_of_pid=()
+# Jobs this script SIGKILLed after an interrupt (collect: their 137 is ours).
+declare -gA job_sigkilled=()
 run_job() {
 	local i=$1 name=${T_NAME[$1]}
 	local -a extra=()
@@ -180,6 +182,8 @@ suite_run_all() {
 				for i in "${running[@]}"; do
 					vpid=''
 					read -r vpid <"$tmp/${T_NAME[i]}.res.vmm" 2>/dev/null || true
+					# shellcheck disable=SC2034 # read by collect (suite-verdict.sh)
+					job_sigkilled[$i]=1
 					kill -KILL -- "-${job_pid[$i]}" ${vpid:+"-$vpid"} 2>/dev/null || true
 				done
 			fi
