@@ -59,10 +59,27 @@ start() {
 	exec 8>"$dir/in$n"
 }
 
-qmp() { # N JSON-COMMAND: the answer lines of one command on instance N's QMP socket
-	local n=$1 cmd=$2
-	printf '{"execute":"qmp_capabilities"}\n%s\n' "$cmd" |
-		socat -t 1 - "UNIX-CONNECT:$dir/qmp$n" 2>&1 | grep -v '"QMP"' | tail -n 1
+# qmp N JSON-COMMAND: the answer to one command on instance N's QMP socket
+# (its last line; socat's error when it cannot connect). The connection stays
+# open until both answers (capabilities, then the command) came, up to 30 s:
+# a fixed wait after the command (socat -t) loses the answer of a QEMU that
+# a loaded host does not run in time, and costs that wait on every call.
+qmp() {
+	local n=$1 cmd=$2 answered=$dir/qmp-answered
+	rm -f "$answered"
+	{
+		printf '{"execute":"qmp_capabilities"}\n%s\n' "$cmd"
+		for _ in $(seq 600); do [ -e "$answered" ] && break; sleep 0.05; done
+	} | socat -t 0.2 - "UNIX-CONNECT:$dir/qmp$n" 2>&1 | {
+		local got=0 line answer=''
+		while [ "$got" -lt 2 ] && IFS= read -r line; do
+			case $line in *'"QMP"'* | *'"event"'*) continue ;; esac
+			answer=$line
+			case $line in *'"return"'* | *'"error"'*) got=$((got + 1)) ;; esac
+		done
+		: >"$answered"
+		printf '%s\n' "$answer"
+	}
 }
 
 wait_socket() { # PATH: up to 10 s for a UNIX socket to appear
