@@ -10,7 +10,7 @@
 # query-migrate says "completed" the line "MIGRATED" is written to the
 # destination's console input; the source is then told to quit. A failed
 # migration ends everything, with the QMP answer as the last console line (a
-# CRASH for the harness). Exit status: the last QEMU's.
+# CRASH for the harness, whose detail quotes it). Exit status: the last QEMU's.
 #
 # HVUT_MIGRATE_DEST=QEMU2 (the cfg's `migration = LANE`, docs/protocol.md):
 # destinations are QEMU2 instead of QEMU, cross-version migration. The
@@ -95,22 +95,22 @@ dest_command() {
 	local answer type
 	answer=$(qmp "$gen" '{"execute":"qom-get","arguments":{"path":"/machine","property":"type"}}')
 	type=$(printf '%s' "$answer" | sed -n 's/.*"return": *"\([A-Za-z0-9._-]*\)-machine".*/\1/p')
-	[ -n "$type" ] || { echo "hvut: migration to $HVUT_MIGRATE_DEST: no machine type from the source: $answer"; return 1; }
+	[ -n "$type" ] || { failure="hvut: migration to $HVUT_MIGRATE_DEST: no machine type from the source: $answer"; return 1; }
 	DEST=("$HVUT_MIGRATE_DEST" "${@:2}" -machine "$type")
 }
 
 migrate() {
 	local from=$gen to=$((gen + 1)) status='' answer='' deadline
 	echo "# migrate-vmm: request seen; starting instance $to${HVUT_MIGRATE_DEST:+ ($HVUT_MIGRATE_DEST)}"
-	wait_socket "$dir/qmp$from" || { echo "hvut: migration $to failed: no QMP socket"; return 1; }
+	wait_socket "$dir/qmp$from" || { failure="hvut: migration $to failed: no QMP socket"; return 1; }
 	dest_command "$@" || return 1
 	start "$to" "${DEST[@]}" -incoming "unix:$dir/mig$to"
 	if ! wait_socket "$dir/qmp$to" || ! wait_socket "$dir/qmp$from" || ! wait_socket "$dir/mig$to"; then
-		echo "hvut: migration $to failed: no QMP or incoming socket"
+		failure="hvut: migration $to failed: no QMP or incoming socket"
 		return 1
 	fi
 	answer=$(qmp "$from" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dir/mig$to\"}}")
-	case $answer in *'"error"'*) echo "hvut: migration $to failed: $answer"; return 1 ;; esac
+	case $answer in *'"error"'*) failure="hvut: migration $to failed: $answer"; return 1 ;; esac
 	# Bounded by the clock, not by polls: one poll can take a second on a loaded host.
 	deadline=$((SECONDS + 120))
 	while [ "$SECONDS" -lt "$deadline" ]; do
@@ -118,11 +118,11 @@ migrate() {
 		status=$(printf '%s' "$answer" | sed -n 's/.*"status": *"\([a-z-]*\)".*/\1/p')
 		case $status in
 		completed) break ;;
-		failed | cancelled) echo "hvut: migration $to failed: $answer"; return 1 ;;
+		failed | cancelled) failure="hvut: migration $to failed: $answer"; return 1 ;;
 		esac
 		sleep 0.2
 	done
-	[ "$status" = completed ] || { echo "hvut: migration $to did not complete in 120 s: $answer"; return 1; }
+	[ "$status" = completed ] || { failure="hvut: migration $to did not complete in 120 s: $answer"; return 1; }
 	# The source says completed when it has sent everything; the destination
 	# may still be loading device state, which would overwrite console input
 	# that arrived before it: acknowledge once the destination runs.
@@ -132,7 +132,7 @@ migrate() {
 		case $answer in *'"running"'*) break ;; esac
 		sleep 0.2
 	done
-	case $answer in *'"running"'*) ;; *) echo "hvut: migration $to: the destination does not run: $answer"; return 1 ;; esac
+	case $answer in *'"running"'*) ;; *) failure="hvut: migration $to: the destination does not run: $answer"; return 1 ;; esac
 	echo "# migrate-vmm: migration $to completed; acknowledging"
 	printf 'MIGRATED\n' >&8
 	qmp "$from" '{"execute":"quit"}' >/dev/null
@@ -141,6 +141,9 @@ migrate() {
 }
 
 start 0 "$@"
+# What ended a migration that failed: printed last, after what the QEMUs still
+# had to say, so that it is the console's last line (the CRASH's detail).
+failure=''
 rc=0 partial=''
 while :; do
 	line=''
@@ -159,6 +162,7 @@ done
 # What the last instance printed before it ended, then its status.
 while IFS= read -r -t 0.2 line <&9; do printf '%s\n' "$partial$line"; partial=''; done
 [ -z "$partial" ] || printf '%s\n' "$partial"
+[ -z "$failure" ] || printf '%s\n' "$failure"
 if [ "$rc" = 0 ]; then
 	wait "${pids[gen]}" 2>/dev/null
 	rc=$?
