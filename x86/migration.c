@@ -9,6 +9,12 @@
  *   - the local APIC: TPR, the LVT timer, and an armed one-shot timer whose
  *     current count goes on counting down on the destination (it neither
  *     stops, restarts nor jumps up; SDM vol. 3A "APIC Timer");
+ *   - a fixed self-IPI held pending in the IRR (IF=0) stays pending and is
+ *     delivered once after STI (SDM vol. 3A "Interrupt Acceptance for Fixed
+ *     Interrupts"); an IOAPIC redirection entry (masked) keeps its fields
+ *     (82093AA datasheet 3.2.4);
+ *   - IA32_TSC_ADJUST where CPUID.(7,0):EBX[1] lists it (SDM vol. 3B
+ *     "Time-Stamp Counter Adjustment");
  *   - the TSC never goes back across the migration;
  *   - 1 MiB of memory with a pattern.
  * SYSENTER_ESP/EIP: the SDM (vol. 4 Table 2-2, MSRs 175H/176H; vol. 3A
@@ -16,7 +22,7 @@
  * Intel 64; the APM (vol. 2 "SYSENTER and SYSEXIT (Legacy Mode Only)") keeps
  * only bits 31:0 on AMD. With an AMD CPUID vendor only those are compared
  * (as x86/msr.c does), and a high half that changed is an INFO line.
- * Argument "corrupt": change IA32_PAT after the migration, before comparing,
+ * Argument "corrupt": change IA32_PAT (and IA32_TSC_ADJUST) after the migration, before comparing,
  * so that the comparison is seen to fail (a nodefault entry expects FAIL).
  * Where the harness cannot migrate (Bochs, standalone scripts), one SKIP.
  */
@@ -25,6 +31,7 @@
 #include <asm/apic.h>
 #include <asm/cpufeature.h>
 #include <asm/desc.h>
+#include <asm/ioapic.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 
@@ -39,6 +46,51 @@ static const uint64_t values[] = {
 
 #define MEM_BYTES (1 << 20)
 #define TIMER_COUNT 0xf0000000U
+#define PENDING_VECTOR 0x61     /* class 6: above the TPR of 0x20 set below */
+#define RTE_PIN 23              /* a pin no device of the pc machine drives */
+#define RTE_FIXED_FIELDS (~(IOAPIC_DELIVS | IOAPIC_REMOTE_IRR))   /* the rest is read-only status */
+#define TSC_ADJUST_VALUE 0x100000000ULL
+
+static volatile unsigned pending_hits;
+
+static void on_pending(struct ex_regs *r)
+{
+	(void)r;
+	pending_hits++;
+	apic_eoi();
+}
+
+/*
+ * Before: a self-IPI left pending with IF=0, a masked redirection entry
+ * (destination 0x0f: the high word counts too). Returns the entry written.
+ */
+static uint64_t set_pending(void)
+{
+	uint64_t rte = IOAPIC_MASKED | IOAPIC_LEVEL | IOAPIC_ACTIVE_LOW | IOAPIC_DEST(0x0f) | 0x62;
+
+	irq_disable();
+	handle_exception(PENDING_VECTOR, on_pending);
+	apic_icr_write(APIC_DEST_SELF | APIC_ICR_FIXED | PENDING_VECTOR, 0);
+	ioapic_redir_write(RTE_PIN, rte);
+	return rte;
+}
+
+/* After: the IPI is still pending and arrives once; the entry kept its fields. */
+static void check_pending(bool irr_before, uint64_t rte)
+{
+	bool irr_after = apic_vector_bit(APIC_IRR, PENDING_VECTOR);
+	uint64_t rte_after = ioapic_redir_read(RTE_PIN);
+
+	report(irr_before && irr_after, "a self-IPI pending with IF=0 is still in the IRR (vector %#x: %s before, %s after) "
+	       "[SDM vol. 3A Interrupt Acceptance for Fixed Interrupts]", PENDING_VECTOR, irr_before ? "set" : "clear",
+	       irr_after ? "set" : "clear");
+	irq_enable();
+	wait_count_at_least(&pending_hits, 1, APIC_WAIT_TSC);
+	irq_disable();
+	report(pending_hits == 1, "and is delivered once after STI (%u times)", pending_hits);
+	report(!((rte ^ rte_after) & RTE_FIXED_FIELDS), "IOAPIC redirection entry %u kept (%#llx, then %#llx) "
+	       "[82093AA 3.2.4]", RTE_PIN, (unsigned long long)rte, (unsigned long long)rte_after);
+}
 
 struct state {
 	uint64_t msr[ARRAY_SIZE(msrs)];
@@ -123,7 +175,8 @@ int main(int argc, char **argv, char **envp)
 	uint8_t *mem = migrate_pattern_fill(MEM_BYTES);
 	struct state before, after;
 	uint32_t count_before, count_after, count_later;
-	uint64_t tsc_before, tsc_after;
+	uint64_t tsc_before, tsc_after, rte;
+	bool irr_before;
 	unsigned bad;
 
 	(void)envp;
@@ -133,6 +186,10 @@ int main(int argc, char **argv, char **envp)
 		return report_summary();
 	}
 	set_state();
+	if (this_cpu_has(X86_FEATURE_TSC_ADJUST))
+		wrmsr(MSR_IA32_TSC_ADJUST, TSC_ADJUST_VALUE);   /* moves the TSC forward: read before tsc_before */
+	rte = set_pending();
+	irr_before = apic_vector_bit(APIC_IRR, PENDING_VECTOR);
 	read_state(&before);
 	count_before = apic_read(APIC_TIMER_CUR);
 	tsc_before = rdtsc();
@@ -142,12 +199,24 @@ int main(int argc, char **argv, char **envp)
 	}
 	tsc_after = rdtsc();
 	count_after = apic_read(APIC_TIMER_CUR);
-	if (corrupt)
+	if (corrupt) {
 		wrmsr(MSR_IA32_CR_PAT, values[0] ^ 0x0100000000000000ULL);
+		if (this_cpu_has(X86_FEATURE_TSC_ADJUST))
+			wrmsr(MSR_IA32_TSC_ADJUST, TSC_ADJUST_VALUE + 1);
+	}
 	read_state(&after);
 	compare(&before, &after);
 	bad = migrate_pattern_diff(mem, MEM_BYTES);
 	report(!bad, "1 MiB of memory kept (%u bytes differ)", bad);
+	check_pending(irr_before, rte);
+	if (this_cpu_has(X86_FEATURE_TSC_ADJUST)) {
+		uint64_t adj = rdmsr(MSR_IA32_TSC_ADJUST);
+
+		report(adj == TSC_ADJUST_VALUE, "IA32_TSC_ADJUST kept (%#llx, then %#llx) [SDM vol. 3B Time-Stamp Counter "
+		       "Adjustment]", TSC_ADJUST_VALUE, (unsigned long long)adj);
+	} else {
+		report_skip("IA32_TSC_ADJUST: CPUID.(7,0):EBX[1]=0");
+	}
 	report(tsc_after >= tsc_before, "the TSC did not go back (%#llx, then %#llx) [SDM vol. 3B Time-Stamp Counter]",
 	       (unsigned long long)tsc_before, (unsigned long long)tsc_after);
 	count_later = apic_read(APIC_TIMER_CUR);
