@@ -82,11 +82,18 @@ qmp() {
 	}
 }
 
-wait_socket() { # PATH: up to 10 s for a UNIX socket to appear
+wait_socket() { # PATH: up to 60 s for a UNIX socket to appear (a QEMU starting on a loaded host)
 	local _
-	for _ in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.1; done
+	for _ in $(seq 600); do [ -S "$1" ] && return 0; sleep 0.1; done
 	return 1
 }
+
+# No time bound of its own below the test's: how long a migration takes is
+# the host's doing (a 400 MB arm64 guest of KVM nested in TCG at load 30 was
+# still "active" after 120 s). The test's time limit (TIMEOUT, which the
+# runner enforces) ends a stuck one; a line every 30 s says how far it got.
+limit=${TIMEOUT:-600}
+limit=${limit%%.*}
 
 # dest_command QEMU [ARGS...]: DEST, the destination's command line.
 dest_command() {
@@ -100,7 +107,7 @@ dest_command() {
 }
 
 migrate() {
-	local from=$gen to=$((gen + 1)) status='' answer='' deadline
+	local from=$gen to=$((gen + 1)) status='' answer='' deadline t0 said
 	echo "# migrate-vmm: request seen; starting instance $to${HVUT_MIGRATE_DEST:+ ($HVUT_MIGRATE_DEST)}"
 	wait_socket "$dir/qmp$from" || { failure="hvut: migration $to failed: no QMP socket"; return 1; }
 	dest_command "$@" || return 1
@@ -112,7 +119,7 @@ migrate() {
 	answer=$(qmp "$from" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dir/mig$to\"}}")
 	case $answer in *'"error"'*) failure="hvut: migration $to failed: $answer"; return 1 ;; esac
 	# Bounded by the clock, not by polls: one poll can take a second on a loaded host.
-	deadline=$((SECONDS + 120))
+	t0=$SECONDS deadline=$((SECONDS + limit)) said=$SECONDS
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		answer=$(qmp "$from" '{"execute":"query-migrate"}')
 		status=$(printf '%s' "$answer" | sed -n 's/.*"status": *"\([a-z-]*\)".*/\1/p')
@@ -120,13 +127,18 @@ migrate() {
 		completed) break ;;
 		failed | cancelled) failure="hvut: migration $to failed: $answer"; return 1 ;;
 		esac
+		if [ $((SECONDS - said)) -ge 30 ]; then
+			said=$SECONDS
+			echo "# migrate-vmm: migration $to still ${status:-unanswered} after $((SECONDS - t0)) s" \
+				"(RAM bytes sent: $(printf '%s' "$answer" | sed -n 's/.*"transferred": *\([0-9]*\).*/\1/p'))"
+		fi
 		sleep 0.2
 	done
-	[ "$status" = completed ] || { failure="hvut: migration $to did not complete in 120 s: $answer"; return 1; }
+	[ "$status" = completed ] || { failure="hvut: migration $to did not complete in $limit s: $answer"; return 1; }
 	# The source says completed when it has sent everything; the destination
 	# may still be loading device state, which would overwrite console input
 	# that arrived before it: acknowledge once the destination runs.
-	deadline=$((SECONDS + 60))
+	deadline=$((SECONDS + limit))
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		answer=$(qmp "$to" '{"execute":"query-status"}')
 		case $answer in *'"running"'*) break ;; esac
