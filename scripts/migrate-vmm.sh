@@ -11,6 +11,9 @@
 # destination's console input; the source is then told to quit. A failed
 # migration ends everything, with the QMP answer as the last console line (a
 # CRASH for the harness, whose detail quotes it). Exit status: the last QEMU's.
+# "MIGRATE: continuous start" ... "MIGRATE: continuous stop": migrations back
+# to back in between, each acknowledged with MIGRATED; the stop with
+# MIGRATE-STOPPED once the migration under way (if any) is done.
 #
 # HVUT_MIGRATE_DEST=QEMU2 (the cfg's `migration = LANE`, docs/protocol.md):
 # destinations are QEMU2 instead of QEMU, cross-version migration. The
@@ -156,7 +159,7 @@ start 0 "$@"
 # What ended a migration that failed: printed last, after what the QEMUs still
 # had to say, so that it is the console's last line (the CRASH's detail).
 failure=''
-rc=0 partial=''
+rc=0 partial='' continuous=0
 while :; do
 	line=''
 	if IFS= read -r -t 1 line <&9; then
@@ -164,11 +167,21 @@ while :; do
 		printf '%s\n' "$line"
 		case $line in
 		"MIGRATE: request"*) migrate "$@" || { rc=3; break; } ;;
+		# Continuous mode: a migration after every line or second of
+		# silence, until the guest says stop; then it is told none will come.
+		"MIGRATE: continuous start"*) continuous=1 ;;
+		"MIGRATE: continuous stop"*)
+			continuous=0
+			echo "# migrate-vmm: continuous migration stopped"
+			printf 'MIGRATE-STOPPED\n' >&8 ;;
 		esac
 	else
 		# A timeout keeps what it read of an unfinished line.
 		partial=$partial$line
 		kill -0 "${pids[gen]}" 2>/dev/null || break
+	fi
+	if [ "$continuous" = 1 ] && kill -0 "${pids[gen]}" 2>/dev/null; then
+		migrate "$@" || { rc=3; break; }
 	fi
 done
 # What the last instance printed before it ended, then its status.

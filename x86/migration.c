@@ -24,6 +24,8 @@
  * (as x86/msr.c does), and a high half that changed is an INFO line.
  * Argument "corrupt": change IA32_PAT (and IA32_TSC_ADJUST) after the migration, before comparing,
  * so that the comparison is seen to fail (a nodefault entry expects FAIL).
+ * Argument "continuous": the harness migrates it back to back while it checks
+ * its state (continuous(), below).
  * Where the harness cannot migrate (Bochs, standalone scripts), one SKIP.
  */
 #include "hvut.h"
@@ -169,6 +171,62 @@ static void compare(const struct state *a, const struct state *b)
 	       a->tpr, a->lvt_timer, b->tpr, b->lvt_timer);
 }
 
+/* compare() without the lines: the same state, on the bits each register holds. */
+static bool same_state(const struct state *a, const struct state *b)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(msrs); i++)
+		if ((a->msr[i] ^ b->msr[i]) & held_bits(msrs[i]))
+			return false;
+	return a->cr0 == b->cr0 && a->cr3 == b->cr3 && a->cr4 == b->cr4 && !memcmp(a->dr, b->dr, sizeof(a->dr)) &&
+	       a->dr7 == b->dr7 && a->gdtr.base == b->gdtr.base && a->gdtr.limit == b->gdtr.limit &&
+	       a->idtr.base == b->idtr.base && a->idtr.limit == b->idtr.limit && a->tpr == b->tpr &&
+	       a->lvt_timer == b->lvt_timer;
+}
+
+#define CONTINUOUS_MOVES 2
+#define CONTINUOUS_TSC_LIMIT (1ULL << 42)   /* TSC ticks: many minutes at any rate here; the test's limit comes first */
+
+/*
+ * Argument "continuous": the harness migrates the VM back to back while the
+ * guest keeps checking that its state, the memory pattern and the TSC's
+ * direction hold between any two looks, until CONTINUOUS_MOVES migrations
+ * completed under it.
+ */
+static void continuous(const uint8_t *mem)
+{
+	struct state before, now;
+	uint64_t t_start, t_last, t;
+	unsigned checks = 0, changed = 0, bad_mem = 0, tsc_back = 0, done = 0;
+	long total;
+
+	set_state();
+	read_state(&before);
+	if (!migrate_continuous_start())
+		return;
+	t_start = t_last = rdtsc();
+	while (done < CONTINUOUS_MOVES && t_last - t_start < CONTINUOUS_TSC_LIMIT) {
+		read_state(&now);
+		changed += !same_state(&before, &now);
+		if (checks % 64 == 0)
+			bad_mem += migrate_pattern_diff(mem, MEM_BYTES) != 0;
+		t = rdtsc();
+		tsc_back += t < t_last;
+		t_last = t;
+		checks++;
+		done = migrate_continuous_poll();
+	}
+	total = migrate_continuous_stop();
+	if (total < 0)
+		return;
+	report(total >= CONTINUOUS_MOVES, "%ld migrations completed while the guest ran (%u checks)", total, checks);
+	report(!changed, "the state was the same at every check (%u of %u differed)", changed, checks);
+	report(!bad_mem, "the memory pattern held at every look (%u looks found it changed)", bad_mem);
+	report(!tsc_back, "the TSC never went back between two looks (%u times it did) [SDM vol. 3B Time-Stamp Counter]",
+	       tsc_back);
+	read_state(&now);
+	compare(&before, &now);
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	bool corrupt = argc > 1 && !strcmp(argv[1], "corrupt");
@@ -183,6 +241,11 @@ int main(int argc, char **argv, char **envp)
 	report_prefix_push("migration");
 	if (!mem) {
 		report_fail("1 MiB for the memory pattern");
+		return report_summary();
+	}
+	if (argc > 1 && !strcmp(argv[1], "continuous")) {
+		continuous(mem);
+		report_prefix_pop();
 		return report_summary();
 	}
 	set_state();
