@@ -32,9 +32,17 @@ int run_in_user(test_fn fn, void *arg, struct fault *f);
 /* Name of a vector ("#GP", "data abort", ...), for messages. */
 const char *exception_name(int vector);
 
-/* Prints registers and a STACK: line for the current or a faulting context. */
+/* Prints registers and a STACK: line for the current or a faulting context (lib/backtrace.c). */
 void dump_regs(const struct ex_regs *regs);
 void backtrace_from(unsigned long pc, unsigned long fp);
+/* The same with a return address known from a register (ppc64's LR), shown first when not 0. */
+void backtrace_with(unsigned long pc, unsigned long ret, unsigned long fp);
 void backtrace_here(void);
+/*
+ * Per arch: one step of the walk. From frame pointer fp (ppc64: the back-chain
+ * sp), the caller's frame and the return address into the caller (0: none to
+ * show here, walk on); false when fp cannot be a frame of ours (the walk ends).
+ */
+bool arch_frame_step(unsigned long fp, unsigned long *caller, unsigned long *ret);
 
 #endif

@@ -85,6 +85,8 @@ suite_schedule() {
 
 # run_job I: start one test in the background, its console into its log. One
 # process (the <arch>/run) from here; it reports through its result file.
+# The runner is started by this bash, not through its `#!/usr/bin/env bash`
+# line: one exec fewer per test (115 -> 102 ms of CPU, make bench).
 declare -gA job_pid=() job_t0=() index_of_pid=()
 # Jobs this script SIGKILLed after an interrupt (collect: their 137 is ours).
 declare -gA job_sigkilled=()
@@ -100,7 +102,7 @@ run_job() {
 	SMP=${T_SMP[i]} TEST_ARGS=${T_ARGS[i]} TIMEOUT=$TEST_TIMEOUT BOCHS_CPU=${T_BOCHS[i]} HVUT_MIGRATE=${T_MIGRATE[i]} \
 		HVUT_MIGRATE_DEST=$dest \
 		HVUT_RESULT=$tmp/$name.res HVUT_LIVE=$live HVUT_LIVE_NAME=$name HVUT_LIVE_PREFIX=$clear_seq \
-		"$runner" "$bin_testdir/${T_FILE[i]}" "${extra[@]}" </dev/null >>"$logdir/$name.log" 2>&3 &
+		"$BASH" "$runner" "$bin_testdir/${T_FILE[i]}" "${extra[@]}" </dev/null >>"$logdir/$name.log" 2>&3 &
 	job_pid[$i]=$!
 	index_of_pid[$!]=$i
 }

@@ -22,7 +22,6 @@
 #define SETTLE_TSC 5000000ULL
 
 static volatile unsigned hits[MAX_CPUS];
-static volatile bool stop;
 static int ncpu;
 /* Each check uses the next of 8 vectors and counts only it: an IPI of an
  * earlier check that a slow host delivers late does not count. */
@@ -44,28 +43,8 @@ static void on_vec(struct ex_regs *r)
 	apic_eoi();
 }
 
-static void receive(void *arg)
-{
-	(void)arg;
-	irq_enable();
-	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE))
-		cpu_relax();
-	irq_disable();
-}
-
-static void start_receivers(void)
-{
-	stop = false;
-	for (int i = 1; i < ncpu; i++)
-		on_cpu_async(i, receive, NULL);
-}
-
-static void stop_receivers(void)
-{
-	__atomic_store_n(&stop, true, __ATOMIC_RELEASE);
-	for (int i = 1; i < ncpu; i++)
-		on_cpu_wait(i);
-}
+static void start_receivers(void) { irq_receivers_start(1); }
+static void stop_receivers(void) { irq_receivers_stop(); }
 
 /*
  * Sends one IPI and checks which CPUs got it: bit i of `expect` set means CPU

@@ -260,17 +260,6 @@ static void test_polarity(void)
 }
 
 /* ----------------------------------------------------------------- dest */
-static volatile bool stop;
-
-static void receive(void *arg)
-{
-	(void)arg;
-	irq_enable();
-	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE))
-		cpu_relax();
-	irq_disable();
-}
-
 static void set_ldr_flat(void *arg)
 {
 	(void)arg;
@@ -306,8 +295,7 @@ static void test_dest(void)
 	on_cpus(set_ldr_flat, NULL);
 	for (unsigned v = VEC + 1; v <= VEC + 3; v++)
 		handle_exception(v, on_vec);
-	stop = false;
-	on_cpu_async(1, receive, NULL);
+	irq_receivers_start(1);
 	irq_enable();
 	/* SDM 'Physical Destination Mode' / 'Logical Destination Mode', through the I/O APIC's
 	 * destination field (82093AA 3.2.4). */
@@ -315,8 +303,7 @@ static void test_dest(void)
 	route(IOAPIC_LOGICAL | IOAPIC_DEST(0x02), VEC + 2, 1, "logical flat destination 02H");
 	route(IOAPIC_LOGICAL | IOAPIC_DEST(0x01), VEC + 3, 0, "logical flat destination 01H");
 	irq_disable();
-	__atomic_store_n(&stop, true, __ATOMIC_RELEASE);
-	on_cpu_wait(1);
+	irq_receivers_stop();
 	report_prefix_pop();
 }
 

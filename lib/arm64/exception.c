@@ -71,32 +71,14 @@ static bool plausible_frame(unsigned long fp)
 	return fp >= 0x40000000UL && fp < 0x100000000UL && !(fp & 7);
 }
 
-void backtrace_from(unsigned long pc, unsigned long fp)
+/* AAPCS64 frame record: [fp] = the caller's fp, [fp + 8] = the return address. */
+bool arch_frame_step(unsigned long fp, unsigned long *caller, unsigned long *ret)
 {
-	char line[256];
-	int n = snprintf(line, sizeof(line), "STACK: %#lx", pc);
-
-	/* AAPCS64 frame record: [fp] = caller's fp, [fp + 8] = return address. */
-	for (int depth = 0; depth < 16 && plausible_frame(fp); depth++) {
-		unsigned long *frame = (unsigned long *)fp;
-		unsigned long ret = frame[1];
-
-		if (!ret || n >= (int)sizeof(line) - 20)
-			break;
-		/* ret - 1 lies inside the BL: that is the line to show. */
-		n += snprintf(line + n, sizeof(line) - n, " %#lx", ret - 1);
-		if (frame[0] <= fp)
-			break;
-		fp = frame[0];
-	}
-	printf("%s\n", line);
-}
-
-void backtrace_here(void)
-{
-	unsigned long *fp = __builtin_frame_address(0);
-
-	backtrace_from((unsigned long)__builtin_return_address(0) - 1, fp[0]);
+	if (!plausible_frame(fp))
+		return false;
+	*caller = ((unsigned long *)fp)[0];
+	*ret = ((unsigned long *)fp)[1];
+	return *ret != 0;
 }
 
 static void __attribute__((noreturn)) unexpected(struct ex_regs *r)

@@ -71,41 +71,22 @@ static bool in_text(unsigned long a)
 /*
  * The ELFv2 back chain: 0(sp) is the caller's sp, and a function saves its
  * return address at 16(caller's sp) — unless it is a leaf or has not got
- * that far, so slots that do not point into .text are skipped. lr, when not
- * 0, is the interrupted LR: the return address of a function that has not
- * saved it yet (it may repeat the next entry). ret - 1 lies inside the "bl".
+ * that far, so slots that do not point into .text are skipped. An
+ * interrupted context's LR goes first in its STACK: line (unexpected()): the
+ * return address of a function that has not saved it yet.
  */
-static void backtrace_lr(unsigned long pc, unsigned long lr, unsigned long sp)
+bool arch_frame_step(unsigned long sp, unsigned long *caller, unsigned long *ret)
 {
-	char line[256];
-	int n = snprintf(line, sizeof(line), "STACK: %#lx", pc);
+	unsigned long next;
 
-	if (lr && in_text(lr) && lr - 1 != pc)
-		n += snprintf(line + n, sizeof(line) - n, " %#lx", lr - 1);
-	for (int depth = 0; depth < 16 && plausible_frame(sp); depth++) {
-		unsigned long next = *(unsigned long *)sp, ret;
-
-		if (!plausible_frame(next) || next <= sp || n >= (int)sizeof(line) - 20)
-			break;
-		ret = ((unsigned long *)next)[2];
-		if (in_text(ret))
-			n += snprintf(line + n, sizeof(line) - n, " %#lx", ret - 1);
-		sp = next;
-	}
-	printf("%s\n", line);
-}
-
-void backtrace_from(unsigned long pc, unsigned long sp)
-{
-	backtrace_lr(pc, 0, sp);
-}
-
-void backtrace_here(void)
-{
-	unsigned long sp;
-
-	__asm__ volatile("mr %0, 1" : "=r"(sp));
-	backtrace_from((unsigned long)__builtin_return_address(0) - 1, *(unsigned long *)sp);
+	if (!plausible_frame(sp))
+		return false;
+	next = *(unsigned long *)sp;
+	if (!plausible_frame(next) || next <= sp)
+		return false;
+	*caller = next;
+	*ret = in_text(((unsigned long *)next)[2]) ? ((unsigned long *)next)[2] : 0;
+	return true;
 }
 
 static void __attribute__((noreturn)) unexpected(struct ex_regs *r)
@@ -114,7 +95,7 @@ static void __attribute__((noreturn)) unexpected(struct ex_regs *r)
 	       exception_name(r->trap), this_cpu()->id, (r->msr & MSR_PR) ? "problem" : "privileged",
 	       r->msr);
 	dump_regs(r);
-	backtrace_lr(r->nip, r->link, r->gpr[1]);
+	backtrace_with(r->nip, in_text(r->link) ? r->link : 0, r->gpr[1]);
 	report_fail("unexpected interrupt %s (%#lx, SRR1 %#lx) at NIP %#lx",
 		    exception_name(r->trap), r->trap, r->msr, r->nip);
 	exit(report_summary());

@@ -61,31 +61,13 @@ static bool in_text(unsigned long pc)
  * at s0 - 8 and the caller's s0 at s0 - 16. A leaf function may not save ra,
  * so every return address is checked to lie in our text before it is shown.
  */
-void backtrace_from(unsigned long pc, unsigned long fp)
+bool arch_frame_step(unsigned long fp, unsigned long *caller, unsigned long *ret)
 {
-	char line[256];
-	int n = snprintf(line, sizeof(line), "STACK: %#lx", pc);
-
-	for (int depth = 0; depth < 16 && fp >= 0x80000000UL && !(fp & 7); depth++) {
-		unsigned long *frame = (unsigned long *)fp;
-		unsigned long ret = frame[-1];
-
-		if (!in_text(ret) || n >= (int)sizeof(line) - 20)
-			break;
-		/* ret - 1 lies inside the call instruction: that is the line to show. */
-		n += snprintf(line + n, sizeof(line) - n, " %#lx", ret - 1);
-		if (frame[-2] <= fp)
-			break;
-		fp = frame[-2];
-	}
-	printf("%s\n", line);
-}
-
-void backtrace_here(void)
-{
-	unsigned long *fp = __builtin_frame_address(0);
-
-	backtrace_from((unsigned long)__builtin_return_address(0) - 1, fp[-2]);
+	if (fp < 0x80000000UL || (fp & 7))   /* RAM starts at 2 GiB on QEMU virt */
+		return false;
+	*caller = ((unsigned long *)fp)[-2];
+	*ret = ((unsigned long *)fp)[-1];
+	return in_text(*ret);
 }
 
 static void __attribute__((noreturn)) unexpected(struct ex_regs *r)

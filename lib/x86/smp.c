@@ -155,3 +155,30 @@ struct cpu_mailbox *cpu_mailbox(int cpu) { return &cpus[cpu].mb; }
 
 /* Idle CPUs spin on their mailbox: nothing to wake. */
 void arch_kick_cpu(int cpu) { (void)cpu; }
+
+static volatile bool receivers_stop;
+static int receivers_first;
+
+static void irq_receive(void *arg)
+{
+	(void)arg;
+	irq_enable();
+	while (!__atomic_load_n(&receivers_stop, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	irq_disable();
+}
+
+void irq_receivers_start(int first)
+{
+	receivers_stop = false;
+	receivers_first = first;
+	for (int i = first; i < cpu_count; i++)
+		on_cpu_async(i, irq_receive, NULL);
+}
+
+void irq_receivers_stop(void)
+{
+	__atomic_store_n(&receivers_stop, true, __ATOMIC_RELEASE);
+	for (int i = receivers_first; i < cpu_count; i++)
+		on_cpu_wait(i);
+}

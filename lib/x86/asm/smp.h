@@ -32,5 +32,12 @@ struct percpu *this_cpu(void);
 void smp_init(void);
 /* Sets cpus[cpu]'s stack tops (CPU 0: static; an AP: allocated, once); false when out of memory. */
 bool x86_cpu_stacks(int cpu);
+/*
+ * Interrupt receivers: CPUs first..nr_cpus()-1 wait with IF=1 (an idle CPU
+ * waits with IF=0) until irq_receivers_stop(), so interrupt tests can count
+ * what each CPU takes.
+ */
+void irq_receivers_start(int first);
+void irq_receivers_stop(void);
 
 #endif
