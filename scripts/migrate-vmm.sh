@@ -45,6 +45,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
+# nap S: sleep S seconds without a process: a read that times out on a pipe
+# that never speaks. Every wait here polls, and in an L1 nested in TCG a
+# sleep process per poll (tens a second) starved the QEMUs it waits for.
+exec {napfd}<> <(:)
+nap() { read -r -t "$1" -u "$napfd" _ || :; }
+
 mkfifo "$dir/console" || exit 3
 # Our own read end stays open across instances: the loop below ends when we
 # close it, not when one QEMU exits.
@@ -72,7 +78,8 @@ qmp() {
 	rm -f "$answered"
 	{
 		printf '{"execute":"qmp_capabilities"}\n%s\n' "$cmd"
-		for _ in $(seq 600); do [ -e "$answered" ] && break; sleep 0.05; done
+		local i
+		for ((i = 0; i < 600; i++)); do [ -e "$answered" ] && break; nap 0.05; done
 	} | socat -t 0.2 - "UNIX-CONNECT:$dir/qmp$n" 2>&1 | {
 		local got=0 line answer=''
 		while [ "$got" -lt 2 ] && IFS= read -r line; do
@@ -86,8 +93,8 @@ qmp() {
 }
 
 wait_socket() { # PATH: up to 60 s for a UNIX socket to appear (a QEMU starting on a loaded host)
-	local _
-	for _ in $(seq 600); do [ -S "$1" ] && return 0; sleep 0.1; done
+	local i
+	for ((i = 0; i < 600; i++)); do [ -S "$1" ] && return 0; nap 0.1; done
 	return 1
 }
 
@@ -135,7 +142,7 @@ migrate() {
 			echo "# migrate-vmm: migration $to still ${status:-unanswered} after $((SECONDS - t0)) s" \
 				"(RAM bytes sent: $(printf '%s' "$answer" | sed -n 's/.*"transferred": *\([0-9]*\).*/\1/p'))"
 		fi
-		sleep 0.2
+		nap 0.2
 	done
 	[ "$status" = completed ] || { failure="hvut: migration $to did not complete in $limit s: $answer"; return 1; }
 	# The source says completed when it has sent everything; the destination
@@ -145,7 +152,7 @@ migrate() {
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		answer=$(qmp "$to" '{"execute":"query-status"}')
 		case $answer in *'"running"'*) break ;; esac
-		sleep 0.2
+		nap 0.2
 	done
 	case $answer in *'"running"'*) ;; *) failure="hvut: migration $to: the destination does not run: $answer"; return 1 ;; esac
 	echo "# migrate-vmm: migration $to completed; acknowledging"
