@@ -94,6 +94,17 @@ static void set_state(void)
 	writel(gic_dist_base() + GICD_ISPENDR + spi / 32 * 4, 1U << (spi % 32));
 }
 
+/* PMCCNTR_EL0 once 1 ms of the virtual count (CNTFRQ_EL0 ticks a second) went by. */
+static unsigned long cycles_a_ms_later(void)
+{
+	unsigned long start = read_sysreg(cntvct_el0), ms = read_sysreg(cntfrq_el0) / 1000;
+
+	while (read_sysreg(cntvct_el0) - start < ms)
+		isb();
+	isb();
+	return read_sysreg(pmccntr_el0);
+}
+
 #define SAME(field, what) report(a->field == b->field, "%s kept (%#lx, then %#lx)", what, \
 				 (unsigned long)a->field, (unsigned long)b->field)
 
@@ -121,7 +132,7 @@ int main(int argc, char **argv, char **envp)
 	bool corrupt = argc > 1 && !strcmp(argv[1], "corrupt");
 	uint8_t *mem = migrate_pattern_fill(MEM_BYTES);
 	struct state before, after;
-	unsigned long vct_before, vct_after, cyc_before, cyc_after, cyc_later;
+	unsigned long vct_before, vct_after, cyc_before, cyc_after, cyc_later, v;
 	unsigned bad, vbad = 0;
 
 	(void)envp;
@@ -138,6 +149,9 @@ int main(int argc, char **argv, char **envp)
 	read_state(&before);
 	vct_before = read_sysreg(cntvct_el0);
 	cyc_before = read_sysreg(pmccntr_el0);
+	/* A counter that does not count before the move says nothing about the move. */
+	v = cycles_a_ms_later();
+	report(v > cyc_before, "PMCCNTR_EL0 counts on the source (%#lx, 1 ms of CNTVCT later %#lx)", cyc_before, v);
 	if (!migrate_once()) {
 		report_prefix_pop();
 		return report_summary();
@@ -157,8 +171,25 @@ int main(int argc, char **argv, char **envp)
 	report(vct_after >= vct_before, "CNTVCT_EL0 did not go back (%#lx, then %#lx) [DDI 0487 D12 Generic Timer]",
 	       vct_before, vct_after);
 	cyc_later = read_sysreg(pmccntr_el0);
-	report(cyc_later > cyc_after, "PMCCNTR_EL0 counts on the destination (%#lx before, %#lx, then %#lx)",
-	       cyc_before, cyc_after, cyc_later);
+	if (cyc_later == cyc_after) {
+		unsigned long c0, c1;
+
+		/*
+		 * Which layer stopped it: the guest writes PMCNTENSET_EL0.C again
+		 * (a trapped write, so a KVM re-creates its counter); if it counts
+		 * then, the restore did not start the counter, not the PMU under it.
+		 */
+		write_sysreg(1UL << 31, pmcntenset_el0);
+		isb();
+		c0 = read_sysreg(pmccntr_el0);
+		c1 = cycles_a_ms_later();
+		report_info("PMCCNTR_EL0 after PMCNTENSET_EL0.C is written again on the destination: %#lx, then %#lx (%s)",
+			    c0, c1, c1 > c0 ? "counts: the restored enable did not start it" : "still stopped");
+	}
+	report_deviation("pmu-counter-not-restored", cyc_later > cyc_after,
+			 "PMCCNTR_EL0 counts on the destination (%#lx before, %#lx, then %#lx) "
+			 "[DDI 0487 D24 PMCCNTR_EL0: counts while PMCR_EL0.E and PMCNTENSET_EL0.C are 1]",
+			 cyc_before, cyc_after, cyc_later);
 	report_prefix_pop();
 	return report_summary();
 }

@@ -4,24 +4,17 @@
 #include "migrate.h"
 
 #define ACK "MIGRATED"
+static bool can_migrate(void);
 /* Polls of the console input before giving up: minutes on every VMM here, so a lost ack fails, never hangs. */
 #define MAX_POLLS 200000000UL
 
 bool migrate_once(void)
 {
-	const char *on = getenv("HVUT_MIGRATION");
 	size_t matched = 0;
 	static unsigned count;
 
-	if (!on || strcmp(on, "1")) {
-		const char *why = getenv("HVUT_MIGRATION_WHY");
-
-		if (why)
-			report_skip("migration: this run cannot migrate: %s", why);
-		else
-			report_skip("migration: this run cannot migrate (the harness sets HVUT_MIGRATION=1 where it can)");
+	if (!can_migrate())
 		return false;
-	}
 	printf("MIGRATE: request %u\n", ++count);
 	for (unsigned long polls = 0; polls < MAX_POLLS; polls++) {
 		int c = console_getc();
@@ -39,6 +32,80 @@ bool migrate_once(void)
 	}
 	report_fail("migration %u: no MIGRATED acknowledgement on the console input", count);
 	return false;
+}
+
+/* Continuous mode: console input is read line by line, each line one word of the harness's. */
+#define STOPPED "MIGRATE-STOPPED"
+static char line[24];
+static size_t line_len;
+static unsigned continuous_done;
+static bool stopped_seen;
+
+/* Consumes what console input there is; counts MIGRATED lines, notes MIGRATE-STOPPED. */
+static void continuous_read(void)
+{
+	int c;
+
+	while ((c = console_getc()) >= 0) {
+		if (c == '\r')
+			continue;
+		if (c != '\n') {
+			if (line_len < sizeof(line) - 1)
+				line[line_len++] = (char)c;
+			continue;
+		}
+		line[line_len] = 0;
+		if (!strcmp(line, ACK))
+			continuous_done++;
+		else if (!strcmp(line, STOPPED))
+			stopped_seen = true;
+		line_len = 0;
+	}
+}
+
+static bool can_migrate(void)
+{
+	const char *on = getenv("HVUT_MIGRATION");
+	const char *why = getenv("HVUT_MIGRATION_WHY");
+
+	if (on && !strcmp(on, "1"))
+		return true;
+	if (why)
+		report_skip("migration: this run cannot migrate: %s", why);
+	else
+		report_skip("migration: this run cannot migrate (the harness sets HVUT_MIGRATION=1 where it can)");
+	return false;
+}
+
+bool migrate_continuous_start(void)
+{
+	if (!can_migrate())
+		return false;
+	continuous_done = 0;
+	stopped_seen = false;
+	line_len = 0;
+	printf("MIGRATE: continuous start\n");
+	return true;
+}
+
+unsigned migrate_continuous_poll(void)
+{
+	continuous_read();
+	return continuous_done;
+}
+
+long migrate_continuous_stop(void)
+{
+	printf("MIGRATE: continuous stop\n");
+	/* The harness may be in the middle of a migration: it answers once that one is done. */
+	for (unsigned long polls = 0; polls < MAX_POLLS && !stopped_seen; polls++)
+		continuous_read();
+	if (!stopped_seen) {
+		report_fail("continuous migration: no MIGRATE-STOPPED acknowledgement on the console input");
+		return -1;
+	}
+	printf("INFO: continuous migration stopped after %u migrations\n", continuous_done);
+	return continuous_done;
 }
 
 static uint8_t pattern_byte(size_t i) { return (uint8_t)(i * 31 + (i >> 12)); }

@@ -20,6 +20,21 @@
 bool migrate_once(void);
 
 /*
+ * Continuous mode ("migrate me again and again while I run", docs/protocol.md
+ * "Migration"): after migrate_continuous_start() the harness migrates the VM
+ * back to back without waiting for the guest, acknowledging each move with a
+ * MIGRATED line, until migrate_continuous_stop(). migrate_continuous_poll()
+ * reads the acknowledgements that arrived (never waits) and returns how many
+ * migrations completed so far. migrate_continuous_stop() waits (bounded) for
+ * the harness to say no more will come and returns the total, or -1 after a
+ * FAIL line. start returns false (after a SKIP line) where the run cannot
+ * migrate.
+ */
+bool migrate_continuous_start(void);
+unsigned migrate_continuous_poll(void);
+long migrate_continuous_stop(void);
+
+/*
  * Memory that must survive a migration unchanged: migrate_pattern_fill()
  * allocates n bytes and writes a pattern (NULL when there is no memory),
  * migrate_pattern_diff() counts the bytes that no longer hold it.

@@ -104,24 +104,47 @@ static void check_across_hcall(void)
 	report_prefix_pop();
 }
 
+/* Ticks of slack for reading DEC and TB one after the other: a VMM derives both from one clock, rounding each. */
+#define DEC_SLACK 64
+
 /*
  * Across a live migration (argument "migrate"; docs/protocol.md "Migration"):
- * every SPR, and the timebase never goes back.
+ * every SPR; the timebase never goes back; the decrementer went on counting
+ * down at the timebase's rate the whole time (Power ISA Book III 9.5
+ * "Decrementer": decremented at the same rate as the TB), so between two
+ * DEC reads it moved by the TB ticks between them, modulo its 32 bits and
+ * within the TB reads that bracket each DEC read. With MSR[EE]=0 its
+ * exception, once DEC turns negative, only stays pending.
  */
 static void check_across_migration(void)
 {
-	unsigned long now = 0, tb_before, tb_after;
+	unsigned long now = 0, tb_before, tb_after, t0, t1, t2, t3, d0, d1;
+	uint32_t off;
 	struct spr *s;
 
 	report_prefix_push("across a migration");
+	irq_disable();
 	write_all();
+	mtspr(SPR_DEC, 0x7fffffff);
+	t0 = mftb();
+	d0 = mfspr(SPR_DEC);
+	t1 = mftb();
 	tb_before = mfspr(SPR_TB);
 	if (migrate_once()) {
 		tb_after = mfspr(SPR_TB);
+		t2 = mftb();
+		d1 = mfspr(SPR_DEC);
+		t3 = mftb();
 		s = first_changed(&now);
 		report(!s, "every SPR kept its value (%s: %#lx -> %#lx)", s ? s->name : "none", s ? s->written : 0, now);
 		report(tb_after >= tb_before, "the timebase did not go back (%#lx, then %#lx) [Power ISA Book II 5.2]",
 		       tb_before, tb_after);
+		/* How far DEC moved beyond the least TB time between the reads: 0 .. the width of the brackets. */
+		off = (uint32_t)(d0 - d1) - (uint32_t)(t2 - t1);
+		report_deviation("ppc-migration-tb-dec-skew", off + DEC_SLACK <= (t3 - t2) + (t1 - t0) + 2 * DEC_SLACK,
+		       "the decrementer counted down with the timebase (DEC %#lx, then %#lx; TB moved %#lx; off by %d) "
+		       "[Power ISA Book III Decrementer]", d0 & 0xffffffffUL, d1 & 0xffffffffUL, t2 - t1, (int32_t)off);
+		mtspr(SPR_DEC, 0x7fffffff);
 	}
 	restore_all();
 	report_prefix_pop();

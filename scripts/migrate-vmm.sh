@@ -10,7 +10,10 @@
 # query-migrate says "completed" the line "MIGRATED" is written to the
 # destination's console input; the source is then told to quit. A failed
 # migration ends everything, with the QMP answer as the last console line (a
-# CRASH for the harness). Exit status: the last QEMU's.
+# CRASH for the harness, whose detail quotes it). Exit status: the last QEMU's.
+# "MIGRATE: continuous start" ... "MIGRATE: continuous stop": migrations back
+# to back in between, each acknowledged with MIGRATED; the stop with
+# MIGRATE-STOPPED once the migration under way (if any) is done.
 #
 # HVUT_MIGRATE_DEST=QEMU2 (the cfg's `migration = LANE`, docs/protocol.md):
 # destinations are QEMU2 instead of QEMU, cross-version migration. The
@@ -42,6 +45,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
+# nap S: sleep S seconds without a process: a read that times out on a pipe
+# that never speaks. Every wait here polls, and in an L1 nested in TCG a
+# sleep process per poll (tens a second) starved the QEMUs it waits for.
+exec {napfd}<> <(:)
+nap() { read -r -t "$1" -u "$napfd" _ || :; }
+
 mkfifo "$dir/console" || exit 3
 # Our own read end stays open across instances: the loop below ends when we
 # close it, not when one QEMU exits.
@@ -59,17 +68,42 @@ start() {
 	exec 8>"$dir/in$n"
 }
 
-qmp() { # N JSON-COMMAND: the answer lines of one command on instance N's QMP socket
-	local n=$1 cmd=$2
-	printf '{"execute":"qmp_capabilities"}\n%s\n' "$cmd" |
-		socat -t 1 - "UNIX-CONNECT:$dir/qmp$n" 2>&1 | grep -v '"QMP"' | tail -n 1
+# qmp N JSON-COMMAND: the answer to one command on instance N's QMP socket
+# (its last line; socat's error when it cannot connect). The connection stays
+# open until both answers (capabilities, then the command) came, up to 30 s:
+# a fixed wait after the command (socat -t) loses the answer of a QEMU that
+# a loaded host does not run in time, and costs that wait on every call.
+qmp() {
+	local n=$1 cmd=$2 answered=$dir/qmp-answered
+	rm -f "$answered"
+	{
+		printf '{"execute":"qmp_capabilities"}\n%s\n' "$cmd"
+		local i
+		for ((i = 0; i < 600; i++)); do [ -e "$answered" ] && break; nap 0.05; done
+	} | socat -t 0.2 - "UNIX-CONNECT:$dir/qmp$n" 2>&1 | {
+		local got=0 line answer=''
+		while [ "$got" -lt 2 ] && IFS= read -r line; do
+			case $line in *'"QMP"'* | *'"event"'*) continue ;; esac
+			answer=$line
+			case $line in *'"return"'* | *'"error"'*) got=$((got + 1)) ;; esac
+		done
+		: >"$answered"
+		printf '%s\n' "$answer"
+	}
 }
 
-wait_socket() { # PATH: up to 10 s for a UNIX socket to appear
-	local _
-	for _ in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.1; done
+wait_socket() { # PATH: up to 60 s for a UNIX socket to appear (a QEMU starting on a loaded host)
+	local i
+	for ((i = 0; i < 600; i++)); do [ -S "$1" ] && return 0; nap 0.1; done
 	return 1
 }
+
+# No time bound of its own below the test's: how long a migration takes is
+# the host's doing (a 400 MB arm64 guest of KVM nested in TCG at load 30 was
+# still "active" after 120 s). The test's time limit (TIMEOUT, which the
+# runner enforces) ends a stuck one; a line every 30 s says how far it got.
+limit=${TIMEOUT:-600}
+limit=${limit%%.*}
 
 # dest_command QEMU [ARGS...]: DEST, the destination's command line.
 dest_command() {
@@ -78,44 +112,49 @@ dest_command() {
 	local answer type
 	answer=$(qmp "$gen" '{"execute":"qom-get","arguments":{"path":"/machine","property":"type"}}')
 	type=$(printf '%s' "$answer" | sed -n 's/.*"return": *"\([A-Za-z0-9._-]*\)-machine".*/\1/p')
-	[ -n "$type" ] || { echo "hvut: migration to $HVUT_MIGRATE_DEST: no machine type from the source: $answer"; return 1; }
+	[ -n "$type" ] || { failure="hvut: migration to $HVUT_MIGRATE_DEST: no machine type from the source: $answer"; return 1; }
 	DEST=("$HVUT_MIGRATE_DEST" "${@:2}" -machine "$type")
 }
 
 migrate() {
-	local from=$gen to=$((gen + 1)) status='' answer='' deadline
+	local from=$gen to=$((gen + 1)) status='' answer='' deadline t0 said
 	echo "# migrate-vmm: request seen; starting instance $to${HVUT_MIGRATE_DEST:+ ($HVUT_MIGRATE_DEST)}"
-	wait_socket "$dir/qmp$from" || { echo "hvut: migration $to failed: no QMP socket"; return 1; }
+	wait_socket "$dir/qmp$from" || { failure="hvut: migration $to failed: no QMP socket"; return 1; }
 	dest_command "$@" || return 1
 	start "$to" "${DEST[@]}" -incoming "unix:$dir/mig$to"
 	if ! wait_socket "$dir/qmp$to" || ! wait_socket "$dir/qmp$from" || ! wait_socket "$dir/mig$to"; then
-		echo "hvut: migration $to failed: no QMP or incoming socket"
+		failure="hvut: migration $to failed: no QMP or incoming socket"
 		return 1
 	fi
 	answer=$(qmp "$from" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dir/mig$to\"}}")
-	case $answer in *'"error"'*) echo "hvut: migration $to failed: $answer"; return 1 ;; esac
+	case $answer in *'"error"'*) failure="hvut: migration $to failed: $answer"; return 1 ;; esac
 	# Bounded by the clock, not by polls: one poll can take a second on a loaded host.
-	deadline=$((SECONDS + 120))
+	t0=$SECONDS deadline=$((SECONDS + limit)) said=$SECONDS
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		answer=$(qmp "$from" '{"execute":"query-migrate"}')
 		status=$(printf '%s' "$answer" | sed -n 's/.*"status": *"\([a-z-]*\)".*/\1/p')
 		case $status in
 		completed) break ;;
-		failed | cancelled) echo "hvut: migration $to failed: $answer"; return 1 ;;
+		failed | cancelled) failure="hvut: migration $to failed: $answer"; return 1 ;;
 		esac
-		sleep 0.2
+		if [ $((SECONDS - said)) -ge 30 ]; then
+			said=$SECONDS
+			echo "# migrate-vmm: migration $to still ${status:-unanswered} after $((SECONDS - t0)) s" \
+				"(RAM bytes sent: $(printf '%s' "$answer" | sed -n 's/.*"transferred": *\([0-9]*\).*/\1/p'))"
+		fi
+		nap 0.2
 	done
-	[ "$status" = completed ] || { echo "hvut: migration $to did not complete in 120 s: $answer"; return 1; }
+	[ "$status" = completed ] || { failure="hvut: migration $to did not complete in $limit s: $answer"; return 1; }
 	# The source says completed when it has sent everything; the destination
 	# may still be loading device state, which would overwrite console input
 	# that arrived before it: acknowledge once the destination runs.
-	deadline=$((SECONDS + 60))
+	deadline=$((SECONDS + limit))
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		answer=$(qmp "$to" '{"execute":"query-status"}')
 		case $answer in *'"running"'*) break ;; esac
-		sleep 0.2
+		nap 0.2
 	done
-	case $answer in *'"running"'*) ;; *) echo "hvut: migration $to: the destination does not run: $answer"; return 1 ;; esac
+	case $answer in *'"running"'*) ;; *) failure="hvut: migration $to: the destination does not run: $answer"; return 1 ;; esac
 	echo "# migrate-vmm: migration $to completed; acknowledging"
 	printf 'MIGRATED\n' >&8
 	qmp "$from" '{"execute":"quit"}' >/dev/null
@@ -124,7 +163,10 @@ migrate() {
 }
 
 start 0 "$@"
-rc=0 partial=''
+# What ended a migration that failed: printed last, after what the QEMUs still
+# had to say, so that it is the console's last line (the CRASH's detail).
+failure=''
+rc=0 partial='' continuous=0
 while :; do
 	line=''
 	if IFS= read -r -t 1 line <&9; then
@@ -132,16 +174,27 @@ while :; do
 		printf '%s\n' "$line"
 		case $line in
 		"MIGRATE: request"*) migrate "$@" || { rc=3; break; } ;;
+		# Continuous mode: a migration after every line or second of
+		# silence, until the guest says stop; then it is told none will come.
+		"MIGRATE: continuous start"*) continuous=1 ;;
+		"MIGRATE: continuous stop"*)
+			continuous=0
+			echo "# migrate-vmm: continuous migration stopped"
+			printf 'MIGRATE-STOPPED\n' >&8 ;;
 		esac
 	else
 		# A timeout keeps what it read of an unfinished line.
 		partial=$partial$line
 		kill -0 "${pids[gen]}" 2>/dev/null || break
 	fi
+	if [ "$continuous" = 1 ] && kill -0 "${pids[gen]}" 2>/dev/null; then
+		migrate "$@" || { rc=3; break; }
+	fi
 done
 # What the last instance printed before it ended, then its status.
 while IFS= read -r -t 0.2 line <&9; do printf '%s\n' "$partial$line"; partial=''; done
 [ -z "$partial" ] || printf '%s\n' "$partial"
+[ -z "$failure" ] || printf '%s\n' "$failure"
 if [ "$rc" = 0 ]; then
 	wait "${pids[gen]}" 2>/dev/null
 	rc=$?

@@ -88,6 +88,8 @@ suite_schedule() {
 # The runner is started by this bash, not through its `#!/usr/bin/env bash`
 # line: one exec fewer per test (115 -> 102 ms of CPU, make bench).
 declare -gA job_pid=() job_t0=() index_of_pid=()
+# Jobs this script SIGKILLed after an interrupt (collect: their 137 is ours).
+declare -gA job_sigkilled=()
 run_job() {
 	local i=$1 name=${T_NAME[$1]}
 	local -a extra=()
@@ -182,6 +184,8 @@ suite_run_all() {
 				for i in "${running[@]}"; do
 					vpid=''
 					read -r vpid <"$tmp/${T_NAME[i]}.res.vmm" 2>/dev/null || true
+					# shellcheck disable=SC2034 # read by collect (suite-verdict.sh)
+					job_sigkilled[$i]=1
 					kill -KILL -- "-${job_pid[$i]}" ${vpid:+"-$vpid"} 2>/dev/null || true
 				done
 			fi

@@ -35,6 +35,10 @@ collect() {
 			last=$(tail -n 1 "$logdir/$name.log" 2>/dev/null | tr -c ' -~' '?' | cut -c1-200)
 			state=CRASH why="$runner exited $rc without a verdict; last line: $last"
 		fi
+	elif [ "$rc" = 137 ] && [ -n "${job_sigkilled[$i]:-}" ]; then
+		# Its verdict was written; our SIGKILL, 1 s after the interrupt, came
+		# before it exited (a loaded host): the verdict stands.
+		why="$why; its runner was still exiting at the SIGKILL"
 	elif [ "${STATE_RC[$state]}" != "$rc" ]; then
 		# The runner's status and its verdict must tell the same story.
 		why="$runner said $state ($why) but exited $rc"

@@ -338,5 +338,10 @@ const struct deviation arch_deviations[] = {
 	{ "movss-bp-not-delayed", "kvm/qemu-tcg", NULL, NULL, NULL,
 	  "a data breakpoint hit by MOV SS's memory operand is delivered right after MOV SS, not after the next instruction (the guest's DR7 is live on QEMU TCG as L0)",
 	  "SDM vol. 3A 6.8.3 Masking Exceptions and Interrupts When Switching Stacks: debug exceptions MOV SS triggers are held until the instruction boundary after the next instruction" },
+	/* x86/migration.c (docs/kvm.md "Migration on the kvm lane") */
+	{ "apic-timer-count-lost", "kvm", NULL, NULL, NULL,
+	  "an armed one-shot APIC timer reads 0 right after a live migration: QEMU's KVM APIC state (kvm_put_apic_state) "
+	  "has no current count, and KVM_SET_LAPIC restarts the timer from that TMCCT of 0, i.e. expired",
+	  "SDM vol. 3A 'APIC Timer': in one-shot mode the current count counts down from the initial count to 0" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

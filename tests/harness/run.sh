@@ -614,6 +614,8 @@ check "standalone: SIGHUP mid-run: exit 130" eq "$RC" 130
 check "standalone: nothing left behind" bash -c "! pgrep -f 'hvut-standalone[.]' >/dev/null && [ -z \"\$(ls '$TMPDIR')\" ]"
 unset FAKE_VMM
 
+# shellcheck source=tests/harness/migration.sh
+source "$here/migration.sh"
 # shellcheck source=tests/harness/kvm-lane.sh
 source "$here/kvm-lane.sh"
 
