@@ -12,12 +12,8 @@
  * Without VMX (QEMU TCG, AMD) everything is one SKIP naming CPUID.1:ECX.VMX.
  */
 #include "vmx-tests.h"
-#include <asm/msr.h>
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} groups[] = {
+static const struct vmx_group groups[] = {
 	{ "inject", vmx_test_inject },
 	{ "mtf", vmx_test_mtf },
 	{ "preemption-timer", vmx_test_preemption_timer },
@@ -26,37 +22,6 @@ static const struct {
 
 int main(int argc, char **argv, char **envp)
 {
-	const char *why;
-
 	(void)envp;
-	report_prefix_push("vmx");
-	for (int i = 1; i < argc; i++) {
-		bool known = false;
-
-		for (unsigned g = 0; g < ARRAY_SIZE(groups); g++)
-			known |= !strcmp(argv[i], groups[g].name);
-		if (!known)
-			report_fail("unknown group '%s' (inject mtf preemption-timer apicv)", argv[i]);
-	}
-	why = vmx_unsupported();
-	if (why) {
-		report_skip("%s", why);
-		return report_summary();
-	}
-	report_info("IA32_VMX_BASIC %#lx, PROCBASED_CTLS2 %#lx, MISC %#lx",
-		    (unsigned long)vmx_cap(MSR_IA32_VMX_BASIC),
-		    (unsigned long)vmx_cap(MSR_IA32_VMX_PROCBASED_CTLS2),
-		    (unsigned long)vmx_cap(MSR_IA32_VMX_MISC));
-	if (!vmx_on())
-		return report_summary();
-	for (unsigned g = 0; g < ARRAY_SIZE(groups); g++) {
-		if (!arg_selected(argc, argv, groups[g].name))
-			continue;
-		report_prefix_push(groups[g].name);
-		groups[g].fn();
-		report_prefix_pop();
-	}
-	vmx_off();
-	report_prefix_pop();
-	return report_summary();
+	return vmx_main(argc, argv, groups, ARRAY_SIZE(groups), false);
 }

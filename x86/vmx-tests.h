@@ -22,6 +22,18 @@ void vmx_test_apicv(void);
 
 /* x86/vmx-util.c. Bochs (ACCEL=bochs): the emulator whose deviations are declared XFAIL. */
 bool on_bochs(void);
+/* A group of checks a VMX test binary's arguments select by name. */
+struct vmx_group {
+	const char *name;
+	void (*fn)(void);
+};
+/*
+ * The main of a VMX test binary (x86/vmx-util.c): unknown group names FAIL,
+ * no VMX is one SKIP, then VMX operation and the selected groups, each under
+ * its name as prefix. first_enters_vmx: groups[0] starts outside VMX
+ * operation and leaves the CPU in it (x86/vmx.c's basic), without a prefix.
+ */
+int vmx_main(int argc, char **argv, const struct vmx_group *groups, unsigned n, bool first_enters_vmx);
 /* "%s" of how a run ended, for messages. */
 const char *end_str(struct vmx_vcpu *v, enum vmx_end end);
 
