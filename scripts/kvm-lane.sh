@@ -242,7 +242,10 @@ run() {
 	modparams+=${HVUT_KVM_MODPARAMS:+,$HVUT_KVM_MODPARAMS}
 	modparams=${modparams#,}
 	[[ $modparams =~ ^[A-Za-z0-9_.:=,-]*$ ]] || die "HVUT_KVM_MODPARAMS: MODULE:PARAM=VALUE words, comma-separated"
-	qemu_cmd+=(-append "console=$console quiet loglevel=1 panic=-1 mitigations=off tsc=reliable hvut.ro=$ro_arg hvut.rw=$rw hvut.job=$logdir/.kvm-job.sh${modparams:+ hvut.modparams=$modparams}")
+	# oops=panic: an L1 kernel Oops (seen: arm64 perf_ctx_sched_task_cb under
+	# the pmu test) ends L1 at once, so the lane reports it (kvm-verdicts.sh)
+	# instead of waiting out the per-test limit on a VMM that died with it.
+	qemu_cmd+=(-append "console=$console quiet loglevel=1 panic=-1 oops=panic mitigations=off tsc=reliable hvut.ro=$ro_arg hvut.rw=$rw hvut.job=$logdir/.kvm-job.sh${modparams:+ hvut.modparams=$modparams}")
 
 	local l0_desc="QEMU $qver TCG thread=$tcg_thread"
 	echo "kvm-lane: $arch: KVM of Linux $kver (QEMU $qemu10 inside${modparams:+, $modparams}) on $l0_desc; results in $logdir" >&2
