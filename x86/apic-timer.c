@@ -172,11 +172,14 @@ static void test_oneshot(void)
 static void test_periodic(void)
 {
 	/*
-	 * 300000 counts: 300 us at a 1 GHz APIC clock (QEMU's and KVM's), above
-	 * KVM's shortest periodic period (its min_timer_period_us, 200 us),
-	 * which would stretch a shorter period and its count beyond the initial.
+	 * 3000000 counts: 3 ms at a 1 GHz APIC clock (QEMU's and KVM's), far
+	 * above KVM's shortest periodic period (its min_timer_period_us, 200
+	 * us), which would stretch a shorter period and its count beyond the
+	 * initial. Long enough, too, for KVM nested in a loaded TCG to keep up:
+	 * at 300 us its host timer fell behind for good and every read of the
+	 * count gave 0 (KVM computes it from the next expiry it has armed).
 	 */
-	const uint32_t init = 300000;
+	const uint32_t init = 3000000;
 	uint32_t c;
 	uint64_t t;
 	unsigned zeros = 0;
