@@ -5,21 +5,50 @@
  * IHI 0069 for the distributor):
  *   - system registers: TPIDR_EL0/EL1, TPIDRRO_EL0, CONTEXTIDR_EL1,
  *     VBAR_EL1, MDSCR_EL1 (KDE/MDE), DBGBVR0/DBGBCR0 (disabled), DBGWVR0;
- *   - the virtual timer: CNTV_CVAL and CNTV_CTL (enabled, masked, far in the
- *     future), and CNTVCT never goes back;
+ *   - the virtual timer: CNTV_CVAL and CNTV_CTL (enabled, not masked, the
+ *     deadline DEADLINE_S counter seconds after the request, IRQs masked at
+ *     PSTATE.I across the move), and CNTVCT never goes back; its interrupt
+ *     is taken once after the move, not before the deadline (not lost);
  *   - the PMU cycle counter: enabled, it keeps counting up;
  *   - V0-V31 and FPCR;
  *   - the GIC distributor's last SPI: priority, enabled, pending;
+ *   - active state: an SPI and a (preempting) SGI acknowledged and not yet
+ *     EOIed before the move are still active after it (GICD_ISACTIVER,
+ *     GICR_ISACTIVER0) at the SGI's running priority, and EOI then ends each
+ *     active state in turn;
  *   - 1 MiB of memory with a pattern.
- * Argument "corrupt": change TPIDR_EL1 after the migration before comparing.
+ * Argument "corrupt": change TPIDR_EL1 after the migration before comparing;
+ * "corrupt-gic": clear the SPI's active state (GICD_ICACTIVER) after it;
+ * "corrupt-timer": disable the virtual timer after it (its interrupt is lost).
  */
 #include "hvut.h"
 #include "migrate.h"
 #include <asm/gic.h>
 #include <asm/io.h>
+#include <asm/irq.h>
 #include <asm/sysreg.h>
+#include <asm/timer.h>
 
 #define MEM_BYTES (1 << 20)
+/*
+ * Priorities (IHI 0069 4.8, lower is higher): the SGI preempts the active
+ * SPI, the timer's PPI preempts both, so it is taken while they stay active.
+ */
+#define ACTIVE_SPI_PRIO 0x80
+#define ACTIVE_SGI 3
+#define ACTIVE_SGI_PRIO 0x40
+#define VTIMER_PRIO 0x20
+/*
+ * The virtual timer's deadline, in counter seconds after the request: past
+ * the move on the tcg lanes (the counter advanced 24 s across it on the
+ * loaded 2-core host, start of the destination included; a 20 s deadline
+ * passed during the move). Where the move takes longer the deadline passes
+ * during it, the interrupt stays pending behind PSTATE.I and must still be
+ * taken once after: report_info says which happened.
+ */
+#define DEADLINE_S 40
+/* A timer interrupt that never comes: this many counter seconds past the deadline. */
+#define MUST_HAPPEN_S 30
 
 static uint8_t vregs_in[32 * 16] __attribute__((aligned(16)));
 static uint8_t vregs_out[32 * 16] __attribute__((aligned(16)));
@@ -48,7 +77,112 @@ struct state {
 	bool spi_enabled, spi_pending;
 };
 
-static unsigned spi;
+static unsigned spi, active_spi, vtimer_intid;
+static uint32_t spi_iar, sgi_iar;
+static volatile unsigned vtimer_irqs, other_irqs;
+static volatile uint64_t vtimer_irq_at;
+
+static void irq(struct ex_regs *regs)
+{
+	uint32_t iar = gic_ack();
+	unsigned id = gic_iar_intid(iar);
+
+	(void)regs;
+	if (id == GIC_SPURIOUS)
+		return;
+	if (id == vtimer_intid) {
+		vtimer_irq_at = read_cntvct();
+		/* Level-triggered: mask it at the timer before EOI, or it fires again. */
+		write_sysreg(read_sysreg(cntv_ctl_el0) | CNT_CTL_IMASK, cntv_ctl_el0);
+		isb();
+		vtimer_irqs++;
+	} else {
+		other_irqs++;
+	}
+	gic_eoi(iar);
+}
+
+/* Waits (bounded by the counter) until intid is the highest priority pending one, then acknowledges it. */
+static uint32_t ack_when_pending(unsigned intid)
+{
+	uint64_t end = read_cntvct() + read_cntfrq() * 10;
+
+	while (gic_hppir() != intid && read_cntvct() < end)
+		;
+	return gic_ack();
+}
+
+/*
+ * With PSTATE.I set: leaves the SPI and then the SGI acknowledged and not
+ * EOIed (active, IHI 0069 4.1 interrupt lifecycle), and arms the virtual
+ * timer DEADLINE_S ahead with its PPI enabled. False when an acknowledge
+ * returned another INTID.
+ */
+static bool arm_irqs(void)
+{
+	irq_disable();
+	active_spi = spi - 1;
+	gic_set_edge(active_spi, true);
+	gic_set_priority(active_spi, ACTIVE_SPI_PRIO);
+	gic_route_spi_here(active_spi);
+	gic_enable_irq(active_spi);
+	gic_set_pending(active_spi);
+	spi_iar = ack_when_pending(active_spi);
+	gic_set_priority(ACTIVE_SGI, ACTIVE_SGI_PRIO);
+	gic_enable_irq(ACTIVE_SGI);
+	gic_send_sgi(smp_id(), ACTIVE_SGI);
+	sgi_iar = ack_when_pending(ACTIVE_SGI);
+	if (!report(gic_iar_intid(spi_iar) == active_spi && gic_iar_intid(sgi_iar) == ACTIVE_SGI &&
+		    gic_irq_active(active_spi) && gic_irq_active(ACTIVE_SGI),
+		    "before: SPI %u then SGI %u acknowledged, both active (IAR %u, %u) [IHI 0069 4.1, 4.8 preemption]",
+		    active_spi, ACTIVE_SGI, gic_iar_intid(spi_iar), gic_iar_intid(sgi_iar)))
+		return false;
+	gic_set_priority(vtimer_intid, VTIMER_PRIO);
+	gic_enable_irq(vtimer_intid);
+	install_irq_handler(irq);
+	write_sysreg(read_sysreg(cntvct_el0) + read_cntfrq() * DEADLINE_S, cntv_cval_el0);
+	write_sysreg(CNT_CTL_ENABLE, cntv_ctl_el0);
+	isb();
+	return true;
+}
+
+/* After the move: the active states are still there, then EOI ends them (SGI first: it is the running priority). */
+static void check_active(void)
+{
+	unsigned rpr = gic_rpr();
+
+	report(gic_irq_active(active_spi), "SPI %u still active after the move [IHI 0069 GICD_ISACTIVER<n>]", active_spi);
+	report(gic_irq_active(ACTIVE_SGI), "SGI %u still active after the move [IHI 0069 GICR_ISACTIVER0]", ACTIVE_SGI);
+	report(rpr == ACTIVE_SGI_PRIO, "running priority is still the SGI's (RPR %#x, want %#x) [IHI 0069 ICC_RPR_EL1, ICC_AP1R<n>_EL1]",
+	       rpr, ACTIVE_SGI_PRIO);
+	gic_eoi(sgi_iar);
+	report(!gic_irq_active(ACTIVE_SGI) && gic_irq_active(active_spi) && gic_rpr() == ACTIVE_SPI_PRIO,
+	       "EOI of the SGI: it is inactive, the SPI still active, RPR %#x (want %#x) [IHI 0069 ICC_EOIR1_EL1, EOImode 0]",
+	       gic_rpr(), ACTIVE_SPI_PRIO);
+	gic_eoi(spi_iar);
+	report(!gic_irq_active(active_spi) && gic_rpr() == 0xff,
+	       "EOI of the SPI: it is inactive, RPR idle (%#x) [IHI 0069 ICC_EOIR1_EL1, ICC_RPR_EL1]", gic_rpr());
+}
+
+/* After the move: the virtual timer's interrupt comes once, not before its deadline. */
+static void check_vtimer(unsigned long cval, unsigned long vct_after)
+{
+	uint64_t end = (cval > vct_after ? cval : vct_after) + read_cntfrq() * MUST_HAPPEN_S;
+
+	report_info("virtual timer deadline %s the move (CVAL %#lx, CNTVCT after the move %#lx)",
+		    cval > vct_after ? "after" : "passed during", cval, vct_after);
+	irq_enable();
+	while (!vtimer_irqs && read_cntvct() < end)
+		;
+	irq_disable();
+	report(vtimer_irqs == 1 && vtimer_irq_at >= cval,
+	       "the virtual timer's interrupt is taken after the move, at or after CVAL (%u taken, at %#lx, CVAL %#lx) "
+	       "[DDI 0487 D12.2.4 timer condition CNTVCT >= CVAL asserts the interrupt]",
+	       vtimer_irqs, (unsigned long)vtimer_irq_at, cval);
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	report(other_irqs == 0, "no other interrupts taken (%u)", other_irqs);
+}
 
 static void read_state(struct state *s)
 {
@@ -79,8 +213,6 @@ static void set_state(void)
 	write_sysreg(0x400000, dbgbvr0_el1);
 	write_sysreg(0x1e4, dbgbcr0_el1);                      /* BAS=0xF, PMC=0b10, E=0 */
 	write_sysreg(0x500000, dbgwvr0_el1);
-	write_sysreg(read_sysreg(cntvct_el0) + (read_sysreg(cntfrq_el0) << 16), cntv_cval_el0);
-	write_sysreg(3, cntv_ctl_el0);                         /* enabled, masked */
 	write_sysreg(read_sysreg(cpacr_el1) | (3UL << 20), cpacr_el1);
 	isb();
 	write_sysreg(3UL << 22, fpcr);                         /* RMode = round towards zero */
@@ -129,11 +261,12 @@ static void compare(const struct state *a, const struct state *b)
 
 int main(int argc, char **argv, char **envp)
 {
-	bool corrupt = argc > 1 && !strcmp(argv[1], "corrupt");
+	const char *arg = argc > 1 ? argv[1] : "";
+	bool corrupt = !strcmp(arg, "corrupt");
 	uint8_t *mem = migrate_pattern_fill(MEM_BYTES);
 	struct state before, after;
-	unsigned long vct_before, vct_after, cyc_before, cyc_after, cyc_later, v;
-	unsigned bad, vbad = 0;
+	unsigned long tpidr1, vct_before, vct_after, cyc_before, cyc_after, cyc_later, v;
+	unsigned bad, vbad = 0, ptimer_intid;
 
 	(void)envp;
 	report_prefix_push("migration");
@@ -141,9 +274,19 @@ int main(int argc, char **argv, char **envp)
 		report_skip("migration: needs 1 MiB and a GICv3 (gic-version=3)");
 		return report_summary();
 	}
+	if (!timer_irqs(&ptimer_intid, &vtimer_intid)) {
+		report_skip("migration: no arm,armv8-timer PPIs in the device tree");
+		return report_summary();
+	}
 	spi = ((readl(gic_dist_base() + GICD_TYPER) & 0x1f) + 1) * 32 - 1;
 	for (unsigned i = 0; i < sizeof(vregs_in); i++)
 		vregs_in[i] = (uint8_t)(i * 7 + 3);
+	/* Before set_state(): the GIC helpers find this CPU's redistributor through TPIDR_EL1 (this_cpu). */
+	tpidr1 = read_sysreg(tpidr_el1);
+	if (!arm_irqs()) {
+		report_prefix_pop();
+		return report_summary();
+	}
 	set_state();
 	mig_v_load(vregs_in);
 	read_state(&before);
@@ -166,6 +309,16 @@ int main(int argc, char **argv, char **envp)
 	for (unsigned r = 0; r < 32; r++)
 		vbad += !!memcmp(vregs_in + 16 * r, vregs_out + 16 * r, 16);
 	report(!vbad, "V0-V31 kept (%u differ)", vbad);
+	write_sysreg(tpidr1, tpidr_el1);   /* this_cpu again, for the GIC helpers and the IRQ path */
+	isb();
+	if (!strcmp(arg, "corrupt-gic"))
+		gic_clear_active(active_spi);
+	if (!strcmp(arg, "corrupt-timer")) {
+		write_sysreg(0, cntv_ctl_el0);
+		isb();
+	}
+	check_active();
+	check_vtimer(before.cval, vct_after);
 	bad = migrate_pattern_diff(mem, MEM_BYTES);
 	report(!bad, "1 MiB of memory kept (%u bytes differ)", bad);
 	report(vct_after >= vct_before, "CNTVCT_EL0 did not go back (%#lx, then %#lx) [DDI 0487 D12 Generic Timer]",

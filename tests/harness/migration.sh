@@ -11,7 +11,7 @@
 mig_setup() {
 	setup "$1" -
 	local s
-	for s in migok mighang migrefuse; do cp "$T/pass.elf" "$T/$s.elf"; done
+	for s in migok mighang migrefuse migcont; do cp "$T/pass.elf" "$T/$s.elf"; done
 	cat >"$T/vmm.sh" <<EOF
 # shellcheck shell=bash
 arch_vmm_command() {
@@ -56,10 +56,13 @@ file = migrefuse.elf
 migration = yes
 [mignot]
 file = pass.elf
+[migcont]
+file = migcont.elf
+migration = yes
 EOF
 	suite -j2 -v
 	check "mig: run_tests.sh exits 1 (one CRASH)" eq "$RC" 1
-	check "mig: states" eq "$(tr '\n' ' ' <"$B/logs/states.txt")" "migok PASS migrefuse CRASH mignot PASS "
+	check "mig: states" eq "$(tr '\n' ' ' <"$B/logs/states.txt")" "migok PASS migrefuse CRASH mignot PASS migcont PASS "
 	# (the fake QEMU itself refuses to run without HVUT_MIGRATION=1 in the environ)
 	check "mig: an entry without the key is not told it may migrate" hasnt "$B/logs/mignot.log" 'HVUT_MIGRATION'
 	check "mig: migok: acknowledged on the destination" has "$B/logs/migok.log" '^PASS: migok: after the move \(fake vmstate of migok\)$'
@@ -71,6 +74,12 @@ EOF
 	check "mig: migrefuse: the CRASH detail quotes it" has "$B/out" \
 		'^CRASH migrefuse \(.*last line: hvut: migration 1 failed: .*load of migration failed'
 	check "mig: migrefuse: never PASS after the refusal" hasnt "$B/logs/migrefuse.log" 'after the move'
+	# Continuous mode: migrations back to back until the guest says stop,
+	# each acknowledged; the stop answered with MIGRATE-STOPPED.
+	check "mig: migcont: a 2nd back-to-back migration" has "$B/logs/migcont.log" '^# migrate-vmm: migration 2 completed; acknowledging$'
+	check "mig: migcont: the stop is seen" has "$B/logs/migcont.log" '^# migrate-vmm: continuous migration stopped$'
+	check "mig: migcont: MIGRATE-STOPPED ends it after >= 2 migrations" has "$B/logs/migcont.log" \
+		'^PASS: migcont: continuous migration stopped after ([2-9]|[1-9][0-9]+) migrations$'
 	check "mig: nothing left behind (QEMUs, socat, sockets, temp dirs)" mig_leftovers
 
 	echo "== migration: Ctrl-C while a migration is in flight"
