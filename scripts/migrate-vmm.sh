@@ -44,6 +44,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
+# A write to the console input of a QEMU that has just exited must not kill
+# us with SIGPIPE (the run's last console lines would be lost): it fails, and
+# the exit status of that QEMU is what we report.
+trap '' PIPE
 
 # nap S: sleep S seconds without a process: a read that times out on a pipe
 # that never speaks. Every wait here polls, and in an L1 nested in TCG a
@@ -156,7 +160,7 @@ migrate() {
 	done
 	case $answer in *'"running"'*) ;; *) failure="hvut: migration $to: the destination does not run: $answer"; return 1 ;; esac
 	echo "# migrate-vmm: migration $to completed; acknowledging"
-	printf 'MIGRATED\n' >&8
+	printf 'MIGRATED\n' >&8 2>/dev/null
 	qmp "$from" '{"execute":"quit"}' >/dev/null
 	gen=$to
 	return 0
@@ -180,7 +184,7 @@ while :; do
 		"MIGRATE: continuous stop"*)
 			continuous=0
 			echo "# migrate-vmm: continuous migration stopped"
-			printf 'MIGRATE-STOPPED\n' >&8 ;;
+			printf 'MIGRATE-STOPPED\n' >&8 2>/dev/null ;;
 		esac
 	else
 		# A timeout keeps what it read of an unfinished line.
