@@ -71,6 +71,8 @@ static uint64_t set_pending(void)
 	uint64_t rte = IOAPIC_MASKED | IOAPIC_LEVEL | IOAPIC_ACTIVE_LOW | IOAPIC_DEST(0x0f) | 0x62;
 
 	irq_disable();
+	/* SeaBIOS leaves the 8259s programmed (IRQ0 -> vector 8) and unmasked: the STI after the move must see only our IPI. */
+	apic_quiet_legacy();
 	handle_exception(PENDING_VECTOR, on_pending);
 	apic_icr_write(APIC_DEST_SELF | APIC_ICR_FIXED | PENDING_VECTOR, 0);
 	ioapic_redir_write(RTE_PIN, rte);
