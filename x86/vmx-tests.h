@@ -19,6 +19,7 @@ void vmx_test_inject(void);
 void vmx_test_mtf(void);
 void vmx_test_preemption_timer(void);
 void vmx_test_apicv(void);
+void vmx_test_mtf_priority(void);
 
 /* x86/vmx-util.c. Bochs (ACCEL=bochs): the emulator whose deviations are declared XFAIL. */
 bool on_bochs(void);

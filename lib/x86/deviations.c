@@ -343,5 +343,9 @@ const struct deviation arch_deviations[] = {
 	  "an armed one-shot APIC timer reads 0 right after a live migration: QEMU's KVM APIC state (kvm_put_apic_state) "
 	  "has no current count, and KVM_SET_LAPIC restarts the timer from that TMCCT of 0, i.e. expired",
 	  "SDM vol. 3A 'APIC Timer': in one-shot mode the current count counts down from the initial count to 0" },
+	/* x86/vmx-mtf-priority.c */
+	{ "vmx-extint-exit-if0", "bochs", NULL, NULL, NULL,
+	  "an interrupt pending in the local APIC when L1 (IF=0) enters L2 with IF=0 and external-interrupt exiting causes no VM exit: L2 runs on",
+	  "SDM vol. 3C 26.4.1 Event Blocking: with external-interrupt exiting, RFLAGS.IF does not block external interrupts; one causes a VM exit even if IF=0" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
