@@ -10,6 +10,8 @@
  *   mtf-priority      MTF against the single-step trap, the preemption
  *                     timer, NMI window and external interrupt pending on the
  *                     same boundary (x86/vmx-mtf-priority.c)
+ *   init-sipi         INIT and SIPI from CPU 0 to CPU 1's L2: exits 3 and 4,
+ *                     INIT blocked in VMX root operation (x86/vmx-init-sipi.c)
  *   apicv             TPR shadow and threshold, APIC-access exits, virtual-
  *                     interrupt delivery and EOI virtualization (x86/vmx-apicv.c)
  * Without VMX (QEMU TCG, AMD) everything is one SKIP naming CPUID.1:ECX.VMX.
@@ -22,6 +24,7 @@ static const struct vmx_group groups[] = {
 	{ "preemption-timer", vmx_test_preemption_timer },
 	{ "apicv", vmx_test_apicv },
 	{ "mtf-priority", vmx_test_mtf_priority },
+	{ "init-sipi", vmx_test_init_sipi },
 };
 
 int main(int argc, char **argv, char **envp)

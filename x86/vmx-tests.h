@@ -20,6 +20,7 @@ void vmx_test_mtf(void);
 void vmx_test_preemption_timer(void);
 void vmx_test_apicv(void);
 void vmx_test_mtf_priority(void);
+void vmx_test_init_sipi(void);
 
 /* x86/vmx-util.c. Bochs (ACCEL=bochs): the emulator whose deviations are declared XFAIL. */
 bool on_bochs(void);

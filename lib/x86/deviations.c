@@ -347,5 +347,12 @@ const struct deviation arch_deviations[] = {
 	{ "vmx-extint-exit-if0", "bochs", NULL, NULL, NULL,
 	  "an interrupt pending in the local APIC when L1 (IF=0) enters L2 with IF=0 and external-interrupt exiting causes no VM exit: L2 runs on",
 	  "SDM vol. 3C 26.4.1 Event Blocking: with external-interrupt exiting, RFLAGS.IF does not block external interrupts; one causes a VM exit even if IF=0" },
+	/* x86/vmx-init-sipi.c */
+	{ "vmx-wait-sipi-no-exit", "bochs", NULL, "3", NULL,
+	  "a SIPI to L2 in the wait-for-SIPI activity state causes no VM exit: the CPU starts in real mode at vector << 12 and Bochs panics (the test does not send it)",
+	  "SDM vol. 3C 26.2 Other Causes of VM Exits, 28.2.1 Basic VM-Exit Information: a SIPI in the wait-for-SIPI state exits (4) with the vector in the exit qualification" },
+	{ "vmx-init-blocked-lost", "bochs", "3", NULL, NULL,
+	  "an INIT that arrives in VMX root operation is discarded: the next VM entry runs L2 (no exit 3; the test's preemption timer ends it)",
+	  "SDM vol. 3C 25.8 Restrictions on VMX Operation and vol. 2B VMXON/VMXOFF: INIT is blocked (held) in VMX root operation, not blocked in VMX non-root operation, where it causes a VM exit" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

@@ -1,0 +1,216 @@
+/*
+ * init-sipi: INIT and SIPI sent through the local APIC to a second CPU that
+ * runs L2 (Intel SDM vol. 3C, 2024 numbering, order no. 326019; vol. 2
+ * VMXON/VMXOFF):
+ *   - 26.2 "Other Causes of VM Exits" / 28.1 "Architectural State before a
+ *     VM Exit": an INIT that arrives while the processor is not in the
+ *     wait-for-SIPI state causes a VM exit directly (basic reason 3);
+ *   - 25.8 "Restrictions on VMX Operation", VMXON/VMXOFF: INIT is blocked
+ *     in VMX root operation (VMXON blocks it, VMXOFF unblocks it), not in
+ *     VMX non-root operation: the INIT that came while L1 ran is held, not
+ *     acted on (the CPU is not reset), and exits at the next VM entry, before
+ *     L2's first instruction, as non-root operation does not block it;
+ *   - 28.2.1 "Basic VM-Exit Information": a SIPI that arrives in the
+ *     wait-for-SIPI activity state (3, IA32_VMX_MISC[8]) exits with reason 4
+ *     and the SIPI's vector in bits 7:0 of the exit qualification.
+ * CPU 1 is L1 and runs L2; CPU 0 sends the IPIs and checks what CPU 1
+ * recorded. Waits are bounded by loop counts, never by the host's clock.
+ */
+#include "vmx-tests.h"
+#include <asm/apic.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+
+#define EXIT_INIT 3
+#define EXIT_SIPI 4
+#define ACTIVITY_WAIT_SIPI 3
+#define MISC_WAIT_SIPI (1ULL << 8)
+#define SIPI_VECTOR 0x9a
+#define BACKSTOP_TIMER 20000000     /* the preemption timer ends an L2 that no INIT stopped */
+#define WAIT_LOOPS 20000000
+#define SDM_INIT "SDM vol. 3C 26.2 Other Causes of VM Exits, 28.1 Architectural State before a VM Exit"
+#define SDM_SIPI "SDM vol. 3C 28.2.1 Basic VM-Exit Information, 26.2 Other Causes of VM Exits"
+#define NO_SIPI_EXIT "vmx-wait-sipi-no-exit"
+#define SDM_BLOCK "SDM vol. 3C 25.8 Restrictions on VMX Operation; vol. 2B VMXON, VMXOFF: INIT blocked in VMX root operation"
+
+/* L2: says it runs, then spins until an event takes it out. */
+void l2_flag_spin(void *flag);
+__asm__(".text\n.balign 16\n.globl l2_flag_spin\nl2_flag_spin:\n\tmovl $1, (%rdi)\n1:\tpause\n\tjmp 1b\n");
+
+struct run {
+	enum vmx_end end;
+	uint32_t reason;
+	uint64_t qual, rip, activity;
+	int l2_ran;
+};
+
+/* What CPU 1 did, step by step; CPU 0 moves it on with go. */
+static struct {
+	volatile int step, go;
+	volatile int l2_flag;
+	bool timer, wait_sipi;
+	struct run run[3];
+} ap;
+
+static void record(struct vmx_vcpu *v, enum vmx_end end, struct run *r)
+{
+	*r = (struct run){ end, v->exit.reason, v->exit.qual, v->exit.rip, vmread(GUEST_ACTIVITY), ap.l2_flag };
+}
+
+static void wait_go(int n)
+{
+	while (ap.go < n)
+		cpu_relax();
+}
+
+/* CPU 1: the L1 hypervisor whose L2 gets the IPIs. */
+static void ap_l1(void *arg)
+{
+	struct vmx_vcpu *v;
+
+	(void)arg;
+	if (!vmx_on() || !(v = vmx_vcpu_new())) {
+		ap.step = -1;
+		return;
+	}
+	if (ap.timer)
+		vmx_set_ctl(PIN_CONTROLS, PIN_PREEMPTION_TIMER, 0);
+	/* 1: INIT while L2 runs. */
+	vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
+	vmwrite(PREEMPTION_TIMER, BACKSTOP_TIMER);
+	ap.l2_flag = 0;
+	ap.step = 1;
+	record(v, vmx_run(v), &ap.run[0]);
+	ap.step = 2;
+	/* 2: INIT while L1 runs in VMX root operation: CPU 1 must carry on. */
+	wait_go(2);
+	for (unsigned i = 0; i < 200000; i++)
+		cpu_relax();
+	ap.step = 3;
+	/* 3: the next VM entry, with the INIT held. */
+	wait_go(3);
+	vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
+	vmwrite(PREEMPTION_TIMER, BACKSTOP_TIMER);
+	ap.l2_flag = 0;
+	record(v, vmx_run(v), &ap.run[1]);
+	ap.step = 4;
+	/* 4: wait-for-SIPI; CPU 0 repeats the SIPI until this exit is seen. */
+	if (ap.wait_sipi) {
+		wait_go(4);
+		vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
+		vmwrite(GUEST_ACTIVITY, ACTIVITY_WAIT_SIPI);
+		ap.l2_flag = 0;
+		ap.step = 5;
+		record(v, vmx_run(v), &ap.run[2]);
+		vmwrite(GUEST_ACTIVITY, 0);
+	}
+	vmx_set_ctl(PIN_CONTROLS, 0, PIN_PREEMPTION_TIMER);
+	vmx_off();
+	ap.step = 6;
+}
+
+static bool wait_step(int n)
+{
+	for (unsigned i = 0; i < WAIT_LOOPS; i++) {
+		if (ap.step >= n || ap.step < 0)
+			return ap.step >= n;
+		cpu_relax();
+	}
+	return false;
+}
+
+static const char *run_str(const struct run *r)
+{
+	static char buf[160];
+
+	snprintf(buf, sizeof(buf), "end %d, exit reason %#x qual %#lx at RIP %#lx, activity %lu, L2 ran %d", r->end,
+		 r->reason, (unsigned long)r->qual, (unsigned long)r->rip, (unsigned long)r->activity,
+		 r->l2_ran);
+	return buf;
+}
+
+void vmx_test_init_sipi(void)
+{
+	unsigned dest;
+	const struct run *r;
+
+	if (nr_cpus() < 2) {
+		report_skip("INIT/SIPI to L2: needs a second CPU (smp = 2), have %d", nr_cpus());
+		return;
+	}
+	if (!apic_x2apic_mode())
+		apic_enable();
+	dest = cpus[1].apic_id;
+	memset((void *)&ap, 0, sizeof(ap));
+	ap.timer = vmx_ctl_allowed(PIN_CONTROLS, PIN_PREEMPTION_TIMER);
+	/* Bochs 2.7 starts L2 in real mode at the SIPI's vector instead of exiting, and panics: not sent there. */
+	ap.wait_sipi = (vmx_cap(MSR_IA32_VMX_MISC) & MISC_WAIT_SIPI) && !deviation_applies(NO_SIPI_EXIT);
+	on_cpu_async(1, ap_l1, NULL);
+
+	/* 1: L2 runs on CPU 1: INIT. */
+	for (unsigned i = 0; i < WAIT_LOOPS && !ap.l2_flag && ap.step >= 0; i++)
+		cpu_relax();
+	if (!ap.l2_flag) {
+		report_fail("CPU 1 did not start L2 (step %d)", ap.step);
+		return;
+	}
+	apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, dest);
+	if (!wait_step(2)) {
+		report_fail("CPU 1 did not come back from L2 after the INIT (step %d)", ap.step);
+		return;
+	}
+	r = &ap.run[0];
+	report(r->end == VMX_END_EXIT && r->reason == EXIT_INIT && r->l2_ran,
+	       "INIT to a CPU in VMX non-root operation: VM exit with basic reason 3 [%s] [" SDM_INIT "]", run_str(r));
+
+	/* 2: INIT to CPU 1 in VMX root operation. */
+	apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, dest);
+	ap.go = 2;
+	report(wait_step(3), "INIT to a CPU in VMX root operation: blocked, the CPU runs on (no reset) [step %d] [" SDM_BLOCK "]",
+	       ap.step);
+	if (ap.step < 3)
+		return;
+
+	/* 3: back to L2: the held INIT exits first. */
+	ap.go = 3;
+	if (!wait_step(4)) {
+		report_fail("CPU 1 did not come back from the second L2 run (step %d)", ap.step);
+		return;
+	}
+	r = &ap.run[1];
+	if (!ap.timer)
+		report_info("no VMX-preemption timer: a lost INIT would leave L2 spinning");
+	report_deviation("vmx-init-blocked-lost",
+			 r->end == VMX_END_EXIT && r->reason == EXIT_INIT && r->rip == (uintptr_t)vmx_l2_entry && !r->l2_ran,
+			 "the INIT blocked in VMX root operation stays pending: exit 3 right after the next VM entry, before L2's first instruction [%s] [" SDM_BLOCK "; " SDM_INIT "]",
+			 run_str(r));
+
+	/* 4: wait-for-SIPI. */
+	if (!ap.wait_sipi) {
+		if (!(vmx_cap(MSR_IA32_VMX_MISC) & MISC_WAIT_SIPI))
+			report_skip("wait-for-SIPI activity state: IA32_VMX_MISC[8]=0");
+		else
+			report_deviation(NO_SIPI_EXIT, false,
+					 "SIPI to L2 in the wait-for-SIPI state: exit 4 (not sent: the SIPI would start the CPU) [" SDM_SIPI "]");
+		if (wait_step(6))
+			on_cpu_wait(1);
+		return;
+	}
+	ap.go = 4;
+	wait_step(5);
+	for (unsigned i = 0; i < 1000 && ap.step == 5; i++) {
+		apic_icr_write(APIC_ICR_STARTUP | SIPI_VECTOR, dest);
+		for (unsigned j = 0; j < 20000 && ap.step == 5; j++)
+			cpu_relax();
+	}
+	if (!wait_step(6)) {
+		report_fail("CPU 1 stayed in L2's wait-for-SIPI state after 1000 SIPIs (step %d)", ap.step);
+		return;
+	}
+	r = &ap.run[2];
+	report(r->end == VMX_END_EXIT && r->reason == EXIT_SIPI && (r->qual & 0xff) == SIPI_VECTOR && !r->l2_ran,
+	       "SIPI (vector %#x) to L2 in the wait-for-SIPI state: exit 4, the vector in qualification bits 7:0, L2 never ran [%s] [" SDM_SIPI "]",
+	       SIPI_VECTOR, run_str(r));
+	report_info("activity state saved by the SIPI exit: %lu", (unsigned long)r->activity);
+	on_cpu_wait(1);
+}
