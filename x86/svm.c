@@ -4,7 +4,8 @@
  *
  * Arguments pick parts (default: all): basic, invalid, intercept, npt, tlb,
  * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv, nmi;
- * migrate and migrate-l2 only when named. This file: main, VMRUN/#VMEXIT
+ * migrate, migrate-l2 and init (smp = 2; it may leave CPU 1 reset) only when
+ * named. This file: main, VMRUN/#VMEXIT
  * basics and the first VMRUN consistency checks; the other parts live in
  * x86/svm-*.c.
  */
@@ -232,6 +233,8 @@ int main(int argc, char **argv, char **envp)
 		test_nmi();
 	if (argc > 1)   /* only when named */
 		test_migrate(argc, argv);
+	if (argc > 1 && arg_selected(argc, argv, "init"))
+		test_init();
 	report_prefix_pop();
 	return report_summary();
 }

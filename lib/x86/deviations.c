@@ -354,5 +354,9 @@ const struct deviation arch_deviations[] = {
 	{ "vmx-init-blocked-lost", "bochs", "3", NULL, NULL,
 	  "an INIT that arrives in VMX root operation is discarded: the next VM entry runs L2 (no exit 3; the test's preemption timer ends it)",
 	  "SDM vol. 3C 25.8 Restrictions on VMX Operation and vol. 2B VMXON/VMXOFF: INIT is blocked (held) in VMX root operation, not blocked in VMX non-root operation, where it causes a VM exit" },
+	/* x86/svm-init.c */
+	{ "svm-init-gif0", "qemu-tcg", NULL, NULL, NULL,
+	  "an INIT to a CPU with GIF=0 is acted on at once (the CPU is reset): cpu_handle_interrupt() does not look at GIF for CPU_INTERRUPT_INIT",
+	  "APM vol. 2 15.17 Global Interrupt Flag, STGI and CLGI: while GIF=0, INIT is held pending" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
