@@ -12,7 +12,9 @@
  *     L2's first instruction, as non-root operation does not block it;
  *   - 28.2.1 "Basic VM-Exit Information": a SIPI that arrives in the
  *     wait-for-SIPI activity state (3, IA32_VMX_MISC[8]) exits with reason 4
- *     and the SIPI's vector in bits 7:0 of the exit qualification.
+ *     and the SIPI's vector in bits 7:0 of the exit qualification; 26.2:
+ *     VMX-preemption timer exits do not occur in the wait-for-SIPI state
+ *     (27.7.4: not even with the timer at 0 at entry).
  * CPU 1 is L1 and runs L2; CPU 0 sends the IPIs and checks what CPU 1
  * recorded. Waits are bounded by loop counts, never by the host's clock.
  */
@@ -49,7 +51,7 @@ static struct {
 	volatile int step, go;
 	volatile int l2_flag;
 	bool timer, wait_sipi;
-	struct run run[3];
+	struct run run[4];
 } ap;
 
 static void record(struct vmx_vcpu *v, enum vmx_end end, struct run *r)
@@ -94,19 +96,23 @@ static void ap_l1(void *arg)
 	ap.l2_flag = 0;
 	record(v, vmx_run(v), &ap.run[1]);
 	ap.step = 4;
-	/* 4: wait-for-SIPI; CPU 0 repeats the SIPI until this exit is seen. */
-	if (ap.wait_sipi) {
-		wait_go(4);
+	/* 4, 5: wait-for-SIPI, the second time with the timer at 0; CPU 0 repeats the SIPI until the exit is seen. */
+	for (int i = 0; i < 2 && ap.wait_sipi; i++) {
+		wait_go(4 + i);
 		vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
 		vmwrite(GUEST_ACTIVITY, ACTIVITY_WAIT_SIPI);
+		vmwrite(PREEMPTION_TIMER, i ? 0 : BACKSTOP_TIMER);
+		if (i && !ap.timer)
+			break;
 		ap.l2_flag = 0;
-		ap.step = 5;
-		record(v, vmx_run(v), &ap.run[2]);
+		ap.step = 5 + 2 * i;
+		record(v, vmx_run(v), &ap.run[2 + i]);
 		vmwrite(GUEST_ACTIVITY, 0);
+		ap.step = 6 + 2 * i;
 	}
 	vmx_set_ctl(PIN_CONTROLS, 0, PIN_PREEMPTION_TIMER);
 	vmx_off();
-	ap.step = 6;
+	ap.step = 9;
 }
 
 static bool wait_step(int n)
@@ -116,6 +122,23 @@ static bool wait_step(int n)
 			return ap.step >= n;
 		cpu_relax();
 	}
+	return false;
+}
+
+/* CPU 1 enters wait-for-SIPI at step done - 1: SIPIs until it reaches done (a SIPI before its entry is lost). */
+static bool sipi_until(int done)
+{
+	unsigned dest = cpus[1].apic_id;
+
+	wait_step(done - 1);
+	for (unsigned i = 0; i < 1000 && ap.step == done - 1; i++) {
+		apic_icr_write(APIC_ICR_STARTUP | SIPI_VECTOR, dest);
+		for (unsigned j = 0; j < 20000 && ap.step == done - 1; j++)
+			cpu_relax();
+	}
+	if (wait_step(done))
+		return true;
+	report_fail("CPU 1 stayed in L2's wait-for-SIPI state after 1000 SIPIs (step %d)", ap.step);
 	return false;
 }
 
@@ -192,25 +215,31 @@ void vmx_test_init_sipi(void)
 		else
 			report_deviation(NO_SIPI_EXIT, false,
 					 "SIPI to L2 in the wait-for-SIPI state: exit 4 (not sent: the SIPI would start the CPU) [" SDM_SIPI "]");
-		if (wait_step(6))
+		if (wait_step(9))
 			on_cpu_wait(1);
 		return;
 	}
 	ap.go = 4;
-	wait_step(5);
-	for (unsigned i = 0; i < 1000 && ap.step == 5; i++) {
-		apic_icr_write(APIC_ICR_STARTUP | SIPI_VECTOR, dest);
-		for (unsigned j = 0; j < 20000 && ap.step == 5; j++)
-			cpu_relax();
-	}
-	if (!wait_step(6)) {
-		report_fail("CPU 1 stayed in L2's wait-for-SIPI state after 1000 SIPIs (step %d)", ap.step);
+	if (!sipi_until(6))
 		return;
-	}
 	r = &ap.run[2];
 	report(r->end == VMX_END_EXIT && r->reason == EXIT_SIPI && (r->qual & 0xff) == SIPI_VECTOR && !r->l2_ran,
 	       "SIPI (vector %#x) to L2 in the wait-for-SIPI state: exit 4, the vector in qualification bits 7:0, L2 never ran [%s] [" SDM_SIPI "]",
 	       SIPI_VECTOR, run_str(r));
 	report_info("activity state saved by the SIPI exit: %lu", (unsigned long)r->activity);
-	on_cpu_wait(1);
+
+	/* 5: the same with the VMX-preemption timer at 0: it does not exit in wait-for-SIPI. */
+	ap.go = 5;
+	if (!ap.timer) {
+		report_skip("VMX-preemption timer in wait-for-SIPI: pin-based control bit 6 not allowed");
+	} else {
+		if (!sipi_until(8))
+			return;
+		r = &ap.run[3];
+		report(r->end == VMX_END_EXIT && r->reason == EXIT_SIPI && !r->l2_ran,
+		       "wait-for-SIPI with the preemption timer at 0: no timer exit (52), the SIPI's exit 4 [%s] [SDM vol. 3C 26.2 Other Causes of VM Exits, 27.7.4 VMX-Preemption Timer]",
+		       run_str(r));
+	}
+	if (wait_step(9))
+		on_cpu_wait(1);
 }
