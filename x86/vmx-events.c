@@ -15,6 +15,8 @@
  *   load-save         IA32_PAT, IA32_EFER and DR7 loaded at entry, saved and
  *                     loaded at exit, with and without their controls
  *                     (x86/vmx-load-save.c; here for room: vmx.elf is full)
+ *   unrestricted      L2 in real mode and in protected mode without paging
+ *                     (x86/vmx-unrestricted.c; here for room as well)
  *   apicv             TPR shadow and threshold, APIC-access exits, virtual-
  *                     interrupt delivery and EOI virtualization (x86/vmx-apicv.c)
  * Without VMX (QEMU TCG, AMD) everything is one SKIP naming CPUID.1:ECX.VMX.
@@ -29,6 +31,7 @@ static const struct vmx_group groups[] = {
 	{ "mtf-priority", vmx_test_mtf_priority },
 	{ "init-sipi", vmx_test_init_sipi },
 	{ "load-save", vmx_test_load_save },
+	{ "unrestricted", vmx_test_unrestricted },
 };
 
 int main(int argc, char **argv, char **envp)
