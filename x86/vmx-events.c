@@ -12,11 +12,6 @@
  *                     same boundary (x86/vmx-mtf-priority.c)
  *   init-sipi         INIT and SIPI from CPU 0 to CPU 1's L2: exits 3 and 4,
  *                     INIT blocked in VMX root operation (x86/vmx-init-sipi.c)
- *   load-save         IA32_PAT, IA32_EFER and DR7 loaded at entry, saved and
- *                     loaded at exit, with and without their controls
- *                     (x86/vmx-load-save.c; here for room: vmx.elf is full)
- *   unrestricted      L2 in real mode and in protected mode without paging
- *                     (x86/vmx-unrestricted.c; here for room as well)
  *   apicv             TPR shadow and threshold, APIC-access exits, virtual-
  *                     interrupt delivery and EOI virtualization (x86/vmx-apicv.c)
  * Without VMX (QEMU TCG, AMD) everything is one SKIP naming CPUID.1:ECX.VMX.
@@ -30,8 +25,6 @@ static const struct vmx_group groups[] = {
 	{ "apicv", vmx_test_apicv },
 	{ "mtf-priority", vmx_test_mtf_priority },
 	{ "init-sipi", vmx_test_init_sipi },
-	{ "load-save", vmx_test_load_save },
-	{ "unrestricted", vmx_test_unrestricted },
 };
 
 int main(int argc, char **argv, char **envp)
