@@ -3,7 +3,8 @@
  * running L2 code and checking what VMRUN and #VMEXIT do.
  *
  * Arguments pick parts (default: all): basic, invalid, intercept, npt, tlb,
- * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv, nmi;
+ * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv, nmi,
+ * exitintinfo;
  * migrate, migrate-l2 and init (smp = 2; it may leave CPU 1 reset) only when
  * named. This file: main, VMRUN/#VMEXIT
  * basics and the first VMRUN consistency checks; the other parts live in
@@ -231,6 +232,8 @@ int main(int argc, char **argv, char **envp)
 		test_lbrv();
 	if (arg_selected(argc, argv, "nmi"))
 		test_nmi();
+	if (arg_selected(argc, argv, "exitintinfo"))
+		test_exitintinfo();
 	if (argc > 1)   /* only when named */
 		test_migrate(argc, argv);
 	if (argc > 1 && arg_selected(argc, argv, "init"))

@@ -358,5 +358,12 @@ const struct deviation arch_deviations[] = {
 	{ "svm-init-gif0", "qemu-tcg", NULL, NULL, NULL,
 	  "an INIT to a CPU with GIF=0 is acted on at once (the CPU is reset): cpu_handle_interrupt() does not look at GIF for CPU_INTERRUPT_INIT",
 	  "APM vol. 2 15.17 Global Interrupt Flag, STGI and CLGI: while GIF=0, INIT is held pending" },
+	/* x86/svm-exitintinfo.c */
+	{ "svm-idt-gp-ext", "qemu-tcg", NULL, NULL, NULL,
+	  "the #GP for an IDT gate beyond the limit, raised while an injected hardware exception is delivered, has EXT=0 (7.2 also puts vector*16+2 in the index)",
+	  "SDM vol. 3A 6.13 Error Code: EXT is set when the exception occurred during delivery of an event external to the program, such as an earlier exception" },
+	{ "svm-idt-gp-ext", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "the #GP for an IDT gate beyond the limit, raised while an injected hardware exception is delivered, has EXT=0 (TCG as L0 delivers the event KVM injects)",
+	  "SDM vol. 3A 6.13 Error Code: EXT is set when the exception occurred during delivery of an event external to the program, such as an earlier exception" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
