@@ -14,7 +14,9 @@
  *     wait-for-SIPI activity state (3, IA32_VMX_MISC[8]) exits with reason 4
  *     and the SIPI's vector in bits 7:0 of the exit qualification; 26.2:
  *     VMX-preemption timer exits do not occur in the wait-for-SIPI state
- *     (27.7.4: not even with the timer at 0 at entry).
+ *     (27.7.4: not even with the timer at 0 at entry); INIT is blocked in
+ *     the wait-for-SIPI state (no exit), held until the next entry into the
+ *     active state, which it exits before L2's first instruction.
  * CPU 1 is L1 and runs L2; CPU 0 sends the IPIs and checks what CPU 1
  * recorded. Waits are bounded by loop counts, never by the host's clock.
  */
@@ -31,6 +33,7 @@
 #define BACKSTOP_TIMER 20000000     /* the preemption timer ends an L2 that no INIT stopped */
 #define WAIT_LOOPS 20000000
 #define SDM_INIT "SDM vol. 3C 26.2 Other Causes of VM Exits, 28.1 Architectural State before a VM Exit"
+#define STEP_DONE 12
 #define SDM_SIPI "SDM vol. 3C 28.2.1 Basic VM-Exit Information, 26.2 Other Causes of VM Exits"
 #define NO_SIPI_EXIT "vmx-wait-sipi-no-exit"
 #define SDM_BLOCK "SDM vol. 3C 25.8 Restrictions on VMX Operation; vol. 2B VMXON, VMXOFF: INIT blocked in VMX root operation"
@@ -51,7 +54,7 @@ static struct {
 	volatile int step, go;
 	volatile int l2_flag;
 	bool timer, wait_sipi;
-	struct run run[4];
+	struct run run[6];
 } ap;
 
 static void record(struct vmx_vcpu *v, enum vmx_end end, struct run *r)
@@ -110,9 +113,27 @@ static void ap_l1(void *arg)
 		vmwrite(GUEST_ACTIVITY, 0);
 		ap.step = 6 + 2 * i;
 	}
+	/* 6: INIT in wait-for-SIPI (blocked), then the SIPI's exit; 7: the held INIT at the next entry. */
+	if (ap.wait_sipi && ap.timer) {
+		wait_go(6);
+		vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
+		vmwrite(GUEST_ACTIVITY, ACTIVITY_WAIT_SIPI);
+		vmwrite(PREEMPTION_TIMER, BACKSTOP_TIMER);
+		ap.l2_flag = 0;
+		ap.step = 9;
+		record(v, vmx_run(v), &ap.run[4]);
+		vmwrite(GUEST_ACTIVITY, 0);
+		ap.step = 10;
+		wait_go(7);
+		vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
+		vmwrite(PREEMPTION_TIMER, BACKSTOP_TIMER);
+		ap.l2_flag = 0;
+		record(v, vmx_run(v), &ap.run[5]);
+		ap.step = 11;
+	}
 	vmx_set_ctl(PIN_CONTROLS, 0, PIN_PREEMPTION_TIMER);
 	vmx_off();
-	ap.step = 9;
+	ap.step = STEP_DONE;
 }
 
 static bool wait_step(int n)
@@ -150,6 +171,34 @@ static const char *run_str(const struct run *r)
 		 r->reason, (unsigned long)r->qual, (unsigned long)r->rip, (unsigned long)r->activity,
 		 r->l2_ran);
 	return buf;
+}
+
+/* 6, 7: INIT to L2 in wait-for-SIPI is blocked; the SIPI exits; the held INIT exits at the next entry. */
+static void init_in_wait_sipi(void)
+{
+	const struct run *r;
+	bool blocked;
+
+	ap.go = 6;
+	wait_step(9);
+	apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, cpus[1].apic_id);
+	for (unsigned i = 0; i < 200000 && ap.step == 9; i++)
+		cpu_relax();
+	blocked = ap.step == 9;
+	report(blocked, "INIT to L2 in the wait-for-SIPI state: blocked, no VM exit [step %d, %s] [SDM vol. 3C 26.2 Other Causes of VM Exits]",
+	       ap.step, blocked ? "still waiting" : run_str(&ap.run[4]));
+	if (!blocked || !sipi_until(10))
+		return;
+	r = &ap.run[4];
+	report(r->end == VMX_END_EXIT && r->reason == EXIT_SIPI && !r->l2_ran,
+	       "the SIPI after the blocked INIT: exit 4 [%s] [" SDM_SIPI "]", run_str(r));
+	ap.go = 7;
+	if (!wait_step(11))
+		return;
+	r = &ap.run[5];
+	report(r->end == VMX_END_EXIT && r->reason == EXIT_INIT && r->rip == (uintptr_t)vmx_l2_entry && !r->l2_ran,
+	       "the INIT blocked in wait-for-SIPI stays pending: exit 3 right after the next VM entry to the active state [%s] [SDM vol. 3C 26.2 Other Causes of VM Exits; " SDM_BLOCK "]",
+	       run_str(r));
 }
 
 void vmx_test_init_sipi(void)
@@ -215,7 +264,7 @@ void vmx_test_init_sipi(void)
 		else
 			report_deviation(NO_SIPI_EXIT, false,
 					 "SIPI to L2 in the wait-for-SIPI state: exit 4 (not sent: the SIPI would start the CPU) [" SDM_SIPI "]");
-		if (wait_step(9))
+		if (wait_step(STEP_DONE))
 			on_cpu_wait(1);
 		return;
 	}
@@ -239,7 +288,8 @@ void vmx_test_init_sipi(void)
 		report(r->end == VMX_END_EXIT && r->reason == EXIT_SIPI && !r->l2_ran,
 		       "wait-for-SIPI with the preemption timer at 0: no timer exit (52), the SIPI's exit 4 [%s] [SDM vol. 3C 26.2 Other Causes of VM Exits, 27.7.4 VMX-Preemption Timer]",
 		       run_str(r));
+		init_in_wait_sipi();
 	}
-	if (wait_step(9))
+	if (wait_step(STEP_DONE))
 		on_cpu_wait(1);
 }
