@@ -21,6 +21,7 @@ void vmx_test_preemption_timer(void);
 void vmx_test_apicv(void);
 void vmx_test_mtf_priority(void);
 void vmx_test_init_sipi(void);
+void vmx_test_nmi(void);
 void vmx_test_load_save(void);
 void vmx_test_unrestricted(void);
 void vmx_test_vectoring(void);

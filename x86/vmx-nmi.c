@@ -1,0 +1,130 @@
+/*
+ * nmi: a real NMI that arrives while L2 runs (Intel SDM vol. 3C, 2024
+ * numbering, order no. 326019). L2 sends itself an NMI through the local
+ * APIC (no APIC virtualization: the real one; an x2APIC's ICR through a zero
+ * MSR bitmap) and spins; a preemption timer is only a backstop.
+ *   - 26.2 "Other Causes of VM Exits": with "NMI exiting" (pin bit 3) the NMI
+ *     causes a VM exit, 28.2.2: basic reason 0, interruption information
+ *     0x80000202 (valid, type 2 NMI, vector 2);
+ *   - 28.1 "Architectural State before a VM Exit": such an NMI blocks later
+ *     NMIs once the exit completes: L1's own self-NMI stays pending until L1
+ *     executes IRET (vol. 3A 6.7.1 Handling Multiple NMIs);
+ *   - without NMI exiting L2 takes the NMI through its own IDT (vector 2) and
+ *     the next exit saves blocking by NMI (interruptibility bit 3; 28.3.4).
+ */
+#include "vmx-tests.h"
+#include <asm/apic.h>
+#include <asm/desc.h>
+#include <asm/processor.h>
+
+#define BLOCKING_BY_NMI (1U << 3)
+#define NMI_EXIT_INFO (INTR_INFO_VALID | 2U << 8 | 2)
+
+static struct vmx_vcpu *v;
+static volatile unsigned l1_nmis;
+static uint32_t self;
+
+static void l1_nmi(struct ex_regs *regs)
+{
+	(void)regs;
+	l1_nmis++;
+}
+
+/* IRETQ to the next instruction: ends the NMI blocking an NMI left behind (SDM vol. 3A 6.7.1). */
+static void iret_to_self(void)
+{
+	__asm__ volatile("mov %%rsp, %%rax\n\tmov %%ss, %%ecx\n\tpush %%rcx\n\tpush %%rax\n\tpushfq\n\t"
+			 "mov %%cs, %%ecx\n\tpush %%rcx\n\tlea 1f(%%rip), %%rax\n\tpush %%rax\n\tiretq\n1:"
+			 ::: "rax", "rcx", "memory");
+}
+
+static void l2_self_nmi(void *arg)
+{
+	(void)arg;
+	apic_icr_write(APIC_ICR_NMI, self);
+	for (;;)
+		cpu_relax();
+}
+
+static void wait_nmis(unsigned n)
+{
+	for (unsigned i = 0; i < 100000 && l1_nmis < n; i++)
+		cpu_relax();
+}
+
+static void nmi_exiting(void)
+{
+	enum vmx_end end;
+
+	vmx_set_ctl(PIN_CONTROLS, PIN_NMI, 0);
+	vmx_vcpu_set_entry(v, l2_self_nmi, NULL, 0);
+	vmwrite(PREEMPTION_TIMER, 50000000);
+	end = vmx_run(v);
+	vmx_set_ctl(PIN_CONTROLS, 0, PIN_NMI);
+	report(end == VMX_END_EXIT && v->exit.reason == EXIT_EXCEPTION && v->exit.intr_info == NMI_EXIT_INFO,
+	       "NMI exiting: L2's self-NMI exits with reason 0, interruption information %#x [%s, info %#x] [SDM vol. 3C 26.2 Other Causes of VM Exits, 28.2.2 Information for VM Exits Due to Vectored Events]",
+	       NMI_EXIT_INFO, end_str(v, end), v->exit.intr_info);
+	if (end != VMX_END_EXIT || v->exit.reason != EXIT_EXCEPTION)
+		return;
+	/* The exit's NMI blocks L1's next one until L1's IRET. */
+	l1_nmis = 0;
+	apic_icr_write(APIC_ICR_NMI, self);
+	wait_nmis(1);
+	report(l1_nmis == 0, "after the NMI exit L1's own self-NMI is blocked until an IRET [%u taken] [SDM vol. 3C 28.1 Architectural State before a VM Exit]",
+	       l1_nmis);
+	iret_to_self();
+	wait_nmis(1);
+	report(l1_nmis == 1, "L1's IRET ends the blocking: the held NMI is taken [%u taken] [SDM vol. 3A 6.7.1 Handling Multiple NMIs]",
+	       l1_nmis);
+}
+
+static void nmi_to_l2(void)
+{
+	enum vmx_end end;
+
+	vmx_vcpu_set_entry(v, l2_self_nmi, NULL, 0);
+	vmwrite(PREEMPTION_TIMER, 50000000);
+	end = vmx_run(v);
+	report(end == VMX_END_L2_FAULT && v->fault.vector == 2,
+	       "no NMI exiting: L2 takes its self-NMI through its IDT (vector 2) [%s] [SDM vol. 3C 26.2 Other Causes of VM Exits]",
+	       end_str(v, end));
+	report(end == VMX_END_L2_FAULT && (vmread(GUEST_INTERRUPTIBILITY) & BLOCKING_BY_NMI),
+	       "the next exit (L2's handler's VMCALL) saves blocking by NMI (interruptibility bit 3) [%#lx] [SDM vol. 3C 28.3.4 Saving Nonregister State]",
+	       (unsigned long)vmread(GUEST_INTERRUPTIBILITY));
+	vmwrite(GUEST_INTERRUPTIBILITY, 0);
+	/* Whatever the exit left of that blocking in L1: an IRET ends it. */
+	iret_to_self();
+}
+
+void vmx_test_nmi(void)
+{
+	exception_handler old;
+	void *bitmap;
+
+	if (!vmx_ctl_allowed(PIN_CONTROLS, PIN_NMI | PIN_PREEMPTION_TIMER)) {
+		report_skip("NMI exiting: pin-based bits 3 and 6 not allowed");
+		return;
+	}
+	v = vmx_vcpu_new();
+	if (!v)
+		return;
+	if (!apic_x2apic_mode())
+		apic_enable();
+	self = apic_id();
+	if (apic_x2apic_mode()) {
+		if (!vmx_ctl_allowed(CPU_CONTROLS, CPU_MSR_BITMAP)) {
+			report_skip("NMI from L2 in x2APIC mode: MSR bitmaps (primary bit 28) not allowed");
+			return;
+		}
+		bitmap = alloc_page();
+		memset(bitmap, 0, PAGE_SIZE);
+		vmwrite(MSR_BITMAP, (uintptr_t)bitmap);
+		vmx_set_ctl(CPU_CONTROLS, CPU_MSR_BITMAP, 0);
+	}
+	vmx_set_ctl(PIN_CONTROLS, PIN_PREEMPTION_TIMER, 0);
+	old = handle_exception(NMI_VECTOR, l1_nmi);
+	nmi_to_l2();
+	nmi_exiting();
+	handle_exception(NMI_VECTOR, old);
+	vmx_set_ctl(PIN_CONTROLS, 0, PIN_PREEMPTION_TIMER);
+}
