@@ -10,7 +10,13 @@
  *     NMIs once the exit completes: L1's own self-NMI stays pending until L1
  *     executes IRET (vol. 3A 6.7.1 Handling Multiple NMIs);
  *   - without NMI exiting L2 takes the NMI through its own IDT (vector 2) and
- *     the next exit saves blocking by NMI (interruptibility bit 3; 28.3.4).
+ *     the next exit saves blocking by NMI (interruptibility bit 3; 28.3.4);
+ *   - with virtual NMIs (pin bit 5), an IRET that faults (#GP for a null CS,
+ *     in the exception bitmap) while virtual-NMI blocking is in effect: the
+ *     exit's interruption information has bit 12 ("NMI unblocking due to
+ *     IRET", 28.2.2) and virtual-NMI blocking is cleared before the exit
+ *     (28.1), so the saved interruptibility bit 3 is 0; without the blocking
+ *     bit 12 is 0.
  */
 #include "vmx-tests.h"
 #include <asm/apic.h>
@@ -96,6 +102,42 @@ static void nmi_to_l2(void)
 	iret_to_self();
 }
 
+#define PIN_VIRTUAL_NMI (1U << 5)
+#define INFO_NMI_UNBLOCKING (1U << 12)
+
+/* IRETQ with CS = 0: #GP(0) on the IRET itself. */
+void l2_bad_iret(void *arg);
+__asm__(".text\n.balign 16\n.globl l2_bad_iret\nl2_bad_iret:\n\t"
+	"mov %rsp, %rax\n\tmov %ss, %ecx\n\tpush %rcx\n\tpush %rax\n\tpushfq\n\t"
+	"push $0\n\tlea 1f(%rip), %rax\n\tpush %rax\n\tiretq\n1:\tret\n");
+
+static void faulting_iret(void)
+{
+	enum vmx_end end;
+
+	if (!vmx_ctl_allowed(PIN_CONTROLS, PIN_NMI | PIN_VIRTUAL_NMI)) {
+		report_skip("virtual NMIs: pin-based bits 3/5 not allowed");
+		return;
+	}
+	vmx_set_ctl(PIN_CONTROLS, PIN_NMI | PIN_VIRTUAL_NMI, 0);
+	vmwrite(EXCEPTION_BITMAP, 1U << GP_VECTOR);
+	for (int blocked = 1; blocked >= 0; blocked--) {
+		vmx_vcpu_set_entry(v, l2_bad_iret, NULL, 0);
+		vmwrite(GUEST_INTERRUPTIBILITY, blocked ? BLOCKING_BY_NMI : 0);
+		vmwrite(PREEMPTION_TIMER, 50000000);
+		end = vmx_run(v);
+		report(end == VMX_END_EXIT && v->exit.reason == EXIT_EXCEPTION && (v->exit.intr_info & 0xff) == GP_VECTOR &&
+		       !!(v->exit.intr_info & INFO_NMI_UNBLOCKING) == blocked &&
+		       !(vmread(GUEST_INTERRUPTIBILITY) & BLOCKING_BY_NMI),
+		       "IRET faulting (#GP) with virtual-NMI blocking %s: interruption information bit 12 = %d, saved virtual-NMI blocking 0 [%s, info %#x, interruptibility %#lx] [SDM vol. 3C 28.2.2 Information for VM Exits Due to Vectored Events, 28.1 Architectural State before a VM Exit]",
+		       blocked ? "on" : "off", blocked, end_str(v, end), v->exit.intr_info,
+		       (unsigned long)vmread(GUEST_INTERRUPTIBILITY));
+	}
+	vmwrite(EXCEPTION_BITMAP, 0);
+	vmwrite(GUEST_INTERRUPTIBILITY, 0);
+	vmx_set_ctl(PIN_CONTROLS, 0, PIN_NMI | PIN_VIRTUAL_NMI);
+}
+
 void vmx_test_nmi(void)
 {
 	exception_handler old;
@@ -125,6 +167,7 @@ void vmx_test_nmi(void)
 	old = handle_exception(NMI_VECTOR, l1_nmi);
 	nmi_to_l2();
 	nmi_exiting();
+	faulting_iret();
 	handle_exception(NMI_VECTOR, old);
 	vmx_set_ctl(PIN_CONTROLS, 0, PIN_PREEMPTION_TIMER);
 }
