@@ -365,5 +365,9 @@ const struct deviation arch_deviations[] = {
 	{ "svm-idt-gp-ext", "kvm/qemu-tcg", NULL, NULL, NULL,
 	  "the #GP for an IDT gate beyond the limit, raised while an injected hardware exception is delivered, has EXT=0 (TCG as L0 delivers the event KVM injects)",
 	  "SDM vol. 3A 6.13 Error Code: EXT is set when the exception occurred during delivery of an event external to the program, such as an earlier exception" },
+	/* x86/vmx-nmi.c */
+	{ "vmx-iret-ept-nmi-unblocking", "bochs", NULL, NULL, NULL,
+	  "an EPT violation on IRET's frame read under virtual-NMI blocking: qualification bit 12 clear and the blocking still set in the saved interruptibility state",
+	  "SDM vol. 3C 28.1 Architectural State before a VM Exit (virtual-NMI blocking cleared before the exit), 28.2.1 Exit Qualification for EPT Violations (bit 12: NMI unblocking due to IRET)" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
