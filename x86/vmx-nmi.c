@@ -155,7 +155,7 @@ static void ept_iret(void)
 		report_skip("IRET EPT violation: EPT (secondary bit 1) or virtual NMIs (pin bits 3/5) not allowed");
 		return;
 	}
-	/* Without the blocking first: on Bochs 2.7 the blocking the other case leaves behind outlives the next entry. */
+	/* Without the blocking first, then with it, then without again (a stale blocking would show there). */
 	e = ept_new();
 	ept_unmap(e, (uintptr_t)frame_page);
 	ept_enable(e);
@@ -172,6 +172,15 @@ static void ept_iret(void)
 		       "IRET reading its frame from a page not in EPT, virtual-NMI blocking %s: EPT violation, qualification bit 12 = %d, saved blocking 0 [%s, interruptibility %#lx] [SDM vol. 3C 28.2.1 Exit Qualification for EPT Violations, 28.1 Architectural State before a VM Exit]",
 		       blocked ? "on" : "off", blocked, end_str(v, end), (unsigned long)vmread(GUEST_INTERRUPTIBILITY));
 	}
+	/* Again without: the entry loads interruptibility 0, so no blocking is left from the case before. */
+	vmx_vcpu_set_entry(v, l2_iret_from, frame_page + 0x800, 0);
+	vmwrite(GUEST_INTERRUPTIBILITY, 0);
+	end = vmx_run(v);
+	report_deviation("vmx-vnmi-blocking-stale",
+			 end == VMX_END_EXIT && v->exit.reason == EXIT_EPT_VIOLATION &&
+			 !(v->exit.qual & EPT_QUAL_NMI_UNBLOCKING) && !(vmread(GUEST_INTERRUPTIBILITY) & BLOCKING_BY_NMI),
+			 "the same IRET once more, entered with interruptibility 0: bit 12 = 0, saved blocking 0 [%s, interruptibility %#lx] [SDM vol. 3C 27.7.1 Interruptibility State, 28.3.4 Saving Nonregister State]",
+			 end_str(v, end), (unsigned long)vmread(GUEST_INTERRUPTIBILITY));
 	vmwrite(GUEST_INTERRUPTIBILITY, 0);
 	vmx_set_ctl(PIN_CONTROLS, 0, PIN_NMI | PIN_VIRTUAL_NMI);
 	vmx_set_ctl(CPU_CONTROLS2, 0, CPU2_EPT);

@@ -369,5 +369,8 @@ const struct deviation arch_deviations[] = {
 	{ "vmx-iret-ept-nmi-unblocking", "bochs", NULL, NULL, NULL,
 	  "an EPT violation on IRET's frame read under virtual-NMI blocking: qualification bit 12 clear and the blocking still set in the saved interruptibility state",
 	  "SDM vol. 3C 28.1 Architectural State before a VM Exit (virtual-NMI blocking cleared before the exit), 28.2.1 Exit Qualification for EPT Violations (bit 12: NMI unblocking due to IRET)" },
+	{ "vmx-vnmi-blocking-stale", "bochs", NULL, "3", NULL,
+	  "after an EPT violation on IRET under virtual-NMI blocking, the next entry with interruptibility 0 still has the blocking (saved as bit 3 after the same IRET)",
+	  "SDM vol. 3C 27.7.1 Interruptibility State: with virtual NMIs, virtual-NMI blocking after VM entry is bit 3 of the interruptibility-state field" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
