@@ -16,7 +16,8 @@
  *     VMX-preemption timer exits do not occur in the wait-for-SIPI state
  *     (27.7.4: not even with the timer at 0 at entry); INIT is blocked in
  *     the wait-for-SIPI state (no exit), held until the next entry into the
- *     active state, which it exits before L2's first instruction.
+ *     active state, which it exits before L2's first instruction; an INIT
+ *     to L2 in the HLT activity state exits with HLT saved (28.3.4).
  * CPU 1 is L1 and runs L2; CPU 0 sends the IPIs and checks what CPU 1
  * recorded. Waits are bounded by loop counts, never by the host's clock.
  */
@@ -33,7 +34,9 @@
 #define BACKSTOP_TIMER 20000000     /* the preemption timer ends an L2 that no INIT stopped */
 #define WAIT_LOOPS 20000000
 #define SDM_INIT "SDM vol. 3C 26.2 Other Causes of VM Exits, 28.1 Architectural State before a VM Exit"
-#define STEP_DONE 12
+#define STEP_DONE 14
+#define ACTIVITY_HLT 1
+#define MISC_HLT (1ULL << 6)
 #define SDM_SIPI "SDM vol. 3C 28.2.1 Basic VM-Exit Information, 26.2 Other Causes of VM Exits"
 #define NO_SIPI_EXIT "vmx-wait-sipi-no-exit"
 #define SDM_BLOCK "SDM vol. 3C 25.8 Restrictions on VMX Operation; vol. 2B VMXON, VMXOFF: INIT blocked in VMX root operation"
@@ -53,8 +56,8 @@ struct run {
 static struct {
 	volatile int step, go;
 	volatile int l2_flag;
-	bool timer, wait_sipi;
-	struct run run[6];
+	bool timer, wait_sipi, hlt;
+	struct run run[7];
 } ap;
 
 static void record(struct vmx_vcpu *v, enum vmx_end end, struct run *r)
@@ -131,6 +134,18 @@ static void ap_l1(void *arg)
 		record(v, vmx_run(v), &ap.run[5]);
 		ap.step = 11;
 	}
+	/* 8: INIT while L2 is in the HLT activity state. */
+	if (ap.hlt) {
+		wait_go(8);
+		vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
+		vmwrite(GUEST_ACTIVITY, ACTIVITY_HLT);
+		vmwrite(PREEMPTION_TIMER, BACKSTOP_TIMER);
+		ap.l2_flag = 0;
+		ap.step = 12;
+		record(v, vmx_run(v), &ap.run[6]);
+		vmwrite(GUEST_ACTIVITY, 0);
+		ap.step = 13;
+	}
 	vmx_set_ctl(PIN_CONTROLS, 0, PIN_PREEMPTION_TIMER);
 	vmx_off();
 	ap.step = STEP_DONE;
@@ -171,6 +186,36 @@ static const char *run_str(const struct run *r)
 		 r->reason, (unsigned long)r->qual, (unsigned long)r->rip, (unsigned long)r->activity,
 		 r->l2_ran);
 	return buf;
+}
+
+/* 8: INIT to L2 halted (activity state HLT): an exit, the activity state saved HLT; then CPU 1 ends. */
+static void init_in_hlt_and_finish(void)
+{
+	const struct run *r;
+
+	if (ap.hlt) {
+		ap.go = 8;
+		if (!wait_step(12))
+			return;
+		/* CPU 1 sets step 12 just before its entry: give it time to be halted in L2. */
+		for (unsigned i = 0; i < 200000; i++)
+			cpu_relax();
+		apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, cpus[1].apic_id);
+		if (!wait_step(13)) {
+			report_fail("CPU 1 did not come back from the halted L2 (step %d)", ap.step);
+			return;
+		}
+		r = &ap.run[6];
+		report_deviation("vmx-init-hlt-activity",
+				 r->end == VMX_END_EXIT && r->reason == EXIT_INIT && r->rip == (uintptr_t)vmx_l2_entry &&
+				 r->activity == ACTIVITY_HLT && !r->l2_ran,
+				 "INIT to L2 in the HLT activity state: exit 3 at the entry RIP, activity state 1 (HLT) saved [%s] [" SDM_INIT ", 28.3.4 Saving Nonregister State]",
+				 run_str(r));
+	} else {
+		report_skip("INIT in the HLT activity state: IA32_VMX_MISC[6]=0 or no preemption timer");
+	}
+	if (wait_step(STEP_DONE))
+		on_cpu_wait(1);
 }
 
 /* 6, 7: INIT to L2 in wait-for-SIPI is blocked; the SIPI exits; the held INIT exits at the next entry. */
@@ -216,6 +261,7 @@ void vmx_test_init_sipi(void)
 	memset((void *)&ap, 0, sizeof(ap));
 	ap.timer = vmx_ctl_allowed(PIN_CONTROLS, PIN_PREEMPTION_TIMER);
 	/* Bochs 2.7 starts L2 in real mode at the SIPI's vector instead of exiting, and panics: not sent there. */
+	ap.hlt = ap.timer && (vmx_cap(MSR_IA32_VMX_MISC) & MISC_HLT);
 	ap.wait_sipi = (vmx_cap(MSR_IA32_VMX_MISC) & MISC_WAIT_SIPI) && !deviation_applies(NO_SIPI_EXIT);
 	on_cpu_async(1, ap_l1, NULL);
 
@@ -264,8 +310,7 @@ void vmx_test_init_sipi(void)
 		else
 			report_deviation(NO_SIPI_EXIT, false,
 					 "SIPI to L2 in the wait-for-SIPI state: exit 4 (not sent: the SIPI would start the CPU) [" SDM_SIPI "]");
-		if (wait_step(STEP_DONE))
-			on_cpu_wait(1);
+		init_in_hlt_and_finish();
 		return;
 	}
 	ap.go = 4;
@@ -290,6 +335,5 @@ void vmx_test_init_sipi(void)
 		       run_str(r));
 		init_in_wait_sipi();
 	}
-	if (wait_step(STEP_DONE))
-		on_cpu_wait(1);
+	init_in_hlt_and_finish();
 }

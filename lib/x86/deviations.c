@@ -372,5 +372,8 @@ const struct deviation arch_deviations[] = {
 	{ "vmx-vnmi-blocking-stale", "bochs", NULL, "3", NULL,
 	  "after an EPT violation on IRET under virtual-NMI blocking, the next entry with interruptibility 0 still has the blocking (saved as bit 3 after the same IRET)",
 	  "SDM vol. 3C 27.7.1 Interruptibility State: with virtual NMIs, virtual-NMI blocking after VM entry is bit 3 of the interruptibility-state field" },
+	{ "vmx-init-hlt-activity", "bochs", NULL, NULL, NULL,
+	  "an INIT to L2 in the HLT activity state exits (3) with activity state 0 saved: the CPU leaves HLT before the exit (the preemption timer's exit from HLT saves 1)",
+	  "SDM vol. 3C 28.3.4 Saving Nonregister State: the activity state before the VM exit is saved; 28.1: an event that causes a VM exit directly does not change architectural state" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
