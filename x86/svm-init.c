@@ -10,7 +10,6 @@
  * is held pending. CPU 2 executes CLGI, CPU 0 sends it INIT, CPU 2 must run
  * on; after its STGI it takes the INIT (printed).
  * Last part of the run (CPUs 1 and 2 may be reset), only when named, smp = 3.
- * Waits are loop counts.
  */
 #include "svm-tests.h"
 #include <asm/apic.h>
@@ -20,7 +19,12 @@
 #define SVM_INTERCEPT_INIT (1U << 3)
 #define SVM_EXIT_INIT 0x63
 #define NO_EXIT 0xdeadULL
-#define WAIT_LOOPS 20000000
+/*
+ * Waits for another CPU's progress are TSC-bounded and generous (ten times
+ * APIC_WAIT_TSC): under QEMU TCG each vCPU is a host thread, and on a loaded
+ * host one may not run for a long while. A passing wait ends at once.
+ */
+#define WAIT_TSC (10 * APIC_WAIT_TSC)
 
 static struct {
 	struct svm_vcpu v;
@@ -31,7 +35,18 @@ static struct {
 /* CPU 2: GIF=0, then STGI; held and after_stgi say how far it got. */
 static struct {
 	volatile int gif0, go, held, after_stgi;
+	volatile unsigned beat;     /* CPU 2's loop count while it waits with GIF=0 */
 } gif;
+
+/* Until *flag is set or WAIT_TSC ticks pass. */
+static bool wait_flag(volatile int *flag)
+{
+	uint64_t start = rdtsc();
+
+	while (!*flag && rdtsc() - start < WAIT_TSC)
+		cpu_relax();
+	return *flag;
+}
 
 static void cpu_gif0(void *arg)
 {
@@ -42,8 +57,10 @@ static void cpu_gif0(void *arg)
 	gif.gif0 = 1;
 	while (!gif.go)
 		cpu_relax();
-	for (unsigned i = 0; i < 200000; i++)
+	for (unsigned i = 0; i < 200000; i++) {
+		gif.beat++;
 		cpu_relax();
+	}
 	gif.held = 1;
 	svm_stgi();
 	for (unsigned i = 0; i < 1000; i++)
@@ -53,26 +70,33 @@ static void cpu_gif0(void *arg)
 
 static void init_with_gif0(void)
 {
-	unsigned i;
+	uint64_t seen;
+	unsigned beat;
 
 	if (nr_cpus() < 3) {
 		report_skip("INIT with GIF=0: needs a third CPU (smp = 3), have %d", nr_cpus());
 		return;
 	}
 	on_cpu_async(2, cpu_gif0, NULL);
-	for (i = 0; i < WAIT_LOOPS && !gif.gif0; i++)
-		cpu_relax();
-	if (!gif.gif0) {
+	if (!wait_flag(&gif.gif0)) {
 		report_fail("CPU 2 did not reach GIF=0");
 		return;
 	}
 	apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, cpus[2].apic_id);
 	gif.go = 1;
-	for (i = 0; i < WAIT_LOOPS && !gif.held; i++)
+	/* Until CPU 2 is done, or its loop count stops moving for APIC_WAIT_TSC ticks (the INIT reset it). */
+	beat = gif.beat;
+	seen = rdtsc();
+	while (!gif.held && rdtsc() - seen < APIC_WAIT_TSC) {
+		if (gif.beat != beat) {
+			beat = gif.beat;
+			seen = rdtsc();
+		}
 		cpu_relax();
+	}
 	report_deviation("svm-init-gif0", gif.held,
 			 "INIT to a CPU with GIF=0: held pending, the CPU runs on [APM vol. 2 15.17 Global Interrupt Flag, STGI and CLGI]");
-	for (i = 0; i < 2000000 && !gif.after_stgi; i++)
+	for (unsigned i = 0; i < 2000000 && !gif.after_stgi; i++)
 		cpu_relax();
 	report_info("CPU 2 after its STGI: %s", gif.after_stgi ? "runs on (the INIT was lost)" : "stopped (reset by the INIT)");
 }
@@ -105,6 +129,7 @@ static void ap_l1(void *arg)
 void test_init(void)
 {
 	volatile struct vmcb *vmcb;
+	uint64_t start;
 	unsigned i;
 
 	report_prefix_push("init");
@@ -116,7 +141,8 @@ void test_init(void)
 	if (!apic_x2apic_mode())
 		apic_enable();
 	on_cpu_async(1, ap_l1, NULL);
-	for (i = 0; i < WAIT_LOOPS && !ap.l2_ran && !ap.failed; i++)
+	start = rdtsc();
+	while (!ap.l2_ran && !ap.failed && rdtsc() - start < WAIT_TSC)
 		cpu_relax();
 	if (!ap.l2_ran) {
 		report_fail("CPU 1 did not start L2 (SVM enable failed: %d)", ap.failed);
@@ -125,7 +151,8 @@ void test_init(void)
 	}
 	vmcb = ap.v.vmcb;
 	apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, cpus[1].apic_id);
-	for (i = 0; i < WAIT_LOOPS && vmcb->control.exit_code == NO_EXIT; i++)
+	start = rdtsc();
+	while (vmcb->control.exit_code == NO_EXIT && rdtsc() - start < WAIT_TSC)
 		cpu_relax();
 	report(vmcb->control.exit_code == SVM_EXIT_INIT,
 	       "INIT to a CPU running L2 with the INIT intercept: #VMEXIT INIT (0x63) [exit code %#lx] [APM vol. 2 15.13.4 INIT Intercept, table C-1]",

@@ -4,7 +4,8 @@
  * VMXON/VMXOFF):
  *   - 26.2 "Other Causes of VM Exits" / 28.1 "Architectural State before a
  *     VM Exit": an INIT that arrives while the processor is not in the
- *     wait-for-SIPI state causes a VM exit directly (basic reason 3);
+ *     wait-for-SIPI state causes a VM exit directly (basic reason 3), and
+ *     nothing else: it is not pending afterwards;
  *   - 25.8 "Restrictions on VMX Operation", VMXON/VMXOFF: INIT is blocked
  *     in VMX root operation (VMXON blocks it, VMXOFF unblocks it), not in
  *     VMX non-root operation: the INIT that came while L1 ran is held, not
@@ -19,7 +20,8 @@
  *     active state, which it exits before L2's first instruction; an INIT
  *     to L2 in the HLT activity state exits with HLT saved (28.3.4).
  * CPU 1 is L1 and runs L2; CPU 0 sends the IPIs and checks what CPU 1
- * recorded. Waits are bounded by loop counts, never by the host's clock.
+ * recorded. Waits for CPU 1 are bounded by the TSC (generously), the short
+ * delays that give an IPI time to act by loop counts.
  */
 #include "vmx-tests.h"
 #include <asm/apic.h>
@@ -32,7 +34,8 @@
 #define MISC_WAIT_SIPI (1ULL << 8)
 #define SIPI_VECTOR 0x9a
 #define BACKSTOP_TIMER 20000000     /* the preemption timer ends an L2 that no INIT stopped */
-#define WAIT_LOOPS 20000000
+/* Waits for CPU 1's progress: TSC-bounded, generous (a loaded host may not run a vCPU thread for long). */
+#define WAIT_TSC (10 * APIC_WAIT_TSC)
 #define SDM_INIT "SDM vol. 3C 26.2 Other Causes of VM Exits, 28.1 Architectural State before a VM Exit"
 #define STEP_DONE 14
 #define ACTIVITY_HLT 1
@@ -57,7 +60,7 @@ static struct {
 	volatile int step, go;
 	volatile int l2_flag;
 	bool timer, wait_sipi, hlt;
-	struct run run[7];
+	struct run run[8];
 } ap;
 
 static void record(struct vmx_vcpu *v, enum vmx_end end, struct run *r)
@@ -89,6 +92,12 @@ static void ap_l1(void *arg)
 	ap.l2_flag = 0;
 	ap.step = 1;
 	record(v, vmx_run(v), &ap.run[0]);
+	/* 1b: the INIT was that exit: the next entry runs L2 until the timer ends it. */
+	vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
+	vmwrite(PREEMPTION_TIMER, ap.timer ? 2000000 : 0);
+	ap.l2_flag = 0;
+	if (ap.timer)
+		record(v, vmx_run(v), &ap.run[7]);
 	ap.step = 2;
 	/* 2: INIT while L1 runs in VMX root operation: CPU 1 must carry on. */
 	wait_go(2);
@@ -153,12 +162,11 @@ static void ap_l1(void *arg)
 
 static bool wait_step(int n)
 {
-	for (unsigned i = 0; i < WAIT_LOOPS; i++) {
-		if (ap.step >= n || ap.step < 0)
-			return ap.step >= n;
+	uint64_t start = rdtsc();
+
+	while (ap.step < n && ap.step >= 0 && rdtsc() - start < WAIT_TSC)
 		cpu_relax();
-	}
-	return false;
+	return ap.step >= n;
 }
 
 /* CPU 1 enters wait-for-SIPI at step done - 1: SIPIs until it reaches done (a SIPI before its entry is lost). */
@@ -214,8 +222,13 @@ static void init_in_hlt_and_finish(void)
 	} else {
 		report_skip("INIT in the HLT activity state: IA32_VMX_MISC[6]=0 or no preemption timer");
 	}
-	if (wait_step(STEP_DONE))
+	/* A bounded loop, not WAIT_TSC: CPU 1 may never get there (Bochs 2.7 resets it at its VMXOFF). */
+	for (unsigned i = 0; i < 20000000 && ap.step != STEP_DONE; i++)
+		cpu_relax();
+	if (ap.step == STEP_DONE)
 		on_cpu_wait(1);
+	else
+		report_info("CPU 1 did not get past step %d (its VMXOFF after the last exit)", ap.step);
 }
 
 /* 6, 7: INIT to L2 in wait-for-SIPI is blocked; the SIPI exits; the held INIT exits at the next entry. */
@@ -266,7 +279,7 @@ void vmx_test_init_sipi(void)
 	on_cpu_async(1, ap_l1, NULL);
 
 	/* 1: L2 runs on CPU 1: INIT. */
-	for (unsigned i = 0; i < WAIT_LOOPS && !ap.l2_flag && ap.step >= 0; i++)
+	for (uint64_t start = rdtsc(); !ap.l2_flag && ap.step >= 0 && rdtsc() - start < WAIT_TSC;)
 		cpu_relax();
 	if (!ap.l2_flag) {
 		report_fail("CPU 1 did not start L2 (step %d)", ap.step);
@@ -280,6 +293,12 @@ void vmx_test_init_sipi(void)
 	r = &ap.run[0];
 	report(r->end == VMX_END_EXIT && r->reason == EXIT_INIT && r->l2_ran,
 	       "INIT to a CPU in VMX non-root operation: VM exit with basic reason 3 [%s] [" SDM_INIT "]", run_str(r));
+	r = &ap.run[7];
+	if (ap.timer)
+		report_deviation("vmx-init-exit-not-consumed",
+				 r->end == VMX_END_EXIT && r->reason == EXIT_PREEMPTION_TIMER && r->l2_ran,
+				 "the INIT is consumed by its exit: the next entry runs L2 (the preemption timer ends it) [%s] [" SDM_INIT "]",
+				 run_str(r));
 
 	/* 2: INIT to CPU 1 in VMX root operation. */
 	apic_icr_write(APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT, dest);
@@ -298,6 +317,8 @@ void vmx_test_init_sipi(void)
 	r = &ap.run[1];
 	if (!ap.timer)
 		report_info("no VMX-preemption timer: a lost INIT would leave L2 spinning");
+	if (deviation_applies("vmx-init-exit-not-consumed"))
+		report_info("here the first INIT was never consumed: the next check cannot tell a held INIT from it");
 	report_deviation("vmx-init-blocked-lost",
 			 r->end == VMX_END_EXIT && r->reason == EXIT_INIT && r->rip == (uintptr_t)vmx_l2_entry && !r->l2_ran,
 			 "the INIT blocked in VMX root operation stays pending: exit 3 right after the next VM entry, before L2's first instruction [%s] [" SDM_BLOCK "; " SDM_INIT "]",

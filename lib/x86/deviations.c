@@ -375,5 +375,8 @@ const struct deviation arch_deviations[] = {
 	{ "vmx-init-hlt-activity", "bochs", NULL, NULL, NULL,
 	  "an INIT to L2 in the HLT activity state exits (3) with activity state 0 saved: the CPU leaves HLT before the exit (the preemption timer's exit from HLT saves 1)",
 	  "SDM vol. 3C 28.3.4 Saving Nonregister State: the activity state before the VM exit is saved; 28.1: an event that causes a VM exit directly does not change architectural state" },
+	{ "vmx-init-exit-not-consumed", "bochs", NULL, "3", NULL,
+	  "the INIT that caused a VM exit stays pending: every later entry exits with 3 at once, and VMXOFF resets the CPU",
+	  "SDM vol. 3C 26.2 Other Causes of VM Exits: INIT signals cause VM exits and none of their normal operations; 28.1" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
