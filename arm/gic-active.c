@@ -55,8 +55,7 @@ static void pend(unsigned intid)
 
 static void test_idle(void)
 {
-	uint32_t iar;
-	unsigned id = ack(&iar);
+	unsigned id = gic_take(NULL);
 
 	report_prefix_push("idle");
 	report(id == GIC_SPURIOUS, "nothing pending: IAR reads 1023 [IHI 0069 2.2.1 special INTIDs, ICC_IAR1_EL1; IHI 0048B 4.4.4] (got %u)", id);
@@ -95,35 +94,30 @@ static void test_eoimode1(bool edge)
 		return;
 	}
 	pend(spi_a);
-	id = ack(&iar);
-	gic_eoi(iar);
+	id = gic_take(&iar);
 	report(id == spi_a && gic_irq_active(spi_a) && gic_rpr() == 0xff,
 	       "EOI drops the running priority to idle and leaves INTID %u active (got %u, active %d, RPR %#x) [IHI 0069 4.1.1 priority drop and deactivation; IHI 0048B 3.2.4]",
 	       spi_a, id, gic_irq_active(spi_a), gic_rpr());
 	pend(spi_a);
-	id = ack(&iar2);
+	id = gic_take(NULL);
 	report(id == GIC_SPURIOUS && gic_irq_pending(spi_a),
 	       "active and pending: not signalled again until deactivated (IAR %u, pending %d) [IHI 0069 4.1.2 interrupt handling state machine; IHI 0048B 3.2.4]",
 	       id, gic_irq_pending(spi_a));
-	if (id != GIC_SPURIOUS)
-		gic_eoi(iar2);
 	/* After the drop an interrupt of the same priority is signalled (C at PRIO_LOW here). */
 	gic_set_priority(spi_c, PRIO_LOW);
 	pend(spi_c);
-	id = ack(&iar3);
+	id = gic_take(&iar3);
 	report(id == spi_c, "after the drop an interrupt of the same priority is signalled (IAR %u, want %u) [IHI 0069 4.8 preemption by running priority]",
 	       id, spi_c);
-	if (id == spi_c) {
-		gic_eoi(iar3);
+	if (id == spi_c)
 		gic_deactivate(iar3);
-	}
 	gic_set_priority(spi_c, PRIO_HIGH);
 	was_pending = gic_irq_pending(spi_a);
 	gic_deactivate(iar);
 	settle();
 	report(!gic_irq_active(spi_a), "DIR deactivates it [IHI 0069 ICC_DIR_EL1; IHI 0048B 4.4.15 GICC_DIR]");
 	hppir = gic_hppir();
-	id = ack(&iar2);
+	id = gic_take(&iar2);
 	if (edge)
 		report(id == spi_a, "once inactive, its pending state is signalled (IAR %u, want %u; pending before DIR %d, HPPIR after %u)",
 		       id, spi_a, was_pending, hppir);
@@ -131,10 +125,8 @@ static void test_eoimode1(bool edge)
 		report_deviation("gicv3-dir-loses-pending", id == spi_a,
 				 "once inactive, its pending state is signalled (IAR %u, want %u; pending before DIR %d, HPPIR after %u)",
 				 id, spi_a, was_pending, hppir);
-	if (id == spi_a) {
-		gic_eoi(iar2);
+	if (id == spi_a)
 		gic_deactivate(iar2);
-	}
 	report(!gic_irq_active(spi_a) && !gic_irq_pending(spi_a) && gic_rpr() == 0xff, "EOI + DIR: inactive, idle priority");
 	gic_set_eoimode(false);
 	gic_set_edge(spi_a, false);
@@ -143,7 +135,6 @@ static void test_eoimode1(bool edge)
 
 static void test_isactiver(void)
 {
-	uint32_t iar;
 	unsigned id;
 
 	report_prefix_push("isactiver");
@@ -152,22 +143,18 @@ static void test_isactiver(void)
 	       "ISACTIVER sets the active state; the running priority stays idle (active %d, RPR %#x) [IHI 0069 GICD_ISACTIVER<n>, ICC_RPR_EL1: the running priority comes from the active priorities ICC_AP1R<n>_EL1, set only by an acknowledge; IHI 0048B 4.3.9]",
 	       gic_irq_active(spi_a), gic_rpr());
 	pend(spi_a);
-	id = ack(&iar);
+	id = gic_take(NULL);
 	report(id == GIC_SPURIOUS, "pending while active: not signalled (IAR %u) [IHI 0069 4.1.2; IHI 0048B 3.2.4]", id);
-	if (id != GIC_SPURIOUS)
-		gic_eoi(iar);
 	gic_clear_active(spi_a);
 	settle();
-	id = ack(&iar);
+	id = gic_take(NULL);
 	report(id == spi_a, "ICACTIVER clears it and the pending interrupt is signalled (IAR %u) [IHI 0069 GICD_ICACTIVER; IHI 0048B 4.3.10]", id);
-	if (id == spi_a)
-		gic_eoi(iar);
 	report_prefix_pop();
 }
 
 static void test_preempt(void)
 {
-	uint32_t iar_a, iar_b, iar_c;
+	uint32_t iar_a, iar_b;
 	unsigned id, bpr = gic_set_bpr(0), hppir;
 
 	report_prefix_push("preempt");
@@ -180,17 +167,13 @@ static void test_preempt(void)
 	       "priority %#x preempts active %#x: IAR %u, RPR %#x [IHI 0069 4.8 preemption; IHI 0048B 3.3.3]",
 	       PRIO_HIGH, PRIO_LOW, id, gic_rpr());
 	pend(spi_c);
-	id = ack(&iar_c);
+	id = gic_take(NULL);
 	report(id == GIC_SPURIOUS, "the same priority %#x does not preempt %#x: IAR %u", PRIO_HIGH, PRIO_HIGH, id);
-	if (id != GIC_SPURIOUS)
-		gic_eoi(iar_c);
 	gic_eoi(iar_b);
 	report(gic_rpr() == PRIO_LOW, "EOI restores the running priority of the interrupt underneath (RPR %#x, want %#x)",
 	       gic_rpr(), PRIO_LOW);
-	id = ack(&iar_c);
+	id = gic_take(NULL);
 	report(id == spi_c, "then the equal-priority one preempts that (IAR %u, want %u)", id, spi_c);
-	if (id == spi_c)
-		gic_eoi(iar_c);
 	gic_eoi(iar_a);
 	report(gic_rpr() == 0xff, "all EOIed: idle (RPR %#x)", gic_rpr());
 
@@ -203,18 +186,14 @@ static void test_preempt(void)
 	pend(spi_a);
 	ack(&iar_a);
 	pend(spi_b);
-	id = ack(&iar_b);
+	id = gic_take(NULL);
 	hppir = gic_hppir();
 	report(id == GIC_SPURIOUS && hppir == spi_b,
 	       "binary point 7: %#x does not preempt %#x, one group priority (IAR %u, HPPIR %u) [IHI 0069 4.8 priority grouping]",
 	       PRIO_HIGH, PRIO_LOW, id, hppir);
-	if (id != GIC_SPURIOUS)
-		gic_eoi(iar_b);
 	gic_eoi(iar_a);
-	id = ack(&iar_b);
+	id = gic_take(NULL);
 	report(id == spi_b, "after the EOI it is signalled (IAR %u)", id);
-	if (id == spi_b)
-		gic_eoi(iar_b);
 	gic_set_bpr(0);
 	report_prefix_pop();
 }

@@ -37,8 +37,7 @@ static volatile bool stop;
 
 static void spi_irq(struct ex_regs *regs)
 {
-	uint32_t iar = gic_ack();
-	unsigned id = gic_iar_intid(iar);
+	unsigned id = gic_take(NULL);
 
 	(void)regs;
 	if (id == GIC_SPURIOUS)
@@ -47,7 +46,6 @@ static void spi_irq(struct ex_regs *regs)
 		taken[smp_id()]++;
 	else
 		others++;
-	gic_eoi(iar);
 }
 
 static void irq_loop(void *arg)

@@ -23,8 +23,8 @@ static volatile bool stop;
 
 static void sgi_irq(struct ex_regs *regs)
 {
-	uint32_t iar = gic_ack();
-	unsigned id = gic_iar_intid(iar);
+	uint32_t iar;
+	unsigned id = gic_take(&iar);
 
 	(void)regs;
 	if (id == GIC_SPURIOUS)
@@ -35,7 +35,6 @@ static void sgi_irq(struct ex_regs *regs)
 	} else {
 		others++;
 	}
-	gic_eoi(iar);
 }
 
 static void irq_loop(void *arg)
