@@ -17,7 +17,8 @@
  *           a 32-bit write changes its half only, as the doubleword write of
  *           the same value does: GICD_IROUTER<n>, GICR_PROPBASER,
  *           GICR_PENDBASER, GITS_BASER<n>, GITS_CBASER, GITS_CWRITER (the
- *           read-only GICR_TYPER, GITS_TYPER, GITS_CREADR: reads only)
+ *           read-only GICR_TYPER, GITS_TYPER: reads only; GITS_CREADR
+ *           reads 0 with the ITS never enabled, telling nothing)
  * Not asserted: the sizes the specifications do not require (halfwords,
  * bytes to other registers, doublewords to 32-bit registers) are
  * UNPREDICTABLE (v3) or IMPLEMENTATION DEFINED (v2).
@@ -122,9 +123,9 @@ static void test_targets_bytes(void)
 		report_skip("GICD_ITARGETSR byte access: needs 2 CPUs (smp >= 2 in unittests.cfg)");
 		return;
 	}
-	for (unsigned k = 0; k < 4; k++) {
-		a[k] = gic_v2_target(0);
-		b[k] = gic_v2_target(1 + k % (nr_cpus() - 1));
+	for (unsigned k = 0; k < 4; k++) {   /* lanes told apart: a byte from the wrong lane shows */
+		a[k] = gic_v2_target(k % nr_cpus());
+		b[k] = gic_v2_target((k + 1) % nr_cpus());
 	}
 	check_bytes("GICD_ITARGETSR (4 SPIs)", dist + GICD_ITARGETSR + (top_spi & ~3U), a, b, "IHI 0048B 4.1.4, 4.3.12");
 }
@@ -268,7 +269,6 @@ static void test_its_halves(void)
 		return;
 	}
 	check_halves_ro("GITS_TYPER", its.base + GITS_TYPER);
-	check_halves_ro("GITS_CREADR", its.base + GITS_CREADR);
 	for (unsigned n = 0; n < 8; n++) {
 		uintptr_t r = its.base + GITS_BASER + n * 8;
 		char name[24];
