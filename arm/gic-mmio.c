@@ -17,6 +17,10 @@
  *             its neighbours alone
  *   config    ICFGR: the SPI's Int_config[1] (edge) is writable; the SGIs'
  *             field is read-only and reads edge (0b10)
+ *   group     IGROUPR: the SPI's group bit is read/write (v2 has interrupt
+ *             groups with or without the Security Extensions, v3 with
+ *             DS = 1); v3 with affinity routing: GICD_IGROUPR0 (SGIs, PPIs)
+ *             is RAZ/WI, GICR_IGROUPR0 holds them
  *   targets   v2: ITARGETSR of an SPI keeps only the bits of CPUs that exist
  *             (4.3.12: the others are RAZ/WI); the SGI/PPI bytes are read-only
  *             and read the reading CPU's own bit
@@ -122,6 +126,32 @@ static void test_config(int version)
 	report_prefix_pop();
 }
 
+static void test_group(int version)
+{
+	uintptr_t g = word_of(GICD_IGROUPR, spi);
+	uint32_t b = bit_of(spi), saved = readl(g), w0, w0_after;
+	bool set, cleared;
+
+	report_prefix_push("group");
+	writel(g, saved | b);
+	set = readl(g) & b;
+	writel(g, saved & ~b);
+	cleared = !(readl(g) & b);
+	writel(g, saved);
+	report(set && cleared, "IGROUPR: the SPI's group bit reads back 1 and 0 as written [%s]",
+	       version == 3 ? "IHI 0069 GICD_IGROUPR<n>" : "IHI 0048B 4.3.4");
+	if (version == 3) {
+		w0 = readl(dist + GICD_IGROUPR);
+		writel(dist + GICD_IGROUPR, ~w0);
+		w0_after = readl(dist + GICD_IGROUPR);
+		writel(dist + GICD_IGROUPR, w0);
+		report(w0 == 0 && w0_after == 0,
+		       "affinity routing: GICD_IGROUPR0 (SGIs, PPIs) is RAZ/WI (%#x, after writing its inverse %#x) [IHI 0069 GICD_IGROUPR<n>: GICR_IGROUPR0 holds them]",
+		       w0, w0_after);
+	}
+	report_prefix_pop();
+}
+
 static void test_targets(void)
 {
 	uintptr_t t = dist + GICD_ITARGETSR + spi;
@@ -204,6 +234,7 @@ int main(int argc, char **argv, char **envp)
 	check_pair("active", GICD_ISACTIVER, GICD_ICACTIVER);
 	test_priority();
 	test_config(version);
+	test_group(version);
 	if (version == 2) {
 		test_targets();
 	} else {
