@@ -17,6 +17,10 @@
  *   isactiver an interrupt made active through ISACTIVER is not signalled
  *             when pending, does not change the running priority, and
  *             ICACTIVER releases it
+ *   group     an interrupt in the group the CPU interface does not forward
+ *             (v3: group 0, ICC_IGRPEN0_EL1 = 0, and ICC_IAR1_EL1 takes group
+ *             1 only; v2: group 1, GICC_CTLR.EnableGrp1 = 0) is not
+ *             acknowledged and stays pending; back in the forwarded group it is
  *   preempt   a higher group priority preempts an active interrupt, an equal
  *             one does not; EOI restores the running priority of the
  *             interrupt underneath; with the binary point at 7 the two
@@ -24,10 +28,12 @@
  */
 #include "hvut.h"
 #include <asm/gic.h>
+#include <asm/io.h>
 #include <asm/smp.h>
 #include <asm/sysreg.h>
 #include <asm/timer.h>
 
+#define ICC_IGRPEN0_EL1 S3_0_C12_C12_6
 #define PRIO_LOW 0xa0
 #define PRIO_HIGH 0x80   /* differs from PRIO_LOW in bit 5 only among the top three */
 
@@ -152,6 +158,37 @@ static void test_isactiver(void)
 	report_prefix_pop();
 }
 
+static void test_group(void)
+{
+	uintptr_t g = gic_dist_base() + GICD_IGROUPR + spi_a / 32 * 4;
+	uint32_t b = 1U << (spi_a % 32), saved = readl(g), iar;
+	unsigned id, hppir, other = saved & b ? 0 : 1;
+
+	report_prefix_push("group");
+	if (gic_version() == 3 && (read_sysreg(ICC_IGRPEN0_EL1) & 1)) {
+		report_info("ICC_IGRPEN0_EL1 was 1: cleared");
+		write_sysreg(0, ICC_IGRPEN0_EL1);
+		isb();
+	}
+	writel(g, saved ^ b);
+	pend(spi_a);
+	hppir = gic_hppir();
+	iar = gic_ack();
+	id = gic_iar_intid(iar);
+	if (id == spi_a)
+		gic_eoi(iar);
+	report(id != spi_a && gic_irq_pending(spi_a),
+	       "in group %u, which this CPU interface does not forward: not acknowledged, still pending (IAR %u, HPPIR %u) [%s]",
+	       other, id, hppir,
+	       gic_version() == 3 ? "IHI 0069 ICC_IGRPEN0_EL1, ICC_IAR1_EL1: Group 1 interrupts only" :
+				    "IHI 0048B 4.4.1 GICC_CTLR.EnableGrp1, 4.3.4 GICD_IGROUPRn");
+	writel(g, saved);
+	settle();
+	id = gic_take(NULL);
+	report(id == spi_a, "back in group %u: its pending state is signalled (IAR %u)", 1 - other, id);
+	report_prefix_pop();
+}
+
 static void test_preempt(void)
 {
 	uint32_t iar_a, iar_b;
@@ -226,6 +263,7 @@ int main(int argc, char **argv, char **envp)
 	test_eoimode1(false);   /* SPIs reset level-sensitive; ISPENDR latches either way (IHI 0069 4.1.1) */
 	test_eoimode1(true);
 	test_isactiver();
+	test_group();
 	test_preempt();
 	for (unsigned i = 0; i < 3; i++) {
 		gic_disable_irq(spis[i]);
