@@ -15,6 +15,11 @@
  *   timer    each CPU's own EL1 virtual timer raises its PPI on that CPU
  *            only, once (the DT's arm,armv8-timer PPI: one INTID, a copy
  *            per PE)
+ *   waker    v3: CPU 1's redistributor put to sleep (GICR_WAKER.ProcessorSleep,
+ *            its CPU interface's group enables 0 first) reports
+ *            ChildrenAsleep, holds a PPI made pending meanwhile, and after
+ *            ProcessorSleep = 0 reports ChildrenAsleep 0 and CPU 1
+ *            acknowledges the held PPI
  * The software PPI is INTID 22 (PPI 6): no device of QEMU's virt board
  * signals it.
  */
@@ -27,6 +32,8 @@
 #include <asm/timer.h>
 
 #define SOFT_PPI GIC_PPI(6)
+#define WAKER_PROCESSOR_SLEEP (1U << 1)
+#define WAKER_CHILDREN_ASLEEP (1U << 2)
 /* Bounds only a failure reaches: a timer under KVM nested in TCG is slow; a pending PPI needs no clock. */
 #define TIMER_MUST_HAPPEN_MS 30000
 #define PENDING_MUST_HAPPEN_MS 2000
@@ -201,6 +208,75 @@ static void test_banked(void)
 	report_prefix_pop();
 }
 
+static void cpu_interface_off(void *arg) { (void)arg; gic_cpu_disable(); }
+
+/* gic_cpu_init() again (wakes, enables group 1, PPIs off), then what IAR says with PSTATE.I set. */
+static void wake_and_ack(void *arg)
+{
+	uint32_t iar;
+
+	gic_cpu_init();
+	gic_enable_irq(SOFT_PPI);
+	udelay(1000);
+	iar = gic_ack();
+	*(unsigned *)arg = gic_iar_intid(iar);
+	if (gic_iar_intid(iar) != GIC_SPURIOUS)
+		gic_eoi(iar);
+	gic_disable_irq(SOFT_PPI);
+}
+
+/* Polls GICR_WAKER until ChildrenAsleep is asleep (at most 2 s of the counter); returns the last read. */
+static uint32_t wait_children(uintptr_t waker, bool asleep)
+{
+	uint64_t end = read_cntvct() + 2 * read_cntfrq();
+	uint32_t w;
+
+	while (!!((w = readl(waker)) & WAKER_CHILDREN_ASLEEP) != asleep && read_cntvct() < end)
+		;
+	return w;
+}
+
+/*
+ * IHI 0069 GICR_WAKER (RW with GICD_CTLR.DS = 1): "Before powering down a
+ * PE, software must set this bit to 1 and wait until ChildrenAsleep == 1.
+ * After powering up a PE ... set this bit to 0 and wait until ChildrenAsleep
+ * == 0"; with ProcessorSleep = 1 interrupts "are held in the pending state at
+ * the Redistributor". Setting it with a group enabled in the CPU interface
+ * is UNPREDICTABLE, so CPU 1's interface is turned off first.
+ */
+static void test_waker(void)
+{
+	uintptr_t rd = gic_rdist_base(1), waker = rd + GICR_WAKER;
+	uint32_t asleep, awake, ctlr = readl(gic_dist_base() + GICD_CTLR);
+	unsigned id = GIC_SPURIOUS;
+	bool held;
+
+	report_prefix_push("waker");
+	if (!(ctlr & (1U << 6))) {
+		report_skip("GICR_WAKER: GICD_CTLR.DS = 0, the register is Secure (RAZ/WI here)");
+		report_prefix_pop();
+		return;
+	}
+	on_cpu(1, cpu_interface_off, NULL);
+	writel(waker, readl(waker) | WAKER_PROCESSOR_SLEEP);
+	asleep = wait_children(waker, true);
+	report((asleep & (WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP)) == (WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP),
+	       "CPU 1's GICR_WAKER.ProcessorSleep = 1: it reads 1 and ChildrenAsleep becomes 1 (%#x) [IHI 0069 GICR_WAKER]",
+	       asleep);
+	writel(rd + GICR_SGI_FRAME + GICD_ISPENDR, 1U << SOFT_PPI);
+	held = readl(rd + GICR_SGI_FRAME + GICD_ISPENDR) & (1U << SOFT_PPI);
+	writel(waker, readl(waker) & ~WAKER_PROCESSOR_SLEEP);
+	awake = wait_children(waker, false);
+	report(!(awake & (WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP)),
+	       "ProcessorSleep = 0: ChildrenAsleep becomes 0 (%#x)", awake);
+	on_cpu(1, wake_and_ack, &id);
+	report(held && id == SOFT_PPI,
+	       "INTID %u made pending while asleep is held (GICR_ISPENDR0 %d) and CPU 1 acknowledges it after wake-up (IAR %u)",
+	       SOFT_PPI, held, id);
+	writel(rd + GICR_SGI_FRAME + GICD_ICPENDR, 1U << SOFT_PPI);
+	report_prefix_pop();
+}
+
 static void test_delivery(void)
 {
 	char counts[64];
@@ -284,6 +360,8 @@ int main(int argc, char **argv, char **envp)
 	irq_disable();
 	install_irq_handler(ppi_irq);
 	test_banked();
+	if (gic_version() == 3)
+		test_waker();
 	test_delivery();
 	report(others == 0, "no other interrupts (%u)", others);
 	return report_summary();
