@@ -22,8 +22,8 @@
  *           reads 0 with the ITS never enabled, telling nothing)
  * Not asserted: the sizes the specifications do not list (halfwords, bytes
  * to registers that are not byte-accessible, doublewords to 32-bit
- * registers); IHI 0069 12.1.3 makes them UNPREDICTABLE, IHI 0048B does not
- * define them.
+ * registers); IHI 0069 12.1.3 makes them UNPREDICTABLE, IHI 0048B asks
+ * only for the word and byte accesses above.
  *
  * Every access is one LDR/STR of its size (asm/io.h): KVM can only emulate
  * those (docs/kvm.md). Only unused INTIDs at the top of the SPI range and
