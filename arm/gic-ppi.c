@@ -200,9 +200,9 @@ static void test_banked(void)
 	}
 	report_deviation(V2_ISPENDR_DEVIATION, !bad_pend,
 			 "INTID %u made pending by one CPU reads pending there only [%s] (wrong for CPUs %#x)", SOFT_PPI,
-	       gic_version() == 3 ? "IHI 0069 GICR_ISPENDR0: a copy per Redistributor, pending on this PE" :
-				    "IHI 0048B 4.3.7: GICD_ISPENDR0 banked per processor",
-	       bad_pend);
+			 gic_version() == 3 ? "IHI 0069 GICR_ISPENDR0: a copy per Redistributor, pending on this PE" :
+					      "IHI 0048B 4.3.7: GICD_ISPENDR0 banked per processor",
+			 bad_pend);
 	report(!bad_en, "INTID %u enabled by one CPU reads enabled there only [%s] (wrong for CPUs %#x)", SOFT_PPI,
 	       gic_version() == 3 ? "IHI 0069 GICR_ISENABLER0" : "IHI 0048B 4.3.5: GICD_ISENABLER0 banked", bad_en);
 	report_prefix_pop();
