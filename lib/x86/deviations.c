@@ -347,5 +347,11 @@ const struct deviation arch_deviations[] = {
 	{ "movss-int1-bp-lost", "bochs", NULL, NULL, NULL,
 	  "a data breakpoint hit by MOV SS's operand is dropped when the next instruction is ICEBP: one #DB after ICEBP with DR6.B0 clear, no second #DB",
 	  "SDM vol. 3A 6.8.3: MOV SS inhibits (holds) debug exceptions until after the next instruction or the delivery of an exception; vol. 3B 17.3.1.2: a data breakpoint sets DR6.Bn" },
+	/* x86/debug-branch.c */
+	{ "debugctl-gp", "bochs", NULL, NULL, NULL, "RDMSR/WRMSR of IA32_DEBUGCTL (1D9H) #GP",
+	  "SDM vol. 4 table 2-2: IA32_DEBUGCTL architectural from 06_0EH (LBR bit 0, BTF bit 1); APM vol. 2 13.1.1.6 DebugCtl; " SDM_RDMSR },
+	{ "debugctl-ignored", "qemu-tcg", NULL, NULL, NULL,
+	  "IA32_DEBUGCTL reads 0 and ignores writes: TF single-steps every instruction with BTF set, no branch is recorded with LBR set",
+	  "SDM vol. 3B 17.4.3 Single-Stepping on Branches, 17.4.1 IA32_DEBUGCTL; APM vol. 2 13.1.1.6 DebugCtl, 13.1.1.7 LastBranchFromIP/ToIP" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
