@@ -357,5 +357,9 @@ const struct deviation arch_deviations[] = {
 	{ "xsave-compacted-offset", "bochs", NULL, "3", NULL,
 	  "XSAVEC/XSAVES write (and XRSTORS reads) each extended component 160 bytes below its compacted offset: AVX at 416, inside the legacy region, overlapping the header",
 	  "SDM vol. 1 13.4.3 Extended Region of an XSAVE Area: in the compacted format the first component present is at byte 576" },
+	/* x86/insn-ud.c */
+	{ "rdseed-not-gated", "qemu-tcg", NULL, "10.0", NULL,
+	  "RDSEED (0F C7 /7) runs without CPUID.(7,0):EBX[18] when RDRAND is enumerated (checked against RDRAND's bit only)",
+	  "SDM vol. 2B RDSEED: #UD if CPUID.(EAX=07H, ECX=0H):EBX.RDSEED[bit 18] = 0" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
