@@ -26,8 +26,9 @@
  *            condition bit (vol. 2A INT n/INTO/INT3/INT1); then ICEBP as the
  *            instruction after a MOV SS that hit a data breakpoint: the held
  *            #DB (DR6.B0) comes with INT1's or at the #DB handler's entry
- *   movss-int3 INT3 after a MOV SS that hit a data breakpoint: the held #DB
- *            comes at the #BP handler's first instruction (vol. 3A 6.8.3)
+ *   movss-int INT3, INT n (CPL0) and SYSCALL (CPL3) after a MOV SS that hit
+ *            a data breakpoint: the held #DB comes at the handler's or the
+ *            SYSCALL entry's first instruction, CPL0 (vol. 3A 6.8.3)
  */
 #include "hvut.h"
 #include <asm/cpufeature.h>
@@ -194,10 +195,27 @@ static void user_syscall(void *arg)
 			 "sc_end: nop" ::: "rcx", "r11", "memory", "cc");
 }
 
+/* SYSCALL to step_syscall_entry with IA32_FMASK = mask; saves the four MSRs in old[]. */
+static void syscall_on(uint64_t mask, uint64_t old[4])
+{
+	old[0] = rdmsr(MSR_EFER), old[1] = rdmsr(MSR_STAR), old[2] = rdmsr(MSR_LSTAR), old[3] = rdmsr(MSR_SYSCALL_MASK);
+	wrmsr(MSR_STAR, ((uint64_t)(USER_CS32 & ~3) << 48) | ((uint64_t)KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (uintptr_t)step_syscall_entry);
+	wrmsr(MSR_SYSCALL_MASK, mask);
+	wrmsr(MSR_EFER, old[0] | EFER_SCE);
+}
+
+static void syscall_off(const uint64_t old[4])
+{
+	wrmsr(MSR_EFER, old[0]);
+	wrmsr(MSR_STAR, old[1]);
+	wrmsr(MSR_LSTAR, old[2]);
+	wrmsr(MSR_SYSCALL_MASK, old[3]);
+}
+
 static void test_syscall(void)
 {
-	uint64_t efer = rdmsr(MSR_EFER), star = rdmsr(MSR_STAR), lstar = rdmsr(MSR_LSTAR);
-	uint64_t fmask = rdmsr(MSR_SYSCALL_MASK);
+	uint64_t old[4];
 	struct fault f;
 	int v;
 
@@ -207,16 +225,10 @@ static void test_syscall(void)
 		report_prefix_pop();
 		return;
 	}
-	wrmsr(MSR_STAR, ((uint64_t)(USER_CS32 & ~3) << 48) | ((uint64_t)KERNEL_CS << 32));
-	wrmsr(MSR_LSTAR, (uintptr_t)step_syscall_entry);
-	wrmsr(MSR_SYSCALL_MASK, FL_TF);
-	wrmsr(MSR_EFER, efer | EFER_SCE);
+	syscall_on(FL_TF, old);
 	start((unsigned long)sc_end);
 	v = run_in_user(user_syscall, NULL, &f);
-	wrmsr(MSR_EFER, efer);
-	wrmsr(MSR_STAR, star);
-	wrmsr(MSR_LSTAR, lstar);
-	wrmsr(MSR_SYSCALL_MASK, fmask);
+	syscall_off(old);
 	report(v == NO_EXCEPTION && nhits == 3, "SYSCALL and SYSRET ran, 3 traps (%s, %u traps)", exception_name(v),
 	       nhits);
 	check_hit(0, (unsigned long)sc_insn, 3, true, "after the instruction after POPF");
@@ -309,56 +321,107 @@ static void test_movss_bp(void)
 	report_prefix_pop();
 }
 
-/* --- INT3 after a MOV SS that hit a data breakpoint --------------------------- */
-
-extern char mi3_insn[], mi3_next[];
-static void __attribute__((noinline)) movss_then_int3(void)
-{
-	__asm__ volatile("mov %0, %%ss\n"
-			 "mi3_insn: int3\n"
-			 "mi3_next: nop" :: "m"(ss_word) : "memory");
-}
+/* --- INT3, INT n, SYSCALL after a MOV SS that hit a data breakpoint ---------- */
 
 /*
  * SDM vol. 3A 6.8.3: the #DB MOV SS holds waits until after the next
- * instruction or the delivery of an exception; the next instruction is INT3,
- * whose #BP delivery ends the inhibition, so the #DB comes at the #BP
- * handler's first instruction, at CPL0 (the case of CVE-2018-8897).
+ * instruction or the delivery of an exception. When that instruction is
+ * INT3, INT n or SYSCALL, the #DB comes at the first instruction of the
+ * handler or the SYSCALL entry, at CPL0 (the case of CVE-2018-8897).
  */
-static void test_movss_int3(void)
+extern char mi3_insn[], min_insn[], msc_insn[];
+static void __attribute__((noinline)) movss_then_int3(void)
 {
-	exception_handler old_bp = handle_exception(BP_VECTOR, count_handler);
-	unsigned long entry = gate_target(BP_VECTOR);
-	bool b0 = false, early = false;
-	unsigned short ss;
+	__asm__ volatile("mov %0, %%ss\n"
+			 "mi3_insn: int3\n\tnop" :: "m"(ss_word) : "memory");
+}
 
-	report_prefix_push("MOV SS; INT3");
-	__asm__ volatile("mov %%ss, %0" : "=r"(ss));
+static void __attribute__((noinline)) movss_then_int(void)
+{
+	__asm__ volatile("mov %0, %%ss\n"
+			 "min_insn: int %[v]\n\tnop" :: "m"(ss_word), [v] "i"(STEP_VECTOR) : "memory");
+}
+
+static void user_movss_syscall(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("mov %0, %%ss\n"
+			 "msc_insn: syscall\n\tnop" :: "m"(ss_word) : "rcx", "r11", "memory");
+}
+
+/* DR0 on ss_word (read or write, 2 bytes), which holds selector ss. */
+static void movss_arm(unsigned short ss)
+{
 	ss_word = ss;
 	start(0);
 	write_dr0((uintptr_t)&ss_word);
 	write_dr7(DR7_L0_RW_2BYTES);
-	movss_then_int3();
+}
+
+/*
+ * The #DBs seen after MOV SS; next (at insn): where the held one must be
+ * (entry, CPL0). exc: next delivers an exception (Bochs drops the #DB then).
+ */
+static void movss_held(const char *next, unsigned long insn, unsigned long entry, const char *where, bool exc)
+{
+	const char *lost = exc ? "movss-bp-lost-on-exception" : NULL;
+	bool b0 = false, early = false;
+
 	write_dr7(0);
-	handle_exception(BP_VECTOR, old_bp);
-	for (unsigned i = 0; i < nhits && i < MAX_HITS; i++)
-		report_info("#DB %u at %#lx%s, DR6 %#lx", i + 1, hits[i].rip,
-			    hits[i].rip == entry ? " (the #BP handler's entry)" :
-			    hits[i].rip == (unsigned long)mi3_insn ? " (at INT3)" :
-			    hits[i].rip == (unsigned long)mi3_next ? " (after INT3)" : "", hits[i].dr6);
 	for (unsigned i = 0; i < nhits && i < MAX_HITS; i++) {
+		report_info("#DB %u at %#lx CS %#lx%s, DR6 %#lx", i + 1, hits[i].rip, hits[i].cs,
+			    hits[i].rip == entry ? " (the entry)" : hits[i].rip == insn ? " (before the instruction)" : "",
+			    hits[i].dr6);
 		b0 |= !!(hits[i].dr6 & DR6_B0);
-		early |= hits[i].rip == (unsigned long)mi3_insn;
+		early |= hits[i].rip == insn;
 	}
-	report(handler_runs == 1, "the #BP handler ran once (%u)", handler_runs);
-	report_deviation("movss-bp-lost-on-exception", b0, "the held data breakpoint is not dropped: a #DB with DR6.B0 (%u #DB)",
-			 nhits);
-	report_deviation("movss-bp-not-delayed", !early, "no #DB at INT3, before it runs (%p)", mi3_insn);
+	report_deviation(lost, b0, "the held data breakpoint is not dropped: a #DB with DR6.B0 (%u #DB)", nhits);
+	report_deviation("movss-bp-not-delayed", !early, "no #DB at %s, before it runs (%#lx)", next, insn);
 	/* Where it lands; a VMM that delivered it early or dropped it fails here for that reason. */
-	report_deviation(early ? "movss-bp-not-delayed" : !b0 ? "movss-bp-lost-on-exception" : NULL,
-			 nhits == 1 && hits[0].rip == entry && (hits[0].dr6 & DR6_B0),
-			 "one #DB, at the #BP handler's first instruction, DR6.B0 (%u #DB at %#lx, want %#lx; DR6 %#lx) [SDM vol. 3A 6.8.3]",
-			 nhits, hits[0].rip, entry, hits[0].dr6);
+	report_deviation(early ? "movss-bp-not-delayed" : !b0 ? lost : NULL,
+			 nhits == 1 && hits[0].rip == entry && (hits[0].cs & 3) == 0 && (hits[0].dr6 & DR6_B0),
+			 "one #DB, at %s, CPL0, DR6.B0 (%u #DB at %#lx CS %#lx, want %#lx; DR6 %#lx) [SDM vol. 3A 6.8.3]",
+			 where, nhits, hits[0].rip, hits[0].cs, entry, hits[0].dr6);
+}
+
+static void test_movss_int(void)
+{
+	exception_handler old_bp = handle_exception(BP_VECTOR, count_handler);
+	exception_handler old_int = handle_exception(STEP_VECTOR, count_handler);
+	unsigned short ss;
+
+	__asm__ volatile("mov %%ss, %0" : "=r"(ss));
+	report_prefix_push("MOV SS; INT3");
+	movss_arm(ss);
+	movss_then_int3();
+	report(handler_runs == 1, "the #BP handler ran once (%u)", handler_runs);
+	movss_held("INT3", (unsigned long)mi3_insn, gate_target(BP_VECTOR), "the #BP handler's first instruction", true);
+	report_prefix_pop();
+	report_prefix_push("MOV SS; INT n");
+	movss_arm(ss);
+	movss_then_int();
+	report(handler_runs == 1, "the INT %#x handler ran once (%u)", STEP_VECTOR, handler_runs);
+	movss_held("INT n", (unsigned long)min_insn, gate_target(STEP_VECTOR), "the handler's first instruction", true);
+	report_prefix_pop();
+	handle_exception(BP_VECTOR, old_bp);
+	handle_exception(STEP_VECTOR, old_int);
+
+	report_prefix_push("MOV SS; SYSCALL");
+	if (this_cpu_has(X86_FEATURE_SYSCALL)) {
+		uint64_t old[4];
+		struct fault f;
+		int v;
+
+		syscall_on(0, old);
+		movss_arm(USER_DS);
+		v = run_in_user(user_movss_syscall, NULL, &f);
+		syscall_off(old);
+		report(v == NO_EXCEPTION, "MOV SS and SYSCALL at CPL3, SYSRET back (%s)", exception_name(v));
+		movss_held("SYSCALL", (unsigned long)msc_insn, (unsigned long)step_syscall_entry,
+			   "the SYSCALL entry's first instruction", false);
+	} else {
+		report_skip("SYSCALL: CPUID.80000001H:EDX[11]=0");
+	}
 	report_prefix_pop();
 }
 
@@ -459,7 +522,7 @@ int main(int argc, char **argv, char **envp)
 	static const struct test_part parts[] = {
 		{ "int", test_int }, { "int3", test_int3 }, { "syscall", test_syscall }, { "sysenter", test_sysenter },
 		{ "movss-bp", test_movss_bp }, { "icebp", test_icebp },
-		{ "movss-int3", test_movss_int3 },
+		{ "movss-int", test_movss_int },
 	};
 	exception_handler old_db;
 
