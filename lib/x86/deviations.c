@@ -343,9 +343,9 @@ const struct deviation arch_deviations[] = {
 	  "an armed one-shot APIC timer reads 0 right after a live migration: QEMU's KVM APIC state (kvm_put_apic_state) "
 	  "has no current count, and KVM_SET_LAPIC restarts the timer from that TMCCT of 0, i.e. expired",
 	  "SDM vol. 3A 'APIC Timer': in one-shot mode the current count counts down from the initial count to 0" },
-	/* x86/debug-step.c icebp, movss-int3 */
+	/* x86/debug-step.c icebp, movss-int */
 	{ "movss-bp-lost-on-exception", "bochs", NULL, NULL, NULL,
-	  "a data breakpoint hit by MOV SS's operand is dropped when the next instruction delivers an exception: after ICEBP one #DB with DR6.B0 clear; after INT3 none",
+	  "a data breakpoint hit by MOV SS's operand is dropped when the next instruction delivers an exception: after ICEBP one #DB with DR6.B0 clear; after INT3 or INT n none (after SYSCALL it comes, at the entry)",
 	  "SDM vol. 3A 6.8.3: MOV SS inhibits (holds) debug exceptions until after the next instruction or the delivery of an exception; vol. 3B 17.3.1.2: a data breakpoint sets DR6.Bn" },
 	/* x86/debug-branch.c */
 	{ "debugctl-gp", "bochs", NULL, NULL, NULL, "RDMSR/WRMSR of IA32_DEBUGCTL (1D9H) #GP",
