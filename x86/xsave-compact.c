@@ -9,7 +9,7 @@
  * vol. 2A CPUID leaf 0DH sub-leaf 1.
  *
  *   layout  for every subset of the probed components (AVX 2, opmask 5,
- *           Hi16_ZMM 7, as enumerated) XSAVEC and XSAVES write XCOMP_BV =
+ *           Hi16_ZMM 7, PKRU 9, as enumerated) XSAVEC and XSAVES write XCOMP_BV =
  *           RFBM | bit 63, XSTATE_BV with the loaded components, and each
  *           component's bytes at its computed compacted offset
  *   xrstors XRSTORS restores what XSAVES wrote; XSTATE_BV[i] = 0 initialises
@@ -81,7 +81,8 @@ static unsigned compacted_offset(uint64_t bv, unsigned i)
 
 /* --- the components the test loads: one register of each ------------------ */
 
-static uint8_t pattern[64] __attribute__((aligned(64)));
+/* 64 bytes for the vector registers, then 4 for PKRU: access-disable for keys 1-15, key 0 (all of hvut) open. */
+static uint8_t pattern[68] __attribute__((aligned(64)));
 
 static void load_ymm0(void) { __asm__ volatile("vmovdqu %0, %%ymm0" :: "m"(*(uint8_t(*)[32])pattern)); }
 static void clear_ymm0(void) { __asm__ volatile("vpxor %%ymm0, %%ymm0, %%ymm0" ::: "memory"); }
@@ -89,11 +90,14 @@ static void load_k1(void) { __asm__ volatile("kmovw %0, %%k1" :: "m"(*(uint16_t 
 static void clear_k1(void) { __asm__ volatile("kxorw %%k1, %%k1, %%k1" ::: "memory"); }
 static void load_zmm16(void) { __asm__ volatile("vmovdqu64 %0, %%zmm16" :: "m"(*(uint8_t(*)[64])pattern)); }
 static void clear_zmm16(void) { __asm__ volatile("vpxord %%zmm16, %%zmm16, %%zmm16" ::: "memory"); }
+static void load_pkru(void) { __asm__ volatile("wrpkru" :: "a"(*(uint32_t *)(pattern + 64)), "c"(0), "d"(0) : "memory"); }
+static void clear_pkru(void) { __asm__ volatile("wrpkru" :: "a"(0), "c"(0), "d"(0) : "memory"); }
 
 /*
  * Where a component keeps the loaded register, and what it holds there:
  * AVX (2) YMM0[255:128] at +0; opmask (5) k1 at +8 (kmovw: 16 bits, zero
- * extended); Hi16_ZMM (7) ZMM16 at +0 (SDM vol. 1 13.5.3, 13.5.4).
+ * extended); Hi16_ZMM (7) ZMM16 at +0 (SDM vol. 1 13.5.3, 13.5.4); PKRU (9)
+ * at +0 (13.5.7).
  */
 struct probe {
 	unsigned comp, at, len, from;   /* bytes [at, at+len) of the component = pattern[from..] */
@@ -104,8 +108,9 @@ static const struct probe all_probes[] = {
 	{ 2, 0, 16, 16, load_ymm0, clear_ymm0, "AVX (YMM0 high)" },
 	{ 5, 8, 2, 0, load_k1, clear_k1, "opmask (k1)" },
 	{ 7, 0, 64, 0, load_zmm16, clear_zmm16, "Hi16_ZMM (ZMM16)" },
+	{ 9, 0, 4, 64, load_pkru, clear_pkru, "PKRU" },
 };
-static const struct probe *probes[3];
+static const struct probe *probes[4];
 static unsigned nprobes;
 
 static void load_all(void)
@@ -385,11 +390,18 @@ int main(int argc, char **argv, char **envp)
 			probes[nprobes++] = &all_probes[2];
 		}
 	}
+	/* PKRU needs its size from CPUID.(0DH,9) to place what follows (Bochs 2.7 gives 0: xsave-pkru-cpuid). */
+	if (this_cpu_has(X86_FEATURE_PKU) && (supported & XFEATURE_PKRU) && cpuid_indexed(0xd, 9).a == 8) {
+		write_cr4(read_cr4() | X86_CR4_PKE);
+		xcr0 |= XFEATURE_PKRU;
+		probes[nprobes++] = &all_probes[3];
+	}
 	report_info("running on %s; XCR0 %#llx of %#llx, IA32_XSS may have %#llx; XSAVEC %d, XSAVES %d", vmm_description(),
 		    (unsigned long long)xcr0, (unsigned long long)supported, (unsigned long long)xss_supported, has_xsavec,
 		    has_xsaves);
-	for (unsigned i = 0; i < sizeof(pattern); i++)
+	for (unsigned i = 0; i < 64; i++)
 		pattern[i] = (uint8_t)(0xa5 ^ (i * 29 + 3));
+	*(uint32_t *)(pattern + 64) = 0x55555550;
 	xsave_enable_os();
 	if (!xcr0_set_checked(xcr0)) {
 		report_skip("the parts: XCR0 is not what XSETBV wrote");
