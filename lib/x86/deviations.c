@@ -129,8 +129,8 @@ const struct deviation arch_deviations[] = {
 	  "CPUID 15H gives the modelled CPU's TSC rate; the TSC counts at the emulator's ips (4 MHz against the PIT)",
 	  "SDM vol. 2A CPUID leaf 15H: TSC frequency = crystal clock * EBX / EAX" },
 	/* x86/xsave.c */
-	{ "xrstor-compacted-gp", "bochs", NULL, NULL, NULL,
-	  "XRSTOR #GPs on the compacted area XSAVEC just wrote (XCOMP_BV 0x8000000000000007)",
+	{ "xrstor-compacted-gp", "bochs", NULL, "3", NULL,
+	  "XRSTOR #GPs on the compacted area XSAVEC just wrote (XCOMP_BV 0x8000000000000007; XSAVEC put the AVX component at 416, so YMM7-15's high halves land in the header's reserved bytes: xsave-compacted-offset)",
 	  "SDM vol. 1 'Operation of XRSTOR': the compacted form restores an area with XCOMP_BV[63]=1" },
 
 	/* x86/cet.c */
