@@ -38,6 +38,7 @@
 
 static uint64_t xcr0;            /* what the test runs with */
 static uint64_t xss_supported;   /* CPUID.(0DH,1):EDX:ECX */
+static uint64_t xcr0_supported;  /* CPUID.(0DH,0):EDX:EAX */
 static bool has_xsavec, has_xsaves;
 static uint8_t area[8192] __attribute__((aligned(64)));
 static uint8_t area2[8192] __attribute__((aligned(64)));
@@ -319,7 +320,7 @@ static void test_xss(void)
 	report(v == GP_VECTOR, "WRMSR IA32_XSS with bit 1 (SSE, a user component): #GP (got %s) [SDM vol. 1 13.3]",
 	       exception_name(v));
 	for (unsigned b = 8; b < 63 && !bad; b++)
-		if (!(xss_supported & (1ULL << b)) && !(cpuid_indexed(0xd, 0).a & (1U << b)))
+		if (!((xss_supported | xcr0_supported) & (1ULL << b)))
 			bad = 1ULL << b;
 	v = wrmsr_safe(MSR_IA32_XSS, old | bad);
 	report(v == GP_VECTOR, "WRMSR IA32_XSS with bit %d, not in CPUID.(0DH,1):EDX:ECX: #GP (got %s) [SDM vol. 1 13.3]",
@@ -376,7 +377,7 @@ int main(int argc, char **argv, char **envp)
 	}
 	d0 = cpuid_indexed(0xd, 0);
 	d1 = cpuid_indexed(0xd, 1);
-	supported = d0.a | ((uint64_t)d0.d << 32);
+	supported = xcr0_supported = d0.a | ((uint64_t)d0.d << 32);
 	xss_supported = d1.c | ((uint64_t)d1.d << 32);
 	has_xsavec = d1.a & 2;
 	has_xsaves = d1.a & 8;
