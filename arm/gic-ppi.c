@@ -260,9 +260,11 @@ static void test_waker(void)
 	on_cpu(1, cpu_interface_off, NULL);
 	writel(waker, readl(waker) | WAKER_PROCESSOR_SLEEP);
 	asleep = wait_children(waker, true);
-	report((asleep & (WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP)) == (WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP),
-	       "CPU 1's GICR_WAKER.ProcessorSleep = 1: it reads 1 and ChildrenAsleep becomes 1 (%#x) [IHI 0069 GICR_WAKER]",
-	       asleep);
+	report_deviation("gicv3-waker-children-awake",
+			 (asleep & (WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP)) ==
+				 (WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP),
+			 "CPU 1's GICR_WAKER.ProcessorSleep = 1: it reads 1 and ChildrenAsleep becomes 1 (%#x) [IHI 0069 GICR_WAKER]",
+			 asleep);
 	writel(rd + GICR_SGI_FRAME + GICD_ISPENDR, 1U << SOFT_PPI);
 	held = readl(rd + GICR_SGI_FRAME + GICD_ISPENDR) & (1U << SOFT_PPI);
 	writel(waker, readl(waker) & ~WAKER_PROCESSOR_SLEEP);

@@ -69,5 +69,9 @@ const struct deviation arch_deviations[] = {
 	  "active and priority state",
 	  "GICv3 IHI 0069 GICD_TYPER.ITLinesNumber (32(N+1) INTIDs); GICD_ISENABLER<n> etc.: bits of unimplemented "
 	  "interrupts RAZ/WI" },
+	/* arm/gic-ppi.c "waker": seen on KVM 6.12.117 (vgic-v3 in L1), arm64-kvm lane */
+	{ "gicv3-waker-children-awake", "kvm", NULL, NULL, NULL,
+	  "GICR_WAKER.ProcessorSleep = 1 reads back 1 but ChildrenAsleep stays 0 (2 s of the counter)",
+	  "GICv3 IHI 0069 GICR_WAKER: software sets ProcessorSleep to 1 and waits until ChildrenAsleep == 1" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
