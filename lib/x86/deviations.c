@@ -364,5 +364,37 @@ const struct deviation arch_deviations[] = {
 	{ "insn-not-hidden", "kvm", NULL, NULL, NULL,
 	  "an instruction the guest's CPUID does not enumerate runs when the CPU under KVM has it: VMX/SVM execute it natively, with no intercept to raise #UD (not yet measured on the kvm lane)",
 	  "SDM vol. 2 instruction pages: #UD if the CPUID feature bit is 0" },
+	/* x86/vmx-mtf-priority.c */
+	{ "vmx-extint-exit-if0", "bochs", NULL, NULL, NULL,
+	  "an interrupt pending in the local APIC when L1 (IF=0) enters L2 with IF=0 and external-interrupt exiting causes no VM exit: L2 runs on",
+	  "SDM vol. 3C 26.4.1 Event Blocking: with external-interrupt exiting, RFLAGS.IF does not block external interrupts; one causes a VM exit even if IF=0" },
+	/* x86/vmx-init-sipi.c */
+	{ "vmx-wait-sipi-no-exit", "bochs", NULL, "3", NULL,
+	  "a SIPI to L2 in the wait-for-SIPI activity state causes no VM exit: the CPU starts in real mode at vector << 12 and Bochs panics (the test does not send it)",
+	  "SDM vol. 3C 26.2 Other Causes of VM Exits, 28.2.1 Basic VM-Exit Information: a SIPI in the wait-for-SIPI state exits (4) with the vector in the exit qualification" },
+	{ "vmx-init-blocked-lost", "bochs", "3", NULL, NULL,
+	  "an INIT that arrives in VMX root operation is discarded: the next VM entry runs L2 (no exit 3; the test's preemption timer ends it)",
+	  "SDM vol. 3C 25.8 Restrictions on VMX Operation and vol. 2B VMXON/VMXOFF: INIT is blocked (held) in VMX root operation, not blocked in VMX non-root operation, where it causes a VM exit" },
+	/* x86/svm-init.c */
+	{ "svm-init-gif0", "qemu-tcg", NULL, NULL, NULL,
+	  "an INIT to a CPU with GIF=0 is acted on at once (the CPU is reset): cpu_handle_interrupt() does not look at GIF for CPU_INTERRUPT_INIT",
+	  "APM vol. 2 15.17 Global Interrupt Flag, STGI and CLGI: while GIF=0, INIT is held pending" },
+	/* x86/svm-exitintinfo.c */
+	{ "svm-idt-gp-ext", "qemu-tcg", NULL, NULL, NULL,
+	  "the #GP for an IDT gate beyond the limit, raised while an injected hardware exception is delivered, has EXT=0 (7.2 also puts vector*16+2 in the index)",
+	  "SDM vol. 3A 6.13 Error Code: EXT is set when the exception occurred during delivery of an event external to the program, such as an earlier exception" },
+	{ "svm-idt-gp-ext", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "the #GP for an IDT gate beyond the limit, raised while an injected hardware exception is delivered, has EXT=0 (TCG as L0 delivers the event KVM injects)",
+	  "SDM vol. 3A 6.13 Error Code: EXT is set when the exception occurred during delivery of an event external to the program, such as an earlier exception" },
+	/* x86/vmx-nmi.c */
+	{ "vmx-iret-ept-nmi-unblocking", "bochs", NULL, NULL, NULL,
+	  "an EPT violation on IRET's frame read under virtual-NMI blocking: qualification bit 12 clear and the blocking still set in the saved interruptibility state",
+	  "SDM vol. 3C 28.1 Architectural State before a VM Exit (virtual-NMI blocking cleared before the exit), 28.2.1 Exit Qualification for EPT Violations (bit 12: NMI unblocking due to IRET)" },
+	{ "vmx-vnmi-blocking-stale", "bochs", NULL, "3", NULL,
+	  "after an EPT violation on IRET under virtual-NMI blocking, the next entry with interruptibility 0 still has the blocking (saved as bit 3 after the same IRET)",
+	  "SDM vol. 3C 27.7.1 Interruptibility State: with virtual NMIs, virtual-NMI blocking after VM entry is bit 3 of the interruptibility-state field" },
+	{ "vmx-init-hlt-activity", "bochs", NULL, NULL, NULL,
+	  "an INIT to L2 in the HLT activity state exits (3) with activity state 0 saved: the CPU leaves HLT before the exit (the preemption timer's exit from HLT saves 1)",
+	  "SDM vol. 3C 28.3.4 Saving Nonregister State: the activity state before the VM exit is saved; 28.1: an event that causes a VM exit directly does not change architectural state" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
