@@ -20,6 +20,11 @@
 # destination gets the machine type the source resolved ("pc" -> pc-i440fx-7.2,
 # asked over QMP), because a newer QEMU accepts an older one's stream only into
 # the older machine type.
+#
+# "NMI: inject N" (docs/protocol.md "NMI", the cfg's `nmi = yes`): QMP
+# inject-nmi on the current instance (an NMI to every vCPU on x86, a system
+# reset on pseries), then "NMI-INJECTED" to its console input. A QMP error
+# ends everything like a failed migration: "hvut: nmi N failed: <answer>" last.
 set -uo pipefail
 
 [ $# -ge 1 ] || { echo "usage: $0 QEMU [ARGS...]" >&2; exit 2; }
@@ -166,8 +171,19 @@ migrate() {
 	return 0
 }
 
+# nmi LINE: the guest's "NMI: inject N".
+nmi() {
+	local n=${1#NMI: inject } answer
+	wait_socket "$dir/qmp$gen" || { failure="hvut: nmi $n failed: no QMP socket"; return 1; }
+	answer=$(qmp "$gen" '{"execute":"inject-nmi"}')
+	case $answer in *'"return"'*) ;; *) failure="hvut: nmi $n failed: $answer"; return 1 ;; esac
+	echo "# migrate-vmm: nmi $n injected; acknowledging"
+	printf 'NMI-INJECTED\n' >&8 2>/dev/null
+	return 0
+}
+
 start 0 "$@"
-# What ended a migration that failed: printed last, after what the QEMUs still
+# What ended a migration (or an NMI request) that failed: printed last, after what the QEMUs still
 # had to say, so that it is the console's last line (the CRASH's detail).
 failure=''
 rc=0 partial='' continuous=0
@@ -178,6 +194,7 @@ while :; do
 		printf '%s\n' "$line"
 		case $line in
 		"MIGRATE: request"*) migrate "$@" || { rc=3; break; } ;;
+		"NMI: inject"*) nmi "$line" || { rc=3; break; } ;;
 		# Continuous mode: a migration after every line or second of
 		# silence, until the guest says stop; then it is told none will come.
 		"MIGRATE: continuous start"*) continuous=1 ;;

@@ -46,6 +46,8 @@ long hcall(unsigned long op, unsigned long *out, unsigned long a0, unsigned long
 /* Is "hcall-<name>" (e.g. "random") in /rtas ibm,hypertas-functions? */
 #include <stdbool.h>
 bool hcall_available(const char *name);
+/* The terminal number of the vty the console writes to (H_PUT_TERM_CHAR's first argument). */
+unsigned long ppc_vty_termno(void);
 #endif
 
 #endif
