@@ -5,8 +5,14 @@
 
 #define ACK "MIGRATED"
 static bool can_migrate(void);
-/* Polls of the console input before giving up: minutes on every VMM here, so a lost ack fails, never hangs. */
-#define MAX_POLLS 200000000UL
+/*
+ * The waits below have no bound of their own. A count of polls is a wall-clock
+ * bound in disguise: the source keeps polling while a loaded host moves its RAM
+ * (36 s for 450 KB was seen at load 17, and 200M polls ran out before the
+ * acknowledgement came). The harness bounds them already: migrate-vmm.sh ends the
+ * VM when a migration fails or outlasts the test's TIMEOUT (a CRASH quoting why),
+ * and the TIMEOUT ends a run whose acknowledgement never comes.
+ */
 
 bool migrate_once(void)
 {
@@ -16,7 +22,7 @@ bool migrate_once(void)
 	if (!can_migrate())
 		return false;
 	printf("MIGRATE: request %u\n", ++count);
-	for (unsigned long polls = 0; polls < MAX_POLLS; polls++) {
+	for (;;) {
 		int c = console_getc();
 
 		if (c < 0)
@@ -30,8 +36,6 @@ bool migrate_once(void)
 			matched = c == ACK[0];
 		}
 	}
-	report_fail("migration %u: no MIGRATED acknowledgement on the console input", count);
-	return false;
 }
 
 /* Continuous mode: console input is read line by line, each line one word of the harness's. */
@@ -94,16 +98,12 @@ unsigned migrate_continuous_poll(void)
 	return continuous_done;
 }
 
-long migrate_continuous_stop(void)
+unsigned migrate_continuous_stop(void)
 {
 	printf("MIGRATE: continuous stop\n");
 	/* The harness may be in the middle of a migration: it answers once that one is done. */
-	for (unsigned long polls = 0; polls < MAX_POLLS && !stopped_seen; polls++)
+	while (!stopped_seen)
 		continuous_read();
-	if (!stopped_seen) {
-		report_fail("continuous migration: no MIGRATE-STOPPED acknowledgement on the console input");
-		return -1;
-	}
 	printf("INFO: continuous migration stopped after %u migrations\n", continuous_done);
 	return continuous_done;
 }

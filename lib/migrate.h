@@ -14,8 +14,8 @@
  * the console input, which it writes to the destination once the migration
  * completed. Returns true then. Returns false (after a SKIP line) when the
  * harness did not enable migration for this run (no HVUT_MIGRATION=1 in the
- * environ), and false after a FAIL line when no acknowledgement came within
- * a generous bound.
+ * environ). It waits as long as it takes: the harness bounds the wait
+ * (lib/migrate.c says how).
  */
 bool migrate_once(void);
 
@@ -25,14 +25,14 @@ bool migrate_once(void);
  * back to back without waiting for the guest, acknowledging each move with a
  * MIGRATED line, until migrate_continuous_stop(). migrate_continuous_poll()
  * reads the acknowledgements that arrived (never waits) and returns how many
- * migrations completed so far. migrate_continuous_stop() waits (bounded) for
- * the harness to say no more will come and returns the total, or -1 after a
- * FAIL line. start returns false (after a SKIP line) where the run cannot
- * migrate.
+ * migrations completed so far. migrate_continuous_stop() waits (bounded by
+ * the harness, like migrate_once()) for the harness to say no more will come
+ * and returns the total.
+ * start returns false (after a SKIP line) where the run cannot migrate.
  */
 bool migrate_continuous_start(void);
 unsigned migrate_continuous_poll(void);
-long migrate_continuous_stop(void);
+unsigned migrate_continuous_stop(void);
 
 /*
  * Memory that must survive a migration unchanged: migrate_pattern_fill()

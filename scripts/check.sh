@@ -39,6 +39,16 @@ builddir=$PWD
 ncpu=$(nproc 2>/dev/null || echo 1)
 mkdir -p logs
 
+# Ctrl-C (or TERM, HUP): the part under way ends as it does on its own
+# (run_tests.sh gets the signal too, writes its reports and exits 130), no
+# later part starts, the counts so far are printed, and the status is 128 +
+# the signal's number. Without the traps bash went on with the next lane: a
+# child that exits 130 instead of dying of the signal does not stop its caller.
+interrupted=0
+trap 'interrupted=130' INT
+trap 'interrupted=143' TERM
+trap 'interrupted=129' HUP
+
 passed=0 failed=0
 # Per part (the first word of each part's name), for the lines above the total.
 declare -A part_pass=() part_fail=() part_note=()
@@ -101,11 +111,14 @@ else
 	echo "(skipped: $srcdir/tests/unit/run.sh does not exist yet)"
 fi
 
+[ "$interrupted" = 0 ] || return
 echo "== harness tests"
 part="harness tests"
 counted "harness tests" logs/check-harness.log bash "$srcdir/tests/harness/run.sh"
+[ "$interrupted" = 0 ] || return
 echo "== docs examples"; part="docs examples"; counted "docs examples" logs/check-docs.log bash "$srcdir/scripts/check-docs.sh"
 
+[ "$interrupted" = 0 ] || return
 echo "== lint"
 part="lint (files)"
 # Tracked files when this is a git checkout; else every file but build output.
@@ -358,12 +371,18 @@ case ${1:-all} in
 all)
 	run_project
 	mapfile -t lanes < <(available_lanes)
-	for l in "${lanes[@]}"; do run_lane "$l"; done ;;
+	for l in "${lanes[@]}"; do
+		[ "$interrupted" = 0 ] || break
+		run_lane "$l"
+	done ;;
 project) run_project ;;
 lane)
 	shift
 	[ $# -gt 0 ] || hvut_die "usage: check.sh lane NAME..."
-	for l in "$@"; do run_lane "$l"; done ;;
+	for l in "$@"; do
+		[ "$interrupted" = 0 ] || break
+		run_lane "$l"
+	done ;;
 *) hvut_die "usage: check.sh [all | project | lane NAME...]" ;;
 esac
 
@@ -372,4 +391,8 @@ for p in "${parts[@]}"; do
 	printf '%6d passed, %d failed: %s%s\n' "${part_pass[$p]}" "${part_fail[$p]}" "$p" "${part_note[$p]:-}"
 done
 echo "$passed passed, $failed failed"
+if [ "$interrupted" != 0 ]; then
+	echo "check: interrupted: the parts after the one under way did not run"
+	exit "$interrupted"
+fi
 [ "$failed" = 0 ]

@@ -199,7 +199,7 @@ static void continuous(const uint8_t *mem)
 	struct state before, now;
 	uint64_t t_start, t_last, t;
 	unsigned checks = 0, changed = 0, bad_mem = 0, tsc_back = 0, done = 0;
-	long total;
+	unsigned total;
 
 	set_state();
 	read_state(&before);
@@ -218,9 +218,7 @@ static void continuous(const uint8_t *mem)
 		done = migrate_continuous_poll();
 	}
 	total = migrate_continuous_stop();
-	if (total < 0)
-		return;
-	report(total >= CONTINUOUS_MOVES, "%ld migrations completed while the guest ran (%u checks)", total, checks);
+	report(total >= CONTINUOUS_MOVES, "%u migrations completed while the guest ran (%u checks)", total, checks);
 	report(!changed, "the state was the same at every check (%u of %u differed)", changed, checks);
 	report(!bad_mem, "the memory pattern held at every look (%u looks found it changed)", bad_mem);
 	report(!tsc_back, "the TSC never went back between two looks (%u times it did) [SDM vol. 3B Time-Stamp Counter]",
