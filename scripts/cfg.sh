@@ -14,7 +14,7 @@
 # specific one wins (model, then lane, then kind, then the plain key).
 
 # The keys; the four that may be qualified; the VMM kinds; the arches.
-HVUT_CFG_KEYS="file smp extra_params test_args groups arch accel lanes timeout bochs_cpu migration"
+HVUT_CFG_KEYS="file smp extra_params test_args groups arch accel lanes timeout bochs_cpu migration nmi"
 HVUT_CFG_QUALIFIABLE="smp extra_params test_args groups timeout"
 HVUT_VMM_KINDS="tcg kvm bochs"
 HVUT_ARCHES="x86_64 arm64 riscv64 ppc64"
@@ -35,8 +35,10 @@ hvut_cfg_files() {
 
 # hvut_parse_cfg FILE [KIND [LANE CPUS LANES QUALIFIERS]]: the runs of FILE
 # and its parts (hvut_cfg_files) as records of \037-separated fields
-#   name file smp extra_params test_args groups arch accel timeout bochs_cpu migration where
-# (where: FILE:LINE the entry starts at), defaults filled in, qualified keys resolved.
+#   name file smp extra_params test_args groups arch accel timeout bochs_cpu migration where nmi
+# (where: FILE:LINE the entry starts at; nmi last, so readers older than the
+# key that end at where with a catch-all variable still work), defaults
+# filled in, qualified keys resolved.
 #   Without LANE: every entry, for VMM kind KIND (default tcg); entries that
 #     are not for KIND stay in (run_tests.sh reports them as SKIP with why).
 #     On kind bochs an entry runs once per bochs_cpu word.
@@ -107,6 +109,8 @@ BEGIN {
 	if (base == "migration" && v != "yes" && v != "no" && !(v in laneok)) {
 		bad("migration must be yes, no or a lane of lanes.cfg" (lanenames == "" ? "" : " (" lanenames ")") ", got: " v); next
 	}
+	# nmi = yes: the guest may ask the harness for an NMI (docs/protocol.md "NMI").
+	if (base == "nmi" && v != "yes" && v != "no") { bad("nmi must be yes or no, got: " v); next }
 	if (v ~ /\037/) { bad("control character in value"); next }
 	if (base == "accel" || base == "arch" || base == "lanes" || base == "bochs_cpu") {
 		m = split(v, w, /[ \t]+/)
@@ -131,10 +135,11 @@ function pick(t, k, model, dflt) {
 	return get(t, k, dflt)
 }
 function emit(t, name, model) {
-	printf "%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\n", name,
+	printf "%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\037%s\n", name,
 		get(t, "file", t ".elf"), pick(t, "smp", model, 1), pick(t, "extra_params", model, ""),
 		pick(t, "test_args", model, ""), pick(t, "groups", model, ""), get(t, "arch", ""),
-		get(t, "accel", "tcg kvm"), pick(t, "timeout", model, 90), model, get(t, "migration", "no"), seen[t]
+		get(t, "accel", "tcg kvm"), pick(t, "timeout", model, 90), model, get(t, "migration", "no"), seen[t],
+		get(t, "nmi", "no")
 }
 END {
 	for (tk in qat) {
