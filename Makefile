@@ -64,7 +64,7 @@ LDFLAGS := $(TARGET_CFLAGS) -nostdlib -static $(if $(filter gcc,$(CC_IS)),-no-pi
 
 # --- the arch-neutral library ---------------------------------------------
 LIBC_OBJS := lib/libc/string.o lib/libc/ctype.o lib/libc/strtol.o lib/libc/printf.o
-LIB_OBJS := lib/report.o lib/alloc.o lib/malloc.o lib/argv.o lib/exit.o lib/devicetree.o lib/smp.o lib/selftest-lib.o lib/deviation.o lib/migrate.o lib/backtrace.o
+LIB_OBJS := lib/report.o lib/alloc.o lib/malloc.o lib/argv.o lib/exit.o lib/devicetree.o lib/smp.o lib/selftest-lib.o lib/deviation.o lib/migrate.o lib/nmi.o lib/backtrace.o
 
 ifneq ($(ARCH_TESTDIR),)
 include $(SRCDIR)/$(ARCH_TESTDIR)/Makefile

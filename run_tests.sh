@@ -168,14 +168,16 @@ else
 fi
 
 T_NAME=() T_FILE=() T_SMP=() T_EXTRA=() T_ARGS=() T_GROUPS=() T_ARCH=() T_ACCEL=() T_TIMEOUT=() T_BOCHS=() T_MIGRATE=()
-T_MIGRATE_TO=()
+T_MIGRATE_TO=() T_NMI=()
 declare -A index_of=()
 n=0
-while IFS=$'\037' read -r name file smp extra args grps arch accel tmo bochs migrate _line; do
+while IFS=$'\037' read -r name file smp extra args grps arch accel tmo bochs migrate _line nmi; do
 	T_NAME[n]=$name T_FILE[n]=$file T_SMP[n]=$smp T_EXTRA[n]=$extra T_ARGS[n]=$args
 	T_GROUPS[n]=$grps T_ARCH[n]=$arch T_ACCEL[n]=$accel T_TIMEOUT[n]=$tmo T_BOCHS[n]=$bochs
 	T_MIGRATE[n]=0 T_MIGRATE_TO[n]=''
 	case $migrate in no) ;; yes) T_MIGRATE[n]=1 ;; *) T_MIGRATE[n]=1 T_MIGRATE_TO[n]=$migrate ;; esac
+	T_NMI[n]=0
+	[ "$nmi" != yes ] || T_NMI[n]=1
 	index_of[$name]=$n
 	n=$((n + 1))
 done <"$tmp/cfg.rec"

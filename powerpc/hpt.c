@@ -53,21 +53,6 @@
 
 static unsigned long nr_ptegs;
 
-/* hcall with 8 arguments (r4-r11), for H_BULK_REMOVE's four pairs. */
-static long hcall8(unsigned long op, unsigned long *a)
-{
-	register unsigned long r3 __asm__("r3") = op;
-	register unsigned long r4 __asm__("r4") = a[0], r5 __asm__("r5") = a[1], r6 __asm__("r6") = a[2];
-	register unsigned long r7 __asm__("r7") = a[3], r8 __asm__("r8") = a[4], r9 __asm__("r9") = a[5];
-	register unsigned long r10 __asm__("r10") = a[6], r11 __asm__("r11") = a[7];
-
-	__asm__ volatile("sc 1"
-			 : "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7), "+r"(r8), "+r"(r9), "+r"(r10), "+r"(r11)
-			 :: "r0", "r12", "ctr", "xer", "cr0", "cr1", "cr5", "cr6", "cr7", "memory");
-	a[0] = r4; a[1] = r5; a[2] = r6; a[3] = r7; a[4] = r8; a[5] = r9; a[6] = r10; a[7] = r11;
-	return (long)r3;
-}
-
 static bool pft_init(void)
 {
 	int cpus = fdt_path_offset("/cpus"), cpu;

@@ -1,7 +1,8 @@
 /*
  * rtas: RTAS calls (PAPR chapter 7) through QEMU's H_RTAS: the time of day
  * advances, set-time-of-day round-trips, CPU state queries, and what RTAS
- * says about unknown tokens and wrong argument counts.
+ * says about unknown tokens and wrong argument counts. FWNMI (ibm,nmi-register
+ * and delivery) is powerpc/fwnmi.c's.
  */
 #include "hvut.h"
 #include "devicetree.h"
@@ -150,47 +151,11 @@ static void check_unknown_token(void)
 	report_prefix_pop();
 }
 
-/*
- * FWNMI (PAPR 7.3.14 "ibm,nmi-register", "ibm,nmi-interlock"): the OS gives
- * the real addresses of its system reset and machine check handlers (first
- * 32 MiB, within the RMA). The hypervisor writes the error log into the
- * instantiated RTAS area (/rtas linux,rtas-base, which Open Firmware's
- * instantiate-rtas sets); without it QEMU refuses the registration (-3),
- * so this boot path, which has no Open Firmware, SKIPs by that name.
- * Delivery is not checked: under TCG nothing can raise a guest machine check
- * (QEMU makes one only from a host memory error under KVM), and a system
- * reset needs the monitor's "nmi", which the guest cannot ask for.
- */
-static void fwnmi_handler_stub(void) { }
-
-static void check_fwnmi(void)
-{
-	int reg = rtas_token("ibm,nmi-register"), rtas = fdt_path_offset("/rtas");
-	unsigned long addr = (unsigned long)fwnmi_handler_stub;
-	int st;
-
-	report_prefix_push("fwnmi");
-	if (reg == RTAS_UNKNOWN_TOKEN) {
-		report_skip("FWNMI: no ibm,nmi-register in /rtas (QEMU's cap-fwnmi off)");
-	} else if (rtas < 0 || !fdt_getprop(rtas, "linux,rtas-base", NULL)) {
-		st = rtas_call(reg, 2, 1, NULL, (int)addr, (int)addr);
-		report_skip("FWNMI: ibm,nmi-register needs an instantiated RTAS (no /rtas linux,rtas-base: no Open Firmware "
-			    "instantiate-rtas on this boot path; status %d)", st);
-	} else {
-		st = rtas_call(reg, 2, 1, NULL, (int)addr, (int)addr);
-		report(st == RTAS_SUCCESS, "ibm,nmi-register with two handlers below 32 MiB: success (%d) [PAPR 7.3.14]", st);
-	}
-	report_skip("FWNMI delivery: no machine check can be raised under TCG (QEMU makes one only from a host "
-		    "memory error under KVM) and a system reset needs the monitor's nmi command");
-	report_prefix_pop();
-}
-
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc, (void)argv, (void)envp;
 	check_time();
 	check_cpu_state();
 	check_unknown_token();
-	check_fwnmi();
 	return report_summary();
 }

@@ -20,6 +20,11 @@
 # destination gets the machine type the source resolved ("pc" -> pc-i440fx-7.2,
 # asked over QMP), because a newer QEMU accepts an older one's stream only into
 # the older machine type.
+#
+# "NMI: inject N" (docs/protocol.md "NMI", the cfg's `nmi = yes`): QMP
+# inject-nmi on the current instance (an NMI to every vCPU on x86, a system
+# reset on pseries), then "NMI-INJECTED" to its console input. A QMP error
+# ends everything like a failed migration: "hvut: nmi N failed: <answer>" last.
 set -uo pipefail
 
 [ $# -ge 1 ] || { echo "usage: $0 QEMU [ARGS...]" >&2; exit 2; }
@@ -37,7 +42,7 @@ pids=()
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	local p
-	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	for p in "${pids[@]}" "${qmp_pid[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	exec 8>&- 2>/dev/null
 	rm -rf "$dir"
 }
@@ -72,28 +77,60 @@ start() {
 	exec 8>"$dir/in$n"
 }
 
-# qmp N JSON-COMMAND: the answer to one command on instance N's QMP socket
-# (its last line; socat's error when it cannot connect). The connection stays
-# open until both answers (capabilities, then the command) came, up to 30 s:
-# a fixed wait after the command (socat -t) loses the answer of a QEMU that
-# a loaded host does not run in time, and costs that wait on every call.
+# One QMP connection per instance, kept open (qmp_connect): a socat between
+# two fifos, with the fds to write commands (qmp_w) and read answers (qmp_r).
+# A socat per command cost five processes per query-migrate poll; at load 20
+# each call took 1-2 s and the polls' forks more CPU than the migration.
+declare -A qmp_w=() qmp_r=() qmp_pid=()
+
+# qmp_connect N: the connection to instance N, capabilities negotiated; 1
+# when it cannot be made (QMP_ANSWER says why).
+qmp_connect() {
+	local n=$1 w r
+	[ -z "${qmp_w[$n]:-}" ] || return 0
+	mkfifo "$dir/qin$n" "$dir/qout$n" 2>/dev/null || { QMP_ANSWER="hvut: no fifos for QMP $n"; return 1; }
+	socat - "UNIX-CONNECT:$dir/qmp$n" <"$dir/qin$n" >"$dir/qout$n" 2>&1 &
+	qmp_pid[$n]=$!
+	exec {w}>"$dir/qin$n" {r}<"$dir/qout$n"
+	rm -f "$dir/qin$n" "$dir/qout$n"
+	qmp_w[$n]=$w qmp_r[$n]=$r
+	qmp_send "$n" '{"execute":"qmp_capabilities"}'
+	case $QMP_ANSWER in *'"return"'*) return 0 ;; esac
+	qmp_close "$n"
+	return 1
+}
+
+# qmp_close N: forget instance N's connection (it quit, or the line broke).
+qmp_close() {
+	local n=$1 w=${qmp_w[$1]:-} r=${qmp_r[$1]:-}
+	[ -n "$w" ] || return 0
+	exec {w}>&- {r}<&-
+	kill "${qmp_pid[$n]}" 2>/dev/null
+	unset "qmp_w[$n]" "qmp_r[$n]" "qmp_pid[$n]"
+}
+
+# qmp_send N JSON-COMMAND: QMP_ANSWER, the answer's line (return or error;
+# else the last thing socat said, e.g. why it could not connect). Waits up to
+# 30 s for it: a fixed wait loses the answer of a QEMU that a loaded host
+# does not run in time.
+qmp_send() {
+	local n=$1 line t0=$SECONDS
+	QMP_ANSWER=''
+	printf '%s\n' "$2" 1>&"${qmp_w[$n]}" 2>/dev/null
+	while [ $((SECONDS - t0)) -le 30 ] && IFS= read -r -t 30 -u "${qmp_r[$n]}" line; do
+		case $line in *'"QMP"'* | *'"event"'*) continue ;; esac
+		QMP_ANSWER=$line
+		case $line in *'"return"'* | *'"error"'*) return 0 ;; esac
+	done
+	# No answer: socat ended (QEMU gone) or the wait ran out; start afresh next time.
+	qmp_close "$n"
+	[ -n "$QMP_ANSWER" ] || QMP_ANSWER="hvut: no QMP answer from instance $n"
+}
+
+# qmp N JSON-COMMAND: one command on instance N's QMP socket; the answer in QMP_ANSWER.
 qmp() {
-	local n=$1 cmd=$2 answered=$dir/qmp-answered
-	rm -f "$answered"
-	{
-		printf '{"execute":"qmp_capabilities"}\n%s\n' "$cmd"
-		local i
-		for ((i = 0; i < 600; i++)); do [ -e "$answered" ] && break; nap 0.05; done
-	} | socat -t 0.2 - "UNIX-CONNECT:$dir/qmp$n" 2>&1 | {
-		local got=0 line answer=''
-		while [ "$got" -lt 2 ] && IFS= read -r line; do
-			case $line in *'"QMP"'* | *'"event"'*) continue ;; esac
-			answer=$line
-			case $line in *'"return"'* | *'"error"'*) got=$((got + 1)) ;; esac
-		done
-		: >"$answered"
-		printf '%s\n' "$answer"
-	}
+	qmp_connect "$1" || return 0
+	qmp_send "$1" "$2"
 }
 
 wait_socket() { # PATH: up to 60 s for a UNIX socket to appear (a QEMU starting on a loaded host)
@@ -114,7 +151,8 @@ dest_command() {
 	DEST=("$@")
 	[ -n "${HVUT_MIGRATE_DEST:-}" ] || return 0
 	local answer type
-	answer=$(qmp "$gen" '{"execute":"qom-get","arguments":{"path":"/machine","property":"type"}}')
+	qmp "$gen" '{"execute":"qom-get","arguments":{"path":"/machine","property":"type"}}'
+	answer=$QMP_ANSWER
 	type=$(printf '%s' "$answer" | sed -n 's/.*"return": *"\([A-Za-z0-9._-]*\)-machine".*/\1/p')
 	[ -n "$type" ] || { failure="hvut: migration to $HVUT_MIGRATE_DEST: no machine type from the source: $answer"; return 1; }
 	DEST=("$HVUT_MIGRATE_DEST" "${@:2}" -machine "$type")
@@ -130,13 +168,15 @@ migrate() {
 		failure="hvut: migration $to failed: no QMP or incoming socket"
 		return 1
 	fi
-	answer=$(qmp "$from" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dir/mig$to\"}}")
+	qmp "$from" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dir/mig$to\"}}"
+	answer=$QMP_ANSWER
 	case $answer in *'"error"'*) failure="hvut: migration $to failed: $answer"; return 1 ;; esac
 	# Bounded by the clock, not by polls: one poll can take a second on a loaded host.
 	t0=$SECONDS deadline=$((SECONDS + limit)) said=$SECONDS
 	while [ "$SECONDS" -lt "$deadline" ]; do
-		answer=$(qmp "$from" '{"execute":"query-migrate"}')
-		status=$(printf '%s' "$answer" | sed -n 's/.*"status": *"\([a-z-]*\)".*/\1/p')
+		qmp "$from" '{"execute":"query-migrate"}'
+		answer=$QMP_ANSWER status=''
+		[[ $answer =~ \"status\":\ *\"([a-z-]*)\" ]] && status=${BASH_REMATCH[1]}
 		case $status in
 		completed) break ;;
 		failed | cancelled) failure="hvut: migration $to failed: $answer"; return 1 ;;
@@ -154,20 +194,34 @@ migrate() {
 	# that arrived before it: acknowledge once the destination runs.
 	deadline=$((SECONDS + limit))
 	while [ "$SECONDS" -lt "$deadline" ]; do
-		answer=$(qmp "$to" '{"execute":"query-status"}')
+		qmp "$to" '{"execute":"query-status"}'
+		answer=$QMP_ANSWER
 		case $answer in *'"running"'*) break ;; esac
 		nap 0.2
 	done
 	case $answer in *'"running"'*) ;; *) failure="hvut: migration $to: the destination does not run: $answer"; return 1 ;; esac
 	echo "# migrate-vmm: migration $to completed; acknowledging"
 	printf 'MIGRATED\n' >&8 2>/dev/null
-	qmp "$from" '{"execute":"quit"}' >/dev/null
+	qmp "$from" '{"execute":"quit"}'
+	qmp_close "$from"
 	gen=$to
 	return 0
 }
 
+# nmi LINE: the guest's "NMI: inject N".
+nmi() {
+	local n=${1#NMI: inject } answer
+	wait_socket "$dir/qmp$gen" || { failure="hvut: nmi $n failed: no QMP socket"; return 1; }
+	qmp "$gen" '{"execute":"inject-nmi"}'
+	answer=$QMP_ANSWER
+	case $answer in *'"return"'*) ;; *) failure="hvut: nmi $n failed: $answer"; return 1 ;; esac
+	echo "# migrate-vmm: nmi $n injected; acknowledging"
+	printf 'NMI-INJECTED\n' >&8 2>/dev/null
+	return 0
+}
+
 start 0 "$@"
-# What ended a migration that failed: printed last, after what the QEMUs still
+# What ended a migration (or an NMI request) that failed: printed last, after what the QEMUs still
 # had to say, so that it is the console's last line (the CRASH's detail).
 failure=''
 rc=0 partial='' continuous=0
@@ -178,6 +232,7 @@ while :; do
 		printf '%s\n' "$line"
 		case $line in
 		"MIGRATE: request"*) migrate "$@" || { rc=3; break; } ;;
+		"NMI: inject"*) nmi "$line" || { rc=3; break; } ;;
 		# Continuous mode: a migration after every line or second of
 		# silence, until the guest says stop; then it is told none will come.
 		"MIGRATE: continuous start"*) continuous=1 ;;

@@ -712,15 +712,20 @@ hvut_read_config() {
 # HVUT_MIGRATE_DEST: the destination QEMU (cross-version, the cfg's
 # `migration = LANE`), or "why: ..." when that lane's QEMU is not here: the
 # guest is then told it cannot migrate, and why (its migrate_once() SKIPs).
+# HVUT_NMI=1 (the cfg's `nmi = yes`, docs/protocol.md "NMI"): the same script
+# runs QEMU and answers the guest's NMI requests over QMP.
 hvut_migration_wrap() {
-	local envfile=$1
-	[ "${HVUT_MIGRATE:-0}" = 1 ] || return 0
-	case ${HVUT_MIGRATE_DEST:-} in
-	why:*)
-		printf 'HVUT_MIGRATION=0\nHVUT_MIGRATION_WHY=%s\n' "${HVUT_MIGRATE_DEST#why: }" >>"$envfile"
-		return 0 ;;
-	esac
-	echo "HVUT_MIGRATION=1" >>"$envfile"
+	local envfile=$1 migrate=${HVUT_MIGRATE:-0}
+	if [ "$migrate" = 1 ]; then
+		case ${HVUT_MIGRATE_DEST:-} in
+		why:*)
+			printf 'HVUT_MIGRATION=0\nHVUT_MIGRATION_WHY=%s\n' "${HVUT_MIGRATE_DEST#why: }" >>"$envfile"
+			migrate=0 ;;
+		*) echo "HVUT_MIGRATION=1" >>"$envfile" ;;
+		esac
+	fi
+	[ "${HVUT_NMI:-0}" != 1 ] || echo "HVUT_NMI=1" >>"$envfile"
+	[ "$migrate" = 1 ] || [ "${HVUT_NMI:-0}" = 1 ] || return 0
 	# Its sockets and fifos in a directory this process removes on exit: a
 	# SIGKILLed migrate-vmm.sh (timeout, Ctrl-C) cannot clean up itself.
 	HVUT_MIGRATE_DIR=${HVUT_RUNDIR:-${TMPDIR:-/tmp}}/hvut-migrate.$$

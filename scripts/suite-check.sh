@@ -116,6 +116,7 @@ cmdline() {
 	[ -z "${T_BOCHS[i]}" ] || printf -v CMDLINE '%s BOCHS_CPU=%q' "$CMDLINE" "${T_BOCHS[i]}"
 	[ "${T_MIGRATE[i]}" = 0 ] || printf -v CMDLINE '%s HVUT_MIGRATE=1' "$CMDLINE"
 	[ -z "${T_MIGRATE_TO[i]}" ] || printf -v CMDLINE '%s HVUT_MIGRATE_DEST=%q' "$CMDLINE" "${migrate_dest[${T_MIGRATE_TO[i]}]:-}"
+	[ "${T_NMI[i]}" = 0 ] || printf -v CMDLINE '%s HVUT_NMI=1' "$CMDLINE"
 	local words
 	printf -v words ' %q' "$runner" "$bin_testdir/${T_FILE[i]}" "${extra[@]}"
 	CMDLINE+=$words

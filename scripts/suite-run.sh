@@ -100,7 +100,7 @@ run_job() {
 	job_t0[$i]=$HVUT_NOW_US
 	local dest=${migrate_dest[${T_MIGRATE_TO[i]:-.}]:-}
 	SMP=${T_SMP[i]} TEST_ARGS=${T_ARGS[i]} TIMEOUT=$TEST_TIMEOUT BOCHS_CPU=${T_BOCHS[i]} HVUT_MIGRATE=${T_MIGRATE[i]} \
-		HVUT_MIGRATE_DEST=$dest \
+		HVUT_MIGRATE_DEST=$dest HVUT_NMI=${T_NMI[i]} \
 		HVUT_RESULT=$tmp/$name.res HVUT_LIVE=$live HVUT_LIVE_NAME=$name HVUT_LIVE_PREFIX=$clear_seq \
 		"$BASH" "$runner" "$bin_testdir/${T_FILE[i]}" "${extra[@]}" </dev/null >>"$logdir/$name.log" 2>&3 &
 	job_pid[$i]=$!

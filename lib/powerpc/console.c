@@ -23,6 +23,11 @@ void ppc_console_init(void)
 		vty_termno = reg;
 }
 
+unsigned long ppc_vty_termno(void)
+{
+	return vty_termno;
+}
+
 static void put_chunk(const char *s, size_t n)
 {
 	unsigned long w[2] = { 0, 0 };

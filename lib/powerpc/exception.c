@@ -13,7 +13,8 @@ extern char user_return[];
 static exception_handler handlers[NR_VECTORS];
 
 static const struct { int vector; const char *name; } names[] = {
-	{ 0x100, "system reset" }, { 0x200, "machine check" }, { 0x300, "data storage" },
+	{ 0x100, "system reset" }, { 0x200, "machine check" },
+	{ 0x101, "system reset (FWNMI entry)" }, { 0x201, "machine check (FWNMI entry)" }, { 0x300, "data storage" },
 	{ 0x380, "data segment" }, { 0x400, "instruction storage" }, { 0x480, "instruction segment" },
 	{ 0x500, "external" }, { 0x600, "alignment" }, { 0x700, "program" },
 	{ 0x800, "floating-point unavailable" }, { 0x900, "decrementer" },

@@ -11,14 +11,14 @@
 mig_setup() {
 	setup "$1" -
 	local s
-	for s in migok mighang migrefuse migcont; do cp "$T/pass.elf" "$T/$s.elf"; done
+	for s in migok mighang migrefuse migcont nmiok nmirefuse; do cp "$T/pass.elf" "$T/$s.elf"; done
 	cat >"$T/vmm.sh" <<EOF
 # shellcheck shell=bash
 arch_vmm_command() {
 	local elf=\$1 envfile=\$2
 	shift 2
 	case \$(basename "\$elf") in
-	mig*) VMM_CMD=("$here/fake/qemu-mig" "\$elf" "\$envfile" "\$@") ;;
+	mig* | nmi*) VMM_CMD=("$here/fake/qemu-mig" "\$elf" "\$envfile" "\$@") ;;
 	*) VMM_CMD=("$here/fake/vmm" "\$elf" "\$envfile" "\$@") ;;
 	esac
 	hvut_migration_wrap "\$envfile"
@@ -62,7 +62,7 @@ migration = yes
 EOF
 	suite -j2 -v
 	check "mig: run_tests.sh exits 1 (one CRASH)" eq "$RC" 1
-	check "mig: states" eq "$(tr '\n' ' ' <"$B/logs/states.txt")" "migok PASS migrefuse CRASH mignot PASS migcont PASS "
+	check "mig: states" states_are "migok PASS migrefuse CRASH mignot PASS migcont PASS "
 	# (the fake QEMU itself refuses to run without HVUT_MIGRATION=1 in the environ)
 	check "mig: an entry without the key is not told it may migrate" hasnt "$B/logs/mignot.log" 'HVUT_MIGRATION'
 	check "mig: migok: acknowledged on the destination" has "$B/logs/migok.log" '^PASS: migok: after the move \(fake vmstate of migok\)$'
@@ -81,6 +81,30 @@ EOF
 	check "mig: migcont: MIGRATE-STOPPED ends it after >= 2 migrations" has "$B/logs/migcont.log" \
 		'^PASS: migcont: continuous migration stopped after ([2-9]|[1-9][0-9]+) migrations$'
 	check "mig: nothing left behind (QEMUs, socat, sockets, temp dirs)" mig_leftovers
+
+	# NMI requests (docs/protocol.md "NMI") go through the same script.
+	echo "== nmi: NMI: inject through migrate-vmm.sh with the fake QEMU"
+	mig_setup nmi - <<'EOF'
+[nmiok]
+file = nmiok.elf
+nmi = yes
+[nmirefuse]
+file = nmirefuse.elf
+nmi = yes
+[nminot]
+file = pass.elf
+EOF
+	suite -j2 -v
+	check "nmi: run_tests.sh exits 1 (one CRASH)" eq "$RC" 1
+	check "nmi: states" eq "$(tr '\n' ' ' <"$B/logs/states.txt")" "nmiok PASS nmirefuse CRASH nminot PASS "
+	check "nmi: an entry without the key is not told it may ask" hasnt "$B/logs/nminot.log" 'HVUT_NMI'
+	check "nmi: nmiok: the command line says HVUT_NMI=1" has "$B/logs/nmiok.log" '^# hvut: .* HVUT_NMI=1 '
+	check "nmi: nmiok: not told it may migrate" hasnt "$B/logs/nmiok.log" 'HVUT_MIGRATION=1'
+	check "nmi: nmiok: injected before the acknowledgement" has "$B/logs/nmiok.log" '^PASS: nmiok: the NMI came before NMI-INJECTED$'
+	check "nmi: nmiok: migrate-vmm.sh says so" has "$B/logs/nmiok.log" '^# migrate-vmm: nmi 1 injected; acknowledging$'
+	check "nmi: nmirefuse: the CRASH detail quotes the QMP error" has "$B/out" \
+		'^CRASH nmirefuse \(.*last line: hvut: nmi 1 failed: .*not currently supported'
+	check "nmi: nothing left behind (QEMUs, socat, sockets, temp dirs)" mig_leftovers
 
 	echo "== migration: Ctrl-C while a migration is in flight"
 	mig_setup migint - <<'EOF'
