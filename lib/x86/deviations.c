@@ -396,5 +396,20 @@ const struct deviation arch_deviations[] = {
 	{ "vmx-init-hlt-activity", "bochs", NULL, NULL, NULL,
 	  "an INIT to L2 in the HLT activity state exits (3) with activity state 0 saved: the CPU leaves HLT before the exit (the preemption timer's exit from HLT saves 1)",
 	  "SDM vol. 3C 28.3.4 Saving Nonregister State: the activity state before the VM exit is saved; 28.1: an event that causes a VM exit directly does not change architectural state" },
+	/* x86/emulator.c "MOV SS from MMIO": the operand is the I/O APIC's IOREGSEL. On QEMU TCG the CPU
+	 * model reads it (as movss-bp-not-delayed); under KVM the NPF makes KVM's emulator run MOV SS. */
+	{ "movss-mmio-bp", "qemu-tcg", NULL, NULL, NULL,
+	  "a data breakpoint hit by MOV SS's MMIO operand is delivered right after MOV SS, not after the next instruction",
+	  "SDM vol. 3A 6.8.3 Masking Exceptions and Interrupts When Switching Stacks: debug exceptions MOV SS triggers are held until the instruction boundary after the next instruction" },
+	{ "movss-mmio-bp", "kvm", NULL, NULL, NULL,
+	  "a data breakpoint on the MMIO operand of a MOV SS that KVM's emulator runs gives no #DB at all (seen on 6.12.117)",
+	  "SDM vol. 3A 6.8.3; vol. 3B 17.3.1.2 Data Memory and I/O Breakpoint Exception Conditions: a read of a breakpointed address is a #DB trap" },
+	{ "movss-mmio-step-early", "kvm", NULL, NULL, NULL,
+	  "with TF set, the single-step #DB comes right after a MOV SS that KVM's emulator ran (MMIO operand), inside the MOV SS shadow (seen on 6.12.117)",
+	  "SDM vol. 3A 6.8.3: after MOV SS, debug exceptions (a single-step trap included) are held until after the next instruction" },
+	/* x86/debug-branch.c under KVM: seen on 6.12.117 as kvm_amd without LBR virtualization (L0 TCG's SVM has none) */
+	{ "debugctl-ignored", "kvm", NULL, NULL, NULL,
+	  "IA32_DEBUGCTL reads 0 after a write of BTF or LBR (kvm_amd without LBR virtualization drops the write): BTF and LBR do nothing",
+	  "SDM vol. 3B 17.4.3 Single-Stepping on Branches, 17.4.1 IA32_DEBUGCTL; APM vol. 2 13.1.1.6 DebugCtl, 13.1.1.7 LastBranchFromIP/ToIP" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
