@@ -399,5 +399,20 @@ const struct deviation arch_deviations[] = {
 	{ "vmx-init-exit-not-consumed", "bochs", NULL, "3", NULL,
 	  "the INIT that caused a VM exit stays pending: every later entry exits with 3 at once, and VMXOFF resets the CPU",
 	  "SDM vol. 3C 26.2 Other Causes of VM Exits: INIT signals cause VM exits and none of their normal operations; 28.1" },
+	/* x86/emulator.c "MOV SS from MMIO": the operand is the I/O APIC's IOREGSEL. On QEMU TCG the CPU
+	 * model reads it (as movss-bp-not-delayed); under KVM the NPF makes KVM's emulator run MOV SS. */
+	{ "movss-mmio-bp", "qemu-tcg", NULL, NULL, NULL,
+	  "a data breakpoint hit by MOV SS's MMIO operand is delivered right after MOV SS, not after the next instruction",
+	  "SDM vol. 3A 6.8.3 Masking Exceptions and Interrupts When Switching Stacks: debug exceptions MOV SS triggers are held until the instruction boundary after the next instruction" },
+	{ "movss-mmio-bp", "kvm", NULL, NULL, NULL,
+	  "a data breakpoint on the MMIO operand of a MOV SS that KVM's emulator runs gives no #DB at all (seen on 6.12.117)",
+	  "SDM vol. 3A 6.8.3; vol. 3B 17.3.1.2 Data Memory and I/O Breakpoint Exception Conditions: a read of a breakpointed address is a #DB trap" },
+	{ "movss-mmio-step-early", "kvm", NULL, NULL, NULL,
+	  "with TF set, the single-step #DB comes right after a MOV SS that KVM's emulator ran (MMIO operand), inside the MOV SS shadow (seen on 6.12.117)",
+	  "SDM vol. 3A 6.8.3: after MOV SS, debug exceptions (a single-step trap included) are held until after the next instruction" },
+	/* x86/debug-branch.c under KVM: seen on 6.12.117 as kvm_amd without LBR virtualization (L0 TCG's SVM has none) */
+	{ "debugctl-ignored", "kvm", NULL, NULL, NULL,
+	  "IA32_DEBUGCTL reads 0 after a write of BTF or LBR (kvm_amd without LBR virtualization drops the write): BTF and LBR do nothing",
+	  "SDM vol. 3B 17.4.3 Single-Stepping on Branches, 17.4.1 IA32_DEBUGCTL; APM vol. 2 13.1.1.6 DebugCtl, 13.1.1.7 LastBranchFromIP/ToIP" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
