@@ -17,9 +17,15 @@
  *             its neighbours alone
  *   config    ICFGR: the SPI's Int_config[1] (edge) is writable; the SGIs'
  *             field is read-only and reads edge (0b10)
+ *   group     IGROUPR: the SPI's group bit is read/write (v2 has interrupt
+ *             groups with or without the Security Extensions, v3 with
+ *             DS = 1); v3 with affinity routing: GICD_IGROUPR0 (SGIs, PPIs)
+ *             is RAZ/WI, GICR_IGROUPR0 holds them
  *   targets   v2: ITARGETSR of an SPI keeps only the bits of CPUs that exist
  *             (4.3.12: the others are RAZ/WI); the SGI/PPI bytes are read-only
  *             and read the reading CPU's own bit
+ *   unimpl    the INTIDs past TYPER.ITLinesNumber do not exist: their
+ *             ISENABLER/ISPENDR/ISACTIVER bits and IPRIORITYR bytes are RAZ/WI
  *   rdist     v3: each CPU has its redistributor, GICR_TYPER.Last only on
  *             the last, Processor_Number distinct, WAKER awake
  *   irouter   v3: GICD_IROUTER of an SPI holds a CPU's affinity
@@ -122,6 +128,80 @@ static void test_config(int version)
 	report_prefix_pop();
 }
 
+static void test_group(int version)
+{
+	uintptr_t g = word_of(GICD_IGROUPR, spi);
+	uint32_t b = bit_of(spi), saved = readl(g), w0, w0_after;
+	bool set, cleared;
+
+	report_prefix_push("group");
+	writel(g, saved | b);
+	set = readl(g) & b;
+	writel(g, saved & ~b);
+	cleared = !(readl(g) & b);
+	writel(g, saved);
+	report(set && cleared, "IGROUPR: the SPI's group bit reads back 1 and 0 as written [%s]",
+	       version == 3 ? "IHI 0069 GICD_IGROUPR<n>" : "IHI 0048B 4.3.4");
+	if (version == 3) {
+		w0 = readl(dist + GICD_IGROUPR);
+		writel(dist + GICD_IGROUPR, ~w0);
+		w0_after = readl(dist + GICD_IGROUPR);
+		writel(dist + GICD_IGROUPR, w0);
+		report(w0 == 0 && w0_after == 0,
+		       "affinity routing: GICD_IGROUPR0 (SGIs, PPIs) is RAZ/WI (%#x, after writing its inverse %#x) [IHI 0069 GICD_IGROUPR<n>: GICR_IGROUPR0 holds them]",
+		       w0, w0_after);
+	}
+	report_prefix_pop();
+}
+
+/*
+ * IHI 0048B 4.3.2 (ITLinesNumber: 32(N+1) interrupts), 4.3.5-4.3.11 and IHI
+ * 0069 GICD_ISENABLER<n> etc.: "Bits corresponding to unimplemented
+ * interrupts are RAZ/WI"; a priority field of one is RAZ/WI too.
+ */
+static void test_unimplemented(int version)
+{
+	/* QEMU before 10.0: GICv3's ITLinesNumber one short of the SPIs it has (lib/arm64/deviations.c). */
+	const char *dev = version == 3 ? "gicv3-itlines-short" : NULL;
+	unsigned first = spi + 1;   /* the first INTID past the last line */
+	static const struct { const char *name; unsigned set, clear; } regs[] = {
+		{ "ISENABLER", GICD_ISENABLER, GICD_ICENABLER },
+		{ "ISPENDR", GICD_ISPENDR, GICD_ICPENDR },
+		{ "ISACTIVER", GICD_ISACTIVER, GICD_ICACTIVER },
+	};
+	unsigned bad = 0;
+	uint8_t prio, saved;
+
+	report_prefix_push("unimpl");
+	if (first >= 1020) {
+		report_skip("unimplemented INTIDs: ITLinesNumber = 31, every SPI up to 1019 exists");
+		report_prefix_pop();
+		return;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(regs); i++) {
+		uint32_t got;
+
+		writel(word_of(regs[i].set, first), 0xffffffff);
+		got = readl(word_of(regs[i].set, first));
+		writel(word_of(regs[i].clear, first), 0xffffffff);
+		if (got) {
+			bad |= 1U << i;
+			report_info("%s for INTIDs %u-%u: 0xffffffff written, %#x read", regs[i].name, first, first + 31, got);
+		}
+	}
+	report_deviation(dev, !bad,
+			 "ISENABLER, ISPENDR, ISACTIVER bits of INTIDs %u-%u (past ITLinesNumber) are RAZ/WI (wrong: %s%s%s) [IHI 0048B 4.3.5-4.3.10; IHI 0069 GICD_ISENABLER<n>]",
+			 first, first + 31, bad & 1 ? "ISENABLER " : "", bad & 2 ? "ISPENDR " : "", bad & 4 ? "ISACTIVER" : "");
+	saved = readb(dist + GICD_IPRIORITYR + first);
+	writeb(dist + GICD_IPRIORITYR + first, 0xff);
+	prio = readb(dist + GICD_IPRIORITYR + first);
+	writeb(dist + GICD_IPRIORITYR + first, saved);
+	report_deviation(dev, prio == 0,
+			 "IPRIORITYR byte of INTID %u is RAZ/WI (0xff written, %#x read) [IHI 0048B 4.3.11; IHI 0069 GICD_IPRIORITYR<n>]",
+			 first, prio);
+	report_prefix_pop();
+}
+
 static void test_targets(void)
 {
 	uintptr_t t = dist + GICD_ITARGETSR + spi;
@@ -204,6 +284,8 @@ int main(int argc, char **argv, char **envp)
 	check_pair("active", GICD_ISACTIVER, GICD_ICACTIVER);
 	test_priority();
 	test_config(version);
+	test_group(version);
+	test_unimplemented(version);
 	if (version == 2) {
 		test_targets();
 	} else {

@@ -37,8 +37,7 @@ static volatile bool stop;
 
 static void spi_irq(struct ex_regs *regs)
 {
-	uint32_t iar = gic_ack();
-	unsigned id = gic_iar_intid(iar);
+	unsigned id = gic_take(NULL);
 
 	(void)regs;
 	if (id == GIC_SPURIOUS)
@@ -47,7 +46,6 @@ static void spi_irq(struct ex_regs *regs)
 		taken[smp_id()]++;
 	else
 		others++;
-	gic_eoi(iar);
 }
 
 static void irq_loop(void *arg)
@@ -98,6 +96,27 @@ static unsigned deliver(void)
 	return wait_taken();
 }
 
+/*
+ * ROUNDS deliveries to several possible takers; taken[] ends up holding each
+ * CPU's total. Returns the rounds that were not taken exactly once, or
+ * (cpu0_out) were taken by CPU 0.
+ */
+static unsigned deliver_rounds(bool cpu0_out)
+{
+	unsigned hits[MAX_CPUS] = { 0 }, bad = 0;
+
+	for (int r = 0; r < ROUNDS; r++) {
+		clear_counts();
+		if (deliver() != 1 || (cpu0_out && taken[0]))
+			bad++;
+		for (int c = 0; c < ncpus; c++)
+			hits[c] += taken[c];
+	}
+	for (int c = 0; c < ncpus; c++)
+		taken[c] = hits[c];
+	return bad;
+}
+
 static void describe_counts(char *buf, size_t len)
 {
 	size_t o = 0;
@@ -136,7 +155,7 @@ static void check_each_cpu(void)
 static void check_v2_multi(void)
 {
 	uint8_t mask = 0;
-	unsigned hits[MAX_CPUS] = { 0 }, bad = 0;
+	unsigned bad;
 	char counts[64];
 
 	for (int c = 1; c < ncpus; c++)
@@ -145,15 +164,7 @@ static void check_v2_multi(void)
 	dsb(sy);
 	report(readb(gic_dist_base() + GICD_ITARGETSR + spi) == mask, "ITARGETSR takes the targets of CPUs 1-%d (%#x)",
 	       ncpus - 1, mask);
-	for (int r = 0; r < ROUNDS; r++) {
-		clear_counts();
-		if (deliver() != 1 || taken[0])
-			bad++;
-		for (int c = 0; c < ncpus; c++)
-			hits[c] += taken[c];
-	}
-	for (int c = 0; c < ncpus; c++)
-		taken[c] = hits[c];
+	bad = deliver_rounds(true);
 	describe_counts(counts, sizeof(counts));
 	report_deviation("gicv2-spi-1n-several-acks", !bad,
 			 "%d targets: each of %d deliveries taken once, by a target, never by CPU 0 (totals: %s)", ncpus - 1,
@@ -185,7 +196,7 @@ static void check_v3_1ofn(void)
 {
 	uintptr_t d = gic_dist_base();
 	uint32_t typer = readl(d + GICD_TYPER), ctlr = readl(d + GICD_CTLR);
-	unsigned bad = 0, hits[MAX_CPUS] = { 0 };
+	unsigned bad;
 	uint64_t r;
 	char counts[64];
 
@@ -211,15 +222,7 @@ static void check_v3_1ofn(void)
 		report_skip("1 of N deliveries: IRM did not stick");
 		return;
 	}
-	for (int k = 0; k < ROUNDS; k++) {
-		clear_counts();
-		if (deliver() != 1)
-			bad++;
-		for (int c = 0; c < ncpus; c++)
-			hits[c] += taken[c];
-	}
-	for (int c = 0; c < ncpus; c++)
-		taken[c] = hits[c];
+	bad = deliver_rounds(false);
 	describe_counts(counts, sizeof(counts));
 	report(!bad, "IRM = 1: each of %d deliveries taken by exactly one PE (totals: %s)", ROUNDS, counts);
 

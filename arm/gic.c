@@ -6,6 +6,7 @@
  */
 #include "hvut.h"
 #include <asm/gic.h>
+#include <asm/io.h>
 #include <asm/irq.h>
 #include <asm/smp.h>
 #include <asm/sysreg.h>
@@ -15,6 +16,7 @@
 #define SGI_PRIO 2
 #define SGI_ONE 3
 #define SGI_OTHERS 4
+#define SGI_SELF_FILTER 5
 
 static volatile unsigned counts[MAX_CPUS][16];
 static volatile unsigned v2_source[MAX_CPUS];
@@ -23,8 +25,8 @@ static volatile bool stop;
 
 static void sgi_irq(struct ex_regs *regs)
 {
-	uint32_t iar = gic_ack();
-	unsigned id = gic_iar_intid(iar);
+	uint32_t iar;
+	unsigned id = gic_take(&iar);
 
 	(void)regs;
 	if (id == GIC_SPURIOUS)
@@ -35,7 +37,6 @@ static void sgi_irq(struct ex_regs *regs)
 	} else {
 		others++;
 	}
-	gic_eoi(iar);
 }
 
 static void irq_loop(void *arg)
@@ -137,6 +138,19 @@ static void check_targets(void)
 	for (int c = 1; c < n; c++)
 		exact &= counts[c][SGI_OTHERS] == 1;
 	report(exact, "SGI %d to all but self: once on each of the %d others, not on the sender", SGI_OTHERS, n - 1);
+	if (gic_version() == 2) {
+		/* IHI 0048B 4.3.15 GICD_SGIR.TargetListFilter 0b10: only the requesting processor's interface. */
+		irq_enable();
+		writel(gic_dist_base() + GICD_SGIR, 2U << 24 | SGI_SELF_FILTER);
+		wait_count(0, SGI_SELF_FILTER, 1);
+		udelay(5000);
+		irq_disable();
+		exact = counts[0][SGI_SELF_FILTER] == 1;
+		for (int c = 1; c < n; c++)
+			exact &= counts[c][SGI_SELF_FILTER] == 0;
+		report(exact, "v2 GICD_SGIR TargetListFilter 0b10: SGI %d once on the sender, nowhere else [IHI 0048B 4.3.15]",
+		       SGI_SELF_FILTER);
+	}
 	WRITE_ONCE(stop, true);
 	for (int c = 1; c < n; c++)
 		on_cpu_wait(c);

@@ -22,11 +22,6 @@
 #include <asm/sysreg.h>
 #include <asm/timer.h>
 
-#define PMCR_E (1UL << 0)
-#define PMCR_P (1UL << 1)
-#define PMCR_C (1UL << 2)
-#define PMCR_LC (1UL << 6)
-#define PMCR_LP (1UL << 7)
 #define CYCLE_BIT (1UL << 31)
 #define EVTYPER_P (1UL << 31)
 #define EVTYPER_U (1UL << 30)
@@ -84,23 +79,13 @@ static uint64_t get_count(unsigned n) { select_counter(n); return read_sysreg(pm
 static void enable(unsigned long mask) { write_sysreg(mask, pmcntenset_el0); isb(); }
 static void sw_incr(unsigned long mask) { write_sysreg(mask, pmswinc_el0); isb(); }
 
-static void reset_pmu(unsigned long pmcr)
-{
-	write_sysreg(0xffffffffUL, pmcntenclr_el0);
-	write_sysreg(0xffffffffUL, pmintenclr_el1);
-	write_sysreg(0xffffffffUL, pmovsclr_el0);
-	write_sysreg(pmcr | PMCR_E | PMCR_P | PMCR_C, pmcr_el0);
-	write_sysreg(0, pmccfiltr_el0);
-	isb();
-}
-
 static void test_select(void)
 {
 	unsigned bad_type = 0, bad_count = 0;
 	unsigned long f;
 
 	report_prefix_push("select");
-	reset_pmu(0);
+	pmu_reset(0);
 	for (unsigned n = 0; n < ncounters; n++) {
 		unsigned long ev = (n & 1 ? EVTYPER_U : 0) | (0x10 + n);   /* distinct per counter */
 
@@ -162,7 +147,7 @@ static void test_overflow(void)
 	for (unsigned i = 0; i <= ncounters; i++) {
 		unsigned n = i == ncounters ? 31 : i;
 
-		reset_pmu(PMCR_LC);
+		pmu_reset(PMCR_LC);
 		pmu_irqs = 0;
 		pmu_irq_ovs = 0;
 		write_sysreg(1UL << n, pmintenset_el1);
@@ -177,7 +162,7 @@ static void test_overflow(void)
 	       wrong_bit);
 	report(!wrong_irq, "and with its PMINTENSET bit raises PPI %u once (wrong: %#x) [DDI 0487 D24 PMINTENSET_EL1]", pmu_intid,
 	       wrong_irq);
-	reset_pmu(PMCR_LC);
+	pmu_reset(PMCR_LC);
 	pmu_irqs = 0;
 	write_sysreg(~1UL & 0xffffffffUL, pmintenset_el1);   /* every counter's interrupt but counter 0's */
 	isb();
@@ -185,7 +170,7 @@ static void test_overflow(void)
 	masked_irq = pmu_irqs;
 	report(masked_irq == 0 && (ovs & 1), "counter 0 with only the other PMINTENSET bits set: overflow flag, no interrupt (%u)",
 	       masked_irq);
-	reset_pmu(PMCR_LC);
+	pmu_reset(PMCR_LC);
 	report_prefix_pop();
 }
 
@@ -206,7 +191,7 @@ static void test_chain(void)
 		return;
 	}
 	for (unsigned odd = 1; odd < ncounters; odd += 2) {
-		reset_pmu(PMCR_LC);
+		pmu_reset(PMCR_LC);
 		set_type(odd, EV_CHAIN);
 		set_count(odd, 0);
 		set_type(odd - 1, EV_SW_INCR);
@@ -226,7 +211,7 @@ static void test_chain(void)
 	if (pmuver < PMUV3P5 || pmuver == 0xf) {
 		report_skip("CHAIN with PMCR_EL0.LP: PMUv3p5 not implemented (ID_AA64DFR0_EL1.PMUVer %u)", pmuver);
 	} else {
-		reset_pmu(PMCR_LC | PMCR_LP);
+		pmu_reset(PMCR_LC | PMCR_LP);
 		set_type(1, EV_CHAIN);
 		set_count(1, 0);
 		set_type(0, EV_SW_INCR);
@@ -243,7 +228,7 @@ static void test_chain(void)
 		report(hi == 0, "LP=1: even the 64-bit overflow is not chained, CHAIN stays 0 (%lu) [DDI 0487 J1 AArch64.IncrementEventCounter()]",
 		       (unsigned long)hi);
 	}
-	reset_pmu(PMCR_LC);
+	pmu_reset(PMCR_LC);
 	report_prefix_pop();
 }
 
@@ -290,12 +275,8 @@ static void test_pmceid_hi(void)
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc, (void)argv, (void)envp;
-	pmuver = ID_FIELD(read_sysreg(id_aa64dfr0_el1), 8);
-	if (pmuver == 0 || pmuver == 0xf) {
-		report_skip("PMU: ID_AA64DFR0_EL1.PMUVer = %#x: no PMUv3", pmuver);
+	if (!pmu_probe("PMU", 0, &pmuver, &ncounters))
 		return report_summary();
-	}
-	ncounters = read_sysreg(pmcr_el0) >> 11 & 0x1f;
 	report_info("PMUVer %u, %u event counters", pmuver, ncounters);
 	pmu_irq_setup();
 	test_select();
@@ -304,6 +285,6 @@ int main(int argc, char **argv, char **envp)
 	test_pmmir();
 	test_pmceid_hi();
 	irq_disable();
-	reset_pmu(PMCR_LC);
+	pmu_reset(PMCR_LC);
 	return report_summary();
 }

@@ -24,13 +24,9 @@
  */
 #include "hvut.h"
 #include <asm/el2.h>
+#include <asm/pmu.h>
 #include <asm/sysreg.h>
 
-#define PMCR_E (1UL << 0)
-#define PMCR_P (1UL << 1)
-#define PMCR_C (1UL << 2)
-#define PMCR_LC (1UL << 6)
-#define PMCR_N(pmcr) (((pmcr) >> 11) & 0x1f)
 #define CYCLE_BIT (1UL << 31)
 #define PMUSERENR_EN (1UL << 0)
 
@@ -91,10 +87,7 @@ static const char *rule_of(unsigned el)
 
 static void reset_pmu(void)
 {
-	write_sysreg(0xffffffffUL, pmcntenclr_el0);
-	write_sysreg(0xffffffffUL, pmintenclr_el1);
-	write_sysreg(0xffffffffUL, pmovsclr_el0);
-	write_sysreg(PMCR_E | PMCR_P | PMCR_C | PMCR_LC, pmcr_el0);
+	pmu_reset(PMCR_LC);
 	write_sysreg(PMUSERENR_EN, pmuserenr_el0);   /* EL0 enables, increments and reads */
 	isb();
 }
@@ -286,20 +279,13 @@ static void check_readback(void)
 int main(int argc, char **argv, char **envp)
 {
 	unsigned long pfr0 = read_sysreg(id_aa64pfr0_el1);
-	unsigned pmuver = ID_FIELD(read_sysreg(id_aa64dfr0_el1), 8);
+	unsigned pmuver;
 
 	(void)argc;
 	(void)argv;
 	(void)envp;
-	if (pmuver == 0 || pmuver == 0xf) {
-		report_skip("PMU filtering: no PMUv3 (ID_AA64DFR0_EL1.PMUVer %u)", pmuver);
+	if (!pmu_probe("PMU filtering", 2, &pmuver, &ncounters))
 		return report_summary();
-	}
-	ncounters = PMCR_N(read_sysreg(pmcr_el0));
-	if (ncounters < 2) {
-		report_skip("PMU filtering: needs 2 event counters, PMCR_EL0.N = %u", ncounters);
-		return report_summary();
-	}
 	have_el2 = ID_FIELD(pfr0, 8) != 0;
 	have_el3 = ID_FIELD(pfr0, 12) != 0;
 	at_el2 = boot_el == 2;

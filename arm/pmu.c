@@ -16,12 +16,6 @@
 #include <asm/sysreg.h>
 #include <asm/timer.h>
 
-#define PMCR_E (1UL << 0)
-#define PMCR_P (1UL << 1)
-#define PMCR_C (1UL << 2)
-#define PMCR_LC (1UL << 6)
-#define PMCR_LP (1UL << 7)
-#define PMCR_N(pmcr) (((pmcr) >> 11) & 0x1f)
 #define CYCLE_BIT (1UL << 31)
 #define PMUSERENR_EN (1UL << 0)
 #define PMUSERENR_SW (1UL << 1)
@@ -63,21 +57,10 @@ static void __attribute__((noinline)) loop(unsigned long n)
 	__asm__ volatile("1: subs %0, %0, #1\n b.ne 1b" : "+r"(n) :: "cc");
 }
 
-static void reset_pmu(void)
-{
-	disable(~0UL & 0xffffffffUL);
-	write_sysreg(0xffffffffUL, pmintenclr_el1);
-	write_sysreg(0xffffffffUL, pmovsclr_el0);
-	write_sysreg(PMCR_E | PMCR_P | PMCR_C | PMCR_LC, pmcr_el0);
-	write_sysreg(0, pmccfiltr_el0);   /* count at EL0 and EL1 */
-	isb();
-}
-
 static void check_id(void)
 {
 	unsigned long pmcr = read_sysreg(pmcr_el0);
 
-	ncounters = PMCR_N(pmcr);
 	pmceid1 = read_sysreg(pmceid1_el0);
 	report_info("PMUVer %u, PMCR_EL0 %#lx: %u event counters, PMCEID0 %#lx PMCEID1 %#lx", pmuver, pmcr,
 		    ncounters, pmceid0, pmceid1);
@@ -104,7 +87,7 @@ static void check_cycle_counter(void)
 	uint64_t a, b, c;
 
 	report_prefix_push("PMCCNTR");
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	enable(CYCLE_BIT);
 	a = read_sysreg(pmccntr_el0);
 	loop(100000);
@@ -177,7 +160,7 @@ static void check_sw_incr(void)
 		report_prefix_pop();
 		return;
 	}
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	set_type(0, EV_SW_INCR);
 	set_type(1, EV_SW_INCR);
 	set_count(0, 0);
@@ -215,7 +198,7 @@ static void check_cycles_event(void)
 		report_prefix_pop();
 		return;
 	}
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	set_type(0, EV_CPU_CYCLES);
 	set_count(0, 0);
 	t0 = read_cntvct();
@@ -245,7 +228,7 @@ static void check_inst_retired(void)
 		report_prefix_pop();
 		return;
 	}
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	set_type(0, EV_INST_RETIRED);
 	set_count(0, 0);
 	enable(1);
@@ -276,7 +259,7 @@ static void check_overflow(void)
 		report_prefix_pop();
 		return;
 	}
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	overflow_once();
 	c = get_count(0);
 	report((uint32_t)c == 0, "0xffffffff + 1 wraps the low 32 bits to 0 (%#lx)", (unsigned long)c);
@@ -307,7 +290,7 @@ static void check_chain(void)
 		report_prefix_pop();
 		return;
 	}
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	set_type(1, EV_CHAIN);
 	set_count(1, 0);
 	set_type(0, EV_SW_INCR);
@@ -331,7 +314,7 @@ static void check_long_counters(void)
 		report_prefix_pop();
 		return;
 	}
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	write_sysreg(PMCR_E | PMCR_LC | PMCR_LP, pmcr_el0);
 	isb();
 	set_type(0, EV_SW_INCR);
@@ -365,7 +348,7 @@ static void check_filtering(void)
 		report_prefix_pop();
 		return;
 	}
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	set_type(0, EV_CPU_CYCLES | EVTYPER_P);
 	set_count(0, 0);
 	enable(1);
@@ -400,7 +383,7 @@ static void check_cycle_lc(void)
 	uint64_t c;
 
 	report_prefix_push("PMCR.LC");
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	write_sysreg(PMCR_E, pmcr_el0);
 	isb();
 	if (read_sysreg(pmcr_el0) & PMCR_LC) {
@@ -456,7 +439,7 @@ static void check_el0_sw_er(void)
 		report_skip("PMUSERENR.SW/ER: PMCR.N = 0");
 		return;
 	}
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	set_type(0, EV_SW_INCR);
 	set_count(0, 0);
 	enable(1);
@@ -494,7 +477,7 @@ static void check_el0(void)
 	int ec;
 
 	report_prefix_push("EL0");
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	enable(CYCLE_BIT);
 	write_sysreg(0, pmuserenr_el0);
 	isb();
@@ -519,11 +502,8 @@ static void check_el0(void)
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc, (void)argv, (void)envp;
-	pmuver = ID_FIELD(read_sysreg(id_aa64dfr0_el1), 8);
-	if (pmuver == 0 || pmuver == 0xf) {
-		report_skip("PMU: ID_AA64DFR0_EL1.PMUVer = %#x: no PMUv3", pmuver);
+	if (!pmu_probe("PMU", 0, &pmuver, &ncounters))
 		return report_summary();
-	}
 	pmceid0 = read_sysreg(pmceid0_el0);
 	pmu_irq_setup();
 	check_id();
@@ -539,6 +519,6 @@ int main(int argc, char **argv, char **envp)
 	check_long_counters();
 	check_el0();
 	irq_disable();
-	reset_pmu();
+	pmu_reset(PMCR_LC);
 	return report_summary();
 }

@@ -19,12 +19,26 @@ HVUT_CFG_QUALIFIABLE="smp extra_params test_args groups timeout"
 HVUT_VMM_KINDS="tcg kvm bochs"
 HVUT_ARCHES="x86_64 arm64 riscv64 ppc64"
 
+# hvut_cfg_files FILE: the files an arch's test list is read from. FILE
+# itself, and when it is a <testdir>/unittests.cfg, the parts beside it,
+# <testdir>/unittests-<part>.cfg, after it in name order (C locale): a long
+# list is split by subject (x86: unittests-paging.cfg, ...) so that no file
+# grows past what one reads at once. Section names are unique across all.
+hvut_cfg_files() {
+	local f
+	printf '%s\n' "$1"
+	case ${1##*/} in unittests.cfg) ;; *) return 0 ;; esac
+	for f in "${1%.cfg}"-*.cfg; do
+		[ -f "$f" ] && printf '%s\n' "$f"
+	done | LC_ALL=C sort
+}
+
 # hvut_parse_cfg FILE [KIND [LANE CPUS LANES QUALIFIERS]]: the runs of FILE
-# as records of \037-separated fields
-#   name file smp extra_params test_args groups arch accel timeout bochs_cpu migration line nmi
-# (line: where the entry starts; nmi last, so readers older than the key that
-# end at line with a catch-all variable still work), defaults filled in,
-# qualified keys resolved.
+# and its parts (hvut_cfg_files) as records of \037-separated fields
+#   name file smp extra_params test_args groups arch accel timeout bochs_cpu migration where nmi
+# (where: FILE:LINE the entry starts at; nmi last, so readers older than the
+# key that end at where with a catch-all variable still work), defaults
+# filled in, qualified keys resolved.
 #   Without LANE: every entry, for VMM kind KIND (default tcg); entries that
 #     are not for KIND stay in (run_tests.sh reports them as SKIP with why).
 #     On kind bochs an entry runs once per bochs_cpu word.
@@ -38,11 +52,15 @@ HVUT_ARCHES="x86_64 arm64 riscv64 ppc64"
 # having printed no record.
 # shellcheck disable=SC2016 # awk program, not shell
 hvut_parse_cfg() {
-	LC_ALL=C awk -v cfg="$1" -v kind="${2:-tcg}" -v lane="${3:-}" -v lanecpus="${4:-}" \
+	local -a files
+	mapfile -t files < <(hvut_cfg_files "$1")
+	LC_ALL=C awk -v kind="${2:-tcg}" -v lane="${3:-}" -v lanecpus="${4:-}" \
 		-v lanenames="${5:-}" -v quals="${6:-}" -v keys="$HVUT_CFG_KEYS" \
 		-v qualifiable="$HVUT_CFG_QUALIFIABLE" -v kinds="$HVUT_VMM_KINDS" -v arches="$HVUT_ARCHES" '
-function bad(msg, at) { printf "%s:%d: %s\n", cfg, at ? at : FNR, msg > "/dev/stderr"; err = 1 }
+function bad(msg, at) { printf "%s: %s\n", at != "" ? at : FILENAME ":" FNR, msg > "/dev/stderr"; err = 1 }
 function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
+# A section or key starts a new entry only in its own file.
+FNR == 1 { cur = "" }
 function words(s, set,   n, w, i) { n = split(s, w, /[ \t]+/); for (i = 1; i <= n; i++) if (w[i] != "") set[w[i]] = 1 }
 function has(list, w) { return index(" " list " ", " " w " ") > 0 }
 BEGIN {
@@ -63,11 +81,11 @@ BEGIN {
 	sub(/^[ \t]*\[/, "", s)
 	sub(/\][ \t]*$/, "", s)
 	if (s in seen) {
-		bad("duplicate section [" s "] (first at line " seen[s] ")")
+		bad("duplicate section [" s "] (first at " seen[s] ")")
 		cur = "-"
 		next
 	}
-	seen[s] = FNR
+	seen[s] = FILENAME ":" FNR
 	order[++n] = s
 	cur = s
 	next
@@ -105,7 +123,7 @@ BEGIN {
 			if (base == "bochs_cpu") qualok[w[i]] = 1
 		}
 	}
-	if (q != "") qat[cur, k] = FNR
+	if (q != "") qat[cur, k] = FILENAME ":" FNR
 	val[cur, k] = v
 }
 function get(t, k, dflt) { return ((t, k) in val) ? val[t, k] : dflt }
@@ -155,7 +173,7 @@ END {
 			if (lane == "" || has(lanecpus, w[j]))
 				emit(t, t "@" w[j], w[j])
 	}
-}' "$1"
+}' "${files[@]}"
 }
 
 # hvut_parse_lanes FILE: the lanes of an arch's lanes.cfg as records of

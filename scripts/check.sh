@@ -306,7 +306,7 @@ setup_migration_dests() {
 			echo "hvut: lane $1-$dest: setting up its VMM first, entries migrate to it ($LANE_PROVIDER setup)"
 			"$srcdir/$LANE_PROVIDER" setup </dev/null >&2 || echo "hvut: lane $1-$dest: setup failed"
 		)
-	done < <(sed -n 's/^[[:space:]]*migration[[:space:]]*=[[:space:]]*\([A-Za-z0-9_.+-]*\).*/\1/p' "$td/unittests.cfg" | sort -u)
+	done < <(hvut_cfg_files "$td/unittests.cfg" | xargs -d '\n' sed -n 's/^[[:space:]]*migration[[:space:]]*=[[:space:]]*\([A-Za-z0-9_.+-]*\).*/\1/p' | sort -u)
 }
 
 run_lane() {

@@ -88,7 +88,7 @@ migrates_to_provider() {
 	local t
 	case $1 in x86_64) t=x86 ;; arm64) t=arm ;; riscv64) t=riscv ;; ppc64) t=powerpc ;; *) return 1 ;; esac
 	sed -n 's/^[[:space:]]*migration[[:space:]]*=[[:space:]]*\([A-Za-z0-9_.+-]*\).*/\1/p' \
-		"$srcdir/$t/unittests.cfg" 2>/dev/null | grep -qvxE 'yes|no'
+		"$srcdir/$t"/unittests*.cfg 2>/dev/null | grep -qvxE 'yes|no'
 }
 
 usage() {

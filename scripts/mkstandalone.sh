@@ -45,7 +45,7 @@ clash=0
 while IFS=$'\037' read -r name _ _ _ _ _ _ _ _ _ _ line _; do
 	for f in "$srcdir/tests/$name" "tests/$name"; do
 		if [ "$name" = host-bin ] || { [ -e "$f" ] && ! head -n 3 "$f" 2>/dev/null | grep -q 'written by scripts/mkstandalone.sh'; }; then
-			echo "$cfg:$line: section [$name] would overwrite tests/$name, a file of the project: rename the section" >&2
+			echo "$line: section [$name] would overwrite tests/$name, a file of the project: rename the section" >&2
 			clash=1
 			break
 		fi

@@ -19,11 +19,17 @@
  * a MOVSQ from a non-canonical source to the register is a #GP(0); a REP
  * MOVSQ from the register that faults on its second iteration leaves
  * RCX/RSI/RDI at the first (SDM vol. 2B REP).
+ *
+ * Last, MOV SS with its operand in device memory (the I/O APIC's IOREGSEL:
+ * MOV SS reads two bytes, which the HPET does not take): the selector read
+ * is loaded, and the load holds the single-step trap and a data breakpoint
+ * on the operand for one instruction (SDM vol. 3A 6.8.3), as from RAM.
  */
 #include "hvut.h"
 #include <asm/cpufeature.h>
 #include <asm/desc.h>
 #include <asm/io.h>
+#include <asm/ioapic.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/vm.h>
@@ -477,6 +483,87 @@ static void test_faults(void)
 	free_page(page);
 }
 
+/* --- MOV SS from device memory ---------------------------------------------- */
+
+/*
+ * IOREGSEL (82093AA 3.1.1: bits 7:0 read/write, at the I/O APIC's base)
+ * holds a selector below 256 and takes a 2-byte read on QEMU, Bochs and
+ * KVM's in-kernel I/O APIC; the HPET takes 4- and 8-byte accesses only.
+ */
+static volatile uint32_t *const ioregsel = (volatile uint32_t *)IOAPIC_DEFAULT_BASE;
+
+static unsigned long read_dr6(void) { unsigned long v; __asm__ volatile("mov %%dr6, %0" : "=r"(v)); return v; }
+static void write_dr6(unsigned long v) { __asm__ volatile("mov %0, %%dr6" :: "r"(v)); }
+static void write_dr0(unsigned long v) { __asm__ volatile("mov %0, %%dr0" :: "r"(v)); }
+static void write_dr7(unsigned long v) { __asm__ volatile("mov %0, %%dr7" :: "r"(v)); }
+
+static uint16_t ss_seen;
+static void movss_load(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("mov (%1), %%ss\n\tmov %%ss, %0" : "=r"(ss_seen) : "r"(ioregsel) : "memory");
+}
+
+extern char mss_second[], mssbp_first[], mssbp_after[];
+static void movss_step(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\t"
+			 "mov (%0), %%ss\n\t"
+			 "nop\n"
+			 ".globl mss_second\nmss_second: nop" :: "r"(ioregsel) : "memory", "cc");
+}
+
+static void movss_bp(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("mov (%0), %%ss\n"
+			 ".globl mssbp_first\nmssbp_first: nop\n"
+			 ".globl mssbp_after\nmssbp_after: nop" :: "r"(ioregsel) : "memory");
+}
+
+static void test_movss(void)
+{
+	uint16_t ss, other;
+	unsigned long dr6;
+	struct fault f;
+	int v;
+
+	report_prefix_push("MOV SS from MMIO");
+	__asm__ volatile("mov %%ss, %0" : "=r"(ss));
+	other = ss ? 0 : KERNEL_DS;   /* a null SS with RPL 0 loads at CPL0 in 64-bit mode (SDM vol. 2B MOV) */
+	*ioregsel = other;
+	v = catch_exception(movss_load, NULL, &f);
+	report(v == NO_EXCEPTION && ss_seen == other, "MOV SS, m16 loads the selector IOREGSEL holds: %#x (got %s, SS %#x) [SDM vol. 2B MOV]",
+	       other, exception_name(v), ss_seen);
+	*ioregsel = ss;
+	v = catch_exception(movss_load, NULL, &f);
+	report(v == NO_EXCEPTION && ss_seen == ss, "and back to %#x (got %s, SS %#x)", ss, exception_name(v), ss_seen);
+	__asm__ volatile("mov %0, %%ss" :: "r"(ss));
+
+	/* SDM vol. 3A 6.8.3: no single-step trap right after MOV SS; the next instruction's comes after it. */
+	write_dr6(0);
+	v = catch_exception(movss_step, NULL, &f);
+	dr6 = read_dr6();
+	report(v == DB_VECTOR && f.pc == (uintptr_t)mss_second && (dr6 & (1UL << 14)),
+	       "TF: the #DB comes after the instruction after MOV SS, DR6.BS (got %s at %#lx, want %p; DR6 %#lx) [SDM vol. 3A 6.8.3]",
+	       exception_name(v), f.pc, mss_second, dr6);
+
+	/* A read breakpoint on the operand (DR0, R/W = 11, LEN = 2 bytes): held to the same boundary. */
+	write_dr6(0);
+	write_dr0((uintptr_t)ioregsel);
+	write_dr7((1UL << 10) | (1UL << 0) | (3UL << 16) | (1UL << 18));
+	v = catch_exception(movss_bp, NULL, &f);
+	write_dr7(0);
+	dr6 = read_dr6();
+	report_deviation("movss-bp-not-delayed", v == DB_VECTOR && f.pc == (uintptr_t)mssbp_after && (dr6 & 1),
+			 "a data breakpoint on the operand: #DB after the instruction after MOV SS, DR6.B0 (got %s at %#lx, want %p, not %p; DR6 %#lx) [SDM vol. 3A 6.8.3]",
+			 exception_name(v), f.pc, mssbp_after, mssbp_first, dr6);
+	write_dr6(0);
+	*ioregsel = 0;
+	report_prefix_pop();
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	uint64_t gcap;
@@ -501,6 +588,7 @@ int main(int argc, char **argv, char **envp)
 	}
 	compare_ops();
 	test_faults();
+	test_movss();
 	report_prefix_pop();
 	return report_summary();
 }

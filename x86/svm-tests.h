@@ -26,6 +26,8 @@ void test_npt_rsvd(void);
 void test_pause_filter(void);
 void test_lbrv(void);
 void test_nmi(void);
+void test_init(void);
+void test_exitintinfo(void);
 /* Parts "migrate" and "migrate-l2", each only when named. */
 void test_migrate(int argc, char **argv);
 

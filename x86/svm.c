@@ -3,8 +3,10 @@
  * running L2 code and checking what VMRUN and #VMEXIT do.
  *
  * Arguments pick parts (default: all): basic, invalid, intercept, npt, tlb,
- * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv, nmi;
- * migrate and migrate-l2 only when named. This file: main, VMRUN/#VMEXIT
+ * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv, nmi,
+ * exitintinfo;
+ * migrate, migrate-l2 and init (smp = 2; it may leave CPU 1 reset) only when
+ * named. This file: main, VMRUN/#VMEXIT
  * basics and the first VMRUN consistency checks; the other parts live in
  * x86/svm-*.c.
  */
@@ -230,8 +232,12 @@ int main(int argc, char **argv, char **envp)
 		test_lbrv();
 	if (arg_selected(argc, argv, "nmi"))
 		test_nmi();
+	if (arg_selected(argc, argv, "exitintinfo"))
+		test_exitintinfo();
 	if (argc > 1)   /* only when named */
 		test_migrate(argc, argv);
+	if (argc > 1 && arg_selected(argc, argv, "init"))
+		test_init();
 	report_prefix_pop();
 	return report_summary();
 }

@@ -9,8 +9,9 @@
  *     its own value back;
  *   - a bad entry fails the VM entry with exit reason 34 | bit 31 and the
  *     1-based index of that entry as exit qualification (27.8): reserved
- *     bits set, FS_BASE (C0000100H, not loadable by the list), a value WRMSR
- *     would #GP on (non-canonical KernelGSBase).
+ *     bits set, FS_BASE (C0000100H) and GS_BASE (C0000101H), which the list
+ *     may not load, an x2APIC MSR (bits 31:8 = 000008H: 808H, the TPR), a
+ *     value WRMSR would #GP on (non-canonical KernelGSBase).
  * The MSR used is IA32_KERNEL_GS_BASE: L1 does not depend on it.
  */
 #include "vmx-tests.h"
@@ -140,6 +141,8 @@ void vmx_test_msr_lists(void)
 	bad_entry("entry 2 with reserved bits 63:32 of its first quadword set",
 		  (struct msr_entry){ MSR_KERNEL_GS_BASE, 1, 0 });
 	bad_entry("entry 2 loads IA32_FS_BASE (C0000100H)", (struct msr_entry){ MSR_FS_BASE, 0, 0 });
+	bad_entry("entry 2 loads IA32_GS_BASE (C0000101H)", (struct msr_entry){ MSR_GS_BASE, 0, 0 });
+	bad_entry("entry 2 loads the x2APIC TPR (808H: bits 31:8 = 000008H)", (struct msr_entry){ 0x808, 0, 0 });
 	bad_entry("entry 2 loads a non-canonical KernelGSBase",
 		  (struct msr_entry){ MSR_KERNEL_GS_BASE, 0, 1ULL << 63 });
 }

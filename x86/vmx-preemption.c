@@ -13,7 +13,11 @@
  *     value" (VM-exit control bit 22) an exit stores the remaining count
  *     (0 when the timer caused it); without it the field keeps the value
  *     that was loaded.
- * The timer in the HLT activity state is in x86/vmx-events.c.
+ *   - 26.2 "Other Causes of VM Exits", 27.7.2 "Activity State": timer exits
+ *     wake the processor from the shutdown state (activity state 2,
+ *     IA32_VMX_MISC[7]), interrupt-window exits do not occur in it, NMI-window
+ *     exits wake it; 28.3.4: the exit saves the activity state it ended.
+ * The timer in the HLT activity state is in x86/vmx-inject.c.
  */
 #include "vmx-tests.h"
 #include <asm/processor.h>
@@ -112,6 +116,62 @@ static void save_value(unsigned x)
 	vmx_set_ctl(EXIT_CONTROLS, 0, EXIT_SAVE_TIMER);
 }
 
+#define ACTIVITY_SHUTDOWN 2
+#define MISC_SHUTDOWN (1ULL << 7)
+#define CPU_INTR_WINDOW (1U << 2)
+#define CPU_NMI_WINDOW (1U << 22)
+#define PIN_VIRTUAL_NMI (1U << 5)
+#define SDM_OTHER "SDM vol. 3C 26.2 Other Causes of VM Exits"
+
+static void shutdown_state(void)
+{
+	enum vmx_end end;
+
+	if (!(vmx_cap(MSR_IA32_VMX_MISC) & MISC_SHUTDOWN)) {
+		report_skip("shutdown activity state: IA32_VMX_MISC[7]=0");
+		return;
+	}
+	vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+	vmwrite(GUEST_ACTIVITY, ACTIVITY_SHUTDOWN);
+	vmwrite(PREEMPTION_TIMER, 3000);
+	end = vmx_run(v);
+	report(timer_exit(end) && v->exit.rip == (uintptr_t)vmx_l2_entry && vmread(GUEST_ACTIVITY) == ACTIVITY_SHUTDOWN,
+	       "shutdown state at entry: the preemption timer wakes it (exit 52), RIP unchanged, activity state 2 saved [%s, activity %lu] [" SDM_OTHER ", " SDM_SAVE "]",
+	       end_str(v, end), (unsigned long)vmread(GUEST_ACTIVITY));
+
+	if (vmx_ctl_allowed(CPU_CONTROLS, CPU_INTR_WINDOW)) {
+		vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+		vmwrite(GUEST_RFLAGS, 0x2 | X86_EFLAGS_IF);
+		vmwrite(GUEST_ACTIVITY, ACTIVITY_SHUTDOWN);
+		vmwrite(PREEMPTION_TIMER, 3000);
+		vmx_set_ctl(CPU_CONTROLS, CPU_INTR_WINDOW, 0);
+		end = vmx_run(v);
+		vmx_set_ctl(CPU_CONTROLS, 0, CPU_INTR_WINDOW);
+		report(timer_exit(end) && vmread(GUEST_ACTIVITY) == ACTIVITY_SHUTDOWN,
+		       "shutdown state, IF=1, interrupt-window exiting: no exit 7, the timer's 52 [%s] [" SDM_OTHER "]",
+		       end_str(v, end));
+	} else {
+		report_skip("interrupt window in shutdown: primary processor-based control bit 2 not allowed");
+	}
+
+	if (vmx_ctl_allowed(PIN_CONTROLS, PIN_NMI | PIN_VIRTUAL_NMI) && vmx_ctl_allowed(CPU_CONTROLS, CPU_NMI_WINDOW)) {
+		vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+		vmwrite(GUEST_ACTIVITY, ACTIVITY_SHUTDOWN);
+		vmwrite(PREEMPTION_TIMER, 10000000);   /* a backstop only */
+		vmx_set_ctl(PIN_CONTROLS, PIN_NMI | PIN_VIRTUAL_NMI, 0);
+		vmx_set_ctl(CPU_CONTROLS, CPU_NMI_WINDOW, 0);
+		end = vmx_run(v);
+		vmx_set_ctl(CPU_CONTROLS, 0, CPU_NMI_WINDOW);
+		vmx_set_ctl(PIN_CONTROLS, 0, PIN_NMI | PIN_VIRTUAL_NMI);
+		report(end == VMX_END_EXIT && v->exit.reason == 8 && v->exit.rip == (uintptr_t)vmx_l2_entry,
+		       "shutdown state, NMI-window exiting: exit 8 wakes it at the entry RIP [%s, activity %lu] [SDM vol. 3C 27.7.6 NMI-Window Exiting]",
+		       end_str(v, end), (unsigned long)vmread(GUEST_ACTIVITY));
+	} else {
+		report_skip("NMI window in shutdown: pin-based bits 3/5 or primary processor-based bit 22 not allowed");
+	}
+	vmwrite(GUEST_ACTIVITY, 0);
+}
+
 void vmx_test_preemption_timer(void)
 {
 	unsigned x = vmx_cap(MSR_IA32_VMX_MISC) & 0x1f;
@@ -127,4 +187,5 @@ void vmx_test_preemption_timer(void)
 	zero_at_entry();
 	rate(x);
 	save_value(x);
+	shutdown_state();
 }

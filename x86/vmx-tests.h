@@ -19,6 +19,12 @@ void vmx_test_inject(void);
 void vmx_test_mtf(void);
 void vmx_test_preemption_timer(void);
 void vmx_test_apicv(void);
+void vmx_test_mtf_priority(void);
+void vmx_test_init_sipi(void);
+void vmx_test_nmi(void);
+void vmx_test_load_save(void);
+void vmx_test_unrestricted(void);
+void vmx_test_vectoring(void);
 
 /* x86/vmx-util.c. Bochs (ACCEL=bochs): the emulator whose deviations are declared XFAIL. */
 bool on_bochs(void);

@@ -1,4 +1,4 @@
-/* Helpers both VMX test binaries (x86/vmx.c, x86/vmx-events.c) share. */
+/* Helpers the VMX test binaries (x86/vmx.c, x86/vmx-events.c, x86/vmx-state.c) share. */
 #include "vmx-tests.h"
 #include <asm/msr.h>
 

@@ -1,9 +1,10 @@
 /*
  * vmx: the test binary is a small hypervisor (L1) running guest code (L2).
  * Arguments pick groups (default: all): basic exits seam ept mbec entry-checks
- * msr-lists windows shadow-vmcs pml vpid.
+ * windows shadow-vmcs pml vpid.
  *   (events, the monitor trap flag, the preemption timer and APIC
- *   virtualization are in x86/vmx-events.c, a binary of their own)
+ *   virtualization are in x86/vmx-events.c, a binary of their own; the MSR
+ *   lists and other guest-state paths in x86/vmx-state.c)
  *   basic  VMXON/VMXOFF, VMCLEAR/VMPTRLD/VMPTRST, VMREAD/VMWRITE, failed entries
  *   exits  CPUID, HLT, VMCALL, RDMSR/WRMSR and the MSR bitmap, I/O bitmaps,
  *          exception bitmap, VMX-preemption timer
@@ -11,7 +12,6 @@
  *   ept    EPT permissions R/W/X for every access, misconfigurations, VPID
  *   mbec   mode-based execute control (XS/XU) for EPT
  *   entry-checks  VM-entry checks on controls, host and guest state
- *   msr-lists  VM-entry/VM-exit MSR load and store lists
  *   windows  interrupt-window and NMI-window exiting
  *   shadow-vmcs  VMREAD/VMWRITE in L2 through a shadow VMCS and its bitmaps
  *   pml    page-modification logging
@@ -27,7 +27,6 @@ static const struct vmx_group groups[] = {
 	{ "ept", vmx_test_ept },
 	{ "mbec", vmx_test_mbec },
 	{ "entry-checks", vmx_test_entry_checks },
-	{ "msr-lists", vmx_test_msr_lists },
 	{ "windows", vmx_test_windows },
 	{ "shadow-vmcs", vmx_test_shadow_vmcs },
 	{ "pml", vmx_test_pml },

@@ -59,5 +59,19 @@ const struct deviation arch_deviations[] = {
 	  "PMCNTENSET_EL0 stores the values without creating the counter's perf event (seen on 6.12.117 with QEMU 10.0; "
 	  "the 2025 series 'KVM: arm64: PMU: Fix SET_ONE_REG for vPMC regs' reloads the PMU on such writes)",
 	  "DDI 0487 D24 PMCCNTR_EL0: counts while PMCR_EL0.E and PMCNTENSET_EL0.C are 1" },
+	/* arm/gic-ppi.c: seen on QEMU 7.2.22, not on 10.0.13 (the fix between them not bisected) */
+	{ "gicv2-ppi-ispendr-ignored", "qemu-tcg", NULL, "10.0", NULL,
+	  "a GICv2 GICD_ISPENDR0 write of a PPI's bit leaves the PPI not pending on the writing CPU",
+	  "GICv2 IHI 0048B 4.3.7 GICD_ISPENDRn: GICD_ISPENDR0 is banked per processor; writing 1 makes the interrupt pending" },
+	/* arm/gic-mmio.c "unimpl": seen on QEMU 7.2.22 (ITLinesNumber 7, 288 INTIDs), not on 10.0.13 (8) */
+	{ "gicv3-itlines-short", "qemu-tcg", NULL, "10.0", NULL,
+	  "GICD_TYPER.ITLinesNumber counts 32 INTIDs fewer than the GIC has: the 32 past it hold enable, pending, "
+	  "active and priority state",
+	  "GICv3 IHI 0069 GICD_TYPER.ITLinesNumber (32(N+1) INTIDs); GICD_ISENABLER<n> etc.: bits of unimplemented "
+	  "interrupts RAZ/WI" },
+	/* arm/gic-ppi.c "waker": seen on KVM 6.12.117 (vgic-v3 in L1), arm64-kvm lane */
+	{ "gicv3-waker-children-awake", "kvm", NULL, NULL, NULL,
+	  "GICR_WAKER.ProcessorSleep = 1 reads back 1 but ChildrenAsleep stays 0 (2 s of the counter)",
+	  "GICv3 IHI 0069 GICR_WAKER: software sets ProcessorSleep to 1 and waits until ChildrenAsleep == 1" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

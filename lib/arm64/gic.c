@@ -220,6 +220,19 @@ void gic_eoi(uint32_t iar)
 	}
 }
 
+unsigned gic_take(uint32_t *iar)
+{
+	uint32_t v = gic_ack();
+	unsigned id = gic_iar_intid(v);
+
+	if (iar)
+		*iar = v;
+	/* 1023: the acknowledge activated nothing, there is nothing to EOI (IHI 0069 2.2.1 special INTIDs). */
+	if (id != GIC_SPURIOUS)
+		gic_eoi(v);
+	return id;
+}
+
 unsigned gic_hppir(void)
 {
 	return gic_iar_intid(version == 3 ? rd_icc(ICC_HPPIR1_EL1) : readl(cpuif + GICC_HPPIR));

@@ -1,4 +1,4 @@
-/* The PMU's overflow interrupt (asm/pmu.h). */
+/* What the PMU tests share: probe, reset, the overflow interrupt (asm/pmu.h). */
 #include "hvut.h"
 #include "devicetree.h"
 #include <asm/gic.h>
@@ -47,4 +47,29 @@ unsigned pmu_irq_setup(void)
 		irq_enable();
 	}
 	return pmu_intid;
+}
+
+bool pmu_probe(const char *what, unsigned min_counters, unsigned *pmuver, unsigned *ncounters)
+{
+	*pmuver = ID_FIELD(read_sysreg(id_aa64dfr0_el1), 8);
+	if (*pmuver == 0 || *pmuver == 0xf) {
+		report_skip("%s: no PMUv3 (ID_AA64DFR0_EL1.PMUVer %#x)", what, *pmuver);
+		return false;
+	}
+	*ncounters = PMCR_N(read_sysreg(pmcr_el0));
+	if (*ncounters < min_counters) {
+		report_skip("%s: needs %u event counters, PMCR_EL0.N = %u", what, min_counters, *ncounters);
+		return false;
+	}
+	return true;
+}
+
+void pmu_reset(unsigned long pmcr)
+{
+	write_sysreg(0xffffffffUL, pmcntenclr_el0);
+	write_sysreg(0xffffffffUL, pmintenclr_el1);
+	write_sysreg(0xffffffffUL, pmovsclr_el0);
+	write_sysreg(pmcr | PMCR_E | PMCR_P | PMCR_C, pmcr_el0);
+	write_sysreg(0, pmccfiltr_el0);
+	isb();
 }

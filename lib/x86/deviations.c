@@ -129,8 +129,8 @@ const struct deviation arch_deviations[] = {
 	  "CPUID 15H gives the modelled CPU's TSC rate; the TSC counts at the emulator's ips (4 MHz against the PIT)",
 	  "SDM vol. 2A CPUID leaf 15H: TSC frequency = crystal clock * EBX / EAX" },
 	/* x86/xsave.c */
-	{ "xrstor-compacted-gp", "bochs", NULL, NULL, NULL,
-	  "XRSTOR #GPs on the compacted area XSAVEC just wrote (XCOMP_BV 0x8000000000000007)",
+	{ "xrstor-compacted-gp", "bochs", NULL, "3", NULL,
+	  "XRSTOR #GPs on the compacted area XSAVEC just wrote (XCOMP_BV 0x8000000000000007; XSAVEC put the AVX component at 416, so YMM7-15's high halves land in the header's reserved bytes: xsave-compacted-offset)",
 	  "SDM vol. 1 'Operation of XRSTOR': the compacted form restores an area with XCOMP_BV[63]=1" },
 
 	/* x86/cet.c */
@@ -343,5 +343,58 @@ const struct deviation arch_deviations[] = {
 	  "an armed one-shot APIC timer reads 0 right after a live migration: QEMU's KVM APIC state (kvm_put_apic_state) "
 	  "has no current count, and KVM_SET_LAPIC restarts the timer from that TMCCT of 0, i.e. expired",
 	  "SDM vol. 3A 'APIC Timer': in one-shot mode the current count counts down from the initial count to 0" },
+	/* x86/debug-step.c icebp, movss-int */
+	{ "movss-bp-lost-on-exception", "bochs", NULL, NULL, NULL,
+	  "a data breakpoint hit by MOV SS's operand is dropped when the next instruction delivers an exception: after ICEBP one #DB with DR6.B0 clear; after INT3 or INT n none (after SYSCALL it comes, at the entry)",
+	  "SDM vol. 3A 6.8.3: MOV SS inhibits (holds) debug exceptions until after the next instruction or the delivery of an exception; vol. 3B 17.3.1.2: a data breakpoint sets DR6.Bn" },
+	/* x86/debug-branch.c */
+	{ "debugctl-gp", "bochs", NULL, NULL, NULL, "RDMSR/WRMSR of IA32_DEBUGCTL (1D9H) #GP",
+	  "SDM vol. 4 table 2-2: IA32_DEBUGCTL architectural from 06_0EH (LBR bit 0, BTF bit 1); APM vol. 2 13.1.1.6 DebugCtl; " SDM_RDMSR },
+	{ "debugctl-ignored", "qemu-tcg", NULL, NULL, NULL,
+	  "IA32_DEBUGCTL reads 0 and ignores writes: TF single-steps every instruction with BTF set, no branch is recorded with LBR set",
+	  "SDM vol. 3B 17.4.3 Single-Stepping on Branches, 17.4.1 IA32_DEBUGCTL; APM vol. 2 13.1.1.6 DebugCtl, 13.1.1.7 LastBranchFromIP/ToIP" },
+	/* x86/xsave-compact.c */
+	{ "xsave-compacted-offset", "bochs", NULL, "3", NULL,
+	  "XSAVEC/XSAVES write (and XRSTORS reads) each extended component 160 bytes below its compacted offset: AVX at 416, inside the legacy region, overlapping the header",
+	  "SDM vol. 1 13.4.3 Extended Region of an XSAVE Area: in the compacted format the first component present is at byte 576" },
+	/* x86/insn-ud.c */
+	{ "rdseed-not-gated", "qemu-tcg", NULL, "10.0", NULL,
+	  "RDSEED (0F C7 /7) runs without CPUID.(7,0):EBX[18] when RDRAND is enumerated (checked against RDRAND's bit only)",
+	  "SDM vol. 2B RDSEED: #UD if CPUID.(EAX=07H, ECX=0H):EBX.RDSEED[bit 18] = 0" },
+	{ "insn-not-hidden", "kvm", NULL, NULL, NULL,
+	  "an instruction the guest's CPUID does not enumerate runs when the CPU under KVM has it: VMX/SVM execute it natively, with no intercept to raise #UD (not yet measured on the kvm lane)",
+	  "SDM vol. 2 instruction pages: #UD if the CPUID feature bit is 0" },
+	/* x86/vmx-mtf-priority.c */
+	{ "vmx-extint-exit-if0", "bochs", NULL, NULL, NULL,
+	  "an interrupt pending in the local APIC when L1 (IF=0) enters L2 with IF=0 and external-interrupt exiting causes no VM exit: L2 runs on",
+	  "SDM vol. 3C 26.4.1 Event Blocking: with external-interrupt exiting, RFLAGS.IF does not block external interrupts; one causes a VM exit even if IF=0" },
+	/* x86/vmx-init-sipi.c */
+	{ "vmx-wait-sipi-no-exit", "bochs", NULL, "3", NULL,
+	  "a SIPI to L2 in the wait-for-SIPI activity state causes no VM exit: the CPU starts in real mode at vector << 12 and Bochs panics (the test does not send it)",
+	  "SDM vol. 3C 26.2 Other Causes of VM Exits, 28.2.1 Basic VM-Exit Information: a SIPI in the wait-for-SIPI state exits (4) with the vector in the exit qualification" },
+	{ "vmx-init-blocked-lost", "bochs", "3", NULL, NULL,
+	  "an INIT that arrives in VMX root operation is discarded: the next VM entry runs L2 (no exit 3; the test's preemption timer ends it)",
+	  "SDM vol. 3C 25.8 Restrictions on VMX Operation and vol. 2B VMXON/VMXOFF: INIT is blocked (held) in VMX root operation, not blocked in VMX non-root operation, where it causes a VM exit" },
+	/* x86/svm-init.c */
+	{ "svm-init-gif0", "qemu-tcg", NULL, NULL, NULL,
+	  "an INIT to a CPU with GIF=0 is acted on at once (the CPU is reset): cpu_handle_interrupt() does not look at GIF for CPU_INTERRUPT_INIT",
+	  "APM vol. 2 15.17 Global Interrupt Flag, STGI and CLGI: while GIF=0, INIT is held pending" },
+	/* x86/svm-exitintinfo.c */
+	{ "svm-idt-gp-ext", "qemu-tcg", NULL, NULL, NULL,
+	  "the #GP for an IDT gate beyond the limit, raised while an injected hardware exception is delivered, has EXT=0 (7.2 also puts vector*16+2 in the index)",
+	  "SDM vol. 3A 6.13 Error Code: EXT is set when the exception occurred during delivery of an event external to the program, such as an earlier exception" },
+	{ "svm-idt-gp-ext", "kvm/qemu-tcg", NULL, NULL, NULL,
+	  "the #GP for an IDT gate beyond the limit, raised while an injected hardware exception is delivered, has EXT=0 (TCG as L0 delivers the event KVM injects)",
+	  "SDM vol. 3A 6.13 Error Code: EXT is set when the exception occurred during delivery of an event external to the program, such as an earlier exception" },
+	/* x86/vmx-nmi.c */
+	{ "vmx-iret-ept-nmi-unblocking", "bochs", NULL, NULL, NULL,
+	  "an EPT violation on IRET's frame read under virtual-NMI blocking: qualification bit 12 clear and the blocking still set in the saved interruptibility state",
+	  "SDM vol. 3C 28.1 Architectural State before a VM Exit (virtual-NMI blocking cleared before the exit), 28.2.1 Exit Qualification for EPT Violations (bit 12: NMI unblocking due to IRET)" },
+	{ "vmx-vnmi-blocking-stale", "bochs", NULL, "3", NULL,
+	  "after an EPT violation on IRET under virtual-NMI blocking, the next entry with interruptibility 0 still has the blocking (saved as bit 3 after the same IRET)",
+	  "SDM vol. 3C 27.7.1 Interruptibility State: with virtual NMIs, virtual-NMI blocking after VM entry is bit 3 of the interruptibility-state field" },
+	{ "vmx-init-hlt-activity", "bochs", NULL, NULL, NULL,
+	  "an INIT to L2 in the HLT activity state exits (3) with activity state 0 saved: the CPU leaves HLT before the exit (the preemption timer's exit from HLT saves 1)",
+	  "SDM vol. 3C 28.3.4 Saving Nonregister State: the activity state before the VM exit is saved; 28.1: an event that causes a VM exit directly does not change architectural state" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

@@ -13,7 +13,8 @@
 #define MAX_EXITS_PER_RUN 1000
 #define L2_STACK_SIZE 8192
 
-static void *vmxon_region;
+/* One VMXON region per logical processor (SDM vol. 3C VMXON: each enters VMX operation with its own). */
+static void *vmxon_region[MAX_CPUS];
 
 /* ---- instructions ---------------------------------------------------------- */
 
@@ -268,9 +269,9 @@ bool vmx_on(void)
 	write_cr0((read_cr0() | vmx_cap(MSR_IA32_VMX_CR0_FIXED0)) & vmx_cap(MSR_IA32_VMX_CR0_FIXED1));
 	write_cr4((read_cr4() | X86_CR4_VMXE | vmx_cap(MSR_IA32_VMX_CR4_FIXED0)) &
 		  vmx_cap(MSR_IA32_VMX_CR4_FIXED1));
-	if (!vmxon_region)
-		vmxon_region = vmcs_alloc();
-	st = vmxon((uintptr_t)vmxon_region);
+	if (!vmxon_region[smp_id()])
+		vmxon_region[smp_id()] = vmcs_alloc();
+	st = vmxon((uintptr_t)vmxon_region[smp_id()]);
 	if (st != VMX_OK) {
 		report_fail("VMXON: %s", vmx_status_str(st, buf, sizeof(buf)));
 		return false;

@@ -66,7 +66,7 @@ timeout = 120
 EOF
 	suite -j2 -v
 	check "mig: run_tests.sh exits 1 (one CRASH, one FAIL)" eq "$RC" 1
-	check "mig: states" eq "$(tr '\n' ' ' <"$B/logs/states.txt")" "migok PASS migrefuse CRASH mignot PASS migcont PASS migdie FAIL "
+	check "mig: states" states_are "migok PASS migrefuse CRASH mignot PASS migcont PASS migdie FAIL "
 	# The source ended mid-migration: its guest's last lines, then why, long before the TIMEOUT.
 	check "mig: migdie: the guest's FAIL line is relayed" has "$B/logs/migdie.log" '^FAIL: migdie: the guest gave up waiting$'
 	check "mig: migdie: the harness says the source exited" has "$B/logs/migdie.log" \
@@ -106,7 +106,7 @@ file = pass.elf
 EOF
 	suite -j2 -v
 	check "nmi: run_tests.sh exits 1 (one CRASH)" eq "$RC" 1
-	check "nmi: states" eq "$(tr '\n' ' ' <"$B/logs/states.txt")" "nmiok PASS nmirefuse CRASH nminot PASS "
+	check "nmi: states" states_are "nmiok PASS nmirefuse CRASH nminot PASS "
 	check "nmi: an entry without the key is not told it may ask" hasnt "$B/logs/nminot.log" 'HVUT_NMI'
 	check "nmi: nmiok: the command line says HVUT_NMI=1" has "$B/logs/nmiok.log" '^# hvut: .* HVUT_NMI=1 '
 	check "nmi: nmiok: not told it may migrate" hasnt "$B/logs/nmiok.log" 'HVUT_MIGRATION=1'

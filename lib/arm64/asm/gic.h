@@ -65,6 +65,13 @@ void gic_clear_active(unsigned intid);
 uint32_t gic_ack(void);
 unsigned gic_iar_intid(uint32_t iar);
 void gic_eoi(uint32_t iar);
+/*
+ * An interrupt handler's usual shape: acknowledge and, unless the result is
+ * spurious (nothing was acknowledged, nothing to EOI), EOI it at once.
+ * Returns the INTID, GIC_SPURIOUS for none; the raw IAR value in *iar if
+ * iar is not NULL. With EOImode 1 the EOI only drops the priority.
+ */
+unsigned gic_take(uint32_t *iar);
 unsigned gic_hppir(void);     /* highest priority pending INTID (GIC_SPURIOUS if none) */
 unsigned gic_rpr(void);       /* running priority */
 void gic_set_pmr(uint8_t pmr);
