@@ -4,8 +4,6 @@
 #include "nmi.h"
 
 #define ACK "NMI-INJECTED"
-/* As lib/migrate.c: minutes of polls on every VMM here, so a lost ack fails, never hangs. */
-#define MAX_POLLS 200000000UL
 
 static unsigned count;
 
@@ -31,11 +29,16 @@ void nmi_request(void)
 	printf("\n");
 }
 
+/*
+ * No bound of its own, as lib/migrate.c (a count of polls is a wall-clock
+ * bound in disguise): the harness ends the run when QEMU refuses the NMI,
+ * and the test's TIMEOUT ends one whose acknowledgement never comes.
+ */
 bool nmi_wait_injected(void)
 {
 	size_t matched = 0;
 
-	for (unsigned long polls = 0; polls < MAX_POLLS; polls++) {
+	for (;;) {
 		int c = console_getc();
 
 		if (c < 0)
@@ -47,6 +50,4 @@ bool nmi_wait_injected(void)
 			matched = c == ACK[0];
 		}
 	}
-	report_fail("NMI %u: no NMI-INJECTED acknowledgement on the console input", count);
-	return false;
 }

@@ -21,8 +21,8 @@ void nmi_request_start(void);
 void nmi_request(void);
 /*
  * Waits for the harness's "NMI-INJECTED" on the console input (it comes
- * after QEMU accepted inject-nmi); false after a FAIL line when none came
- * within a generous number of polls.
+ * after QEMU accepted inject-nmi); as long as it takes: the harness bounds
+ * the wait (lib/nmi.c says how). Returns true.
  */
 bool nmi_wait_injected(void);
 

@@ -181,6 +181,13 @@ migrate() {
 		completed) break ;;
 		failed | cancelled) failure="hvut: migration $to failed: $answer"; return 1 ;;
 		esac
+		# A source that ended (its guest powered off mid-migration) answers
+		# nothing ever again: say so now, not at the TIMEOUT; its last
+		# console lines follow (docs/protocol.md "Migration").
+		if ! kill -0 "${pids[from]}" 2>/dev/null; then
+			failure="hvut: migration $to failed: the source QEMU exited during the migration"
+			return 1
+		fi
 		if [ $((SECONDS - said)) -ge 30 ]; then
 			said=$SECONDS
 			echo "# migrate-vmm: migration $to still ${status:-unanswered} after $((SECONDS - t0)) s" \
@@ -197,6 +204,7 @@ migrate() {
 		qmp "$to" '{"execute":"query-status"}'
 		answer=$QMP_ANSWER
 		case $answer in *'"running"'*) break ;; esac
+		kill -0 "${pids[to]}" 2>/dev/null || break
 		nap 0.2
 	done
 	case $answer in *'"running"'*) ;; *) failure="hvut: migration $to: the destination does not run: $answer"; return 1 ;; esac

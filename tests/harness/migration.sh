@@ -11,7 +11,7 @@
 mig_setup() {
 	setup "$1" -
 	local s
-	for s in migok mighang migrefuse migcont nmiok nmirefuse; do cp "$T/pass.elf" "$T/$s.elf"; done
+	for s in migok mighang migrefuse migcont migdie nmiok nmirefuse; do cp "$T/pass.elf" "$T/$s.elf"; done
 	cat >"$T/vmm.sh" <<EOF
 # shellcheck shell=bash
 arch_vmm_command() {
@@ -59,10 +59,20 @@ file = pass.elf
 [migcont]
 file = migcont.elf
 migration = yes
+[migdie]
+file = migdie.elf
+migration = yes
+timeout = 120
 EOF
 	suite -j2 -v
-	check "mig: run_tests.sh exits 1 (one CRASH)" eq "$RC" 1
-	check "mig: states" states_are "migok PASS migrefuse CRASH mignot PASS migcont PASS "
+	check "mig: run_tests.sh exits 1 (one CRASH, one FAIL)" eq "$RC" 1
+	check "mig: states" states_are "migok PASS migrefuse CRASH mignot PASS migcont PASS migdie FAIL "
+	# The source ended mid-migration: its guest's last lines, then why, long before the TIMEOUT.
+	check "mig: migdie: the guest's FAIL line is relayed" has "$B/logs/migdie.log" '^FAIL: migdie: the guest gave up waiting$'
+	check "mig: migdie: the harness says the source exited" has "$B/logs/migdie.log" \
+		'^hvut: migration 1 failed: the source QEMU exited during the migration$'
+	check "mig: migdie: not a TIMEOUT" hasnt "$B/out" '^TIMEOUT migdie'
+
 	# (the fake QEMU itself refuses to run without HVUT_MIGRATION=1 in the environ)
 	check "mig: an entry without the key is not told it may migrate" hasnt "$B/logs/mignot.log" 'HVUT_MIGRATION'
 	check "mig: migok: acknowledged on the destination" has "$B/logs/migok.log" '^PASS: migok: after the move \(fake vmstate of migok\)$'
@@ -96,7 +106,7 @@ file = pass.elf
 EOF
 	suite -j2 -v
 	check "nmi: run_tests.sh exits 1 (one CRASH)" eq "$RC" 1
-	check "nmi: states" eq "$(tr '\n' ' ' <"$B/logs/states.txt")" "nmiok PASS nmirefuse CRASH nminot PASS "
+	check "nmi: states" states_are "nmiok PASS nmirefuse CRASH nminot PASS "
 	check "nmi: an entry without the key is not told it may ask" hasnt "$B/logs/nminot.log" 'HVUT_NMI'
 	check "nmi: nmiok: the command line says HVUT_NMI=1" has "$B/logs/nmiok.log" '^# hvut: .* HVUT_NMI=1 '
 	check "nmi: nmiok: not told it may migrate" hasnt "$B/logs/nmiok.log" 'HVUT_MIGRATION=1'
