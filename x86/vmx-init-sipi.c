@@ -68,6 +68,25 @@ static void record(struct vmx_vcpu *v, enum vmx_end end, struct run *r)
 	*r = (struct run){ end, v->exit.reason, v->exit.qual, v->exit.rip, vmread(GUEST_ACTIVITY), ap.l2_flag };
 }
 
+/*
+ * One VM entry into L2's flag loop: in ACTIVITY (0: active), with the
+ * preemption timer at TIMER; STEP (unless negative) is published right
+ * before the entry; the end goes to R, and L2's activity is back to active.
+ */
+static void enter_l2(struct vmx_vcpu *v, unsigned activity, uint64_t timer, int step, struct run *r)
+{
+	vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
+	if (activity)
+		vmwrite(GUEST_ACTIVITY, activity);
+	vmwrite(PREEMPTION_TIMER, timer);
+	ap.l2_flag = 0;
+	if (step >= 0)
+		ap.step = step;
+	record(v, vmx_run(v), r);
+	if (activity)
+		vmwrite(GUEST_ACTIVITY, 0);
+}
+
 static void wait_go(int n)
 {
 	while (ap.go < n)
@@ -87,11 +106,7 @@ static void ap_l1(void *arg)
 	if (ap.timer)
 		vmx_set_ctl(PIN_CONTROLS, PIN_PREEMPTION_TIMER, 0);
 	/* 1: INIT while L2 runs. */
-	vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
-	vmwrite(PREEMPTION_TIMER, BACKSTOP_TIMER);
-	ap.l2_flag = 0;
-	ap.step = 1;
-	record(v, vmx_run(v), &ap.run[0]);
+	enter_l2(v, 0, BACKSTOP_TIMER, 1, &ap.run[0]);
 	/* 1b: the INIT was that exit: the next entry runs L2 until the timer ends it. */
 	vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
 	vmwrite(PREEMPTION_TIMER, ap.timer ? 2000000 : 0);
@@ -106,10 +121,7 @@ static void ap_l1(void *arg)
 	ap.step = 3;
 	/* 3: the next VM entry, with the INIT held. */
 	wait_go(3);
-	vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
-	vmwrite(PREEMPTION_TIMER, BACKSTOP_TIMER);
-	ap.l2_flag = 0;
-	record(v, vmx_run(v), &ap.run[1]);
+	enter_l2(v, 0, BACKSTOP_TIMER, -1, &ap.run[1]);
 	ap.step = 4;
 	/* 4, 5: wait-for-SIPI, the second time with the timer at 0; CPU 0 repeats the SIPI until the exit is seen. */
 	for (int i = 0; i < 2 && ap.wait_sipi; i++) {
@@ -128,31 +140,16 @@ static void ap_l1(void *arg)
 	/* 6: INIT in wait-for-SIPI (blocked), then the SIPI's exit; 7: the held INIT at the next entry. */
 	if (ap.wait_sipi && ap.timer) {
 		wait_go(6);
-		vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
-		vmwrite(GUEST_ACTIVITY, ACTIVITY_WAIT_SIPI);
-		vmwrite(PREEMPTION_TIMER, BACKSTOP_TIMER);
-		ap.l2_flag = 0;
-		ap.step = 9;
-		record(v, vmx_run(v), &ap.run[4]);
-		vmwrite(GUEST_ACTIVITY, 0);
+		enter_l2(v, ACTIVITY_WAIT_SIPI, BACKSTOP_TIMER, 9, &ap.run[4]);
 		ap.step = 10;
 		wait_go(7);
-		vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
-		vmwrite(PREEMPTION_TIMER, BACKSTOP_TIMER);
-		ap.l2_flag = 0;
-		record(v, vmx_run(v), &ap.run[5]);
+		enter_l2(v, 0, BACKSTOP_TIMER, -1, &ap.run[5]);
 		ap.step = 11;
 	}
 	/* 8: INIT while L2 is in the HLT activity state. */
 	if (ap.hlt) {
 		wait_go(8);
-		vmx_vcpu_set_entry(v, l2_flag_spin, (void *)&ap.l2_flag, 0);
-		vmwrite(GUEST_ACTIVITY, ACTIVITY_HLT);
-		vmwrite(PREEMPTION_TIMER, BACKSTOP_TIMER);
-		ap.l2_flag = 0;
-		ap.step = 12;
-		record(v, vmx_run(v), &ap.run[6]);
-		vmwrite(GUEST_ACTIVITY, 0);
+		enter_l2(v, ACTIVITY_HLT, BACKSTOP_TIMER, 12, &ap.run[6]);
 		ap.step = 13;
 	}
 	vmx_set_ctl(PIN_CONTROLS, 0, PIN_PREEMPTION_TIMER);
