@@ -298,14 +298,8 @@ static void test_its_halves(void)
 
 int main(int argc, char **argv, char **envp)
 {
-	int want = gic_wanted_version(argc, argv);
-
 	(void)envp;
-	if (!gic_version()) {
-		report_skip("GIC: no GICv2/GICv3 node in the device tree");
-		return report_summary();
-	}
-	if (want && !report(gic_version() == want, "the device tree describes a GICv%d (%d)", want, gic_version()))
+	if (!gic_test_start(argc, argv))
 		return report_summary();
 	irq_disable();
 	dist = gic_dist_base();

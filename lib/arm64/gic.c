@@ -63,6 +63,17 @@ int gic_wanted_version(int argc, char **argv)
 	return want;
 }
 
+bool gic_test_start(int argc, char **argv)
+{
+	int want = gic_wanted_version(argc, argv);
+
+	if (!gic_version()) {
+		report_skip("GIC: no GICv2/GICv3 node in the device tree");
+		return false;
+	}
+	return !want || report(gic_version() == want, "the device tree describes a GICv%d (%d)", want, gic_version());
+}
+
 void gic_init(void)
 {
 	static const char *const v2[] = { "arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic" };

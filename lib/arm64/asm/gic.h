@@ -48,6 +48,12 @@ uintptr_t gic_rdist_base(int cpu);
 int gic_version(void);
 /* The version a test argument "gic=N" asks for (the cfg entry names the machine's GIC), 0 without one. */
 int gic_wanted_version(int argc, char **argv);
+/*
+ * A GIC test's start: false after a SKIP when the device tree has no GIC,
+ * or after a FAIL when argv's gic=N (gic_wanted_version()) is not the GIC
+ * it describes; true to go on.
+ */
+bool gic_test_start(int argc, char **argv);
 void gic_init(void);          /* boot CPU: the distributor */
 void gic_cpu_init(void);      /* every CPU: its CPU interface (and redistributor) */
 void gic_cpu_disable(void);
