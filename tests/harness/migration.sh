@@ -11,7 +11,7 @@
 mig_setup() {
 	setup "$1" -
 	local s
-	for s in migok mighang migrefuse migcont migdie nmiok nmirefuse; do cp "$T/pass.elf" "$T/$s.elf"; done
+	for s in migok miglose mighang migrefuse migcont migdie nmiok nmirefuse; do cp "$T/pass.elf" "$T/$s.elf"; done
 	cat >"$T/vmm.sh" <<EOF
 # shellcheck shell=bash
 arch_vmm_command() {
@@ -63,10 +63,13 @@ migration = yes
 file = migdie.elf
 migration = yes
 timeout = 120
+[miglose]
+file = miglose.elf
+migration = yes
 EOF
 	suite -j2 -v
 	check "mig: run_tests.sh exits 1 (one CRASH, one FAIL)" eq "$RC" 1
-	check "mig: states" states_are "migok PASS migrefuse CRASH mignot PASS migcont PASS migdie FAIL "
+	check "mig: states" states_are "migok PASS migrefuse CRASH mignot PASS migcont PASS migdie FAIL miglose PASS "
 	# The source ended mid-migration: its guest's last lines, then why, long before the TIMEOUT.
 	check "mig: migdie: the guest's FAIL line is relayed" has "$B/logs/migdie.log" '^FAIL: migdie: the guest gave up waiting$'
 	check "mig: migdie: the harness says the source exited" has "$B/logs/migdie.log" \
@@ -76,6 +79,11 @@ EOF
 	# (the fake QEMU itself refuses to run without HVUT_MIGRATION=1 in the environ)
 	check "mig: an entry without the key is not told it may migrate" hasnt "$B/logs/mignot.log" 'HVUT_MIGRATION'
 	check "mig: migok: acknowledged on the destination" has "$B/logs/migok.log" '^PASS: migok: after the move \(fake vmstate of migok\)$'
+	check "mig: miglose: the guest names what it got" has "$B/logs/miglose.log" \
+		'^INFO: migration 1: console input "IGRATED 1" ignored \("MIGRATED 1" wanted\)$'
+	check "mig: miglose: sent again at once" has "$B/logs/miglose.log" \
+		'^# migrate-vmm: the guest did not get "MIGRATED 1"; sending it again$'
+	check "mig: migok: no resend" hasnt "$B/logs/migok.log" 'sending it again'
 	check "mig: migok: migrate-vmm.sh says so" has "$B/logs/migok.log" '^# migrate-vmm: migration 1 completed; acknowledging$'
 	# The destination refused: QMP's error quoted, as the last console line
 	# before the destination's own complaint, and in the state's detail.
