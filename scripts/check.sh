@@ -32,6 +32,7 @@ source "$self_dir/cfg.sh"
 source "$self_dir/lanes.sh"
 
 [ -f config.mak ] || hvut_die "no config.mak here: run me from the build dir (make check)"
+why=$(hvut_check_kvm_valid) || hvut_die "$why"
 hvut_read_config config.mak
 arch=${HVUT_CONFIG[ARCH]:-}
 srcdir=${HVUT_CONFIG[SRCDIR]:-$(dirname "$self_dir")}

@@ -27,6 +27,8 @@ cc=${3:-gcc}
 
 declare -A need=()   # tool -> Debian package
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lanes.sh
+source "$srcdir/scripts/lanes.sh"   # HVUT_CHECK_KVM's meaning
 
 want() { need[$1]=$2; }
 
@@ -140,6 +142,7 @@ lane)
 	[ $# -gt 0 ] || usage
 	for l in "$@"; do lane_tools "$l"; done ;;
 check | all)
+	why=$(hvut_check_kvm_valid) || { echo "deps: $why" >&2; exit 2; }
 	# Every lane `make check` runs: each of <testdir>/lanes.cfg, clang-<arch>.
 	lane_tools project
 	for a in x86_64 arm64 riscv64 ppc64; do
@@ -147,7 +150,7 @@ check | all)
 		lane_tools "$a"; lane_tools "clang-$a"
 		[ -f "$srcdir/$t/lanes.cfg" ] || continue
 		while read -r l; do
-			[ "$l" != kvm ] || [ "${HVUT_CHECK_KVM:-1}" != 0 ] || continue
+			[ "$l" != kvm ] || hvut_check_kvm_wants "$a" || continue
 			lane_tools "$a-$l"
 		done < <(sed -n 's/^[[:space:]]*\[\([A-Za-z0-9_.+-]*\)\].*/\1/p' "$srcdir/$t/lanes.cfg")
 	done ;;

@@ -57,17 +57,39 @@ hvut_lane_default() {
 	return 1
 }
 
+# HVUT_CHECK_KVM: the kvm lanes `make check` runs: 1 (the default: every
+# one this machine can), 0 (none), or the arches whose kvm lane runs
+# ("arm64", "x86_64 arm64"). hvut_check_kvm_valid prints why a value is
+# wrong (a typo must not quietly run fewer lanes); hvut_check_kvm_wants ARCH
+# says whether ARCH's kvm lane runs.
+hvut_check_kvm_valid() {
+	local w
+	for w in ${HVUT_CHECK_KVM:-1}; do
+		case $w in
+		0 | 1 | x86_64 | arm64 | riscv64 | ppc64) ;;
+		*) echo "HVUT_CHECK_KVM: '$w' is not 0, 1 or an arch (x86_64 arm64 riscv64 ppc64)"; return 1 ;;
+		esac
+	done
+}
+hvut_check_kvm_wants() {
+	local w
+	for w in ${HVUT_CHECK_KVM:-1}; do
+		case $w in 1 | "$1") return 0 ;; esac
+	done
+	return 1
+}
+
 # hvut_lane_unavailable SRCDIR QEMU ARCH: why the loaded lane cannot run
 # here (one line), or nothing. A provider lane counts as available when its
 # VMM is installed or this machine can install it (root and apt); a runner
 # lane (KVM in a nested L1) when root can build what it needs or it is built
-# ("<runner> version ARCH" answers). HVUT_CHECK_KVM=0 leaves kvm lanes out.
+# ("<runner> version ARCH" answers). HVUT_CHECK_KVM leaves kvm lanes out.
 hvut_lane_unavailable() {
 	local src=$1 qemu=$2 arch=$3
 	if [ -n "$LANE_RUNNER" ]; then
 		[ -x "$src/$LANE_RUNNER" ] || { echo "no $LANE_RUNNER"; return; }
-		if [ "$LANE_ACCEL" = kvm ] && [ "${HVUT_CHECK_KVM:-1}" = 0 ]; then
-			echo "HVUT_CHECK_KVM=0"
+		if [ "$LANE_ACCEL" = kvm ] && ! hvut_check_kvm_wants "$arch"; then
+			echo "HVUT_CHECK_KVM=${HVUT_CHECK_KVM:-1}"
 		elif [ "$(id -u)" != 0 ] && ! "$src/$LANE_RUNNER" version "$arch" >/dev/null 2>&1; then
 			echo "not built, and '$LANE_RUNNER setup $arch' needs root once"
 		fi
