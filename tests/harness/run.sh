@@ -477,6 +477,12 @@ check "bad junit-option: no file named -t" test ! -e "$B/-t"
 bad_input json-option "option --json needs a value, got the option-like '-v'" -- --json=-v
 bad_input logdir 'cannot create the log dir' HVUT_LOGDIR=/proc/nosuch/logs --
 bad_input other-vmm-only 'none of the 1 selected tests runs with ACCEL=tcg' -- cpu-model
+# make check's kvm lane list: a typo would quietly run fewer lanes. deps.sh
+# checks it first (before any install), so `make check` stops there.
+RC=0
+HVUT_CHECK_KVM="x86_64 arm65" "$top/scripts/deps.sh" check >"$B/out" 2>"$B/err" || RC=$?
+check "bad HVUT_CHECK_KVM: deps.sh exits 2" eq "$RC" 2
+check "bad HVUT_CHECK_KVM: says which word" has "$B/err" "^deps: HVUT_CHECK_KVM: 'arm65' is not 0, 1 or an arch"
 setup bad-unbuilt
 rm -f "$T/pass.elf"
 RC=0
