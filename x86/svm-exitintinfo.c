@@ -12,9 +12,22 @@
  *     the software interrupt;
  *   - #GP(0x1234) injected with L2's stack page not present in the nested
  *     page table: #NPF, EXITINTINFO the #GP with EV and 0x1234.
+ *   - #UD injected while a physical interrupt is pending (INTR intercepted):
+ *     #VMEXIT INTR either before the delivery (EXITINTINFO the #UD, L2's RIP
+ *     and RSP untouched) or after it (EXITINTINFO empty, L2 at its handler
+ *     with the frame pushed), never both: a hypervisor re-injects what
+ *     EXITINTINFO holds (15.7.2), so an event reported there after it was
+ *     delivered is taken twice.
+ *   - #UD injected with the page of L2's #UD handler not present in the
+ *     nested page table: the delivery completes (frame pushed, RIP at the
+ *     handler) and the fetch of the handler's first instruction takes the
+ *     #NPF: EXITINTINFO empty, as that fetch is no part of the delivery.
  */
 #include "svm-tests.h"
+#include <asm/apic.h>
 #include <asm/desc.h>
+#include <asm/io.h>
+#include <asm/processor.h>
 
 #define EVTINJ_VALID (1ULL << 31)
 #define EVTINJ_EV (1ULL << 11)
@@ -35,6 +48,98 @@ static void run(struct svm_vcpu *v, uint64_t evt, unsigned idt_limit, bool inter
 	svm_vmrun(v);
 }
 
+#define PENDING_VECTOR 0xe1
+#define APIC_SELF (1U << 18)   /* ICR destination shorthand 01: self */
+#define APIC_IRR 0x200
+
+static volatile unsigned l1_irqs;
+
+static void l1_irq(struct ex_regs *r)
+{
+	(void)r;
+	l1_irqs++;
+	apic_eoi();
+}
+
+void svm_l2_entry(void);   /* where L2 starts (lib/x86/svm-entry.S) */
+
+/* The last case above: inject #UD at a VMRUN that a pending interrupt ends at once. */
+static void injected_and_intr(uint64_t ud)
+{
+	exception_handler old = handle_exception(PENDING_VECTOR, l1_irq);
+	struct svm_vcpu v;
+	uint64_t rsp0, eii;
+	bool before, after;
+	char name[40];
+
+	apic_enable();
+	irq_disable();
+	outb(0x21, 0xff);   /* the legacy PIC's timer would interrupt too */
+	outb(0xa1, 0xff);
+	l1_irqs = 0;
+	svm_vcpu_init(&v, l2_nothing, NULL);
+	v.host_if = true;
+	rsp0 = v.vmcb->save.rsp;
+	apic_icr_write(PENDING_VECTOR | APIC_SELF, 0);
+	for (unsigned i = 0; i < 1000000 && !(apic_read(APIC_IRR + PENDING_VECTOR / 32 * 0x10) &
+					       (1U << (PENDING_VECTOR % 32))); i++)
+		cpu_relax();
+	v.vmcb->control.event_inj = ud;
+	v.vmcb->control.exit_int_info = 0;
+	svm_l2_fault.vector = (uint64_t)-1;
+	svm_vmrun(&v);
+	eii = v.vmcb->control.exit_int_info;
+	irq_enable();
+	__asm__ volatile("nop");
+	irq_disable();
+	handle_exception(PENDING_VECTOR, old);
+	if (v.vmcb->control.exit_code != SVM_EXIT_INTR) {
+		/* Bochs: L2's IF=0 holds the physical interrupt too (svm-intercept's row svm-intr-l2-if). */
+		report_skip("injected #UD with an interrupt pending: no #VMEXIT INTR to look at (%s; L1 IRQs %u)",
+			    svm_exit_name(v.vmcb->control.exit_code, name, sizeof(name)), l1_irqs);
+		return;
+	}
+	before = eii == ud && v.vmcb->save.rip == (uintptr_t)svm_l2_entry && v.vmcb->save.rsp == rsp0;
+	after = !(eii & EVTINJ_VALID) && v.vmcb->save.rip != (uintptr_t)svm_l2_entry && v.vmcb->save.rsp < rsp0;
+	report_info("injected #UD, interrupt pending: #VMEXIT INTR %s the delivery", after ? "after" : "before");
+	report(before || after,
+	       "injected #UD, interrupt pending, #VMEXIT INTR: EXITINTINFO %#llx with L2 at RIP %#llx RSP %#llx "
+	       "(start %#llx, %#llx): the #UD either undelivered and held or delivered and not held "
+	       "[" APM_DELIVERY "; APM vol. 2 15.20 Event Injection]",
+	       (unsigned long long)eii, (unsigned long long)v.vmcb->save.rip, (unsigned long long)v.vmcb->save.rsp,
+	       (unsigned long long)(uintptr_t)svm_l2_entry, (unsigned long long)rsp0);
+}
+
+extern const uint64_t svm_l2_vectors[32];   /* L2's exception stubs (lib/x86/svm-entry.S) */
+
+/* The last case above: the #NPF comes at the handler's first instruction, after the delivery. */
+static void injected_then_fetch_npf(uint64_t ud)
+{
+	uint64_t root = npt_create(), handler = svm_l2_vectors[UD_VECTOR], page = handler & ~0xfffULL, rsp0;
+	struct svm_vcpu v;
+
+	svm_vcpu_init(&v, l2_nothing, NULL);
+	rsp0 = v.vmcb->save.rsp;
+	npt_set_flags(root, page, 0, NPT_PRESENT);
+	svm_vcpu_enable_npt(&v, root);
+	v.vmcb->control.event_inj = ud;
+	v.vmcb->control.exit_int_info = 0;
+	svm_vmrun(&v);
+	if (!expect_exit(&v, SVM_EXIT_NPF, "injected #UD, the page of L2's #UD handler not present in the nested page table"))
+		return;
+	report((v.vmcb->control.exit_info_2 & ~0xfffULL) == page && (v.vmcb->control.exit_info_1 & (1U << 4)) &&
+	       v.vmcb->save.rip == handler && v.vmcb->save.rsp < rsp0,
+	       "injected #UD: the #NPF is the fetch at the handler %#llx (EXITINFO1 %#llx, GPA %#llx), after the "
+	       "frame was pushed (RSP %#llx, was %#llx) [APM vol. 2 15.25.6 Nested versus Guest Page Faults]",
+	       (unsigned long long)handler, (unsigned long long)v.vmcb->control.exit_info_1,
+	       (unsigned long long)v.vmcb->control.exit_info_2, (unsigned long long)v.vmcb->save.rsp,
+	       (unsigned long long)rsp0);
+	report(!(v.vmcb->control.exit_int_info & EVTINJ_VALID),
+	       "injected #UD, #NPF at the handler's first instruction: EXITINTINFO holds no event (%#llx): the "
+	       "delivery was done, a hypervisor re-injecting it would deliver it twice [" APM_DELIVERY "]",
+	       (unsigned long long)v.vmcb->control.exit_int_info);
+}
+
 void test_exitintinfo(void)
 {
 	const uint64_t ud = EVTINJ_VALID | EVTINJ_TYPE_EXCEPTION | UD_VECTOR;
@@ -44,6 +149,7 @@ void test_exitintinfo(void)
 	uint64_t root, stack_page;
 
 	report_prefix_push("exitintinfo");
+	injected_and_intr(ud);
 	run(&v, ud, UD_VECTOR * 16 - 1, true);
 	expect_exit(&v, SVM_EXIT_EXCP_BASE + GP_VECTOR, "injected #UD, gate 6 beyond L2's IDT limit, #GP intercepted");
 	report(v.vmcb->control.exit_int_info == ud, "injected #UD: EXITINTINFO %#llx [%#llx] [" APM_DELIVERY "]",
@@ -65,6 +171,7 @@ void test_exitintinfo(void)
 		report_prefix_pop();
 		return;
 	}
+	injected_then_fetch_npf(ud);
 	root = npt_create();
 	svm_vcpu_init(&v, l2_nothing, NULL);
 	stack_page = (v.vmcb->save.rsp - 8) & ~0xfffULL;
