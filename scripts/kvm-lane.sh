@@ -72,6 +72,10 @@ arm64)
 	host_qemu=qemu-system-aarch64
 	inner_qemu=/usr/bin/qemu-system-aarch64
 	console=ttyAMA0
+	# Single-threaded TCG as on x86_64: the one arm64 L1 Oops seen was on
+	# multi-threaded TCG; single costs little here (the lane 78-87 s multi,
+	# 114 s single, quiet machine, 2026-12-02).
+	default_thread=single
 	# pauth-impdef: QEMU's own pointer-authentication algorithm, far cheaper
 	# under TCG than QARMA (halves L1's boot).
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
@@ -95,7 +99,7 @@ top=$cache/kvm-$arch
 # "Which L0"): HVUT_KVM_L0=host (the host's QEMU, Debian 12's 7.2) or qemu10
 # (Debian 13's 10.0 from scripts/qemu10.sh, set up on first use);
 # HVUT_KVM_HOST_QEMU names a binary instead. HVUT_KVM_TCG_THREAD=multi|single
-# is its TCG threading (default: single on x86_64, multi elsewhere).
+# is its TCG threading (default: single on x86_64 and arm64, multi elsewhere).
 l0=${HVUT_KVM_L0:-host}
 tcg_thread=${HVUT_KVM_TCG_THREAD:-${default_thread:-multi}}
 case $tcg_thread in multi | single) ;; *) die "HVUT_KVM_TCG_THREAD must be multi or single" ;; esac
