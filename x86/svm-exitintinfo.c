@@ -12,7 +12,8 @@
  *     the software interrupt;
  *   - #GP(0x1234) injected with L2's stack page not present in the nested
  *     page table: #NPF, EXITINTINFO the #GP with EV and 0x1234.
- *   - #UD injected while a physical interrupt is pending (INTR intercepted):
+ *   - #UD, and an external interrupt, injected while a physical interrupt is
+ *     pending (INTR intercepted):
  *     #VMEXIT INTR either before the delivery (EXITINTINFO the #UD, L2's RIP
  *     and RSP untouched) or after it (EXITINTINFO empty, L2 at its handler
  *     with the frame pushed), never both: a hypervisor re-injects what
@@ -63,8 +64,12 @@ static void l1_irq(struct ex_regs *r)
 
 void svm_l2_entry(void);   /* where L2 starts (lib/x86/svm-entry.S) */
 
-/* The last case above: inject #UD at a VMRUN that a pending interrupt ends at once. */
-static void injected_and_intr(uint64_t ud)
+/*
+ * The last case above: inject evt (what) at a VMRUN that a pending interrupt
+ * ends at once. Also with an external interrupt (type 0), what KVM injects
+ * into its guests: QEMU delivers that type inside VMRUN, exceptions after it.
+ */
+static void injected_and_intr(uint64_t evt, const char *what)
 {
 	exception_handler old = handle_exception(PENDING_VECTOR, l1_irq);
 	struct svm_vcpu v;
@@ -84,7 +89,7 @@ static void injected_and_intr(uint64_t ud)
 	for (unsigned i = 0; i < 1000000 && !(apic_read(APIC_IRR + PENDING_VECTOR / 32 * 0x10) &
 					       (1U << (PENDING_VECTOR % 32))); i++)
 		cpu_relax();
-	v.vmcb->control.event_inj = ud;
+	v.vmcb->control.event_inj = evt;
 	v.vmcb->control.exit_int_info = 0;
 	svm_l2_fault.vector = (uint64_t)-1;
 	svm_vmrun(&v);
@@ -95,18 +100,18 @@ static void injected_and_intr(uint64_t ud)
 	handle_exception(PENDING_VECTOR, old);
 	if (v.vmcb->control.exit_code != SVM_EXIT_INTR) {
 		/* Bochs: L2's IF=0 holds the physical interrupt too (svm-intercept's row svm-intr-l2-if). */
-		report_skip("injected #UD with an interrupt pending: no #VMEXIT INTR to look at (%s; L1 IRQs %u)",
+		report_skip("injected %s with an interrupt pending: no #VMEXIT INTR to look at (%s; L1 IRQs %u)", what,
 			    svm_exit_name(v.vmcb->control.exit_code, name, sizeof(name)), l1_irqs);
 		return;
 	}
-	before = eii == ud && v.vmcb->save.rip == (uintptr_t)svm_l2_entry && v.vmcb->save.rsp == rsp0;
+	before = eii == evt && v.vmcb->save.rip == (uintptr_t)svm_l2_entry && v.vmcb->save.rsp == rsp0;
 	after = !(eii & EVTINJ_VALID) && v.vmcb->save.rip != (uintptr_t)svm_l2_entry && v.vmcb->save.rsp < rsp0;
-	report_info("injected #UD, interrupt pending: #VMEXIT INTR %s the delivery", after ? "after" : "before");
+	report_info("injected %s, interrupt pending: #VMEXIT INTR %s the delivery", what, after ? "after" : "before");
 	report(before || after,
-	       "injected #UD, interrupt pending, #VMEXIT INTR: EXITINTINFO %#llx with L2 at RIP %#llx RSP %#llx "
-	       "(start %#llx, %#llx): the #UD either undelivered and held or delivered and not held "
+	       "injected %s, interrupt pending, #VMEXIT INTR: EXITINTINFO %#llx with L2 at RIP %#llx RSP %#llx "
+	       "(start %#llx, %#llx): the event either undelivered and held or delivered and not held "
 	       "[" APM_DELIVERY "; APM vol. 2 15.20 Event Injection]",
-	       (unsigned long long)eii, (unsigned long long)v.vmcb->save.rip, (unsigned long long)v.vmcb->save.rsp,
+	       what, (unsigned long long)eii, (unsigned long long)v.vmcb->save.rip, (unsigned long long)v.vmcb->save.rsp,
 	       (unsigned long long)(uintptr_t)svm_l2_entry, (unsigned long long)rsp0);
 }
 
@@ -149,7 +154,8 @@ void test_exitintinfo(void)
 	uint64_t root, stack_page;
 
 	report_prefix_push("exitintinfo");
-	injected_and_intr(ud);
+	injected_and_intr(ud, "#UD");
+	injected_and_intr(EVTINJ_VALID | 31, "external interrupt 31");
 	run(&v, ud, UD_VECTOR * 16 - 1, true);
 	expect_exit(&v, SVM_EXIT_EXCP_BASE + GP_VECTOR, "injected #UD, gate 6 beyond L2's IDT limit, #GP intercepted");
 	report(v.vmcb->control.exit_int_info == ud, "injected #UD: EXITINTINFO %#llx [%#llx] [" APM_DELIVERY "]",
