@@ -15,6 +15,11 @@
  *     (82093AA datasheet 3.2.4);
  *   - IA32_TSC_ADJUST where CPUID.(7,0):EBX[1] lists it (SDM vol. 3B
  *     "Time-Stamp Counter Adjustment");
+ *   - the CET MSRs where CPUID.(7,0) lists CET_SS (ECX[7]) or CET_IBT
+ *     (EDX[20]): IA32_U_CET and IA32_S_CET, with shadow stacks also
+ *     IA32_PL0_SSP..IA32_PL3_SSP and IA32_INTERRUPT_SSP_TABLE_ADDR (SDM vol. 4
+ *     Table 2-2, 6A0H-6A8H: writable whenever CET is enumerated, CR4.CET or
+ *     not); a SKIP naming both bits elsewhere;
  *   - the TSC never goes back across the migration;
  *   - 1 MiB of memory with a pattern.
  * SYSENTER_ESP/EIP: the SDM (vol. 4 Table 2-2, MSRs 175H/176H; vol. 3A
@@ -227,6 +232,50 @@ static void continuous(const uint8_t *mem)
 	compare(&before, &now);
 }
 
+/*
+ * The CET MSRs and what set_cet() wrote: the enable bits of what is
+ * enumerated (inert with CR4.CET=0: nothing here turns CET on) and distinct
+ * 8-byte aligned canonical shadow-stack pointers.
+ */
+#define CET_SH_STK_EN (1ULL << 0)
+#define CET_ENDBR_EN (1ULL << 2)
+static struct { uint32_t msr; uint64_t value; } cet[7];
+static unsigned ncet;
+
+static void set_cet(void)
+{
+	bool ss = this_cpu_has(X86_FEATURE_SHSTK), ibt = this_cpu_has(X86_FEATURE_IBT);
+	uint64_t en = (ss ? CET_SH_STK_EN : 0) | (ibt ? CET_ENDBR_EN : 0);
+	static const uint64_t ssp[4] = { 0xffff888000101000ULL, 0xffff888000102000ULL, 0xffff888000103000ULL,
+					 0x00007f0000104000ULL };
+
+	ncet = 0;
+	if (!ss && !ibt)
+		return;
+	cet[ncet].msr = MSR_IA32_U_CET, cet[ncet++].value = en;
+	cet[ncet].msr = MSR_IA32_S_CET, cet[ncet++].value = en;
+	for (unsigned pl = 0; ss && pl < 4; pl++)
+		cet[ncet].msr = MSR_IA32_PL0_SSP + pl, cet[ncet++].value = ssp[pl];
+	if (ss)
+		cet[ncet].msr = MSR_IA32_INT_SSP_TAB, cet[ncet++].value = 0xffff888000200000ULL;
+	for (unsigned i = 0; i < ncet; i++)
+		wrmsr(cet[i].msr, cet[i].value);
+}
+
+static void check_cet(void)
+{
+	if (!ncet) {
+		report_skip("CET MSRs: CPUID.(7,0):ECX[7] (CET_SS) and EDX[20] (CET_IBT) are 0");
+		return;
+	}
+	for (unsigned i = 0; i < ncet; i++) {
+		uint64_t v = rdmsr(cet[i].msr);
+
+		report(v == cet[i].value, "CET MSR %#x kept (%#llx, then %#llx) [SDM vol. 4 Table 2-2]", cet[i].msr,
+		       (unsigned long long)cet[i].value, (unsigned long long)v);
+	}
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	bool corrupt = argc > 1 && !strcmp(argv[1], "corrupt");
@@ -249,6 +298,7 @@ int main(int argc, char **argv, char **envp)
 		return report_summary();
 	}
 	set_state();
+	set_cet();
 	if (this_cpu_has(X86_FEATURE_TSC_ADJUST))
 		wrmsr(MSR_IA32_TSC_ADJUST, TSC_ADJUST_VALUE);   /* moves the TSC forward: read before tsc_before */
 	rte = set_pending();
@@ -272,6 +322,7 @@ int main(int argc, char **argv, char **envp)
 	bad = migrate_pattern_diff(mem, MEM_BYTES);
 	report(!bad, "1 MiB of memory kept (%u bytes differ)", bad);
 	check_pending(irr_before, rte);
+	check_cet();
 	if (this_cpu_has(X86_FEATURE_TSC_ADJUST)) {
 		uint64_t adj = rdmsr(MSR_IA32_TSC_ADJUST);
 
