@@ -27,7 +27,6 @@
 #include "svm-tests.h"
 #include <asm/apic.h>
 #include <asm/desc.h>
-#include <asm/io.h>
 #include <asm/processor.h>
 
 #define EVTINJ_VALID (1ULL << 31)
@@ -50,8 +49,6 @@ static void run(struct svm_vcpu *v, uint64_t evt, unsigned idt_limit, bool inter
 }
 
 #define PENDING_VECTOR 0xe1
-#define APIC_SELF (1U << 18)   /* ICR destination shorthand 01: self */
-#define APIC_IRR 0x200
 
 static volatile unsigned l1_irqs;
 
@@ -79,16 +76,12 @@ static void injected_and_intr(uint64_t evt, const char *what)
 
 	apic_enable();
 	irq_disable();
-	outb(0x21, 0xff);   /* the legacy PIC's timer would interrupt too */
-	outb(0xa1, 0xff);
+	apic_quiet_legacy();   /* the legacy PIC's timer would interrupt too */
 	l1_irqs = 0;
 	svm_vcpu_init(&v, l2_nothing, NULL);
 	v.host_if = true;
 	rsp0 = v.vmcb->save.rsp;
-	apic_icr_write(PENDING_VECTOR | APIC_SELF, 0);
-	for (unsigned i = 0; i < 1000000 && !(apic_read(APIC_IRR + PENDING_VECTOR / 32 * 0x10) &
-					       (1U << (PENDING_VECTOR % 32))); i++)
-		cpu_relax();
+	apic_self_ipi_pending(PENDING_VECTOR);
 	v.vmcb->control.event_inj = evt;
 	v.vmcb->control.exit_int_info = 0;
 	svm_l2_fault.vector = (uint64_t)-1;

@@ -298,8 +298,6 @@ static void exception_intercept(void)
 /* --- INTR and VINTR ---------------------------------------------------- */
 
 #define TEST_VECTOR 0xe0
-#define APIC_SELF (1U << 18)
-#define APIC_IRR 0x200   /* ICR destination shorthand 01: self */
 
 static volatile unsigned l1_irqs;
 static volatile bool l2_started;
@@ -333,13 +331,8 @@ static void intr_intercept(void)
 	svm_vcpu_init(&v, l2_mark, NULL);
 	v.host_if = true;
 	/* Pending in the APIC, held by L1's IF=0 until VMRUN opens the guest. */
-	apic_icr_write(TEST_VECTOR | APIC_SELF, 0);
-	/* An emulated APIC may deliver the IPI a little later (Bochs): wait for its IRR bit. */
-	for (unsigned i = 0; i < 1000000 && !(apic_read(APIC_IRR + TEST_VECTOR / 32 * 0x10) &
-					       (1U << (TEST_VECTOR % 32))); i++)
-		cpu_relax();
-	report(apic_read(APIC_IRR + TEST_VECTOR / 32 * 0x10) & (1U << (TEST_VECTOR % 32)),
-	       "self-IPI vector %#x pending in the APIC's IRR before VMRUN", TEST_VECTOR);
+	report(apic_self_ipi_pending(TEST_VECTOR), "self-IPI vector %#x pending in the APIC's IRR before VMRUN",
+	       TEST_VECTOR);
 	svm_vmrun(&v);
 	/*
 	 * With V_INTR_MASKING=1 L2's IF=0 masks only virtual interrupts; the host's

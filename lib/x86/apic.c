@@ -101,6 +101,14 @@ int apic_highest_vector(unsigned reg)
 	return -1;
 }
 
+bool apic_self_ipi_pending(unsigned vector)
+{
+	apic_icr_write(APIC_DEST_SELF | vector, 0);
+	for (unsigned i = 0; i < 1000000 && !apic_vector_bit(APIC_IRR, vector); i++)
+		cpu_relax();
+	return apic_vector_bit(APIC_IRR, vector);
+}
+
 void apic_quiet_legacy(void)
 {
 	outb(0x21, 0xff);

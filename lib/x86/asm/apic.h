@@ -101,6 +101,14 @@ bool apic_vector_bit(unsigned reg, unsigned vector);
 /* The highest vector set in ISR/TMR/IRR, or -1. */
 int apic_highest_vector(unsigned reg);
 
+/*
+ * Sends a fixed self-IPI of `vector` and waits (bounded: an emulated APIC,
+ * Bochs, may set the bit a little later) for its IRR bit; returns that bit.
+ * With IF=0 it stays pending there, for a test that wants an interrupt
+ * waiting at a given point (e.g. VMRUN).
+ */
+bool apic_self_ipi_pending(unsigned vector);
+
 /* Masks the 8259 PICs and LINT0 so no ExtINT reaches us behind a test's back. */
 void apic_quiet_legacy(void);
 
