@@ -54,6 +54,9 @@ vmm_tools() {
 	esac
 	# Migration entries talk QMP through socat (scripts/migrate-vmm.sh).
 	want socat socat
+	# The console filter: gawk streams a pipe as it comes, where mawk needs
+	# stdbuf + tr beside it (scripts/runtime.sh hvut_probe).
+	want gawk gawk
 }
 
 bochs_tools() {
