@@ -75,6 +75,18 @@ $(LIBHVUT): $(LIBC_OBJS) $(LIB_OBJS) $(ARCH_LIB_OBJS)
 	@rm -f $@
 	$(call quiet,AR) $(CROSS_PREFIX)ar rcs $@ $^
 
+# Arch-neutral test programs, one source for every arch: common/<name>.c, built
+# as <testdir>/<name>.elf. Only the empty guest so far (`make bench`'s bare and
+# run rows).
+COMMON_TESTS := empty
+TESTS += $(COMMON_TESTS)
+define common_test_rule
+$(ARCH_TESTDIR)/$(1).o: common/$(1).c config.mak
+	@mkdir -p $$(@D)
+	$$(call quiet,CC) $$(CC) $$(CFLAGS) $$(ARCH_CFLAGS) -MMD -MP -c -o $$@ $$<
+endef
+$(foreach t,$(COMMON_TESTS),$(eval $(call common_test_rule,$(t))))
+
 # Each test is <testdir>/<name>.c plus the objects named in <name>-objs
 # (variable names without '/', so this works with GNU Make 4.2.1 too).
 define test_rule

@@ -55,7 +55,8 @@ mkdir -p logs
 # broken benchmark, not a reason to hang.
 export TIMEOUT=${BENCH_TIMEOUT:-30}
 guest=$testdir/empty.elf
-# Without an empty test (not every arch has one yet) only the floor and the suite.
+# Every arch builds one (common/empty.c); without it (a build that left it
+# out), only the floor and the suite.
 [ -f "$guest" ] || { echo "bench: no $guest: the bare and run rows are left out"; guest=''; }
 # shellcheck source=/dev/null
 source "$srcdir/$testdir/vmm.sh"
