@@ -75,6 +75,8 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /newroot/dev/pts
 mount -t tmpfs tmpfs /newroot/tmp
 mount -t tmpfs tmpfs /newroot/dev/shm
+# ftrace, for HVUT_KVM_TRACE (kvm-lane.sh); nothing is traced unless asked.
+mount -t tracefs tracefs /newroot/sys/kernel/tracing 2>/dev/null || true
 ln -sf /proc/self/fd /dev/fd
 
 # The others (under /tmp too: on the tmpfs, mounted first).

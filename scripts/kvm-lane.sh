@@ -26,6 +26,7 @@
 # HVUT_KVM_NPT=0 (x86_64: kvm_amd npt=0, KVM's shadow MMU), HVUT_KVM_MODPARAMS
 # (more module parameters, MODULE:PARAM=VALUE,...), HVUT_KVM_BOOT_LIMIT / HVUT_KVM_QUIET_LIMIT (the watchdog: s of silence before
 # L1 is declared hung, default 600 while booting, 2 * TIMEOUT + 60 after),
+# HVUT_KVM_TRACE (L1 tracepoints to record, into kvm-l1-trace.txt; below),
 # HVUT_NO_SETUP=1 (use the cache as it is), and, passed into L1: TIMEOUT
 # (every test's limit, default 300 s, 900 s for arm64 and riscv64: the cfg's
 # limits are for TCG, not for KVM nested in TCG), HVUT_ENV.
@@ -41,6 +42,27 @@ cache=${HVUT_CACHE:-$HOME/.cache/hvut}
 
 die() { echo "kvm-lane: $*" >&2; exit 3; }
 usage() { echo "usage: $0 setup|run|version ARCH [run_tests.sh args]" >&2; exit 2; }
+
+# kvm_trace_job (HVUT_KVM_TRACE=SYSTEM:EVENT,...): the job's end, with L1's
+# ftrace recording those tracepoints (e.g. kvm:kvm_exit,kvm:kvm_inj_virq:
+# every exit with its EXITINTINFO, every injection and whether KVM re-injected
+# it) while the suite runs; the trace goes to kvm-l1-trace.txt. For chasing a
+# KVM bug to its exit, not for a normal lane: the trace slows L1 down.
+kvm_trace_job() {
+	local t=/sys/kernel/tracing e
+	[[ $HVUT_KVM_TRACE =~ ^[a-z0-9_]+:[a-z0-9_]+(,[a-z0-9_]+:[a-z0-9_]+)*$ ]] ||
+		die "HVUT_KVM_TRACE: SYSTEM:EVENT words, comma-separated (e.g. kvm:kvm_exit,kvm:kvm_inj_virq)"
+	echo "echo ${HVUT_KVM_TRACE_KB:-65536} > $t/buffer_size_kb"
+	for e in ${HVUT_KVM_TRACE//,/ }; do
+		echo "echo 1 > $t/events/${e%%:*}/${e#*:}/enable || exit 3"
+	done
+	echo "echo 1 > $t/tracing_on"
+	printf '%q' "$src/run_tests.sh"
+	[ ${#args[@]} -gt 0 ] && printf ' %q' "${args[@]}"
+	echo "; rc=\$?"
+	# shellcheck disable=SC2016 # $rc is for the job script
+	printf 'echo 0 > %s/tracing_on; cat %s/trace > %q/kvm-l1-trace.txt; exit "$rc"\n' "$t" "$t" "$logdir"
+}
 
 cmd=${1:-}
 arch=${2:-}
@@ -216,9 +238,13 @@ run() {
 		# unittests.cfg's limits are sized for TCG; a test under KVM nested in
 		# TCG on a busy 2-core host runs 5-20x longer, so one lane-wide limit.
 		printf 'export TIMEOUT=%q\n' "${TIMEOUT:-$test_timeout}"
-		printf 'exec %q' "$src/run_tests.sh"
-		[ ${#args[@]} -gt 0 ] && printf ' %q' "${args[@]}"
-		echo
+		if [ -z "${HVUT_KVM_TRACE:-}" ]; then
+			printf 'exec %q' "$src/run_tests.sh"
+			[ ${#args[@]} -gt 0 ] && printf ' %q' "${args[@]}"
+			echo
+		else
+			kvm_trace_job
+		fi
 	} > "$logdir/.kvm-job.sh"
 
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
