@@ -41,7 +41,7 @@ static unsigned next_vec(void)
  * CPU that takes one IPI twice (seen on the kvm lane, docs/kvm.md) says
  * whether both interrupted the same instruction and how far apart.
  */
-static struct { unsigned long rip; uint64_t tsc; } taken[MAX_CPUS][2];
+static struct { unsigned long rip, rflags; uint64_t tsc; } taken[MAX_CPUS][2];
 
 static void on_vec(struct ex_regs *r)
 {
@@ -51,6 +51,7 @@ static void on_vec(struct ex_regs *r)
 
 		if (n < 2) {
 			taken[cpu][n].rip = r->rip;
+			taken[cpu][n].rflags = r->rflags;
 			taken[cpu][n].tsc = rdtsc();
 		}
 	}
@@ -96,16 +97,34 @@ static void check_ipi_dev(const char *dev, uint32_t icr, uint32_t dest, unsigned
 	irq_disable();
 	for (int i = 0; i < ncpu; i++)
 		got |= (hits[i] == 1) << i;
-	for (int i = 0; i < ncpu; i++)
-		ok &= hits[i] == ((expect >> i) & 1);
+	/*
+	 * A take that interrupted code running with IF=0 (the other take's own
+	 * handler: an interrupt gate clears IF; it is the first one recorded when
+	 * it came before the handler counted) was not an interrupt the APIC
+	 * delivered (SDM vol. 3A 'Maskable Hardware Interrupts': IF=0 masks
+	 * INTR), but one event delivered twice by the layer under the APIC.
+	 * Under KVM nested in QEMU TCG that is TCG's SVM (docs/kvm.md): its own
+	 * row, so that every other miscount stays a FAIL.
+	 */
+	bool only_redelivered = sent;
+	for (int i = 0; i < ncpu; i++) {
+		unsigned want = (expect >> i) & 1;
+
+		ok &= hits[i] == want;
+		if (hits[i] != want &&
+		    !(want == 1 && hits[i] == 2 && !(taken[i][0].rflags & taken[i][1].rflags & X86_EFLAGS_IF)))
+			only_redelivered = false;
+	}
+	if (!ok && only_redelivered && !dev)
+		dev = "ipi-redelivered-by-l0";
 	/* SDM 'Interrupt Command Register': delivery status returns to idle once the IPI is sent. */
 	report_deviation(dev, sent && ok, "%s: CPUs %#x get it once (got CPUs %#x; counts %u %u %u %u)", what, expect, got,
 	       hits[0], hits[1], hits[2], hits[3]);
 	for (int i = 0; i < ncpu; i++)
 		if (hits[i] > 1)
-			report_info("%s: CPU %d took vector %#x at RIP %#lx, then at RIP %#lx %llu TSC ticks later", what,
-				    i, vec, taken[i][0].rip, taken[i][1].rip,
-				    (unsigned long long)(taken[i][1].tsc - taken[i][0].tsc));
+			report_info("%s: CPU %d took vector %#x at RIP %#lx (IF=%d), then at RIP %#lx (IF=%d) %llu TSC ticks later",
+				    what, i, vec, taken[i][0].rip, !!(taken[i][0].rflags & X86_EFLAGS_IF), taken[i][1].rip,
+				    !!(taken[i][1].rflags & X86_EFLAGS_IF), (unsigned long long)(taken[i][1].tsc - taken[i][0].tsc));
 }
 
 static void check_ipi(uint32_t icr, uint32_t dest, unsigned expect, const char *what)
