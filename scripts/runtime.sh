@@ -451,9 +451,10 @@ hvut_on_signal() {
 # gets a group of its own, a coproc does). Only one coproc lives per shell:
 # run_tests.sh runs each test in a process of its own.
 hvut_start_vmm() {
+	local flags=$-
 	set -m
 	coproc HVUT_VMM { exec "$@" </dev/null 2>&1; }
-	set +m
+	[[ $flags == *m* ]] || set +m
 	# shellcheck disable=SC2153 # set by coproc
 	vpid=$HVUT_VMM_PID
 	# Our own copy of the read end (bash closes a coproc's fds when it reaps
