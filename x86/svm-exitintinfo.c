@@ -224,14 +224,17 @@ static void remap_from_cpu1(void *arg)
 	kick_done = 1;
 }
 
-static void injected_then_remapped(void)
+/* Part evtinj-once. */
+void test_evtinj_once(void)
 {
 	uint64_t *idt = alloc_page(), off = (uintptr_t)kick_l2_isr;
 	struct svm_vcpu v;
 
+	report_prefix_push("evtinj-once");
 	if (nr_cpus() < 2) {
 		report_skip("injected interrupt, memory map changed meanwhile: needs 2 CPUs (smp = 2)");
 		free_page(idt);
+		report_prefix_pop();
 		return;
 	}
 	kick_hits = kick_in_handler = kick_done = 0;
@@ -248,10 +251,13 @@ static void injected_then_remapped(void)
 	svm_vmrun(&v);
 	on_cpu_wait(1);
 	free_page(idt);
-	if (!expect_exit(&v, SVM_EXIT_VMMCALL, "injected interrupt, memory map changed meanwhile"))
+	if (!expect_exit(&v, SVM_EXIT_VMMCALL, "injected interrupt, memory map changed meanwhile")) {
+		report_prefix_pop();
 		return;
+	}
 	if (!kick_in_handler) {
 		report_skip("injected interrupt: L2's handler never ran, nothing to count");
+		report_prefix_pop();
 		return;
 	}
 	report_deviation("svm-evtinj-redelivered", kick_hits == 1,
@@ -259,6 +265,7 @@ static void injected_then_remapped(void)
 			 "(%u times%s) [APM vol. 2 15.20 Event Injection; SDM vol. 3A 'Maskable Hardware Interrupts': IF=0 masks INTR]",
 			 KICK_INJECTED, kick_hits,
 			 kick_hits < 2 ? "" : kick_rflags2 & X86_EFLAGS_IF ? ", IF=1 at the second" : ", IF=0 at the second");
+	report_prefix_pop();
 }
 
 void test_exitintinfo(void)
@@ -270,7 +277,6 @@ void test_exitintinfo(void)
 	uint64_t root, stack_page;
 
 	report_prefix_push("exitintinfo");
-	injected_then_remapped();
 	injected_and_intr(ud, "#UD");
 	injected_and_intr(EVTINJ_VALID | 31, "external interrupt 31");
 	run(&v, ud, UD_VECTOR * 16 - 1, true);

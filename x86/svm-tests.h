@@ -28,6 +28,7 @@ void test_lbrv(void);
 void test_nmi(void);
 void test_init(void);
 void test_exitintinfo(void);
+void test_evtinj_once(void);
 /* Parts "migrate" and "migrate-l2", each only when named. */
 void test_migrate(int argc, char **argv);
 
