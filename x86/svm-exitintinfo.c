@@ -268,6 +268,104 @@ void test_evtinj_once(void)
 	report_prefix_pop();
 }
 
+/*
+ * Part evtinj-stress (smp = 2): an injected event is never lost. CPU 0 runs
+ * L2 STRESS_RUNS times, each VMRUN injecting INT 0x40 (EVENTINJ type 4) with
+ * the gate beyond L2's IDT limit, #GP intercepted, while CPU 1 keeps sending
+ * CPU 0 IPIs (L1 runs VMRUN with IF=1 and intercepts INTR). Each VMRUN ends
+ * in #VMEXIT EXCP #GP with EXITINTINFO the INT (delivered, 15.7.2), or in
+ * #VMEXIT INTR with EXITINTINFO the INT (not delivered yet: held, 15.7.2
+ * and 15.20); never with L2 run to its end and EXITINTINFO empty. (On the kvm
+ * lane two such events vanished in one of several lanes, each once: INT 0x40
+ * in svm-exitintinfo and a reserved EVENTINJ type in svm-vmrun-checks; the
+ * IPIs make the interrupted entries that may lose them frequent.)
+ */
+#define STRESS_RUNS 2000
+static volatile unsigned stress_done;
+static uint32_t stress_dest;
+
+static void ipis_from_cpu1(void *arg)
+{
+	uint64_t t;
+
+	(void)arg;
+	apic_enable();
+	while (!stress_done) {
+		apic_icr_write(APIC_ICR_FIXED | PENDING_VECTOR, stress_dest);
+		for (t = rdtsc(); rdtsc() - t < 20000 && !stress_done;)
+			cpu_relax();
+	}
+}
+
+void test_evtinj_stress(void)
+{
+	const uint64_t int40 = EVTINJ_VALID | EVTINJ_TYPE_SOFT_INT | 0x40;
+	exception_handler old;
+	unsigned delivered = 0, held = 0, lost = 0, lost_intr = 0, other = 0;
+	uint64_t first_other = 0, other_eii = 0, other_rip = 0;
+	struct svm_vcpu v;
+
+	report_prefix_push("evtinj-stress");
+	if (nr_cpus() < 2) {
+		report_skip("injected INT 0x40 under IPIs: needs 2 CPUs (smp = 2)");
+		report_prefix_pop();
+		return;
+	}
+	old = handle_exception(PENDING_VECTOR, l1_irq);
+	apic_enable();
+	irq_disable();
+	apic_quiet_legacy();
+	stress_dest = apic_id();
+	stress_done = 0;
+	svm_vcpu_init(&v, l2_nothing, NULL);
+	v.host_if = true;
+	v.vmcb->control.intercept_exceptions |= 1U << GP_VECTOR;
+	on_cpu_async(1, ipis_from_cpu1, NULL);
+	for (int i = 0; i < STRESS_RUNS; i++) {
+		uint64_t eii, code;
+
+		svm_vcpu_restart(&v, l2_nothing, NULL);
+		v.vmcb->save.idtr.limit = 32 * 16 - 1;
+		v.vmcb->control.event_inj = int40;
+		v.vmcb->control.exit_int_info = 0;
+		svm_vmrun(&v);
+		eii = v.vmcb->control.exit_int_info;
+		code = v.vmcb->control.exit_code;
+		if (code == SVM_EXIT_EXCP_BASE + GP_VECTOR && eii == int40)
+			delivered++;
+		else if (code == SVM_EXIT_INTR && eii == int40)
+			held++;
+		else if (code == SVM_EXIT_VMMCALL && !(eii & EVTINJ_VALID))
+			lost++;
+		else if (code == SVM_EXIT_INTR && !(eii & EVTINJ_VALID) && v.vmcb->save.rip == (uintptr_t)svm_l2_entry)
+			lost_intr++;   /* neither delivered (L2 has not moved) nor held */
+		else if (!other++) {
+			first_other = code;
+			other_eii = eii;
+			other_rip = v.vmcb->save.rip;
+		}
+		irq_enable();   /* the IPIs L1 held */
+		__asm__ volatile("nop");
+		irq_disable();
+	}
+	stress_done = 1;
+	on_cpu_wait(1);
+	handle_exception(PENDING_VECTOR, old);
+	report_info("%d VMRUNs with INT 0x40 injected, IPIs meanwhile: %u delivered (#GP), %u held (INTR), %u lost "
+		    "(L2 ran on), %u lost at INTR (L2 not moved, EXITINTINFO empty), %u other (first: exit %#llx, "
+		    "EXITINTINFO %#llx, L2 RIP %#llx, L2 starts at %#llx); L1 took %u IPIs",
+		    STRESS_RUNS, delivered, held, lost, lost_intr, other, (unsigned long long)first_other,
+		    (unsigned long long)other_eii, (unsigned long long)other_rip,
+		    (unsigned long long)(uintptr_t)svm_l2_entry, l1_irqs);
+	report_deviation("svm-evtinj-soft-lost", lost + lost_intr == 0,
+			 "injected INT 0x40, IPIs to L1 meanwhile: never lost (%u with L2 run on, %u at #VMEXIT INTR "
+			 "with EXITINTINFO empty) [APM vol. 2 15.20 Event Injection; 15.7.2 Intercepts During IDT "
+			 "Interrupt Delivery]", lost, lost_intr);
+	report(other == 0, "injected INT 0x40, IPIs to L1 meanwhile: every other VMRUN ended in #VMEXIT EXCP #GP "
+	       "(delivered) or INTR with the INT in EXITINTINFO (held), %u other [APM vol. 2 15.7.2]", other);
+	report_prefix_pop();
+}
+
 void test_exitintinfo(void)
 {
 	const uint64_t ud = EVTINJ_VALID | EVTINJ_TYPE_EXCEPTION | UD_VECTOR;
@@ -279,6 +377,7 @@ void test_exitintinfo(void)
 	report_prefix_push("exitintinfo");
 	injected_and_intr(ud, "#UD");
 	injected_and_intr(EVTINJ_VALID | 31, "external interrupt 31");
+	injected_and_intr(EVTINJ_VALID | EVTINJ_TYPE_SOFT_INT | 31, "INT 31");
 	run(&v, ud, UD_VECTOR * 16 - 1, true);
 	expect_exit(&v, SVM_EXIT_EXCP_BASE + GP_VECTOR, "injected #UD, gate 6 beyond L2's IDT limit, #GP intercepted");
 	report(v.vmcb->control.exit_int_info == ud, "injected #UD: EXITINTINFO %#llx [%#llx] [" APM_DELIVERY "]",
@@ -288,7 +387,13 @@ void test_exitintinfo(void)
 			 (unsigned long long)v.vmcb->control.exit_info_1);
 
 	run(&v, int40, 32 * 16 - 1, true);
-	expect_exit(&v, SVM_EXIT_EXCP_BASE + GP_VECTOR, "injected INT 0x40, gate beyond L2's 32, #GP intercepted");
+	if (v.vmcb->control.exit_code == SVM_EXIT_VMMCALL && !(v.vmcb->control.exit_int_info & EVTINJ_VALID) &&
+	    deviation_applies("svm-evtinj-soft-lost"))
+		/* The event vanished and L2 ran on: the kvm lane's known loss (evtinj-stress shows it every run). */
+		report_deviation("svm-evtinj-soft-lost", false, "injected INT 0x40: neither delivered nor held, L2 ran "
+				 "to its VMMCALL [APM vol. 2 15.20 Event Injection]");
+	else
+		expect_exit(&v, SVM_EXIT_EXCP_BASE + GP_VECTOR, "injected INT 0x40, gate beyond L2's 32, #GP intercepted");
 	report(v.vmcb->control.exit_int_info == int40, "injected INT 0x40: EXITINTINFO %#llx [%#llx] [" APM_DELIVERY "]",
 	       (unsigned long long)int40, (unsigned long long)v.vmcb->control.exit_int_info);
 	report_deviation("idt-error-code", v.vmcb->control.exit_info_1 == (0x40 << 3 | 2),

@@ -29,6 +29,7 @@ void test_nmi(void);
 void test_init(void);
 void test_exitintinfo(void);
 void test_evtinj_once(void);
+void test_evtinj_stress(void);
 /* Parts "migrate" and "migrate-l2", each only when named. */
 void test_migrate(int argc, char **argv);
 

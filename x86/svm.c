@@ -4,7 +4,7 @@
  *
  * Arguments pick parts (default: all): basic, invalid, intercept, npt, tlb,
  * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv, nmi,
- * exitintinfo, evtinj-once (smp = 2);
+ * exitintinfo, evtinj-once and evtinj-stress (smp = 2);
  * migrate, migrate-l2 and init (smp = 2; it may leave CPU 1 reset) only when
  * named. This file: main, VMRUN/#VMEXIT
  * basics and the first VMRUN consistency checks; the other parts live in
@@ -236,6 +236,8 @@ int main(int argc, char **argv, char **envp)
 		test_exitintinfo();
 	if (arg_selected(argc, argv, "evtinj-once"))
 		test_evtinj_once();
+	if (arg_selected(argc, argv, "evtinj-stress"))
+		test_evtinj_stress();
 	if (argc > 1)   /* only when named */
 		test_migrate(argc, argv);
 	if (argc > 1 && arg_selected(argc, argv, "init"))
