@@ -116,7 +116,7 @@ static void check_ipi_dev(const char *dev, uint32_t icr, uint32_t dest, unsigned
 			only_redelivered = false;
 	}
 	if (!ok && only_redelivered && !dev)
-		dev = "ipi-redelivered-by-l0";
+		dev = "irq-redelivered-by-l0";
 	/* SDM 'Interrupt Command Register': delivery status returns to idle once the IPI is sent. */
 	report_deviation(dev, sent && ok, "%s: CPUs %#x get it once (got CPUs %#x; counts %u %u %u %u)", what, expect, got,
 	       hits[0], hits[1], hits[2], hits[3]);

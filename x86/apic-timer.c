@@ -17,15 +17,41 @@
 #define DIV_1 0xb
 #define DIV_16 0x3
 
-static volatile unsigned fired;
+static volatile unsigned fired, fired_if0;
 static volatile uint64_t fired_tsc;
+static volatile unsigned long if0_rip;
 
 static void on_timer(struct ex_regs *r)
 {
-	(void)r;
 	fired_tsc = rdtsc();
 	fired++;
+	if (!(r->rflags & X86_EFLAGS_IF)) {
+		fired_if0++;
+		if0_rip = r->rip;
+	}
 	apic_eoi();
+}
+
+static void reset_fired(void)
+{
+	fired = 0;
+	fired_if0 = 0;
+}
+
+/*
+ * "The timer interrupted `want` times". A take that interrupted code running
+ * with IF=0 came from no APIC (SDM vol. 3A 'Maskable Hardware Interrupts':
+ * IF=0 masks INTR): under KVM nested in QEMU TCG that is TCG delivering one
+ * injected interrupt twice (docs/kvm.md), its own row; any other miscount
+ * stays a FAIL.
+ */
+static void report_fired(unsigned want, const char *what)
+{
+	bool only_if0 = fired > want && fired - fired_if0 == want;
+
+	report_deviation(only_if0 ? "irq-redelivered-by-l0" : NULL, fired == want, "%s (%u interrupts)", what, fired);
+	if (fired_if0)
+		report_info("%s: %u of them interrupted IF=0 code (the last at RIP %#lx)", what, fired_if0, if0_rip);
 }
 
 static void stop_timer(void)
@@ -34,7 +60,7 @@ static void stop_timer(void)
 	apic_write(APIC_TIMER_INIT, 0);
 	if (this_cpu_has(X86_FEATURE_TSC_DEADLINE))
 		wrmsr(MSR_IA32_TSC_DEADLINE, 0);
-	fired = 0;
+	reset_fired();
 }
 
 /* Spins with IF=1 for `tsc` ticks or until `n` interrupts came. */
@@ -101,7 +127,7 @@ static void test_oneshot(void)
 	report_prefix_push("one-shot");
 	/* SDM 'Local APIC State After Power-Up or Reset': initial count 0, LVT masked. The
 	 * never-armed timer, unmasked: no count, so no interrupt. */
-	fired = 0;
+	reset_fired();
 	apic_write(APIC_LVT_TIMER, APIC_TIMER_ONESHOT | VEC);
 	spin_tsc(2000000);
 	report(fired == 0, "unmasking the LVT timer entry of the never-armed timer does not interrupt (%u)", fired);
@@ -123,7 +149,7 @@ static void test_oneshot(void)
 	ok = wait_fired(1, APIC_WAIT_TSC);
 	report(ok, "the timer interrupt comes when the count reaches 0");
 	spin_tsc(20000000);
-	report(fired == 1, "one-shot: it comes once (%u interrupts)", fired);
+	report_fired(1, "one-shot: it comes once");
 	report(apic_read(APIC_TIMER_CUR) == 0, "one-shot: the current count stays 0 (%u)", apic_read(APIC_TIMER_CUR));
 
 	/* SDM 'APIC Timer': a write of 0 to the initial count stops the timer. */
@@ -134,7 +160,7 @@ static void test_oneshot(void)
 	report(apic_read(APIC_TIMER_CUR) == 0, "initial count 0 stops the timer: current count 0 (%u)",
 	       apic_read(APIC_TIMER_CUR));
 	spin_tsc(2000000);
-	report(fired == 0, "a stopped timer does not interrupt (%u)", fired);
+	report_fired(0, "a stopped timer does not interrupt");
 	/* The same rule with the LVT entry unmasked after the stop: still no count, no interrupt. */
 	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | APIC_TIMER_ONESHOT | VEC);
 	apic_write(APIC_LVT_TIMER, APIC_TIMER_ONESHOT | VEC);
@@ -254,7 +280,7 @@ static void test_tsc_deadline(void)
 	 * the kvm lane at load 8 (apic-timer-split, 2026-12-02).
 	 */
 	for (int i = 0; i < 5; i++) {
-		fired = 0;
+		reset_fired();
 		deadline = rdtsc() + 20000000;
 		wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
 		v = rdmsr(MSR_IA32_TSC_DEADLINE);
@@ -269,14 +295,14 @@ static void test_tsc_deadline(void)
 	v = rdmsr(MSR_IA32_TSC_DEADLINE);
 	report_deviation("tsc-deadline-not-cleared", v == 0, "the timer disarms itself: IA32_TSC_DEADLINE reads 0 (%#lx)", (unsigned long)v);
 
-	fired = 0;
+	reset_fired();
 	wrmsr(MSR_IA32_TSC_DEADLINE, rdtsc() - 1000);
 	ok = wait_fired(1, APIC_WAIT_TSC);
 	report(ok, "a deadline in the past fires at once");
 
 	/* A host that stalls us past the deadline between the two writes spoils the try: retry. */
 	for (int i = 0; i < 5; i++) {
-		fired = 0;
+		reset_fired();
 		deadline = rdtsc() + 20000000;
 		wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
 		wrmsr(MSR_IA32_TSC_DEADLINE, 0);
@@ -284,11 +310,11 @@ static void test_tsc_deadline(void)
 			break;
 	}
 	spin_tsc(40000000);
-	report(fired == 0, "writing 0 disarms the timer (%u interrupts)", fired);
+	report_fired(0, "writing 0 disarms the timer");
 
 	/* SDM 'TSC-Deadline Mode': a write to the LVT timer register that changes the mode disarms the timer. */
 	for (int i = 0; i < 5; i++) {
-		fired = 0;
+		reset_fired();
 		deadline = rdtsc() + 20000000;
 		wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
 		apic_write(APIC_LVT_TIMER, APIC_TIMER_ONESHOT | VEC);
@@ -299,7 +325,7 @@ static void test_tsc_deadline(void)
 	}
 	spin_tsc(40000000);
 	v = rdmsr(MSR_IA32_TSC_DEADLINE);
-	report(fired == 0, "switching to one-shot disarms it (%u interrupts)", fired);
+	report_fired(0, "switching to one-shot disarms it");
 	report_info("IA32_TSC_DEADLINE after the mode change: %#lx", (unsigned long)v);
 	stop_timer();
 	report_prefix_pop();

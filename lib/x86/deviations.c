@@ -59,12 +59,13 @@ const struct deviation arch_deviations[] = {
 	  "IDT-gate #GP error code is vector*16+2 (TCG delivers the event)",
 	  "SDM vol. 3A 'Error Code': selector index = IDT vector, IDT flag bit 1" },
 
-	/* x86/svm-exitintinfo.c, x86/apic-ipi.c: TCG's VMRUN delivers an
+	/* x86/svm-exitintinfo.c, x86/apic-ipi.c, x86/apic-timer.c: TCG's VMRUN delivers an
 	 * EVENTINJ interrupt at once but leaves it as the vCPU's pending
 	 * exception, which a kick of the vCPU (a TLB flush, the round-robin
 	 * timer) before the next #VMEXIT delivers again, as an exception (IF
-	 * ignored). Under KVM (apic-ipi's own row: under KVM the svm-exitintinfo
-	 * case passes, KVM intercepting every interrupt): traced in L1, KVM
+	 * ignored). Under KVM (a row of its own for the interrupt tests, which
+	 * apply it only to takes that interrupted IF=0 code; svm-evtinj-once
+	 * passes there, KVM intercepting every interrupt): traced in L1, KVM
 	 * injected the IPI once and the guest took it twice within one VMRUN
 	 * (docs/kvm.md). */
 #define EVTINJ_ONCE "AMD APM vol. 2 15.20 'Event Injection': the event is injected once, at VMRUN; " \
@@ -72,7 +73,7 @@ const struct deviation arch_deviations[] = {
 	{ "svm-evtinj-redelivered", "qemu-tcg", NULL, NULL, NULL,
 	  "an interrupt injected through VMCB EVENTINJ is delivered again, with IF=0, when the vCPU is kicked in L2",
 	  EVTINJ_ONCE },
-	{ "ipi-redelivered-by-l0", "kvm/qemu-tcg", NULL, NULL, NULL,
+	{ "irq-redelivered-by-l0", "kvm/qemu-tcg", NULL, NULL, NULL,
 	  "an interrupt injected through VMCB EVENTINJ is delivered a second time, with IF=0, within the same VMRUN",
 	  EVTINJ_ONCE },
 
