@@ -1,4 +1,9 @@
 /*
+ * Injected events (EVENTINJ) and what #VMEXIT says of them, three parts:
+ * exitintinfo (below), evtinj-once (an injected interrupt is delivered once
+ * while another CPU changes the memory map) and evtinj-stress (an injected
+ * INT n is never lost while another CPU sends IPIs); each at its function.
+ *
  * svm exitintinfo: an intercept while an injected event is being delivered
  * through L2's IDT (AMD APM vol. 2 15.7.2 Intercepts During IDT Interrupt
  * Delivery: EXITINTINFO holds the event, in the EVENTINJ format, with its
