@@ -232,7 +232,7 @@ static void remap_from_cpu1(void *arg)
 /* Part evtinj-once. */
 void test_evtinj_once(void)
 {
-	uint64_t *idt = alloc_page(), off = (uintptr_t)kick_l2_isr;
+	uint64_t *idt = alloc_page();
 	struct svm_vcpu v;
 
 	report_prefix_push("evtinj-once");
@@ -247,8 +247,7 @@ void test_evtinj_once(void)
 	svm_vcpu_init(&v, l2_nothing, NULL);
 	/* L2's IDT: its 32 exception gates, and a 64-bit interrupt gate for KICK_INJECTED (APM vol. 2 4.8.4). */
 	memcpy(idt, (void *)(uintptr_t)v.vmcb->save.idtr.base, 32 * 16);
-	idt[2 * KICK_INJECTED] = (off & 0xffff) | ((uint64_t)KERNEL_CS << 16) | (0x8eULL << 40) | ((off >> 16 & 0xffff) << 48);
-	idt[2 * KICK_INJECTED + 1] = off >> 32;
+	svm_l2_idt_gate(idt, KICK_INJECTED, (uintptr_t)kick_l2_isr);
 	v.vmcb->save.idtr.base = (uintptr_t)idt;
 	v.vmcb->save.idtr.limit = (KICK_INJECTED + 1) * 16 - 1;
 	v.vmcb->control.event_inj = EVTINJ_VALID | KICK_INJECTED;

@@ -68,20 +68,22 @@ static void set_seg(struct vmcb_seg *s, uint16_t sel)
 	s->base = 0;
 }
 
+void svm_l2_idt_gate(uint64_t *idt, unsigned vector, uintptr_t handler)
+{
+	/* 64-bit interrupt gate, DPL0, present, IST 0 (Intel SDM / APM 4.8.4). */
+	idt[2 * vector] = (handler & 0xffff) | ((uint64_t)KERNEL_CS << 16) | (0x8eULL << 40) |
+			  ((uint64_t)(handler >> 16 & 0xffff) << 48);
+	idt[2 * vector + 1] = (uint64_t)handler >> 32;
+}
+
 static void l2_idt_init(void)
 {
 	if (l2_idt)
 		return;
 	l2_idt = alloc_page();
 	assert(l2_idt);
-	for (unsigned i = 0; i < 32; i++) {
-		uint64_t off = svm_l2_vectors[i];
-
-		/* 64-bit interrupt gate, DPL0, present, IST 0 (Intel SDM / APM 4.8.4). */
-		l2_idt[2 * i] = (off & 0xffff) | ((uint64_t)KERNEL_CS << 16) | (0x8eULL << 40) |
-				((off >> 16 & 0xffff) << 48);
-		l2_idt[2 * i + 1] = off >> 32;
-	}
+	for (unsigned i = 0; i < 32; i++)
+		svm_l2_idt_gate(l2_idt, i, svm_l2_vectors[i]);
 }
 
 static void load_l2_start(struct svm_vcpu *v, svm_l2_fn fn, void *arg)

@@ -218,6 +218,9 @@ const char *svm_enable(void);
  * SHUTDOWN and INTR; ASID 1. MSR/IO maps installed, all passed through.
  */
 void svm_vcpu_init(struct svm_vcpu *v, svm_l2_fn fn, void *arg);
+/* Writes gate `vector` of an L2 IDT (a page of 16-byte gates, like the one
+ * svm_vcpu_init gives L2): a present DPL0 interrupt gate to `handler`. */
+void svm_l2_idt_gate(uint64_t *idt, unsigned vector, uintptr_t handler);
 /* Restarts L2 at fn(arg) with fresh registers and stack, keeping controls. */
 void svm_vcpu_restart(struct svm_vcpu *v, svm_l2_fn fn, void *arg);
 /* One VMRUN (with VMLOAD/VMSAVE around it, CLGI/STGI outside). Returns EXITCODE. */
