@@ -43,7 +43,7 @@ cache=${HVUT_CACHE:-$HOME/.cache/hvut}
 die() { echo "kvm-lane: $*" >&2; exit 3; }
 usage() { echo "usage: $0 setup|run|version ARCH [run_tests.sh args]" >&2; exit 2; }
 
-# kvm_trace_job (HVUT_KVM_TRACE=SYSTEM:EVENT,...): the job's end, with L1's
+# kvm_trace_job RUNLINE (HVUT_KVM_TRACE=SYSTEM:EVENT,...): the job's end, with L1's
 # ftrace recording those tracepoints (e.g. kvm:kvm_exit,kvm:kvm_inj_virq:
 # every exit with its EXITINTINFO, every injection and whether KVM re-injected
 # it) while the suite runs; the trace goes to kvm-l1-trace.txt. For chasing a
@@ -57,9 +57,7 @@ kvm_trace_job() {
 		echo "echo 1 > $t/events/${e%%:*}/${e#*:}/enable || exit 3"
 	done
 	echo "echo 1 > $t/tracing_on"
-	printf '%q' "$src/run_tests.sh"
-	[ ${#args[@]} -gt 0 ] && printf ' %q' "${args[@]}"
-	echo "; rc=\$?"
+	echo "$1; rc=\$?"
 	# shellcheck disable=SC2016 # $rc is for the job script
 	printf 'echo 0 > %s/tracing_on; cat %s/trace > %q/kvm-l1-trace.txt; exit "$rc"\n' "$t" "$t" "$logdir"
 }
@@ -238,12 +236,12 @@ run() {
 		# unittests.cfg's limits are sized for TCG; a test under KVM nested in
 		# TCG on a busy 2-core host runs 5-20x longer, so one lane-wide limit.
 		printf 'export TIMEOUT=%q\n' "${TIMEOUT:-$test_timeout}"
+		local runline
+		runline=$(printf '%q' "$src/run_tests.sh" && { [ ${#args[@]} = 0 ] || printf ' %q' "${args[@]}"; })
 		if [ -z "${HVUT_KVM_TRACE:-}" ]; then
-			printf 'exec %q' "$src/run_tests.sh"
-			[ ${#args[@]} -gt 0 ] && printf ' %q' "${args[@]}"
-			echo
+			echo "exec $runline"
 		else
-			kvm_trace_job
+			kvm_trace_job "$runline"
 		fi
 	} > "$logdir/.kvm-job.sh"
 
