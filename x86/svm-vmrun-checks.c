@@ -42,6 +42,7 @@ struct check {
 	const char *rule;
 	void (*breakit)(struct vmcb *b);
 	bool stops_vmm;      /* where the row applies the VMM stops: not attempted */
+	bool evtinj;         /* the broken field is EVENTINJ (the svm-evtinj-soft-lost row may apply) */
 };
 
 static void cr3_bit52(struct vmcb *b) { b->save.cr3 |= 1ULL << 52; }
@@ -67,40 +68,61 @@ static void iopm_top(struct vmcb *b) { b->control.iopm_base_pa = (1ULL << maxphy
 
 #define APM_CC "APM vol. 2 15.5.1 Canonicalization and Consistency Checks"
 static const struct check checks[] = {
-	{ "svm-vmrun-cr3-mbz", "guest CR3 bit 52 set (long-mode CR3[63:52] MBZ)", APM_CC ", 3.1.2 CR3", cr3_bit52, false },
-	{ NULL, "guest CR4 bit 15 set (reserved, MBZ)", APM_CC ", 3.1.3 CR4", cr4_bit15, false },
-	{ NULL, "guest CR4 bit 32 set (CR4[63:32] MBZ)", APM_CC ", 3.1.3 CR4", cr4_bit32, false },
-	{ NULL, "guest EFER bit 9 set (reserved, MBZ)", APM_CC ", 3.1.7 EFER", efer_bit9, false },
-	{ NULL, "guest EFER bit 63 set (reserved, MBZ)", APM_CC ", 3.1.7 EFER", efer_bit63, false },
-	{ "svm-vmrun-long-no-pe-panic", "EFER.LME=CR0.PG=1 with CR0.PE=0", APM_CC, long_no_pe, true },
-	{ NULL, "EFER.LME, CR0.PG, CR4.PAE, CS.L and CS.D all set", APM_CC, cs_l_and_d, false },
-	{ NULL, "EVENTINJ TYPE=1 (reserved)", APM_CC ", 15.20 Event Injection", evt_type1, false },
-	{ NULL, "EVENTINJ TYPE=7 (reserved)", APM_CC ", 15.20 Event Injection", evt_type7, false },
+	{ "svm-vmrun-cr3-mbz", "guest CR3 bit 52 set (long-mode CR3[63:52] MBZ)", APM_CC ", 3.1.2 CR3", cr3_bit52, false, false },
+	{ NULL, "guest CR4 bit 15 set (reserved, MBZ)", APM_CC ", 3.1.3 CR4", cr4_bit15, false, false },
+	{ NULL, "guest CR4 bit 32 set (CR4[63:32] MBZ)", APM_CC ", 3.1.3 CR4", cr4_bit32, false, false },
+	{ NULL, "guest EFER bit 9 set (reserved, MBZ)", APM_CC ", 3.1.7 EFER", efer_bit9, false, false },
+	{ NULL, "guest EFER bit 63 set (reserved, MBZ)", APM_CC ", 3.1.7 EFER", efer_bit63, false, false },
+	{ "svm-vmrun-long-no-pe-panic", "EFER.LME=CR0.PG=1 with CR0.PE=0", APM_CC, long_no_pe, true, false },
+	{ NULL, "EFER.LME, CR0.PG, CR4.PAE, CS.L and CS.D all set", APM_CC, cs_l_and_d, false, false },
+	{ NULL, "EVENTINJ TYPE=1 (reserved)", APM_CC ", 15.20 Event Injection", evt_type1, false, true },
+	{ NULL, "EVENTINJ TYPE=7 (reserved)", APM_CC ", 15.20 Event Injection", evt_type7, false, true },
 	{ NULL, "EVENTINJ TYPE=3 (exception) with vector 2 (NMI)", APM_CC ", 15.20 Event Injection",
-	  evt_exc_nmi, false },
-	{ NULL, "EVENTINJ TYPE=3 (exception) with vector 32", APM_CC ", 15.20 Event Injection", evt_exc_32, false },
+	  evt_exc_nmi, false, true },
+	{ NULL, "EVENTINJ TYPE=3 (exception) with vector 32", APM_CC ", 15.20 Event Injection", evt_exc_32, false,
+	  true },
 	{ "svm-vmrun-pm-top", "MSRPM_BASE_PA in the last page below MAXPHYADDR (map extends past it)", APM_CC,
-	  msrpm_top, false },
+	  msrpm_top, false, false },
 	{ "svm-vmrun-pm-top", "IOPM_BASE_PA in the last page below MAXPHYADDR (map extends past it)", APM_CC,
-	  iopm_top, false },
+	  iopm_top, false, false },
 };
 
+/*
+ * Where injected events are known to get lost now and then (the kvm lane:
+ * row svm-evtinj-soft-lost, x86/svm-exitintinfo.c), a broken EVENTINJ whose
+ * VMRUN ran L2 to its VMMCALL may be that loss rather than a missing check:
+ * up to two more tries tell them apart. The check passing on a later try is
+ * the loss (XFAIL, that row, with the count); failing every time is a FAIL.
+ */
 static void run_check(const struct check *c)
 {
+	unsigned tries = c->evtinj && deviation_applies("svm-evtinj-soft-lost") ? 3 : 1, lost = 0;
 	struct svm_vcpu v;
 	char got[160];
+	bool ok = false;
 
 	if (c->stops_vmm && deviation_applies(c->id)) {
 		report_deviation(c->id, false, "%s: #VMEXIT INVALID (not attempted) [%s]", c->what, c->rule);
 		return;
 	}
-	svm_vcpu_init(&v, l2_mark, NULL);
-	c->breakit(v.vmcb);
-	l2_ran = 0;
-	svm_vmrun(&v);
-	report_deviation(c->id, (u32)v.vmcb->control.exit_code == (u32)SVM_EXIT_INVALID && !l2_ran,
-			 "%s: #VMEXIT INVALID, L2 not run (got %s, L2 %s) [%s]", c->what,
-			 svm_exit_describe(v.vmcb, got, sizeof(got)), l2_ran ? "ran" : "did not run", c->rule);
+	for (unsigned i = 0; i < tries; i++) {
+		svm_vcpu_init(&v, l2_mark, NULL);
+		c->breakit(v.vmcb);
+		l2_ran = 0;
+		svm_vmrun(&v);
+		ok = (u32)v.vmcb->control.exit_code == (u32)SVM_EXIT_INVALID && !l2_ran;
+		if (ok || !l2_ran || (u32)v.vmcb->control.exit_code != SVM_EXIT_VMMCALL)
+			break;
+		lost++;
+	}
+	if (ok && lost)
+		report_deviation("svm-evtinj-soft-lost", false,
+				 "%s: #VMEXIT INVALID, L2 not run: only on try %u, the VMRUNs before ran L2 [%s]",
+				 c->what, lost + 1, c->rule);
+	else
+		report_deviation(c->id, ok, "%s: #VMEXIT INVALID, L2 not run (got %s, L2 %s%s) [%s]", c->what,
+				 svm_exit_describe(v.vmcb, got, sizeof(got)), l2_ran ? "ran" : "did not run",
+				 lost > 1 ? ", on every try" : "", c->rule);
 }
 
 void test_vmrun_checks(void)

@@ -81,9 +81,11 @@ const struct deviation arch_deviations[] = {
 	 * INT n injected through EVENTINJ (type 4) vanishes, 1-5 times in 1000 VMRUNs while another CPU
 	 * sends IPIs. Traced in L1 (docs/kvm.md): the exit KVM got from L0 was already #VMEXIT INTR with
 	 * EXITINTINFO 0 and RIP at L2's start, and KVM passed it on; which layer drops the event is
-	 * not settled. Not seen on QEMU TCG or Bochs alone. */
+	 * not settled. Not seen on QEMU TCG or Bochs alone. svm-vmrun-checks: once a reserved
+	 * EVENTINJ TYPE=7, which QEMU's VMRUN always refuses, ran L2 instead (lost before VMRUN saw it);
+	 * its EVENTINJ cases retry where this row applies and name it when a retry refuses. */
 	{ "svm-evtinj-soft-lost", "kvm/qemu-tcg", NULL, NULL, NULL,
-	  "an INT n injected through EVENTINJ is lost now and then: #VMEXIT INTR with EXITINTINFO 0 before "
+	  "an event injected through EVENTINJ is lost now and then: #VMEXIT INTR with EXITINTINFO 0 before "
 	  "L2 moved, or L2 runs on without it",
 	  "AMD APM vol. 2 15.20 'Event Injection'; 15.7.2: an event not delivered is reported in EXITINTINFO" },
 
