@@ -120,5 +120,7 @@ void apic_quiet_legacy(void);
  */
 #define APIC_WAIT_TSC 1000000000ULL
 bool wait_count_at_least(volatile unsigned *count, unsigned target, uint64_t tsc);
+/* The row for an interrupt miscount made only of takes that interrupted IF=0 code (lib/x86/apic.c). */
+const char *irq_miscount_row(unsigned got, unsigned got_if0, unsigned want);
 
 #endif
