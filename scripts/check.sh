@@ -168,7 +168,17 @@ if [ ${#yaml_files[@]} -gt 0 ]; then
 		fail_check "yamllint is not installed (make deps-check)"
 	fi
 fi
-echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files)"
+# One check more: no merge-conflict marker in any tracked file (a merged
+# branch once left ">>>>>>> arm64" in docs/kvm.md). Lines of 7 '<' or '>'
+# then a space or the end: "=======" alone is also a Markdown underline.
+markers=$(cd "$srcdir" && list_files | tr '\n' '\0' | xargs -0 grep -n -I -E '^(<<<<<<<|>>>>>>>)( |$)' 2>/dev/null)
+if [ -z "$markers" ]; then
+	pass_check
+else
+	printf '%s\n' "$markers"
+	fail_check "merge-conflict markers in tracked files (above)"
+fi
+echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files, merge markers)"
 
 }
 
