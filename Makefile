@@ -39,7 +39,7 @@ endif
 DEPS := $(SRCDIR)/scripts/deps.sh
 
 .DEFAULT_GOAL := all
-.PHONY: all deps deps-run deps-check run check check-project check-lane standalone bench clean distclean help FORCE
+.PHONY: all deps deps-run deps-check run check check-project check-lane standalone bench deviations-doc clean distclean help FORCE
 
 # --- toolchain -------------------------------------------------------------
 ifeq ($(CC_IS),clang)
@@ -155,6 +155,10 @@ check-lane: all
 standalone: all
 	$(SRCDIR)/scripts/mkstandalone.sh
 
+# docs/deviations.md from lib/<arch>/deviations.c (make check checks it is current).
+deviations-doc:
+	$(SRCDIR)/scripts/deviations-doc.sh
+
 bench: all
 	$(SRCDIR)/scripts/bench.sh
 
@@ -175,6 +179,7 @@ help:
 	@echo "make check-lane LANE='x86_64-tcg arm64-tcg-qemu10 ...'  guest lanes: <arch>-<lane> (<testdir>/lanes.cfg, run_tests.sh -L), clang-<arch>, x86_64-harness-check"
 	@echo "make standalone   write tests/<name>: self-contained scripts that run one test"
 	@echo "make bench        per-test overhead and whole-suite wall time"
+	@echo "make deviations-doc  regenerate docs/deviations.md from the deviation tables"
 	@echo "make deps         install what building this configuration needs"
 	@echo "make deps-run     install what running it needs (the VMM, firmware)"
 	@echo "make deps-check   install what every part of make check needs"

@@ -178,7 +178,13 @@ else
 	printf '%s\n' "$markers"
 	fail_check "merge-conflict markers in tracked files (above)"
 fi
-echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files, merge markers)"
+# And one for docs/deviations.md, generated from the deviation tables.
+if bash "$srcdir/scripts/deviations-doc.sh" --check; then
+	pass_check
+else
+	fail_check "docs/deviations.md is stale: make deviations-doc"
+fi
+echo "(${#shell_files[@]} shell scripts, ${#yaml_files[@]} YAML files, merge markers, docs/deviations.md)"
 
 }
 
