@@ -218,6 +218,7 @@ static void test_edge(void)
 	}
 	if (!rose) {
 		report_skip("edge while masked: the RTC's line was not seen rising at the 8259 (IRR bit 0 of the slave)");
+		ioapic_redir_write(PIN, IOAPIC_DEST(apic_id()) | VEC);   /* unmasked, as the checks below want */
 		goto out;
 	}
 	report(hits[0] == 0, "masked: no interrupt as the line rose (%u)", hits[0]);
