@@ -56,6 +56,18 @@ cc=${CC_HOST:-cc}
 		"$cc" -std=gnu11 -w -I"$tmp" -I"$srcdir/lib" -DTABLE="\"$srcdir/lib/$arch/deviations.c\"" \
 			-o "$tmp/dump-$arch" "$tmp/dump.c"
 		"$tmp/dump-$arch" >"$tmp/rows-$arch"
+	done
+	# How many rows each layer has, per arch: where to start reading.
+	echo
+	echo "| arch | qemu-tcg | bochs | kvm | kvm/qemu-tcg | other layers |"
+	echo "| --- | --- | --- | --- | --- | --- |"
+	for arch in x86 arm64 riscv powerpc; do
+		awk -F '\037' -v arch="$arch" '{ n[$2]++ }
+			END { printf "| %s | %d | %d | %d | %d | %d |\n", arch, n["qemu-tcg"], n["bochs"], n["kvm"], n["kvm/qemu-tcg"],
+				NR - n["qemu-tcg"] - n["bochs"] - n["kvm"] - n["kvm/qemu-tcg"] }' \
+			"$tmp/rows-$arch"
+	done
+	for arch in x86 arm64 riscv powerpc; do
 		echo
 		echo "## $arch ($(wc -l <"$tmp/rows-$arch") rows, lib/$arch/deviations.c)"
 		# One table per layer, in the order the layers first appear.
