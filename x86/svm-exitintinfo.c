@@ -254,12 +254,23 @@ static bool evtinj_once_run(struct svm_vcpu *v, uint64_t *idt)
 	return kick_done_in_handler;
 }
 
-/* Part evtinj-once. */
+/*
+ * Part evtinj-once. Up to EVTINJ_ONCE_RUNS counted runs (those where CPU 1
+ * changed the map inside L2's handler), at most EVTINJ_ONCE_TRIES VMRUNs.
+ * On QEMU TCG the second delivery came on every counted run of a quiet
+ * host, but beside a second make check one counted run delivered once:
+ * the check is "once in every counted run", and the runs stop at the first
+ * redelivery.
+ */
+#define EVTINJ_ONCE_RUNS 5
+#define EVTINJ_ONCE_TRIES 10
 void test_evtinj_once(void)
 {
 	uint64_t *idt = alloc_page();
 	struct svm_vcpu v;
-	unsigned tries = 0;
+	unsigned tries = 0, counted = 0, most = 0;
+	uint64_t rflags2 = 0;
+	const char *row;
 
 	report_prefix_push("evtinj-once");
 	if (nr_cpus() < 2) {
@@ -268,27 +279,46 @@ void test_evtinj_once(void)
 		report_prefix_pop();
 		return;
 	}
-	while (tries++ < 5 && !evtinj_once_run(&v, idt) && (u32)v.vmcb->control.exit_code == SVM_EXIT_VMMCALL)
-		;
+	while (counted < EVTINJ_ONCE_RUNS && most < 2 && tries++ < EVTINJ_ONCE_TRIES) {
+		bool seen = evtinj_once_run(&v, idt);
+
+		if ((u32)v.vmcb->control.exit_code != SVM_EXIT_VMMCALL)
+			break;
+		if (!seen)
+			continue;
+		counted++;
+		if (kick_hits > most) {
+			most = kick_hits;
+			rflags2 = kick_rflags2;
+		}
+	}
 	free_page(idt);
 	if (!expect_exit(&v, SVM_EXIT_VMMCALL, "injected interrupt, memory map changed meanwhile")) {
 		report_prefix_pop();
 		return;
 	}
-	if (!kick_done_in_handler) {
-		report_skip("injected interrupt: in %u tries CPU 1 never changed the memory map while L2's handler "
-			    "waited (%s), nothing to count", tries - 1,
+	if (!counted) {
+		report_skip("injected interrupt: in %u VMRUNs CPU 1 never changed the memory map while L2's handler "
+			    "waited (%s), nothing to count", tries,
 			    kick_in_handler ? "it ran, and waited 2G TSC ticks" : "it never ran");
 		report_prefix_pop();
 		return;
 	}
-	if (tries > 1)
-		report_info("injected interrupt: the memory map changed within L2's handler on try %u", tries);
-	report_deviation("svm-evtinj-redelivered", kick_hits == 1,
+	report_info("injected interrupt: %u counted runs in %u VMRUNs", counted, tries);
+	/*
+	 * QEMU TCG's own row; under KVM nested in TCG the same L0 bug shows
+	 * through as a second take of IF=0 code: irq_miscount_row()'s (it came
+	 * in one of five counted runs on the kvm lane).
+	 */
+	row = deviation_applies("svm-evtinj-redelivered")
+		      ? "svm-evtinj-redelivered"
+		      : irq_miscount_row(most, most == 2 && !(rflags2 & X86_EFLAGS_IF), 1);
+	report_deviation(row, most == 1,
 			 "injected external interrupt %#x, another CPU changing the memory map meanwhile: delivered once "
-			 "(%u times%s) [APM vol. 2 15.20 Event Injection; SDM vol. 3A 'Maskable Hardware Interrupts': IF=0 masks INTR]",
-			 KICK_INJECTED, kick_hits,
-			 kick_hits < 2 ? "" : kick_rflags2 & X86_EFLAGS_IF ? ", IF=1 at the second" : ", IF=0 at the second");
+			 "in each of %u runs (at most %u times%s) [APM vol. 2 15.20 Event Injection; SDM vol. 3A 'Maskable "
+			 "Hardware Interrupts': IF=0 masks INTR]",
+			 KICK_INJECTED, counted, most,
+			 most < 2 ? "" : rflags2 & X86_EFLAGS_IF ? ", IF=1 at the second" : ", IF=0 at the second");
 	report_prefix_pop();
 }
 
