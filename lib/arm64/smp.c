@@ -141,7 +141,10 @@ void smp_init(void)
 		cpus[id].id = id;
 		cpus[id].mpidr = mpidr;
 		if (smp_cpu_on(id) != PSCI_SUCCESS) {
-			printf("smp: CPU with MPIDR %#lx did not come up\n", mpidr);
+			/* A CPU the device tree lists that never starts is a failure, not fewer CPUs
+			 * to test with (a test needing it would SKIP). */
+			report_fail("smp: the CPU with MPIDR %#lx (device tree) did not come up after PSCI CPU_ON",
+				    mpidr);
 			continue;
 		}
 		cpu_count++;

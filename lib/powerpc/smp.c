@@ -85,8 +85,11 @@ static bool start_cpu(int token, struct cpu *c)
 		printf("smp: start-cpu %u failed: %d\n", c->hwid, status);
 		return false;
 	}
-	for (int i = 0; i < 2000 && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE); i++)
+	/* Up to 30 s of timebase, ended by the CPU coming up: a loaded host may not run its thread. */
+	for (int i = 0; i < 30000 && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE); i++)
 		udelay(1000);
+	if (!c->online)
+		report_fail("smp: CPU %u (device tree) did not come up after RTAS start-cpu", c->hwid);
 	return c->online;
 }
 

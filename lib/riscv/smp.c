@@ -80,8 +80,12 @@ struct sbiret cpu_start(int cpu)
 	r = sbi_hart_start(c->hartid, (uintptr_t)riscv_secondary_entry, (uintptr_t)c);
 	if (r.error)
 		return r;
-	/* TCG is slow and the host is shared: allow a generous 5 s. */
-	for (long i = 0; i < 500000000L && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE); i++)
+	/*
+	 * The hart is a host thread a loaded host may not run for a while: a
+	 * generous bound (~30 s of spinning under TCG), ended by the hart coming
+	 * up, so only a hart that never starts pays it.
+	 */
+	for (long i = 0; i < 3000000000L && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE); i++)
 		cpu_relax();
 	if (!c->online)
 		r.error = SBI_ERR_FAILED;
@@ -123,7 +127,10 @@ void smp_init(void)
 		c->stack_top = (uintptr_t)alloc_pages(SECONDARY_STACK_ORDER) + (PAGE_SIZE << SECONDARY_STACK_ORDER);
 		r = cpu_start(cpu_count);
 		if (r.error) {
-			printf("smp: hart %lu did not start (%s)\n", (unsigned long)hartid, sbi_error_name(r.error));
+			/* A hart the device tree lists that never starts is a failure, not fewer
+			 * harts to test with. */
+			report_fail("smp: hart %lu (device tree) did not start with SBI HSM hart_start (%s)",
+				    (unsigned long)hartid, sbi_error_name(r.error));
 			continue;
 		}
 		cpu_count++;
