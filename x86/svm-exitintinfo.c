@@ -237,16 +237,11 @@ static void remap_from_cpu1(void *arg)
  * CPU 1 may not run within the wait (the handler then returns first, and a
  * single delivery proves nothing; an XPASS beside a CI run).
  */
-static bool evtinj_once_run(struct svm_vcpu *v, uint64_t *idt)
+static bool evtinj_once_run(struct svm_vcpu *v)
 {
 	kick_hits = kick_in_handler = kick_done = kick_done_in_handler = 0;
 	kick_rflags2 = 0;
-	svm_vcpu_init(v, l2_nothing, NULL);
-	/* L2's IDT: its 32 exception gates, and a 64-bit interrupt gate for KICK_INJECTED (APM vol. 2 4.8.4). */
-	memcpy(idt, (void *)(uintptr_t)v->vmcb->save.idtr.base, 32 * 16);
-	svm_l2_idt_gate(idt, KICK_INJECTED, (uintptr_t)kick_l2_isr);
-	v->vmcb->save.idtr.base = (uintptr_t)idt;
-	v->vmcb->save.idtr.limit = (KICK_INJECTED + 1) * 16 - 1;
+	svm_vcpu_restart(v, l2_nothing, NULL);
 	v->vmcb->control.event_inj = EVTINJ_VALID | KICK_INJECTED;
 	on_cpu_async(1, remap_from_cpu1, NULL);
 	svm_vmrun(v);
@@ -279,8 +274,15 @@ void test_evtinj_once(void)
 		report_prefix_pop();
 		return;
 	}
+	/* One L2, run again for each try. Its IDT: its 32 exception gates, and a 64-bit interrupt
+	 * gate for KICK_INJECTED (APM vol. 2 4.8.4). */
+	svm_vcpu_init(&v, l2_nothing, NULL);
+	memcpy(idt, (void *)(uintptr_t)v.vmcb->save.idtr.base, 32 * 16);
+	svm_l2_idt_gate(idt, KICK_INJECTED, (uintptr_t)kick_l2_isr);
+	v.vmcb->save.idtr.base = (uintptr_t)idt;
+	v.vmcb->save.idtr.limit = (KICK_INJECTED + 1) * 16 - 1;
 	while (counted < EVTINJ_ONCE_RUNS && most < 2 && tries++ < EVTINJ_ONCE_TRIES) {
-		bool seen = evtinj_once_run(&v, idt);
+		bool seen = evtinj_once_run(&v);
 
 		if ((u32)v.vmcb->control.exit_code != SVM_EXIT_VMMCALL)
 			break;
