@@ -12,6 +12,7 @@
 #include <asm/csr.h>
 #include <asm/sbi.h>
 #include <asm/smp.h>
+#include <asm/timer.h>
 
 #define SECONDARY_STACK_ORDER 2   /* 16 KiB */
 
@@ -81,11 +82,12 @@ struct sbiret cpu_start(int cpu)
 	if (r.error)
 		return r;
 	/*
-	 * The hart is a host thread a loaded host may not run for a while: a
-	 * generous bound (~30 s of spinning under TCG), ended by the hart coming
-	 * up, so only a hart that never starts pays it.
+	 * The hart is a host thread a loaded host may not run for a while: 30 s
+	 * of the time CSR (timer_init() has run), ended by the hart coming up,
+	 * so only a hart that never starts pays it.
 	 */
-	for (long i = 0; i < 3000000000L && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE); i++)
+	for (uint64_t end = read_time() + 30 * timer_freq();
+	     !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && read_time() < end;)
 		cpu_relax();
 	if (!c->online)
 		r.error = SBI_ERR_FAILED;
