@@ -33,7 +33,11 @@
 # Exit: run_tests.sh's status from inside L1. When L1 dies before that
 # (panic, hang, L0 crash), kvm-verdicts.sh makes the states from what L1 said
 # (finished tests keep theirs, running ones CRASH, the rest NOTRUN): exit 1;
-# 3 when not even that is possible.
+# 3 when not even that is possible. When L0 (the outer QEMU) died of a signal
+# of its own, the tests without a verdict first run again in a fresh L1,
+# HVUT_KVM_L0_RETRIES times (1; 0: never), and the states come from both L1s'
+# lines (exit 0 when all are PASS, SKIP or XFAIL, else 1); kvm-lane.times
+# counts the L0 deaths, kvm-l1.N.log keeps each dead L1's console.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -174,6 +178,31 @@ find_build() {
 	echo "$b"
 }
 
+# write_job RUN_TESTS_ARGS...: the job L1 runs (its init execs it in the
+# chroot), into $logdir/.kvm-job.sh. Uses run()'s build, src, logdir, env.
+write_job() {
+	{
+		echo "# written by scripts/kvm-lane.sh for L1; run with bash in L1's chroot"
+		printf 'cd %q\n' "$build"
+		echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp LANG=C.UTF-8"
+		printf 'export ACCEL=kvm QEMU=%q HVUT_LOGDIR=%q HVUT_RUNNER_INSIDE=1\n' "$inner_qemu" "$logdir"
+		# QEMU refuses M-mode firmware with KVM: KVM itself is the SBI
+		# implementation, so riscv/vmm.sh's -bios becomes "none".
+		[ "$arch" = riscv64 ] && echo "export OPENSBI=none"
+		printf 'export HVUT_ENV=%q\n' "$env${HVUT_ENV:+ $HVUT_ENV}"
+		# unittests.cfg's limits are sized for TCG; a test under KVM nested in
+		# TCG on a busy 2-core host runs 5-20x longer, so one lane-wide limit.
+		printf 'export TIMEOUT=%q\n' "${TIMEOUT:-$test_timeout}"
+		local runline
+		runline=$(printf '%q' "$src/run_tests.sh" && { [ $# = 0 ] || printf ' %q' "$@"; })
+		if [ -z "${HVUT_KVM_TRACE:-}" ]; then
+			echo "exec $runline"
+		else
+			kvm_trace_job "$runline"
+		fi
+	} >"$logdir/.kvm-job.sh"
+}
+
 run() {
 	# Fetch only when nothing is there (setup checks Debian for new versions);
 	# the local rebuild when kvm-init.sh or the layout changed costs nothing.
@@ -224,26 +253,6 @@ run() {
 	# HVUT_VMM=kvm and HVUT_VMM_VERSION (uname -r in L1) come from runtime.sh.
 	local env="HVUT_KVM_VERSION=${kver%%[+-]*} HVUT_HOST_VMM=qemu-tcg HVUT_HOST_VMM_VERSION=$qver"
 	env+=" HVUT_KVM_QEMU_VERSION=$qemu10"
-	{
-		echo "# written by scripts/kvm-lane.sh for L1; run with bash in L1's chroot"
-		printf 'cd %q\n' "$build"
-		echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp LANG=C.UTF-8"
-		printf 'export ACCEL=kvm QEMU=%q HVUT_LOGDIR=%q HVUT_RUNNER_INSIDE=1\n' "$inner_qemu" "$logdir"
-		# QEMU refuses M-mode firmware with KVM: KVM itself is the SBI
-		# implementation, so riscv/vmm.sh's -bios becomes "none".
-		[ "$arch" = riscv64 ] && echo "export OPENSBI=none"
-		printf 'export HVUT_ENV=%q\n' "$env${HVUT_ENV:+ $HVUT_ENV}"
-		# unittests.cfg's limits are sized for TCG; a test under KVM nested in
-		# TCG on a busy 2-core host runs 5-20x longer, so one lane-wide limit.
-		printf 'export TIMEOUT=%q\n' "${TIMEOUT:-$test_timeout}"
-		local runline
-		runline=$(printf '%q' "$src/run_tests.sh" && { [ ${#args[@]} = 0 ] || printf ' %q' "${args[@]}"; })
-		if [ -z "${HVUT_KVM_TRACE:-}" ]; then
-			echo "exec $runline"
-		else
-			kvm_trace_job "$runline"
-		fi
-	} > "$logdir/.kvm-job.sh"
 
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
 	local qemu_cmd=("$host_qemu" "${machine[@]}" -accel "tcg,thread=$tcg_thread" -m "${HVUT_KVM_MEM:-3072}"
@@ -279,9 +288,7 @@ run() {
 	echo "kvm-lane: $arch: KVM of Linux $kver (QEMU $qemu10 inside${modparams:+, $modparams}) on $l0_desc; results in $logdir" >&2
 	hvut_now
 	t0=$now
-	local line
-	rm -f "$logdir/.kvm-junit.xml"
-	: > "$logdir/kvm-l1.log"
+	rm -f "$logdir/.kvm-junit.xml" "$logdir"/kvm-l1.*.log
 	: > "$logdir/.kvm-progress"
 	# The watchdog: L1 is quiet while it boots (loglevel=1), then run_tests.sh
 	# prints a line at least every time a test ends, and no test outlives its
@@ -289,31 +296,91 @@ run() {
 	# a hung L1. Both bounds derive from TIMEOUT, not from this host's speed.
 	local per_test=${TIMEOUT:-$test_timeout}
 	local boot_limit=${HVUT_KVM_BOOT_LIMIT:-600} quiet_limit=${HVUT_KVM_QUIET_LIMIT:-$((2 * per_test + 60))}
-	local limit=$boot_limit l0_pid l0_rc=0 hung=''
-	# L1's console: lines tagged by kvm-init.sh go to our stdout/stderr, the
-	# rest (kernel, init) to kvm-l1.log. The job's lines are also kept in
-	# .kvm-progress: if L1 dies, kvm-verdicts.sh makes the states from them.
 	# The whole lane's limit, a backstop behind the watchdog: L1's boot, then
 	# every test at its TIMEOUT, -j at a time (the list made here, as inside).
 	local lane_limit=${HVUT_KVM_TIMEOUT:-} ntests jobs=1 a prev=''
+	for a in "${user_args[@]}"; do
+		[ "$prev" != -j ] || jobs=$a
+		case $a in -j?*) jobs=${a#-j} ;; esac
+		prev=$a
+	done
+	[[ $jobs =~ ^[1-9][0-9]*$ ]] || jobs=1
 	if [ -z "$lane_limit" ]; then
 		ntests=$(cd "$build" && HVUT_RUNNER_INSIDE=1 ACCEL=kvm HVUT_LOGDIR="$logdir/.kvm-list" \
 			"$src/run_tests.sh" -l "${user_args[@]}" 2>/dev/null | grep -vc ': SKIP (') || ntests=50
 		rm -rf "$logdir/.kvm-list"
-		for a in "${user_args[@]}"; do
-			[ "$prev" != -j ] || jobs=$a
-			case $a in -j?*) jobs=${a#-j} ;; esac
-			prev=$a
-		done
-		[[ $jobs =~ ^[1-9][0-9]*$ ]] || jobs=1
 		local rounds=$(((ntests + jobs - 1) / jobs))
 		lane_limit=$((boot_limit + rounds * per_test + 120))
 	fi
 	HVUT_KVM_TIMEOUT=$lane_limit
+	local l0_rc=0 hung='' why='' l0_deaths=0 out_fd=1 retries=${HVUT_KVM_L0_RETRIES:-1}
+	[[ $retries =~ ^[0-9]+$ ]] || die "HVUT_KVM_L0_RETRIES must be a number"
+	write_job "${args[@]}"
+	boot_l1
+	# L0 itself crashing (QEMU 7.2 TCG died of SIGSEGV twice in 2026-12,
+	# docs/kvm.md "L0 segfault") says nothing about KVM: the tests it took
+	# along (running, or not started) run again in a fresh L1, at most
+	# HVUT_KVM_L0_RETRIES (1) times. An L1 kernel panic or Oops, a hung L1 and
+	# the lane's limit are KVM's or the lane's own verdicts and are not rerun.
+	while [ -z "$rc" ] && [ "$retries" -gt 0 ] && l0_crashed; do
+		retries=$((retries - 1)) l0_deaths=$((l0_deaths + 1))
+		why=$(l1_death "$logdir/kvm-l1.log" "$l0_rc" "$hung")
+		mv -f "$logdir/kvm-l1.log" "$logdir/kvm-l1.$l0_deaths.log"
+		local pending=()
+		mapfile -t pending < <(cd "$build" && "$here/kvm-verdicts.sh" "$logdir" "$logdir/.kvm-progress" "$why" \
+			--pending -- "${user_args[@]}")
+		echo "kvm-lane: L0 died ($why): an L0 crash, not a verdict on KVM; its console is in" \
+			"$logdir/kvm-l1.$l0_deaths.log. The ${#pending[@]} tests left without a verdict run again in a fresh L1." >&2
+		[ "${#pending[@]}" -gt 0 ] || { rc=merged; break; }
+		local again=(-j "$jobs")
+		[ "${user_args[0]:-}" != --lane ] || again=(--lane "${user_args[1]}" "${again[@]}")
+		# The reports (TAP included) are made from all the L1s' lines at the
+		# end: this L1's lines go to stderr, as -t's human output does.
+		out_fd=2
+		write_job "${again[@]}" "${pending[@]}"
+		boot_l1
+		[ -z "$rc" ] || rc=merged
+	done
+	hvut_now
+	printf 'l1_boot_s=%s\nlane_s=%s\nload=%s\nl0=%s\nlimit_s=%s\nl0_deaths=%s\n' "${boot_us:+$(fmt "$boot_us")}" \
+		"$(fmt $((now - t0)))" "$(cut -d' ' -f1-3 /proc/loadavg)" "$l0_desc" "$lane_limit" "$l0_deaths" > "$logdir/kvm-lane.times"
+	echo "kvm-lane: lane took $(fmt $((now - t0))) s (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+	if [ -n "$rc" ] && [ "$l0_deaths" = 0 ]; then
+		[ -z "$junit" ] || [ ! -f "$logdir/.kvm-junit.xml" ] || mv -f "$logdir/.kvm-junit.xml" "$junit"
+		return "$rc"
+	fi
+	if [ -z "$rc" ]; then
+		why=$(l1_death "$logdir/kvm-l1.log" "$l0_rc" "$hung")
+		echo "kvm-lane: L1 ended without a result: $why; its console is in $logdir/kvm-l1.log:" >&2
+		tail -n 15 "$logdir/kvm-l1.log" >&2
+	fi
+	# The tests' states from what L1 (or the L1s, after an L0 crash) said,
+	# never invented: exit 1 when that gives verdicts to compare and one is
+	# not PASS, SKIP or XFAIL, 0 when all are, 3 when there are none.
+	local vargs=(--arch "$arch")
+	for a in "${args[@]}"; do [ "$a" != -t ] || vargs+=(--tap); done
+	[ -z "$junit" ] || vargs+=(--junit "$junit")
+	(cd "$build" && "$here/kvm-verdicts.sh" "$logdir" "$logdir/.kvm-progress" "${why:-none}" "${vargs[@]}" -- "${user_args[@]}") ||
+		return 3
+	awk '$2 !~ /^(PASS|SKIP|XFAIL)$/ { bad = 1 } END { exit bad }' "$logdir/states.txt"
+}
+
+# boot_l1: boots L1 with the job write_job left, streams its tagged console
+# lines, and sets rc (the job's exit status; empty when L1 died first),
+# l0_rc, hung and boot_us (run()'s locals, bash's dynamic scope).
+boot_l1() {
+	local limit=$boot_limit l0_pid line got t1
+	rc='' l0_rc=0 hung=''
+	hvut_now
+	t1=$now
+	: > "$logdir/kvm-l1.log"
+	# L1's console: lines tagged by kvm-init.sh go to our stdout/stderr, the
+	# rest (kernel, init) to kvm-l1.log. The job's lines are also kept in
+	# .kvm-progress: if L1 dies, kvm-verdicts.sh makes the states from them.
 	exec {l1_fd}< <(exec timeout -k 10 "$lane_limit" "${qemu_cmd[@]}" < /dev/null 2>> "$logdir/kvm-l1.log")
 	l0_pid=$!
 	while true; do
-		local got=0
+		got=0
 		IFS= read -r -t "$limit" -u "$l1_fd" line || got=$?
 		if [ "$got" != 0 ]; then
 			# > 128: the watchdog's time ran out; else the console closed.
@@ -325,13 +392,14 @@ run() {
 		fi
 		line=${line%$'\r'}
 		case $line in
-		O\|*) printf '%s\n' "${line#O|}"; printf '%s\n' "${line#O|}" >> "$logdir/.kvm-progress" ;;
+		O\|*) printf '%s\n' "${line#O|}" >&"$out_fd"; printf '%s\n' "${line#O|}" >> "$logdir/.kvm-progress" ;;
 		E\|*) printf '%s\n' "${line#E|}" >&2; printf '%s\n' "${line#E|}" >> "$logdir/.kvm-progress" ;;
 		B\|*)
 			hvut_now
-			boot_us=$((now - t0))
+			# The first L1's boot is the one make bench quotes.
+			[ -n "${boot_us:-}" ] || boot_us=$((now - t1))
 			limit=$quiet_limit
-			echo "kvm-lane: L1 up in $(fmt "$boot_us") s (L1 uptime ${line#B|} s)" >&2
+			echo "kvm-lane: L1 up in $(fmt $((now - t1))) s (L1 uptime ${line#B|} s)" >&2
 			;;
 		R\|*) rc=${line#R|} ;;
 		*) printf '%s\n' "$line" >> "$logdir/kvm-l1.log" ;;
@@ -339,28 +407,14 @@ run() {
 	done
 	wait "$l0_pid" || l0_rc=$?
 	exec {l1_fd}<&-
-	hvut_now
-	printf 'l1_boot_s=%s\nlane_s=%s\nload=%s\nl0=%s\nlimit_s=%s\n' "${boot_us:+$(fmt "$boot_us")}" "$(fmt $((now - t0)))" \
-		"$(cut -d' ' -f1-3 /proc/loadavg)" "$l0_desc" "$lane_limit" > "$logdir/kvm-lane.times"
-	echo "kvm-lane: lane took $(fmt $((now - t0))) s (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-	if [ -n "$junit" ] && [ -f "$logdir/.kvm-junit.xml" ]; then
-		mv -f "$logdir/.kvm-junit.xml" "$junit"
-	fi
-	if [ -z "$rc" ]; then
-		local why
-		why=$(l1_death "$logdir/kvm-l1.log" "$l0_rc" "$hung")
-		echo "kvm-lane: L1 ended without a result: $why; its console is in $logdir/kvm-l1.log:" >&2
-		tail -n 15 "$logdir/kvm-l1.log" >&2
-		# The tests' states from what L1 said before it died (never invented):
-		# exit 1 when that gives verdicts to compare, 3 when it cannot.
-		local vargs=(--arch "$arch")
-		for a in "${args[@]}"; do [ "$a" != -t ] || vargs+=(--tap); done
-		[ -z "$junit" ] || vargs+=(--junit "$junit")
-		(cd "$build" && "$here/kvm-verdicts.sh" "$logdir" "$logdir/.kvm-progress" "$why" "${vargs[@]}" -- "${user_args[@]}") ||
-			return 3
-		return 1
-	fi
-	return "$rc"
+}
+
+# l0_crashed: L1 ended because L0, the outer QEMU, died of a signal of its
+# own (not the watchdog's, not the lane limit's SIGKILL, not after an L1
+# panic or Oops, which end L1 through panic=-1 and -no-reboot).
+l0_crashed() {
+	[ -z "$hung" ] && [ "$l0_rc" -gt 128 ] && [ "$l0_rc" != 137 ] &&
+		! grep -q -m 1 -E 'Kernel panic|BUG:|Oops|general protection fault|kernel BUG' "$logdir/kvm-l1.log"
 }
 
 # l1_death L1LOG L0_STATUS HUNG: one line saying how L1 ended without a
@@ -371,6 +425,8 @@ l1_death() {
 	if [ -n "$p" ]; then echo "L1 kernel: $p"
 	elif [ -n "$3" ]; then echo "$3"
 	elif [ "$2" = 124 ] || [ "$2" = 137 ]; then echo "the lane's limit (HVUT_KVM_TIMEOUT=${HVUT_KVM_TIMEOUT} s) stopped L1"
+	elif [ "$2" -gt 128 ] && [ "$2" -lt 160 ]; then
+		echo "L1's QEMU died of SIG$(kill -l $(($2 - 128))) (status $2); last console line: $(tail -n 1 "$1" | cut -c1-160)"
 	else echo "L1's QEMU exited with status $2; last console line: $(tail -n 1 "$1" | cut -c1-160)"
 	fi
 }

@@ -4,6 +4,7 @@
 # lane's watchdog killed, the outer QEMU crashing). Called by kvm-lane.sh.
 #
 #   kvm-verdicts.sh LOGDIR PROGRESS WHY [--arch ARCH] [--tap] [--junit FILE] -- RUN_TESTS_ARGS...
+#   kvm-verdicts.sh LOGDIR PROGRESS WHY --pending -- RUN_TESTS_ARGS...
 #
 # Run in the build directory. PROGRESS holds the lines run_tests.sh printed
 # inside L1 before it died ("[k/N] running: a b", "PASS a (detail)"); WHY is
@@ -13,17 +14,21 @@
 # with WHY; a test never started is NOTRUN; an entry run_tests.sh would have
 # skipped (another accelerator) is SKIP as it would have said. Writes
 # LOGDIR/states.txt, TAP on stdout with --tap, JUnit with --junit, in
-# run_tests.sh's formats (scripts/suite-report.sh).
+# run_tests.sh's formats (scripts/suite-report.sh). --pending writes nothing
+# and prints the names that would be CRASH or NOTRUN, one a line: what
+# kvm-lane.sh runs again in a fresh L1 after an L0 crash. PROGRESS may hold
+# the lines of several L1s in turn; a test's last result line wins.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 srcdir=$(cd "$here/.." && pwd)
 logdir=$1 progress=$2 why=$3
 shift 3
-tap=0 junit='' arch=x86_64
+tap=0 junit='' arch=x86_64 pending=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--tap) tap=1 ;;
+	--pending) pending=1 ;;
 	--arch) arch=$2; shift ;;
 	--junit) junit=$2; shift ;;
 	--) shift; break ;;
@@ -61,7 +66,10 @@ while IFS= read -r line; do
 	name=${line%%: *}
 	rest=${line#*: }
 	log=$logdir/$name.log
-	if [ -n "${state_of[$name]+x}" ]; then
+	if [ "$pending" = 1 ]; then
+		[ -n "${state_of[$name]+x}" ] || [[ $rest == SKIP\ \(*\) ]] || echo "$name"
+		continue
+	elif [ -n "${state_of[$name]+x}" ]; then
 		state=${state_of[$name]} detail=${detail_of[$name]}
 		n_done=$((n_done + 1))
 	elif [[ $rest == SKIP\ \(*\) ]]; then
@@ -80,6 +88,7 @@ while IFS= read -r line; do
 	printf '%s\037%s\037%s\0370\037\037%s\n' "$name" "$state" "$detail" "$log" >>"$list.m"
 done <"$list"
 
+[ "$pending" = 0 ] || exit 0
 awk -F '\037' '{ print $1 " " $2 }' "$list.m" >"$logdir/states.txt.tmp"
 mv -f "$logdir/states.txt.tmp" "$logdir/states.txt"
 # The report formats are run_tests.sh's own.

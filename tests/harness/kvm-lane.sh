@@ -38,3 +38,19 @@ check "kvm hang: exit 1" eq "$RC" 1
 check "kvm hang: the watchdog says why" has "$B/logs/states.txt" '^hang CRASH$'
 check "kvm hang: CRASH names the watchdog" has "$B/out" 'CRASH \(L1 died while it ran: L1 printed nothing for 1 s \(watchdog'
 check "kvm hang: no fake L1 left running" bash -c "! kill -0 \$(cat '$work/kvm-hang.pid') 2>/dev/null"
+
+# L0 itself dying (QEMU 7.2 did, of SIGSEGV): the tests it took along run again
+# in a fresh L1, once; the reports are made from both L1s' lines.
+rm -f "$work/kvm-segv-mark"
+FAKE_L1=segv FAKE_L1_MARK=$work/kvm-segv-mark kvm_lane kvm-segv
+check "kvm L0 segv: exit 1 (a FAIL among the verdicts)" eq "$RC" 1
+check "kvm L0 segv: the second L1 runs only the tests without a verdict" has "$work/kvm-segv-mark.job" \
+	'run_tests.sh --lane kvm -j 2 skip hang crash xfail$|run_tests.sh -j 2 skip hang crash xfail$'
+check "kvm L0 segv: every state from one L1 or the other" eq \
+	"$(grep -E '^(pass|fail|skip|hang|crash|xfail) ' "$B/logs/states.txt" | tr '\n' ' ')" \
+	"pass PASS fail FAIL skip SKIP hang PASS crash XFAIL xfail XFAIL "
+check "kvm L0 segv: stderr names the L0 crash" has "$B/err" 'L0 died \(.*status 139.*an L0 crash, not a verdict on KVM'
+check "kvm L0 segv: the first L1's console kept" has "$B/logs/kvm-l1.1.log" 'Linux version 6.12.0-fake'
+check "kvm L0 segv: one TAP plan, on stdout" eq "$(grep -c '^1\.\.' "$B/out")" 1
+check "kvm L0 segv: JUnit of all tests" has "$B/junit.xml" 'tests="8" failures="1" errors="0"'
+check "kvm L0 segv: kvm-lane.times counts it" has "$B/logs/kvm-lane.times" '^l0_deaths=1$'
