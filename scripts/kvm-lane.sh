@@ -318,7 +318,7 @@ run() {
 	write_job "${args[@]}"
 	boot_l1
 	# L0 itself crashing (QEMU 7.2 TCG died of SIGSEGV twice in 2026-12,
-	# docs/kvm.md "L0 segfault") says nothing about KVM: the tests it took
+	# docs/kvm-x86.md "L0 segfault") says nothing about KVM: the tests it took
 	# along (running, or not started) run again in a fresh L1, at most
 	# HVUT_KVM_L0_RETRIES (1) times. An L1 kernel panic or Oops, a hung L1 and
 	# the lane's limit are KVM's or the lane's own verdicts and are not rerun.
