@@ -308,7 +308,7 @@ const struct deviation arch_deviations[] = {
 	{ "x2apic-tpr-bit8", "kvm", NULL, NULL, NULL, "x2APIC TPR bit 8 (reserved) written without #GP",
 	  "SDM vol. 3A 'Reserved Bit Checking': non-zero writes to reserved bits #GP" },
 	{ "ioapic-polarity-ignored", "kvm", NULL, NULL, NULL,
-	  "INTPOL ignored by KVM's in-kernel IOAPIC: lines are logical levels, an active-low pin with its line low is not asserted",
+	  "INTPOL ignored by KVM's in-kernel IOAPIC (and, with the split irqchip, by QEMU's, as under TCG): lines are logical levels, an active-low pin with its line low is not asserted",
 	  "82093AA datasheet 3.2.4 Interrupt Input Pin Polarity (INTPOL): 1 = low active" },
 	/* x86/debug.c io */
 	{ "io-breakpoint-ignored", "kvm", NULL, NULL, NULL,
