@@ -28,6 +28,18 @@ void report_prefix_pop(void);
 int report_prefix_depth(void);
 void report_prefix_unwind(int depth);
 
+/*
+ * Quiet passes, for a matrix whose console costs more than its checks (under
+ * KVM nested in TCG every character is two VM exits): between
+ * report_quiet_begin() and report_quiet_end(), a check that holds prints
+ * nothing and is counted; report_quiet_end() prints one PASS line, "<text>:
+ * N checks held (quiet)", counted as one test, so SUMMARY still agrees with
+ * the lines. FAIL, XFAIL, XPASS, SKIP and INFO lines are printed as always.
+ * Returns the number of quiet passes.
+ */
+void report_quiet_begin(void);
+unsigned report_quiet_end(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Prints SUMMARY: and returns the exit status of docs/protocol.md (0, 1 or 2). */
 int report_summary(void);
 /* Counts so far, for tests that want to branch on earlier failures. */

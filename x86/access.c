@@ -12,7 +12,10 @@
  *   fep          the perm part's data accesses through KVM's forced-emulation prefix
  *   pte          perm: vary only the leaf entry's bits (the other levels stay permissive)
  *   ctl=N        perm: only control combination N (bit 0 WP, 1 SMEP, 2 SMAP, 3 AC,
- *                4 NXE), repeatable; for the kvm lane, where every check is slow
+ *                4 NXE), repeatable
+ *   quiet        a part's checks that hold print one PASS line for the part
+ *                (report_quiet_begin); every other line as always. For the kvm
+ *                lane, where the console, not the matrix, is what costs
  */
 #include "hvut.h"
 #include <stdlib.h>
@@ -53,6 +56,7 @@ static bool fep;               /* the fep entry: data accesses through the prefi
 static int only_wp = -1;       /* perm: CR0.WP=0 or 1 only (wp0/wp1), -1 both */
 static uint32_t only_ctl = ~0u; /* perm: the control combinations ctl=N names (bit N), default all */
 static bool only_pte;          /* perm: the leaf entry's bits only */
+static bool quiet;             /* one PASS line per part for the checks that hold */
 static bool has_nx, has_smep, has_smap, has_pku, has_pks;
 
 struct request {
@@ -522,6 +526,19 @@ static void part_ss(int levels, int leaf)
 	write_cr4(read_cr4() & ~X86_CR4_CET);
 }
 
+/* A part under `quiet`: its holding checks become one PASS line named for it. */
+static void part_begin(void)
+{
+	if (quiet)
+		report_quiet_begin();
+}
+
+static void part_end(const char *part)
+{
+	if (quiet)
+		report_quiet_end("%s", part);
+}
+
 static bool arg_given(int argc, char **argv, const char *word)
 {
 	for (int i = 1; i < argc; i++)
@@ -546,6 +563,7 @@ int main(int argc, char **argv, char **envp)
 
 	(void)envp;
 	fep = arg_given(argc, argv, "fep");
+	quiet = arg_given(argc, argv, "quiet");
 	if (arg_given(argc, argv, "wp0") != arg_given(argc, argv, "wp1"))
 		only_wp = arg_given(argc, argv, "wp1");
 	only_pte = arg_given(argc, argv, "pte");
@@ -605,29 +623,44 @@ int main(int argc, char **argv, char **envp)
 		}
 		/* The LDT for the implicit accesses sits in the target page. */
 		pg_ldt_load(pg_target_va(&space, leaf) + LDT_OFF, 7);
-		if (fep || !any_part || arg_given(argc, argv, "perm"))
+		if (fep || !any_part || arg_given(argc, argv, "perm")) {
+			part_begin();
 			part_perm(levels, leaf);
-		if (!fep && (!any_part || arg_given(argc, argv, "rsvd")))
+			part_end("perm");
+		}
+		if (!fep && (!any_part || arg_given(argc, argv, "rsvd"))) {
+			part_begin();
 			part_rsvd(levels, leaf);
-		if (!fep && (!any_part || arg_given(argc, argv, "ad")))
+			part_end("rsvd");
+		}
+		if (!fep && (!any_part || arg_given(argc, argv, "ad"))) {
+			part_begin();
 			part_ad(levels, leaf);
+			part_end("ad");
+		}
 		if (!fep && (!any_part || arg_given(argc, argv, "pk"))) {
+			part_begin();
 			if (has_pku)
 				part_keys(levels, leaf, false);
 			else
 				report_skip("pk: protection keys: CPUID.(7,0):ECX[3]=0 (PKU)");
+			part_end("pk");
 		}
 		if (!fep && (!any_part || arg_given(argc, argv, "pks"))) {
+			part_begin();
 			if (has_pks)
 				part_keys(levels, leaf, true);
 			else
 				report_skip("pks: supervisor protection keys: CPUID.(7,0):ECX[31]=0 (PKS)");
+			part_end("pks");
 		}
 		if (!fep && (!any_part || arg_given(argc, argv, "ss"))) {
+			part_begin();
 			if (this_cpu_has(X86_FEATURE_SHSTK))
 				part_ss(levels, leaf);
 			else
 				report_skip("ss: CET shadow stacks: CPUID.(7,0):ECX[7]=0 (CET_SS)");
+			part_end("ss");
 		}
 		report_prefix_pop();
 	}
