@@ -126,9 +126,20 @@ static void test_doorbell(void)
 	writel(its.base + GITS_TRANSLATER, 1);
 	settle();
 	n = take(LPI_B, &other);
-	report(n == 1 && !other,
-	       "a write of EventID 1 to GITS_TRANSLATER signals LPI %u once (%u times, other %u) [IHI 0069 5.2 the ITS, 12 GITS_TRANSLATER]",
-	       LPI_B, n, other);
+	/*
+	 * Which DeviceID a PE's write carries is the implementation's (IHI 0069
+	 * 5.2: the DeviceID comes with the write, by IMPLEMENTATION DEFINED
+	 * means). QEMU's emulated ITS gives a CPU's write DeviceID 0; KVM's
+	 * in-kernel ITS (GITS_IIDR ProductID 0x4b) takes device writes only
+	 * through KVM_SIGNAL_MSI and drops a vCPU's: not a check there.
+	 */
+	if (readl(its.base + GITS_IIDR) >> 24 == 0x4b && n == 0 && !other)
+		report_info("a PE's write of EventID 1 to GITS_TRANSLATER signals nothing: KVM's ITS (GITS_IIDR ProductID 0x4b) "
+			    "gives PE writes no DeviceID [IHI 0069 5.2: IMPLEMENTATION DEFINED]");
+	else
+		report(n == 1 && !other,
+		       "a write of EventID 1 to GITS_TRANSLATER signals LPI %u once (%u times, other %u) [IHI 0069 5.2 the ITS, 12 GITS_TRANSLATER]",
+		       LPI_B, n, other);
 	report_prefix_pop();
 }
 

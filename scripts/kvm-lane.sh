@@ -26,7 +26,8 @@
 # HVUT_KVM_NPT=0 (x86_64: kvm_amd npt=0, KVM's shadow MMU), HVUT_KVM_MODPARAMS
 # (more module parameters, MODULE:PARAM=VALUE,...), HVUT_KVM_BOOT_LIMIT / HVUT_KVM_QUIET_LIMIT (the watchdog: s of silence before
 # L1 is declared hung, default 600 while booting, 2 * TIMEOUT + 60 after),
-# HVUT_KVM_TRACE (L1 tracepoints to record, into kvm-l1-trace.txt; below),
+# HVUT_KVM_TRACE (L1 tracepoints to record, into kvm-l1-trace.txt; below) and
+# HVUT_KVM_KPROBES (kprobe_events lines for it),
 # HVUT_NO_SETUP=1 (use the cache as it is), and, passed into L1: TIMEOUT
 # (every test's limit, default 300 s, 900 s for arm64 and riscv64: the cfg's
 # limits are for TCG, not for KVM nested in TCG), HVUT_ENV.
@@ -57,13 +58,23 @@ kvm_trace_job() {
 	[[ $HVUT_KVM_TRACE =~ ^[a-z0-9_]+:[a-z0-9_]+(,[a-z0-9_]+:[a-z0-9_]+)*$ ]] ||
 		die "HVUT_KVM_TRACE: SYSTEM:EVENT words, comma-separated (e.g. kvm:kvm_exit,kvm:kvm_inj_virq)"
 	echo "echo ${HVUT_KVM_TRACE_KB:-65536} > $t/buffer_size_kb"
+	# HVUT_KVM_KPROBES: kprobe_events lines, ';'-separated (e.g. "r:its_cmd
+	# vgic_its_handle_command ret=\$retval"), for functions with no
+	# tracepoint; name them kprobes:NAME in HVUT_KVM_TRACE. A probe L1's kernel
+	# refuses (an inlined function) is said in the trace file, not fatal.
+	local k kp=()
+	IFS=';' read -r -a kp <<<"${HVUT_KVM_KPROBES:-}"
+	[ ${#kp[@]} = 0 ] || printf "grep -E ' (vgic|update_lpi|its)' /proc/kallsyms > %q/kvm-l1-kallsyms.txt\n" "$logdir"
+	for k in "${kp[@]}"; do
+		printf 'echo %q >> %s/kprobe_events || echo "kprobe refused: %q" >> %q/kvm-l1-trace.txt\n' "$k" "$t" "$k" "$logdir"
+	done
 	for e in ${HVUT_KVM_TRACE//,/ }; do
-		echo "echo 1 > $t/events/${e%%:*}/${e#*:}/enable || exit 3"
+		echo "echo 1 > $t/events/${e%%:*}/${e#*:}/enable || echo 'no event $e' >> $logdir/kvm-l1-trace.txt"
 	done
 	echo "echo 1 > $t/tracing_on"
 	echo "$1; rc=\$?"
 	# shellcheck disable=SC2016 # $rc is for the job script
-	printf 'echo 0 > %s/tracing_on; cat %s/trace > %q/kvm-l1-trace.txt; exit "$rc"\n' "$t" "$t" "$logdir"
+	printf 'echo 0 > %s/tracing_on; cat %s/trace >> %q/kvm-l1-trace.txt; exit "$rc"\n' "$t" "$t" "$logdir"
 }
 
 cmd=${1:-}

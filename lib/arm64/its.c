@@ -118,7 +118,15 @@ bool its_setup(struct its_info *its)
 	/* With enough hardware collections (GITS_TYPER.HCC) there may be no collection table. */
 	if (!setup_baser(BASER_TYPE_COLLECTIONS) && !(readq(its_base + GITS_TYPER) >> 24 & 0xff))
 		return false;
-	cmdq = alloc_page();
+	/*
+	 * 64 KiB aligned, though the queue is one 4 KiB page: with GITS_CBASER
+	 * bits [15:12] not all zero the queue's address is CONSTRAINED
+	 * UNPREDICTABLE (IHI 0069 12, GITS_CBASER.Physical_Address: those bits
+	 * may be treated as zero). KVM takes that choice (it read its commands
+	 * from the 64 KiB boundary below a 4 KiB-aligned queue: every command
+	 * was lost), QEMU's TCG ITS uses the bits.
+	 */
+	cmdq = alloc_pages(4);
 	if (!cmdq)
 		return false;
 	writeq(its_base + GITS_CBASER, BASER_VALID | CACHE_RAWAWB << 59 | (uintptr_t)cmdq | SHARE_INNER << 10 |
