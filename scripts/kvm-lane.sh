@@ -238,7 +238,7 @@ run() {
 	# The lane's own cfg selection (an entry's `lanes` key) applies inside L1
 	# when the arch's lanes.cfg has a [kvm] section.
 	local tdir
-	case $arch in x86_64) tdir=x86 ;; arm64) tdir=arm ;; *) tdir=$arch ;; esac
+	case $arch in x86_64) tdir=x86 ;; arm64) tdir=arm ;; riscv64) tdir=riscv ;; *) tdir=powerpc ;; esac
 	if grep -q '^\[kvm\]' "${HVUT_TESTDIR:-$srcdir/$tdir}/lanes.cfg" 2>/dev/null; then args=(--lane kvm "${args[@]}"); fi
 	local user_args=("${args[@]}")
 	[ -n "$junit" ] && args=(--junit "$logdir/.kvm-junit.xml" "${args[@]}")
@@ -390,6 +390,10 @@ boot_l1() {
 	# .kvm-progress: if L1 dies, kvm-verdicts.sh makes the states from them.
 	exec {l1_fd}< <(exec timeout -k 10 "$lane_limit" "${qemu_cmd[@]}" < /dev/null 2>> "$logdir/kvm-l1.log")
 	l0_pid=$!
+	# Stopped by a signal (a Ctrl-C reaches the whole group anyway; a kill of
+	# this script alone does not): L1 goes with us, nothing is left running.
+	trap 'kill -TERM "$l0_pid" 2>/dev/null; exit 130' INT
+	trap 'kill -TERM "$l0_pid" 2>/dev/null; exit 143' TERM HUP
 	while true; do
 		got=0
 		IFS= read -r -t "$limit" -u "$l1_fd" line || got=$?
@@ -417,6 +421,7 @@ boot_l1() {
 		esac
 	done
 	wait "$l0_pid" || l0_rc=$?
+	trap - INT TERM HUP
 	exec {l1_fd}<&-
 }
 

@@ -54,3 +54,19 @@ check "kvm L0 segv: the first L1's console kept" has "$B/logs/kvm-l1.1.log" 'Lin
 check "kvm L0 segv: one TAP plan, on stdout" eq "$(grep -c '^1\.\.' "$B/out")" 1
 check "kvm L0 segv: JUnit of all tests" has "$B/junit.xml" 'tests="8" failures="1" errors="0"'
 check "kvm L0 segv: kvm-lane.times counts it" has "$B/logs/kvm-lane.times" '^l0_deaths=1$'
+
+# kvm-lane.sh alone stopped by SIGTERM (a kill of its pid, not of its group):
+# its L1 goes with it.
+setup kvm-term
+rm -f "$work/kvm-term.pid"
+(cd "$B" && FAKE_L1=hang FAKE_L1_PIDFILE=$work/kvm-term.pid HVUT_NO_SETUP=1 HVUT_TESTDIR=$T \
+	HVUT_KVM_HOST_QEMU=$here/fake/l0-qemu HVUT_LOGDIR=$B/logs \
+	exec "${dfl[@]}" "$top/scripts/kvm-lane.sh" run x86_64 -j2 >"$B/out" 2>"$B/err") &
+lane_pid=$!
+wait_for "$work/kvm-term.pid" '^[0-9]+$'
+kill -TERM "$lane_pid"
+RC=0
+wait "$lane_pid" || RC=$?
+check "kvm TERM: exit 143" eq "$RC" 143
+check "kvm TERM: no fake L1 left running" bash -c \
+	"for i in \$(seq 50); do kill -0 \$(cat '$work/kvm-term.pid') 2>/dev/null || exit 0; sleep 0.1; done; exit 1"
