@@ -100,7 +100,7 @@ static void mark(void *arg) { *(volatile int *)arg = 1; }
 
 int main(int argc, char **argv, char **envp)
 {
-	bool corrupt = argc > 1 && !strcmp(argv[1], "corrupt"), suspended;
+	bool corrupt = argc > 1 && !strcmp(argv[1], "corrupt"), suspended, counting = true;
 	long want[HARTS] = { SBI_HSM_STARTED, SBI_HSM_STOPPED, SBI_HSM_SUSPENDED, SBI_HSM_STARTED };
 	long before[HARTS], after[HARTS];
 	unsigned long c0, c1, c2;
@@ -150,33 +150,47 @@ int main(int argc, char **argv, char **envp)
 		after[c] = hart_state(c);
 	if (corrupt)
 		want[STOPPED_CPU] = SBI_HSM_STARTED;
+	/*
+	 * The HSM state of a hart under KVM is KVM's (the vCPU's mp_state): the
+	 * VMM must carry it across the move (row hsm-state-not-migrated, which
+	 * leaves every hart but the boot hart STOPPED: not a deviation for the
+	 * one that was STOPPED).
+	 */
 	for (int c = 0; c < HARTS; c++)
-		report(after[c] == want[c], "after: hart %lu is %s (want %s)", cpu_hartid(c),
-		       state_name(after[c]), state_name(want[c]));
+		report_deviation(c && want[c] != SBI_HSM_STOPPED ? "hsm-state-not-migrated" : NULL, after[c] == want[c],
+				 "after: hart %lu is %s (want %s) [SBI v2.0 HSM: hart states]", cpu_hartid(c),
+				 state_name(after[c]), state_name(want[c]));
 	/* The counter hart must also run on the destination: its counter moves within EVENT_WAIT_MS. */
 	end = read_time() + us_to_ticks(EVENT_WAIT_MS * 1000ULL);
 	while (counter == c1 && read_time() < end)
 		cpu_relax();
 	c2 = counter;
-	report(c2 != c1, "after: the STARTED hart %lu keeps running (counter %#lx before, %#lx at, %#lx after)",
-	       cpu_hartid(RUNNING_CPU), c0, c1, c2);
+	counting = c2 != c1;
+	report_deviation("hsm-state-not-migrated", counting,
+			 "after: the STARTED hart %lu keeps running (counter %#lx before, %#lx at, %#lx after)",
+			 cpu_hartid(RUNNING_CPU), c0, c1, c2);
 
 	r = cpu_start(STOPPED_CPU);
-	report(r.error == SBI_SUCCESS && wait_state(STOPPED_CPU, SBI_HSM_STARTED),
-	       "after: hart_start of the STOPPED hart: %s, it is STARTED", sbi_error_name(r.error));
+	report_deviation("hsm-state-not-migrated", r.error == SBI_SUCCESS && wait_state(STOPPED_CPU, SBI_HSM_STARTED),
+			 "after: hart_start of the STOPPED hart: %s, it is STARTED [SBI v2.0 HSM hart_start]",
+			 sbi_error_name(r.error));
 	on_cpu(STOPPED_CPU, mark, &ran);
 	report(ran, "after: the restarted hart runs on_cpu work");
 
 unwind:
 	if (want[SUSPENDED_CPU] == SBI_HSM_SUSPENDED) {
 		sbi_send_ipi(1UL, cpu_hartid(SUSPENDED_CPU));
-		report(wait_until(&suspend_returned) && suspend_result.error == SBI_SUCCESS,
-		       "an IPI resumes the SUSPENDED hart: hart_suspend returns %s",
-		       suspend_returned ? sbi_error_name(suspend_result.error) : "nothing");
-		on_cpu_wait(SUSPENDED_CPU);
+		report_deviation("hsm-state-not-migrated",
+				 wait_until(&suspend_returned) && suspend_result.error == SBI_SUCCESS,
+				 "an IPI resumes the SUSPENDED hart: hart_suspend returns %s [SBI v2.0 HSM hart_suspend]",
+				 suspend_returned ? sbi_error_name(suspend_result.error) : "nothing");
+		/* A hart the move left STOPPED never ends its on_cpu work: no wait for it. */
+		if (suspend_returned)
+			on_cpu_wait(SUSPENDED_CPU);
 	}
 	stop_loop = 1;
-	on_cpu_wait(RUNNING_CPU);
+	if (counting)
+		on_cpu_wait(RUNNING_CPU);
 out:
 	report_prefix_pop();
 	return report_summary();

@@ -206,7 +206,7 @@ lane_def() {
 	case $n in
 	x86_64 | arm64 | riscv64 | ppc64) n=$n-tcg ;;
 	bochs | bochs3) n=x86_64-$n ;;
-	kvm-x86_64 | kvm-arm64) n=${n#kvm-}-kvm ;;
+	kvm-x86_64 | kvm-arm64 | kvm-riscv64) n=${n#kvm-}-kvm ;;
 	esac
 	lane_args=() lane_expected=$n lane_arch=''
 	if [ "$n" = x86_64-harness-check ]; then

@@ -116,7 +116,7 @@ lane_tools() {
 	# KVM in an L1 Linux under TCG (scripts/kvm-lane.sh): the host's QEMU boots
 	# L1; Debian 13's packages are unpacked with dpkg-deb, modules with xz, the
 	# initrd is a cpio archive.
-	kvm-x86_64 | kvm-arm64)
+	kvm-x86_64 | kvm-arm64 | kvm-riscv64)
 		cross_tools "${1#kvm-}"; vmm_tools "${1#kvm-}"; want xz xz-utils; want cpio cpio ;;
 	# Lanes named <arch>-<lane> after <testdir>/lanes.cfg (docs/lanes.md).
 	*-kvm) lane_tools "kvm-${1%-kvm}" ;;
