@@ -305,6 +305,7 @@ static bool stip_becomes(bool want)
 static void check_sstc(void)
 {
 	uint64_t deadline, want;
+	bool pending;
 
 	if (!isa_has("sstc")) {
 		report_skip("stimecmp behaviour: Sstc not in the ISA string");
@@ -316,7 +317,10 @@ static void check_sstc(void)
 	report(csr_read(CSR_STIMECMP) == want, "sstc: stimecmp reads back the value written (%#lx) [priv spec Sstc]",
 	       (unsigned long)want);
 	csr_write(CSR_STIMECMP, 0);
-	report(stip_becomes(true), "sstc: stimecmp = 0 (past): sip.STIP = 1 [priv spec Sstc: time >= stimecmp]");
+	pending = stip_becomes(true);
+	/* Lost under KVM on QEMU 7.2 TCG (lib/riscv/deviations.c): the row only where it was. */
+	report_deviation(pending ? NULL : "vstip-lost-on-hvip-write", pending,
+			 "sstc: stimecmp = 0 (past): sip.STIP = 1 [priv spec Sstc: time >= stimecmp]");
 	csr_write(CSR_STIMECMP, ~0UL);
 	report(stip_becomes(false), "sstc: stimecmp = ~0 (future): sip.STIP = 0 [priv spec Sstc]");
 

@@ -79,14 +79,20 @@ static void stop_start(void)
 	 * is not a valid physical address or S-mode may not execute there; the
 	 * firmware's own memory at the start of RAM is PMP-protected from S-mode.
 	 */
-	report_sbi_error(sbi_hart_start(hartid, 0x80000000UL, 0), SBI_ERR_INVALID_ADDRESS,
-			 "hart_start at the firmware's own memory (0x80000000)");
-	report(wait_status(hartid, SBI_HSM_STOPPED, EVENT_WAIT_MS) && cpus[cpu].entries == before,
-	       "the hart stays STOPPED and ran nothing");
+	if (sbi_get_impl_id().value == SBI_IMPL_OPENSBI) {
+		report_sbi_error(sbi_hart_start(hartid, 0x80000000UL, 0), SBI_ERR_INVALID_ADDRESS,
+				 "hart_start at the firmware's own memory (0x80000000)");
+		report(wait_status(hartid, SBI_HSM_STOPPED, EVENT_WAIT_MS) && cpus[cpu].entries == before,
+		       "the hart stays STOPPED and ran nothing");
+	} else {
+		/* Elsewhere (KVM: no firmware in the guest) 0x80000000 is our own RAM. */
+		report_info("hart_start at a PMP-protected address: not attempted (only OpenSBI's own memory is known)");
+	}
 	r = cpu_start(cpu);
 	report(r.error == SBI_SUCCESS && cpus[cpu].entries == before + 1,
 	       "hart_start of the stopped hart: %s, it ran the entry point", sbi_error_name(r.error));
-	report(wait_status(hartid, SBI_HSM_STARTED, EVENT_WAIT_MS), "its status is STARTED again");
+	report_deviation("sbi-hsm-idle-suspended", wait_status(hartid, SBI_HSM_STARTED, EVENT_WAIT_MS),
+			 "its status is STARTED again");
 	entry_state_ok(cpu, "hart_start");
 	on_cpu(cpu, nothing, &ran);
 	report(ran, "on_cpu works on the restarted hart");
@@ -127,7 +133,8 @@ static void suspend(unsigned long type, const char *name)
 			entry_state_ok(cpu, "resume");
 	}
 	on_cpu_wait(cpu);
-	report(wait_status(hartid, SBI_HSM_STARTED, EVENT_WAIT_MS), "its status is STARTED again");
+	report_deviation("sbi-hsm-idle-suspended", wait_status(hartid, SBI_HSM_STARTED, EVENT_WAIT_MS),
+			 "its status is STARTED again");
 	report_prefix_pop();
 }
 
@@ -135,6 +142,8 @@ void sbi_test_hsm(void)
 {
 	unsigned long bad = max_hartid() + 1;
 	bool all = true;
+	char got[96] = "";
+	int n = 0;
 
 	if (!sbi_ext_begin("hsm", SBI_EXT_HSM))
 		return;
@@ -142,8 +151,12 @@ void sbi_test_hsm(void)
 		struct sbiret r = sbi_hart_get_status(cpu_hartid(c));
 
 		all &= r.error == SBI_SUCCESS && r.value == SBI_HSM_STARTED;
+		if (n < (int)sizeof(got))
+			n += snprintf(got + n, sizeof(got) - n, "%s%ld/%ld", c ? " " : "", r.error, r.value);
 	}
-	report(all, "hart_get_status of each of the %d harts is STARTED", nr_cpus());
+	/* SBI spec "HSM Extension": SUSPENDED only through hart_suspend; an idle (wfi) hart is STARTED. */
+	report_deviation("sbi-hsm-idle-suspended", all,
+			 "hart_get_status of each of the %d harts is STARTED (error/state per hart: %s)", nr_cpus(), got);
 	report_sbi_error(sbi_hart_get_status(bad), SBI_ERR_INVALID_PARAM, "hart_get_status of a hart ID no hart has");
 	report_sbi_error(sbi_hart_start(bad, (uintptr_t)riscv_secondary_entry, 0), SBI_ERR_INVALID_PARAM,
 			 "hart_start of a hart ID no hart has");
