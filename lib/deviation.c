@@ -154,7 +154,7 @@ const char *vmm_description(void)
 bool report_deviation(const char *id, bool cond, const char *fmt, ...)
 {
 	const struct deviation *d;
-	char text[600], who[96], host[64];
+	char text[600], who[96], host[64], tail[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -176,5 +176,6 @@ bool report_deviation(const char *id, bool cond, const char *fmt, ...)
 	} else {
 		describe_layer(who, sizeof(who), d->stack, top_version());
 	}
-	return report_xfail(true, cond, "%s [%s: %s; %s]", text, who, d->what, d->rule);
+	snprintf(tail, sizeof(tail), "[%s: %s; %s]", who, d->what, d->rule);
+	return report_xfail_row(id, cond, text, tail);
 }

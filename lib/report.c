@@ -17,33 +17,28 @@ static bool summary_done;
 static bool quiet;
 static unsigned quiet_passes;
 /*
- * Quiet XFAILs: one line per declared deviation (the text's last " [...]",
- * which report_deviation() makes from the row), the first check's line kept
- * whole, the others counted. More rows than slots: printed as usual.
+ * Quiet XFAILs: one line per declared deviation row (report_xfail_row()'s
+ * row), the first check's line kept whole, the others counted. More rows
+ * than slots: printed as usual.
  */
 #define QUIET_ROWS 16
 static struct quiet_row {
+	const char *row;
 	char line[1024];
-	unsigned tag;          /* offset of the row's " [" in line */
+	unsigned tag;          /* offset of " <tail>" in line */
 	unsigned more;
 } quiet_rows[QUIET_ROWS];
 static unsigned nr_quiet_rows;
 
 /* Under quiet: takes an XFAIL into its row's line; false when it must be printed. */
-static bool quiet_xfail(const char *fmt, va_list ap)
+static bool quiet_xfail(const char *row, const char *text, const char *tail)
 {
-	char text[1024], *tag;
 	struct quiet_row *r;
 	int n;
 
-	vsnprintf(text, sizeof(text), fmt, ap);
-	tag = strrchr(text, '[');
-	if (!tag || tag == text || tag[-1] != ' ')
-		return false;
 	for (unsigned i = 0; i < nr_quiet_rows; i++) {
-		r = &quiet_rows[i];
-		if (!strcmp(r->line + r->tag, tag - 1)) {
-			r->more++;
+		if (!strcmp(quiet_rows[i].row, row)) {
+			quiet_rows[i].more++;
 			return true;
 		}
 	}
@@ -52,9 +47,11 @@ static bool quiet_xfail(const char *fmt, va_list ap)
 	r = &quiet_rows[nr_quiet_rows];
 	n = depth ? snprintf(r->line, sizeof(r->line), "%s: %s", prefix, text)
 		  : snprintf(r->line, sizeof(r->line), "%s", text);
-	if (n >= (int)sizeof(r->line))
+	if (n + 1 + strlen(tail) >= sizeof(r->line))
 		return false;
-	r->tag = (unsigned)(n - strlen(tag - 1));
+	r->tag = (unsigned)n;
+	snprintf(r->line + n, sizeof(r->line) - n, " %s", tail);
+	r->row = row;
 	r->more = 0;
 	nr_quiet_rows++;
 	tests++;
@@ -185,30 +182,45 @@ void report_info(const char *fmt, ...)
 	spin_unlock(&lock);
 }
 
+/* One XFAIL/XPASS line, counted. */
+static void xfail_line(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tests++;
+	if (cond)
+		failures++;   /* XPASS: the known bug is gone, someone should look */
+	else
+		xfails++;
+	va_start(ap, fmt);
+	line(cond ? "XPASS" : "XFAIL", fmt, ap);
+	va_end(ap);
+}
+
 bool report_xfail(bool xfail, bool cond, const char *fmt, ...)
 {
+	char text[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	if (!xfail) {
 		vreport(cond, fmt, ap);
 	} else {
-		va_list aq;
-
+		vsnprintf(text, sizeof(text), fmt, ap);
 		spin_lock(&lock);
-		va_copy(aq, ap);
-		if (cond || !quiet || !quiet_xfail(fmt, aq)) {
-			tests++;
-			if (cond)
-				failures++;   /* XPASS: the known bug is gone, someone should look */
-			else
-				xfails++;
-			line(cond ? "XPASS" : "XFAIL", fmt, ap);
-		}
-		va_end(aq);
+		xfail_line(cond, "%s", text);
 		spin_unlock(&lock);
 	}
 	va_end(ap);
+	return cond;
+}
+
+bool report_xfail_row(const char *row, bool cond, const char *text, const char *tail)
+{
+	spin_lock(&lock);
+	if (cond || !quiet || !quiet_xfail(row, text, tail))
+		xfail_line(cond, "%s %s", text, tail);
+	spin_unlock(&lock);
 	return cond;
 }
 

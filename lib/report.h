@@ -20,6 +20,12 @@ void report_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * holding one an XPASS (unexpected); when xfail is false, it is report().
  */
 bool report_xfail(bool xfail, bool cond, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * report_xfail(true, cond, "%s %s", text, tail) for a declared deviation
+ * `row` (lib/deviation.c: tail is its "[<VMM>: <what>; <rule>]"); under
+ * quiet its XFAILs fold into one line per row, the count before the tail.
+ */
+bool report_xfail_row(const char *row, bool cond, const char *text, const char *tail);
 
 void report_prefix_push(const char *prefix);
 void report_prefix_pushf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -34,7 +40,9 @@ void report_prefix_unwind(int depth);
  * report_quiet_begin() and report_quiet_end(), a check that holds prints
  * nothing and is counted; report_quiet_end() prints one PASS line, "<text>:
  * N checks held (quiet)", counted as one test, so SUMMARY still agrees with
- * the lines. FAIL, XFAIL, XPASS, SKIP and INFO lines are printed as always.
+ * the lines, and one XFAIL line per deviation row (report_xfail_row) with
+ * its first check and a count. FAIL, XPASS, SKIP and INFO lines are printed
+ * as always.
  * Returns the number of quiet passes.
  */
 void report_quiet_begin(void);
