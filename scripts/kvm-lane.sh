@@ -238,7 +238,7 @@ run() {
 	# The lane's own cfg selection (an entry's `lanes` key) applies inside L1
 	# when the arch's lanes.cfg has a [kvm] section.
 	local tdir
-	case $arch in x86_64) tdir=x86 ;; arm64) tdir=arm ;; riscv64) tdir=riscv ;; *) tdir=powerpc ;; esac
+	tdir=$(config_var ARCH_TESTDIR "$build/config.mak")
 	if grep -q '^\[kvm\]' "${HVUT_TESTDIR:-$srcdir/$tdir}/lanes.cfg" 2>/dev/null; then args=(--lane kvm "${args[@]}"); fi
 	local user_args=("${args[@]}")
 	[ -n "$junit" ] && args=(--junit "$logdir/.kvm-junit.xml" "${args[@]}")
@@ -425,19 +425,21 @@ boot_l1() {
 	exec {l1_fd}<&-
 }
 
+# What L1's kernel prints when it dies by itself (a panic, BUG or Oops).
+l1_panic_re='Kernel panic|BUG:|Oops|general protection fault|kernel BUG'
+
 # l0_crashed: L1 ended because L0, the outer QEMU, died of a signal of its
 # own (not the watchdog's, not the lane limit's SIGKILL, not after an L1
 # panic or Oops, which end L1 through panic=-1 and -no-reboot).
 l0_crashed() {
-	[ -z "$hung" ] && [ "$l0_rc" -gt 128 ] && [ "$l0_rc" != 137 ] &&
-		! grep -q -m 1 -E 'Kernel panic|BUG:|Oops|general protection fault|kernel BUG' "$logdir/kvm-l1.log"
+	[ -z "$hung" ] && [ "$l0_rc" -gt 128 ] && [ "$l0_rc" != 137 ] && ! grep -q -m 1 -E "$l1_panic_re" "$logdir/kvm-l1.log"
 }
 
 # l1_death L1LOG L0_STATUS HUNG: one line saying how L1 ended without a
 # result: its kernel's panic/BUG/Oops line when it printed one.
 l1_death() {
 	local p
-	p=$(grep -m 1 -E 'Kernel panic|BUG:|Oops|general protection fault|kernel BUG' "$1" | sed 's/^\[ *[0-9.]*\] //' | cut -c1-200) || true
+	p=$(grep -m 1 -E "$l1_panic_re" "$1" | sed 's/^\[ *[0-9.]*\] //' | cut -c1-200) || true
 	if [ -n "$p" ]; then echo "L1 kernel: $p"
 	elif [ -n "$3" ]; then echo "$3"
 	elif [ "$2" = 124 ] || [ "$2" = 137 ]; then echo "the lane's limit (HVUT_KVM_TIMEOUT=${HVUT_KVM_TIMEOUT} s) stopped L1"
