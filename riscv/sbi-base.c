@@ -59,7 +59,7 @@ void sbi_test_base(void)
 	report_info("implementation: %s (ID %ld)", impl_name(r.value), r.value);
 	check_value("impl_id", r, "SBI_IMPL_ID", "impl-id");
 	r = sbi_get_impl_version();
-	if (sbi_get_impl_id().value == SBI_IMPL_OPENSBI)
+	if (opensbi())
 		report_info("OpenSBI version %ld.%ld", r.value >> 16, r.value & 0xffff);
 	check_value("impl_version", r, "SBI_IMPL_VERSION", "impl-version");
 

@@ -17,7 +17,7 @@ static void check_read(void)
 
 	report(r.error == SBI_SUCCESS && r.value >= 0 && r.value <= (long)sizeof(buf),
 	       "console_read of up to %zu bytes: %s, %ld read", sizeof(buf), sbi_error_name(r.error), r.value);
-	if (sbi_get_impl_id().value == SBI_IMPL_OPENSBI)
+	if (opensbi())
 		report_sbi_error(sbi_dbcn_read(16, FIRMWARE_ADDR, 0), SBI_ERR_INVALID_PARAM,
 				 "console_read into firmware memory");
 }
@@ -43,7 +43,7 @@ void sbi_test_dbcn(void)
 		ok &= sbi_dbcn_write_byte(*p).error == SBI_SUCCESS;
 	report(ok, "console_write_byte of each byte succeeds");
 	/* Only under OpenSBI is the start of RAM firmware memory (under KVM it is ours). */
-	if (sbi_get_impl_id().value == SBI_IMPL_OPENSBI)
+	if (opensbi())
 		report_sbi_error(sbi_dbcn_write(16, FIRMWARE_ADDR, 0), SBI_ERR_INVALID_PARAM,
 				 "console_write from firmware memory");
 	/* OpenSBI 1.6 answers FAILED (an I/O error) for an address it cannot map. */

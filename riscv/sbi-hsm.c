@@ -79,7 +79,7 @@ static void stop_start(void)
 	 * is not a valid physical address or S-mode may not execute there; the
 	 * firmware's own memory at the start of RAM is PMP-protected from S-mode.
 	 */
-	if (sbi_get_impl_id().value == SBI_IMPL_OPENSBI) {
+	if (opensbi()) {
 		report_sbi_error(sbi_hart_start(hartid, 0x80000000UL, 0), SBI_ERR_INVALID_ADDRESS,
 				 "hart_start at the firmware's own memory (0x80000000)");
 		report(wait_status(hartid, SBI_HSM_STOPPED, EVENT_WAIT_MS) && cpus[cpu].entries == before,

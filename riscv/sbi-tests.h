@@ -13,6 +13,8 @@ const char *sbi_expect(const char *env_name, const char *arg_name);
 /* Waits up to `ms` milliseconds for *flag to become non-zero. */
 bool wait_flag(volatile int *flag, unsigned ms);
 
+/* The SBI implementation is OpenSBI (implementation ID 1): checks of its own memory. */
+bool opensbi(void);
 /*
  * Known deviations, declared so they show as XFAIL (and as XPASS once fixed):
  * the implementation is OpenSBI with a version in [lo, hi] (major << 16 | minor).

@@ -45,11 +45,16 @@ bool wait_flag(volatile int *flag, unsigned ms)
 	return *flag;
 }
 
+bool opensbi(void)
+{
+	return sbi_get_impl_id().value == SBI_IMPL_OPENSBI;
+}
+
 bool opensbi_between(long lo, long hi)
 {
 	long v = sbi_get_impl_version().value;
 
-	return sbi_get_impl_id().value == SBI_IMPL_OPENSBI && v >= lo && v <= hi;
+	return opensbi() && v >= lo && v <= hi;
 }
 
 bool qemu7_counter_inhibit_bug(void)
