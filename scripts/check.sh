@@ -56,9 +56,13 @@ declare -A part_pass=() part_fail=() part_note=()
 parts=()
 part=project
 pass_check() { add_checks 1 0; }
+# Every failed check again at the end, beside the counts: a CI page often shows
+# only the tail of a long log, and the tail must say what failed and why.
+failures=()
 fail_check() {
 	add_checks 0 1
 	echo "check: FAILED: $*"
+	failures+=("$*")
 }
 add_checks() { # PASSED FAILED: to the total and to the current part
 	[ -n "${part_pass[$part]+x}" ] || { parts+=("$part"); part_pass[$part]=0 part_fail[$part]=0; }
@@ -326,6 +330,17 @@ setup_migration_dests() {
 	done < <(hvut_cfg_files "$td/unittests.cfg" | xargs -d '\n' sed -n 's/^[[:space:]]*migration[[:space:]]*=[[:space:]]*\([A-Za-z0-9_.+-]*\).*/\1/p' | sort -u)
 }
 
+# first_failures MISMATCH: for a lane's "t expected S, got S (LOG)" line, the
+# log's first FAIL/XPASS lines (at most 3), else its last line, each on a line
+# of its own below the mismatch; nothing when the line names no log.
+first_failures() {
+	local log=${1##*(} l
+	log=${log%)}
+	[ "$log" != "$1" ] && [ -f "$log" ] || return 0
+	{ grep -E '^(FAIL|XPASS):' "$log" | head -n 3 | grep . || tail -n 1 "$log"; } |
+		while IFS= read -r l; do printf '\n      %s' "$l"; done
+}
+
 run_lane() {
 	local name=$1 dir logdir expected rc=0 line t0
 	case $name in clang-*) run_clang_lane "$name"; return ;; esac
@@ -365,7 +380,7 @@ run_lane() {
 		while IFS= read -r line; do
 			case $line in
 			ok*) pass_check ;;
-			*) fail_check "$line" ;;
+			*) fail_check "$line$(first_failures "$line")" ;;
 			esac
 		done < <(awk -v lane="$name" -v logs="$logdir" '
 			FNR == NR { if ($0 !~ /^[ \t]*(#|$)/) { want[$1] = $2; order[++n] = $1 } next }
@@ -403,6 +418,10 @@ lane)
 *) hvut_die "usage: check.sh [all | project | lane NAME...]" ;;
 esac
 
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "== failed checks"
+	printf 'check: FAILED: %s\n' "${failures[@]}"
+fi
 echo "== counts"
 for p in "${parts[@]}"; do
 	printf '%6d passed, %d failed: %s%s\n' "${part_pass[$p]}" "${part_fail[$p]}" "$p" "${part_note[$p]:-}"
