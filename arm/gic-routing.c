@@ -74,15 +74,17 @@ static void clear_counts(void)
 
 /*
  * Waits, interrupts unmasked here too, until some CPU took the SPI (at most
- * 2 s of the generic counter: a bound only for the failing case, the machine
- * is slow), then 10 ms more for a second delivery. Returns the deliveries.
+ * 10 s of the generic counter: a bound only for the failing case, generous
+ * because under KVM nested in TCG on a loaded 2-core host, four vCPU threads
+ * share two cores twice over), then 10 ms more for a second delivery.
+ * Returns the deliveries.
  */
 static unsigned wait_taken(void)
 {
 	uint64_t end;
 
 	irq_enable();
-	end = read_cntvct() + 2 * read_cntfrq();
+	end = read_cntvct() + 10 * read_cntfrq();
 	while (total() == 0 && read_cntvct() < end)
 		;
 	udelay(10000);

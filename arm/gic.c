@@ -48,9 +48,15 @@ static void irq_loop(void *arg)
 	irq_disable();
 }
 
+/*
+ * Waits for CPU cpu's count of sgi to reach n. The GIC puts no bound on
+ * delivery; 10 s of the counter is only spent when it never comes, and is
+ * generous because the receiving vCPU may wait for a core (KVM nested in
+ * TCG on a loaded 2-core host runs 4 vCPU threads on 2 L1 CPUs).
+ */
 static bool wait_count(int cpu, unsigned sgi, unsigned n)
 {
-	uint64_t end = read_cntvct() + read_cntfrq();
+	uint64_t end = read_cntvct() + 10 * read_cntfrq();
 
 	while (counts[cpu][sgi] < n && read_cntvct() < end)
 		;

@@ -36,7 +36,7 @@
 # (finished tests keep theirs, running ones CRASH, the rest NOTRUN): exit 1;
 # 3 when not even that is possible. When L0 (the outer QEMU) died of a signal
 # of its own, the tests without a verdict first run again in a fresh L1,
-# HVUT_KVM_L0_RETRIES times (1; 0: never), and the states come from both L1s'
+# HVUT_KVM_L0_RETRIES times (2; 0: never), and the states come from all the L1s'
 # lines (exit 0 when all are PASS, SKIP or XFAIL, else 1); kvm-lane.times
 # counts the L0 deaths, kvm-l1.N.log keeps each dead L1's console.
 set -euo pipefail
@@ -324,14 +324,14 @@ run() {
 		lane_limit=$((boot_limit + rounds * per_test + 120))
 	fi
 	HVUT_KVM_TIMEOUT=$lane_limit
-	local l0_rc=0 hung='' why='' l0_deaths=0 out_fd=1 retries=${HVUT_KVM_L0_RETRIES:-1}
+	local l0_rc=0 hung='' why='' l0_deaths=0 out_fd=1 retries=${HVUT_KVM_L0_RETRIES:-2}
 	[[ $retries =~ ^[0-9]+$ ]] || die "HVUT_KVM_L0_RETRIES must be a number"
 	write_job "${args[@]}"
 	boot_l1
 	# L0 itself crashing (QEMU 7.2 TCG died of SIGSEGV twice in 2026-12,
 	# docs/kvm-x86.md "L0 segfault") says nothing about KVM: the tests it took
 	# along (running, or not started) run again in a fresh L1, at most
-	# HVUT_KVM_L0_RETRIES (1) times. An L1 kernel panic or Oops, a hung L1 and
+	# HVUT_KVM_L0_RETRIES (2) times. An L1 kernel panic or Oops, a hung L1 and
 	# the lane's limit are KVM's or the lane's own verdicts and are not rerun.
 	while [ -z "$rc" ] && [ "$retries" -gt 0 ] && l0_crashed; do
 		retries=$((retries - 1)) l0_deaths=$((l0_deaths + 1))
