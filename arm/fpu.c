@@ -12,18 +12,22 @@
  *          (a console write, a PSCI call) change nothing
  *   fpcr   FPCR's AHP/DN/FZ/RMode and FPSR's QC/IDC/cumulative flags read
  *          back as written
+ *   cfp    C compiled with FP registers (arm/fpu-c.c): FPCR.RMode rounds,
+ *          FPSR flags per operation, doubles live across VMM exits and a BRK
  *   sve    where ID_AA64PFR0_EL1.SVE != 0: ZEN=00 traps SVE at EL1 (EC 0x19);
  *          ZCR_EL1.LEN=0 gives a 128-bit vector (RDVL = 16), the largest
  *          LEN gives a multiple of 128 bits, at most 2048
  *   zregs  with SVE, at the largest vector length: Z0-Z31 and P0-P15 survive
  *          a BRK, an EL0 run, exits to the VMM and the other CPU's own use
- * The library is built without FP registers (-mgeneral-regs-only), so the
- * exception path does not touch V0-V31: what is compared is what the VMM kept.
+ * The library and this file are built without FP registers
+ * (-mgeneral-regs-only), so the exception path does not touch V0-V31: what is
+ * compared is what the VMM kept. arm/fpu-c.c alone is built with them.
  */
 #include "hvut.h"
 #include <asm/psci.h>
 #include <asm/smp.h>
 #include <asm/sysreg.h>
+#include "fpu-c.h"
 
 #define EC_SVE 0x19
 #define CPACR_FPEN(x) ((unsigned long)(x) << 20)
@@ -392,11 +396,22 @@ static void test_zregs(void)
 /* fpen leaves FPEN=11 behind it: the later parts need FP on (set again if fpen is not selected). */
 static void fp_on(void) { set_cpacr(CPACR_FPEN(3)); }
 
+/* For fpu-c's live part: a BRK taken at EL1 and returned from, and a console write. */
+static void brk_and_print(void)
+{
+	struct fault f;
+
+	report_info("BRK at EL1 gave EC %#x", catch_exception(do_brk, NULL, &f));
+}
+
+static void c_live(void) { fpu_c_live(brk_and_print); }
+
 int main(int argc, char **argv, char **envp)
 {
 	static const struct test_part parts[] = {
 		{ "fpen", test_fpen }, { "regs", fp_on }, { "regs", test_regs }, { "fpcr", fp_on },
-		{ "fpcr", test_fpcr }, { "sve", test_sve }, { "zregs", test_zregs },
+		{ "fpcr", test_fpcr }, { "cfp", fp_on }, { "cfp", fpu_c_round }, { "cfp", fpu_c_flags },
+		{ "cfp", c_live }, { "sve", test_sve }, { "zregs", test_zregs },
 	};
 
 	(void)envp;
