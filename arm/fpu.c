@@ -189,6 +189,45 @@ static void test_regs(void)
 
 /* --- fpcr ------------------------------------------------------------------ */
 
+#define FPCR_KEPT ((1UL << 25) | (2UL << 22))   /* DN, RMode = towards minus infinity */
+#define FPSR_KEPT ((1UL << 27) | 0x15)          /* QC, IXC, OFC, IOC */
+
+static void cpu_fpcr_other(void *arg)
+{
+	(void)arg;
+	set_cpacr(CPACR_FPEN(3));
+	write_sysreg(0, fpcr);
+	write_sysreg(0x1f, fpsr);
+}
+
+/*
+ * FPCR and FPSR are FP state like V0-V31 (DDI 0487 FPCR, FPSR): a VMM that
+ * switches the registers must switch these too. Set to values nothing else
+ * uses, they must survive a BRK taken at EL1, an EL0 run, a PSCI call and
+ * the other CPU writing its own.
+ */
+static void test_fpcr_kept(void)
+{
+	unsigned long fpcr, fpsr;
+	struct fault f;
+
+	write_sysreg(FPCR_KEPT, fpcr);
+	write_sysreg(FPSR_KEPT, fpsr);
+	(void)catch_exception(do_brk, NULL, &f);
+	(void)run_in_user(el0_nothing, NULL, &f);
+	report_info("FPCR %#lx and FPSR %#lx set; PSCI_VERSION %#lx", FPCR_KEPT, FPSR_KEPT,
+		    psci_call(PSCI_VERSION, 0, 0, 0));
+	if (nr_cpus() > 1)
+		on_cpu(1, cpu_fpcr_other, NULL);
+	fpcr = read_sysreg(fpcr);
+	fpsr = read_sysreg(fpsr);
+	report(fpcr == FPCR_KEPT && fpsr == FPSR_KEPT,
+	       "FPCR and FPSR unchanged across a BRK, an EL0 run, a PSCI call and CPU 1 writing its own "
+	       "(FPCR %#lx, FPSR %#lx) [DDI 0487 FPCR, FPSR: per-PE FP state]", fpcr, fpsr);
+	write_sysreg(0, fpcr);
+	write_sysreg(0, fpsr);
+}
+
 static void test_fpcr(void)
 {
 	unsigned long fpcr_bits = (1UL << 26) | (1UL << 25) | (1UL << 24) | (3UL << 22);
@@ -208,6 +247,7 @@ static void test_fpcr(void)
 	report(got == fpsr_bits, "FPSR QC, IDC and the cumulative flags read back (wrote %#lx, got %#lx) [DDI 0487 FPSR]",
 	       fpsr_bits, got);
 	write_sysreg(0, fpsr);
+	test_fpcr_kept();
 	report_prefix_pop();
 }
 
@@ -237,6 +277,14 @@ static void test_sve(void)
 	set_cpacr(CPACR_FPEN(3) | CPACR_ZEN(0));
 	v = catch_exception(sve_insn, NULL, &f);
 	report(v == EC_SVE, "ZEN=00: an SVE instruction at EL1 traps, EC 0x19 (got EC %#x) [DDI 0487 CPACR_EL1.ZEN]", v);
+	set_cpacr(CPACR_FPEN(3) | CPACR_ZEN(1));
+	v = catch_exception(sve_insn, NULL, &f);
+	report(v == NO_EXCEPTION, "ZEN=01: EL1 runs it (got EC %#x)", v);
+	v = run_in_user(sve_insn, NULL, &f);
+	report(v == EC_SVE, "ZEN=01: EL0 traps, EC 0x19 (got EC %#x) [DDI 0487 CPACR_EL1.ZEN]", v);
+	set_cpacr(CPACR_FPEN(3) | CPACR_ZEN(3));
+	v = run_in_user(sve_insn, NULL, &f);
+	report(v == NO_EXCEPTION, "ZEN=11: EL0 runs it (got EC %#x)", v);
 	set_cpacr(CPACR_FPEN(3) | CPACR_ZEN(3));
 	wr_zcr(0);
 	isb();
