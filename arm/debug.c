@@ -31,6 +31,8 @@
 #define EC_SOFTSTP_LOW 0x32
 #define EC_WATCHPT_CUR 0x35
 #define MDSCR_SS (1UL << 0)
+#define MDSCR_TDCC (1UL << 12)
+#define EC_SYSREG 0x18
 #define MDSCR_KDE (1UL << 13)
 #define MDSCR_MDE (1UL << 15)
 #define BCR_E 1UL
@@ -382,6 +384,21 @@ static void eret_stepping_to(void *target)
 			 "eret" :: "r"(target), "r"((1UL << 21) | 0x1c0), "r"(x1) : "memory");
 }
 
+/*
+ * ERET to target at EL0 with SPSR_EL1.SS = 0 and MDSCR_EL1.SS = 1: software
+ * step is active-pending, so the step exception comes before target runs.
+ * x1 as above: if no step exception comes, the load after target aborts.
+ */
+static void eret_pending_to(void *target)
+{
+	register unsigned long x1 __asm__("x1") = 1UL << 32;
+
+	__asm__ volatile("msr elr_el1, %0\n\t"
+			 "msr spsr_el1, %1\n\t"
+			 "isb\n\t"
+			 "eret" :: "r"(target), "r"(0x1c0UL), "r"(x1) : "memory");
+}
+
 static void test_step_exc(void)
 {
 	struct fault f;
@@ -393,6 +410,12 @@ static void test_step_exc(void)
 	report(v == EC_SVC64 && !(f.aux & (1UL << 21)),
 	       "a stepped SVC takes its exception with SPSR_EL1.SS = 0 (got EC %#x, SPSR %#lx) [DDI 0487 D2.12, AArch64.CallSupervisor() SSAdvance()]",
 	       v, f.aux);
+	/* What the SVC's handler would do next: return to the instruction after it with SS = 0. */
+	v = catch_exception(eret_pending_to, step_svc + 4, &f);
+	report(v == EC_SOFTSTP_LOW && f.pc == (unsigned long)(step_svc + 4),
+	       "the ERET back with SPSR_EL1.SS = 0 takes the step exception before the next instruction runs "
+	       "(active-pending): EC 0x32 at %p (got EC %#x at %#lx) [DDI 0487 D2.12 Software Step, active-pending state]",
+	       step_svc + 4, v, f.pc);
 	v = catch_exception(eret_stepping_to, step_abort, &f);
 	report(v == EC_DABT_LOW && (f.aux & (1UL << 21)) && f.pc == (unsigned long)step_abort,
 	       "a stepped load that aborts: EC 0x24 at it with SPSR_EL1.SS = 1, it did not complete (got EC %#x at %#lx, SPSR %#lx)",
@@ -405,6 +428,8 @@ static void test_step_exc(void)
 
 static void el0_read_bvr(void *arg) { (void)arg; (void)read_sysreg(dbgbvr0_el1); }
 static void el0_read_mdscr(void *arg) { (void)arg; (void)read_sysreg(mdscr_el1); }
+static void el0_read_mdccsr(void *arg) { (void)arg; (void)read_sysreg(S2_3_C0_C1_0); }   /* MDCCSR_EL0 */
+static void el0_read_dbgdtr(void *arg) { (void)arg; (void)read_sysreg(S2_3_C0_C4_0); }   /* DBGDTR_EL0 */
 
 static void test_el0(void)
 {
@@ -416,6 +441,26 @@ static void test_el0(void)
 	report(v == EC_UNKNOWN, "MRS DBGBVR0_EL1 at EL0 is UNDEFINED (got EC %#x) [DDI 0487 D13 register access at EL0]", v);
 	v = run_in_user(el0_read_mdscr, NULL, &f);
 	report(v == EC_UNKNOWN, "MRS MDSCR_EL1 at EL0 is UNDEFINED (got EC %#x)", v);
+	/*
+	 * The debug communications channel is EL0's to use unless
+	 * MDSCR_EL1.TDCC = 1, which traps EL0's accesses to MDCCSR_EL0 and
+	 * DBGDTR_EL0 to EL1 with EC 0x18 [DDI 0487 MDSCR_EL1.TDCC].
+	 */
+	set_debug(0);
+	v = run_in_user(el0_read_mdccsr, NULL, &f);
+	report(v == NO_EXCEPTION, "TDCC=0: MRS MDCCSR_EL0 at EL0 runs (got EC %#x) [DDI 0487 MDSCR_EL1.TDCC, MDCCSR_EL0]", v);
+	v = run_in_user(el0_read_dbgdtr, NULL, &f);
+	report_deviation("dbgdtr-el0-missing", v == NO_EXCEPTION,
+			 "TDCC=0: MRS DBGDTR_EL0 at EL0 runs (got EC %#x) [DDI 0487 DBGDTR_EL0]", v);
+	set_debug(MDSCR_TDCC);
+	v = run_in_user(el0_read_mdccsr, NULL, &f);
+	report_deviation("dcc-tdcc-ignored", v == EC_SYSREG,
+			 "TDCC=1: MRS MDCCSR_EL0 at EL0 traps to EL1, EC 0x18 (got EC %#x) [DDI 0487 MDSCR_EL1.TDCC]", v);
+	v = run_in_user(el0_read_dbgdtr, NULL, &f);
+	/* An UNDEFINED DBGDTR_EL0 (EC 0x00) is the missing register's row, not TDCC's. */
+	report_deviation(v == 0 ? "dbgdtr-el0-missing" : "dcc-tdcc-ignored", v == EC_SYSREG,
+			 "TDCC=1: MRS DBGDTR_EL0 at EL0 traps to EL1, EC 0x18 (got EC %#x)", v);
+	clear_debug();
 	report_prefix_pop();
 }
 

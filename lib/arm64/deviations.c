@@ -17,6 +17,19 @@ const struct deviation arch_deviations[] = {
 	/* arm/debug.c */
 	{ "oslock-bp-fires", "qemu-tcg", NULL, NULL, NULL, "breakpoints fire while the OS lock is set",
 	  "DDI 0487 D2.5 The OS Lock; AArch64.GenerateDebugExceptionsFrom(): no debug exceptions but BRK while OSLK=1" },
+	{ "dcc-tdcc-ignored", "qemu-tcg", NULL, "10.0", NULL,
+	  "MDSCR_EL1.TDCC=1 does not trap EL0's MRS of MDCCSR_EL0: it runs (seen on 7.2; 10.0 traps it)",
+	  "DDI 0487 MDSCR_EL1.TDCC: EL0 accesses to the DCC registers trap to EL1 with EC 0x18" },
+	{ "dbgdtr-el0-missing", "qemu-tcg", NULL, "10.0", NULL,
+	  "DBGDTR_EL0 is UNDEFINED (EC 0x00) at EL0 whatever MDSCR_EL1.TDCC says (seen on 7.2; 10.0 has it)",
+	  "DDI 0487 DBGDTR_EL0: a DCC register of every AArch64 PE, accessible at EL0 unless TDCC traps it" },
+	/* The same two under KVM on a QEMU 7.2 TCG host: EL0's DCC accesses reach TCG (with QEMU 10.0 as L0 all pass). */
+	{ "dcc-tdcc-ignored", "kvm/qemu-tcg", NULL, "10.0", NULL,
+	  "MDSCR_EL1.TDCC=1 does not trap EL0's MRS of MDCCSR_EL0 (the access reaches the TCG host, which ignores TDCC)",
+	  "DDI 0487 MDSCR_EL1.TDCC: EL0 accesses to the DCC registers trap to EL1 with EC 0x18" },
+	{ "dbgdtr-el0-missing", "kvm/qemu-tcg", NULL, "10.0", NULL,
+	  "DBGDTR_EL0 is UNDEFINED (EC 0x00) at EL0: the access reaches the TCG host, which lacks the register",
+	  "DDI 0487 DBGDTR_EL0: a DCC register of every AArch64 PE, accessible at EL0 unless TDCC traps it" },
 	/* arm/pmu.c, under KVM (docs/kvm.md "arm64") */
 	{ "pmu-inst-event-missing", "kvm/qemu-tcg", NULL, NULL, NULL,
 	  "KVM's PMCEID0 is the host PMU's (TCG's) event list: neither INST_RETIRED nor INST_SPEC",
