@@ -15,9 +15,15 @@
  *         instruction after sc, SRR1 33:36 and 42:47 = 0, the rest the MSR;
  *   7.5.11 "Decrementer Interrupt": a decrementer exception with MSR[EE] = 0
  *         stays pending; setting EE takes it before the next instruction,
- *         with SRR0 = that instruction.
+ *         with SRR0 = that instruction;
+ *   7.5.10 "Floating-Point Unavailable Interrupt" (0x800), 7.5.24 "Vector
+ *         Unavailable Interrupt" (0xF20), 7.5.25 "VSX Unavailable Interrupt"
+ *         (0xF40): an FP, vector or VSX instruction with MSR[FP], MSR[VEC] or
+ *         MSR[VSX] = 0 does not execute; SRR0 = that instruction, SRR1 33:36
+ *         and 42:47 = 0, the rest the MSR; each bit gates its own class only.
  */
 #include "hvut.h"
+#include "devicetree.h"
 #include <asm/processor.h>
 
 #define SRR1_ZERO_ON_SC 0x783f0000UL   /* SRR1 bits 33:36 and 42:47 */
@@ -198,6 +204,157 @@ static void decrementer(void)
 	report_prefix_pop();
 }
 
+/*
+ * Facility unavailable. The port is built soft-float without AltiVec/VSX,
+ * so no compiler-generated code touches FPRs, VRs or VSRs: the registers
+ * used below (f0, v0-v2, vs0-vs2) need no clobber, and the interrupt path
+ * never saves them.
+ */
+#define MSR_FACILITIES (MSR_FP | MSR_VEC | MSR_VSX)
+#define SRR1_CAUSE_BITS SRR1_ZERO_ON_SC   /* SRR1 33:36 and 42:47: set by the interrupt, not copied */
+
+static volatile unsigned long seen_trap;
+
+/* Records the interrupt and skips the instruction, which therefore never executes. */
+static void facility_handler(struct ex_regs *r)
+{
+	if (!hits++) {
+		seen_trap = r->trap;
+		seen_nip = r->nip;
+		seen_srr1 = r->msr;
+		seen_msr = mfmsr();
+	}
+	r->nip += 4;
+}
+
+/*
+ * Runs insn alone with MSR = msr (the MSR goes back after it); returns the
+ * instruction's address: bcl's link register + 8, past the mflr and mtmsrd.
+ */
+#define WITH_MSR(insn, msr, ...) ({ unsigned long __a, __m = mfmsr(); \
+	__asm__ volatile("bcl 20,31,1f\n1:\tmflr %0\n\tmtmsrd %1\n\t" insn "\n\tmtmsrd %2" \
+			 : "=&r"(__a) : "r"(msr), "r"(__m), ##__VA_ARGS__ : "lr", "memory"); \
+	__a + 8; })
+
+static uint8_t va[16] __attribute__((aligned(16))), vb[16] __attribute__((aligned(16)));
+static uint8_t vd[16] __attribute__((aligned(16)));
+
+static unsigned long fp_off(unsigned long msr) { return WITH_MSR("lfd 0, 0(%3)", msr, "b"(va)); }
+static unsigned long vec_off(unsigned long msr) { return WITH_MSR("vaddubm 2, 0, 1", msr); }
+static unsigned long vsx_off(unsigned long msr) { return WITH_MSR("xxlor 2, 0, 1", msr); }
+
+/* lfd + stfd: the doubleword copied, bytes as they were. */
+static bool fp_on(unsigned long msr)
+{
+	unsigned long m = mfmsr();
+
+	__asm__ volatile("mtmsrd %0\n\tlfd 0, 0(%2)\n\tstfd 0, 0(%3)\n\tmtmsrd %1"
+			 :: "r"(msr), "r"(m), "b"(va), "b"(vd) : "memory");
+	return !memcmp(vd, va, 8);
+}
+
+/* lvx/lvx/vaddubm/stvx: each byte of vd = va + vb modulo 256 (lvx and stvx undo each other's element order). */
+static bool vec_on(unsigned long msr)
+{
+	unsigned long m = mfmsr();
+
+	__asm__ volatile("mtmsrd %0\n\tlvx 0, 0, %2\n\tlvx 1, 0, %3\n\tvaddubm 2, 0, 1\n\tstvx 2, 0, %4\n\tmtmsrd %1"
+			 :: "r"(msr), "r"(m), "r"(va), "r"(vb), "r"(vd) : "memory");
+	for (int i = 0; i < 16; i++)
+		if (vd[i] != (uint8_t)(va[i] + vb[i]))
+			return false;
+	return true;
+}
+
+/* lxvd2x/lxvd2x/xxlor/stxvd2x: each byte of vd = va | vb. */
+static bool vsx_on(unsigned long msr)
+{
+	unsigned long m = mfmsr();
+
+	__asm__ volatile("mtmsrd %0\n\tlxvd2x 0, 0, %2\n\tlxvd2x 1, 0, %3\n\txxlor 2, 0, 1\n\tstxvd2x 2, 0, %4\n\tmtmsrd %1"
+			 :: "r"(msr), "r"(m), "r"(va), "r"(vb), "r"(vd) : "memory");
+	for (int i = 0; i < 16; i++)
+		if (vd[i] != (va[i] | vb[i]))
+			return false;
+	return true;
+}
+
+static const struct facility {
+	const char *name, *bit_name, *insn, *rule;
+	int vector;
+	unsigned long bit;
+	const char *needs;   /* the cpu node property that says the facility exists, NULL: always */
+	unsigned long (*off)(unsigned long msr);
+	bool (*on)(unsigned long msr);
+	const char *on_what;
+} facilities[] = {
+	{ "Floating-Point", "FP", "lfd", "7.5.10", 0x800, MSR_FP, NULL, fp_off, fp_on, "lfd + stfd copy the doubleword" },
+	{ "Vector", "VEC", "vaddubm", "7.5.24", 0xf20, MSR_VEC, "ibm,vmx", vec_off, vec_on,
+	  "lvx + vaddubm + stvx store the bytewise sum" },
+	{ "VSX", "VSX", "xxlor", "7.5.25", 0xf40, MSR_VSX, "ibm,vmx", vsx_off, vsx_on,
+	  "lxvd2x + xxlor + stxvd2x store the bytewise OR" },
+};
+
+/* The boot CPU node's property (ibm,vmx: 1 VMX, 2 VMX and VSX), 0 if absent. */
+static uint32_t cpu_prop(const char *name)
+{
+	int cpus = fdt_path_offset("/cpus"), cpu;
+	uint32_t v;
+
+	fdt_for_each_child(cpu, cpus)
+		if (fdt_getprop_u32(cpu, name, &v))
+			return v;
+	return 0;
+}
+
+static void facility(const struct facility *fc)
+{
+	/* The other two facilities on: only this bit may gate this instruction. */
+	unsigned long msr = mfmsr(), off = (msr | MSR_FACILITIES) & ~fc->bit, at;
+	bool ok;
+
+	report_prefix_pushf("%s unavailable", fc->bit_name);
+	if (fc->needs && cpu_prop(fc->needs) < (fc->bit == MSR_VSX ? 2U : 1U)) {
+		report_skip("%s: the cpu node's %s is %u: no %s facility", fc->insn, fc->needs, cpu_prop(fc->needs),
+			    fc->name);
+		report_prefix_pop();
+		return;
+	}
+	install_exception_handler(fc->vector, facility_handler);
+	hits = 0;
+	seen_trap = seen_nip = seen_srr1 = seen_msr = 0;
+	at = fc->off(off);
+	report(hits == 1 && seen_trap == (unsigned long)fc->vector && seen_nip == at,
+	       "%s with MSR[%s] = 0: %s Unavailable interrupt at %#x, SRR0 = the %s (%d taken, vector %#lx, SRR0 %#lx, "
+	       "want %#lx) [Power ISA v3.1 Book III %s]", fc->insn, fc->bit_name, fc->name, fc->vector, fc->insn, hits,
+	       seen_trap, seen_nip, at, fc->rule);
+	/* SRR1 copies the MSR of the faulting instruction: the other two facility bits are 1 there. */
+	report(hits && !(seen_srr1 & SRR1_CAUSE_BITS) && (seen_srr1 & ~SRR1_CAUSE_BITS) == off,
+	       "SRR1: 33:36 and 42:47 = 0, the rest the MSR, %s = 0 and the other facility bits 1 (SRR1 %#lx, MSR %#lx) "
+	       "[Power ISA v3.1 Book III %s]", fc->bit_name, seen_srr1, off, fc->rule);
+	report(hits && !(seen_msr & (MSR_FACILITIES | MSR_CLEARED_ON_ENTRY)) && (seen_msr & MSR_SF) &&
+	       (seen_msr & MSR_LE) == (msr & MSR_LE),
+	       "handler MSR: FP VEC VSX EE PR IR DR RI = 0, SF = 1, LE = ILE (%#lx) [Power ISA v3.1 Book III 7.5 figure]",
+	       seen_msr);
+	hits = 0;
+	memset(vd, 0, sizeof(vd));
+	ok = fc->on((msr & ~MSR_FACILITIES) | fc->bit);
+	report(hits == 0 && ok, "with MSR[%s] = 1 (the other two 0) it executes: %s (%s, %d interrupts) "
+	       "[Power ISA v3.1 Book III %s]", fc->bit_name, fc->on_what, ok ? "right" : "wrong", hits, fc->rule);
+	install_exception_handler(fc->vector, NULL);
+	report_prefix_pop();
+}
+
+static void facilities_unavailable(void)
+{
+	for (int i = 0; i < 16; i++) {
+		va[i] = 0x11 * i + 3;
+		vb[i] = 0xf0 - 7 * i;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(facilities); i++)
+		facility(&facilities[i]);
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc;
@@ -207,5 +364,6 @@ int main(int argc, char **argv, char **envp)
 	alignment();
 	system_call();
 	decrementer();
+	facilities_unavailable();
 	return report_summary();
 }
