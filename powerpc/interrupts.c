@@ -20,10 +20,19 @@
  *         Unavailable Interrupt" (0xF20), 7.5.25 "VSX Unavailable Interrupt"
  *         (0xF40): an FP, vector or VSX instruction with MSR[FP], MSR[VEC] or
  *         MSR[VSX] = 0 does not execute; SRR0 = that instruction, SRR1 33:36
- *         and 42:47 = 0, the rest the MSR; each bit gates its own class only.
+ *         and 42:47 = 0, the rest the MSR; each bit gates its own class only;
+ *   7.5.5 "Instruction Storage Interrupt" (0x400): with MSR[IR] = 1 a branch
+ *         to a page whose PTE has N = 1, or to a segment whose SLB entry has
+ *         N = 1, sets SRR1 bit 35; to a page with no PTE, bit 33; SRR0 = the
+ *         branch target;
+ *   7.5.6 "Instruction Segment Interrupt" (0x480): a branch to an EA no SLB
+ *         entry translates; SRR0 = the target, SRR1 33:36 and 42:47 = 0.
+ * The Hypervisor Decrementer (7.5.12) SKIPs: it is the hypervisor's.
  */
 #include "hvut.h"
+#include "alloc.h"
 #include "devicetree.h"
+#include <asm/hcall.h>
 #include <asm/processor.h>
 
 #define SRR1_ZERO_ON_SC 0x783f0000UL   /* SRR1 bits 33:36 and 42:47 */
@@ -355,6 +364,146 @@ static void facilities_unavailable(void)
 		facility(&facilities[i]);
 }
 
+/*
+ * Instruction storage and segment interrupts under the hashed page table
+ * (the one translation a pseries guest has without client-architecture-
+ * support, powerpc/hpt.c). Instruction fetch translates only with MSR[IR]
+ * = 1; the port's code runs in real mode, so the library's 1:1 map of the
+ * first 256 MiB (SLB entry 0, ppc_mmu_ensure()) lets this code go on
+ * running, translated, once IR is set. Data accesses stay real (DR = 0).
+ * A segment of its own (ESID 6, SLB entry 2, 4 KiB pages, Ks = Kp = 0)
+ * maps one frame holding "li r3, 0x5a; blr" twice: at ISI_EXEC (N = 0) and
+ * ISI_NOEXEC (N = 1); ISI_NOPTE has no PTE. ESID 8 (SLB entry 4) is the
+ * same VSID, so ISI_EXEC's PTE translates it too, with the SLB entry's N =
+ * 1. ESID 7 has no SLB entry. Interrupts run in real mode (LPCR[AIL] = 0),
+ * so the handler needs none of this.
+ */
+#define H_REMOVE 0x04
+#define H_ENTER 0x08
+#define ISI_VSID 0x5a5UL
+#define ISI_SEG (6UL << 28)
+#define ISI_EXEC (ISI_SEG + 0x1000)
+#define ISI_NOEXEC (ISI_SEG + 0x2000)
+#define ISI_NOPTE (ISI_SEG + 0x3000)
+#define ISI_NOSLB ((7UL << 28) + 0x1000)
+#define ISI_SEG_N (8UL << 28)
+#define SLB_V (1UL << 27)
+#define SLB_N 0x200UL                /* SLB entry (RS of slbmte) bit 54: no-execute segment */
+#define HPTE_V_VALID 1UL
+#define HPTE_R_R 0x100UL
+#define HPTE_R_C 0x80UL
+#define HPTE_R_M 0x10UL
+#define HPTE_R_N 0x4UL               /* PTE dword 1 bit 61: no-execute page */
+#define HPTE_R_PP_RW 0x2UL
+/* ISI causes in SRR1 (7.5.5): bit 33 no PTE, 35 no-execute or guarded, 36 protection. */
+#define SRR1_ISI_NOPTE (1UL << 30)
+#define SRR1_ISI_N_G (1UL << 28)
+#define SRR1_ISI_PROT (1UL << 27)
+#define SRR1_ISI_CAUSES (SRR1_ISI_NOPTE | SRR1_ISI_N_G | SRR1_ISI_PROT)
+#define CODE_RESULT 0x5a
+
+static unsigned long isi_pteg(unsigned long ea, unsigned long nr_ptegs)
+{
+	return ((ISI_VSID ^ ((ea & 0x0fffffff) >> 12)) & (nr_ptegs - 1)) * 8;   /* primary hash, 4 KiB pages */
+}
+
+/* H_ENTER of ea -> frame with extra dword-1 bits; returns the slot, or -1. */
+static long isi_enter(unsigned long ea, unsigned long frame, unsigned long extra, unsigned long nr_ptegs)
+{
+	unsigned long out[6] = { 0 }, va = (ISI_VSID << 28) | (ea & 0x0fffffff);
+	unsigned long v = ((va >> 23) << 7) | HPTE_V_VALID;   /* AVA, 256 MiB segment, 4 KiB page */
+	long rc = hcall(H_ENTER, out, 0, isi_pteg(ea, nr_ptegs), v,
+			frame | HPTE_R_R | HPTE_R_C | HPTE_R_M | HPTE_R_PP_RW | extra, 0, 0);
+
+	return rc == H_SUCCESS ? (long)out[0] : -1;
+}
+
+static volatile unsigned long fetched;
+
+/* Branches (bctrl) to the EA in arg with MSR[IR] = 1; the code there returns with r3 = CODE_RESULT. */
+static void branch_translated(void *arg)
+{
+	unsigned long msr = mfmsr(), r;
+
+	__asm__ volatile("li 3, 0\n\tmtctr %1\n\tmtmsrd %2\n\tbctrl\n\tmtmsrd %3\n\tmr %0, 3"
+			 : "=r"(r) : "r"(arg), "r"(msr | MSR_IR), "r"(msr) : "r3", "ctr", "lr", "memory");
+	fetched = r;
+}
+
+/* One branch to ea that must be an Instruction Storage interrupt with SRR1 cause bit `cause`. */
+static void expect_isi(unsigned long ea, unsigned long cause, const char *what, const char *why)
+{
+	unsigned long msr = mfmsr();
+	struct fault f;
+	int v = catch_exception(branch_translated, (void *)ea, &f);
+
+	report(v == 0x400 && f.pc == ea && (f.error_code & SRR1_ISI_CAUSES) == cause,
+	       "a branch to %s: Instruction Storage interrupt, SRR0 = the target, SRR1 %s only (vector %#x, SRR0 %#lx, "
+	       "want %#lx, SRR1 %#lx) [Power ISA v3.1 Book III 7.5.5]", what, why, v, f.pc, ea, f.error_code);
+	/* The MSR of the fetch: the caller's with IR = 1. */
+	report(v == 0x400 && (f.error_code & ~SRR1_CAUSE_BITS) == (msr | MSR_IR),
+	       "%s: SRR1 outside 33:36 and 42:47 is the MSR, IR = 1 (SRR1 %#lx, MSR %#lx) "
+	       "[Power ISA v3.1 Book III 7.5.5]", what, f.error_code, msr | MSR_IR);
+}
+
+static void storage(void)
+{
+	int cpus = fdt_path_offset("/cpus"), cpu, len = 0, v;
+	unsigned long nr_ptegs, out[6];
+	const void *p = NULL;
+	uint32_t *code = alloc_page();
+	long exec_slot, noexec_slot;
+	struct fault f;
+
+	report_prefix_push("instruction storage");
+	fdt_for_each_child(cpu, cpus)
+		if ((p = fdt_getprop(cpu, "ibm,pft-size", &len)) && len == 8)
+			break;
+	if (!p || len != 8 || !ppc_mmu_ensure()) {
+		report_skip("ISI/ISegI: no hashed page table (no ibm,pft-size in /cpus, or the library's 1:1 map failed)");
+		report_prefix_pop();
+		return;
+	}
+	nr_ptegs = 1UL << (fdt_cell(p, 1) - 7);   /* a 2^n-byte table of 128-byte groups */
+	assert(code && !((unsigned long)code & 0xfff));
+	code[0] = 0x38600000 | CODE_RESULT;   /* li r3, CODE_RESULT */
+	code[1] = 0x4e800020;                 /* blr */
+	flush_icache_range((unsigned long)code, (unsigned long)code + 8);
+	/* After ppc_mmu_ensure(): its first call on a CPU does slbia. */
+	__asm__ volatile("slbmte %0, %1\n\tslbmte %2, %3\n\tisync" ::
+			 "r"(ISI_VSID << 12), "r"(ISI_SEG | SLB_V | 2),
+			 "r"((ISI_VSID << 12) | SLB_N), "r"(ISI_SEG_N | SLB_V | 4) : "memory");
+	exec_slot = isi_enter(ISI_EXEC, (unsigned long)code, 0, nr_ptegs);
+	noexec_slot = isi_enter(ISI_NOEXEC, (unsigned long)code, HPTE_R_N, nr_ptegs);
+	assert(exec_slot >= 0 && noexec_slot >= 0);
+
+	/* The control: without it, the interrupts below could come from a map that never worked. */
+	fetched = 0;
+	v = catch_exception(branch_translated, (void *)ISI_EXEC, &f);
+	report(v == NO_EXCEPTION && fetched == CODE_RESULT,
+	       "a branch with MSR[IR] = 1 to a mapped page with N = 0 runs its code (vector %#x, r3 %#lx) "
+	       "[Power ISA v3.1 Book III 7.5.5]", v, fetched);
+	expect_isi(ISI_NOEXEC, SRR1_ISI_N_G, "the same frame mapped with PTE N = 1", "bit 35 (no-execute)");
+	expect_isi(ISI_NOPTE, SRR1_ISI_NOPTE, "a page with no PTE", "bit 33 (no PTE)");
+	expect_isi(ISI_SEG_N + (ISI_EXEC & 0x0fffffff), SRR1_ISI_N_G, "that PTE's page through an SLB entry with N = 1",
+		   "bit 35 (no-execute segment)");
+	report_prefix_pop();
+
+	report_prefix_push("instruction segment");
+	v = catch_exception(branch_translated, (void *)ISI_NOSLB, &f);
+	report(v == 0x480 && f.pc == ISI_NOSLB,
+	       "a branch with MSR[IR] = 1 to an EA no SLB entry translates: Instruction Segment interrupt, SRR0 = the "
+	       "target (vector %#x, SRR0 %#lx) [Power ISA v3.1 Book III 7.5.6]", v, f.pc);
+	report(v == 0x480 && !(f.error_code & SRR1_CAUSE_BITS) && (f.error_code & ~SRR1_CAUSE_BITS) == (mfmsr() | MSR_IR),
+	       "SRR1 33:36 and 42:47 = 0, the rest the MSR, IR = 1 (SRR1 %#lx) [Power ISA v3.1 Book III 7.5.6]",
+	       f.error_code);
+	report_prefix_pop();
+
+	hcall(H_REMOVE, out, 0, exec_slot, 0, 0, 0, 0);
+	hcall(H_REMOVE, out, 0, noexec_slot, 0, 0, 0, 0);
+	__asm__ volatile("slbie %0\n\tslbie %1\n\tisync" :: "r"(ISI_SEG), "r"(ISI_SEG_N) : "memory");
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc;
@@ -365,5 +514,6 @@ int main(int argc, char **argv, char **envp)
 	system_call();
 	decrementer();
 	facilities_unavailable();
+	storage();
 	return report_summary();
 }
