@@ -504,6 +504,22 @@ static void storage(void)
 	__asm__ volatile("slbie %0\n\tslbie %1\n\tisync" :: "r"(ISI_SEG), "r"(ISI_SEG_N) : "memory");
 }
 
+/*
+ * Hypervisor Decrementer (7.5.12): HDEC (SPR 310), LPCR[HDICE] that enables
+ * its interrupt, and the interrupt itself (0x980, taken in hypervisor state
+ * with HSRR0/HSRR1) are hypervisor resources. A PAPR partition runs with
+ * MSR[HV] = 0 and its hypervisor keeps HDEC for its own time slicing, so
+ * nothing of it is visible here: a SKIP with the reason, not a check.
+ */
+static void hypervisor_decrementer(void)
+{
+	unsigned long msr = mfmsr();
+
+	report_skip("hypervisor decrementer: HDEC, LPCR[HDICE] and the 0x980 interrupt (HSRR0/HSRR1) are hypervisor "
+		    "state, and a PAPR guest runs with MSR[HV] = %d (MSR %#lx): its hypervisor keeps them "
+		    "[Power ISA v3.1 Book III 7.5.12]", !!(msr & MSR_HV), msr);
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc;
@@ -513,6 +529,7 @@ int main(int argc, char **argv, char **envp)
 	alignment();
 	system_call();
 	decrementer();
+	hypervisor_decrementer();
 	facilities_unavailable();
 	storage();
 	return report_summary();
