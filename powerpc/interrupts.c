@@ -15,9 +15,24 @@
  *         instruction after sc, SRR1 33:36 and 42:47 = 0, the rest the MSR;
  *   7.5.11 "Decrementer Interrupt": a decrementer exception with MSR[EE] = 0
  *         stays pending; setting EE takes it before the next instruction,
- *         with SRR0 = that instruction.
+ *         with SRR0 = that instruction;
+ *   7.5.10 "Floating-Point Unavailable Interrupt" (0x800), 7.5.24 "Vector
+ *         Unavailable Interrupt" (0xF20), 7.5.25 "VSX Unavailable Interrupt"
+ *         (0xF40): an FP, vector or VSX instruction with MSR[FP], MSR[VEC] or
+ *         MSR[VSX] = 0 does not execute; SRR0 = that instruction, SRR1 33:36
+ *         and 42:47 = 0, the rest the MSR; each bit gates its own class only;
+ *   7.5.5 "Instruction Storage Interrupt" (0x400): with MSR[IR] = 1 a branch
+ *         to a page whose PTE has N = 1, or to a segment whose SLB entry has
+ *         N = 1, sets SRR1 bit 35; to a page with no PTE, bit 33; SRR0 = the
+ *         branch target;
+ *   7.5.6 "Instruction Segment Interrupt" (0x480): a branch to an EA no SLB
+ *         entry translates; SRR0 = the target, SRR1 33:36 and 42:47 = 0.
+ * The Hypervisor Decrementer (7.5.12) SKIPs: it is the hypervisor's.
  */
 #include "hvut.h"
+#include "alloc.h"
+#include "devicetree.h"
+#include <asm/hcall.h>
 #include <asm/processor.h>
 
 #define SRR1_ZERO_ON_SC 0x783f0000UL   /* SRR1 bits 33:36 and 42:47 */
@@ -198,6 +213,313 @@ static void decrementer(void)
 	report_prefix_pop();
 }
 
+/*
+ * Facility unavailable. The port is built soft-float without AltiVec/VSX,
+ * so no compiler-generated code touches FPRs, VRs or VSRs: the registers
+ * used below (f0, v0-v2, vs0-vs2) need no clobber, and the interrupt path
+ * never saves them.
+ */
+#define MSR_FACILITIES (MSR_FP | MSR_VEC | MSR_VSX)
+#define SRR1_CAUSE_BITS SRR1_ZERO_ON_SC   /* SRR1 33:36 and 42:47: set by the interrupt, not copied */
+
+static volatile unsigned long seen_trap;
+
+/* Records the interrupt and skips the instruction, which therefore never executes. */
+static void facility_handler(struct ex_regs *r)
+{
+	if (!hits++) {
+		seen_trap = r->trap;
+		seen_nip = r->nip;
+		seen_srr1 = r->msr;
+		seen_msr = mfmsr();
+	}
+	r->nip += 4;
+}
+
+/*
+ * Runs insn alone with MSR = msr (the MSR goes back after it); returns the
+ * instruction's address: bcl's link register + 8, past the mflr and mtmsrd.
+ */
+#define WITH_MSR(insn, msr, ...) ({ unsigned long __a, __m = mfmsr(); \
+	__asm__ volatile("bcl 20,31,1f\n1:\tmflr %0\n\tmtmsrd %1\n\t" insn "\n\tmtmsrd %2" \
+			 : "=&r"(__a) : "r"(msr), "r"(__m), ##__VA_ARGS__ : "lr", "memory"); \
+	__a + 8; })
+
+static uint8_t va[16] __attribute__((aligned(16))), vb[16] __attribute__((aligned(16)));
+static uint8_t vd[16] __attribute__((aligned(16)));
+
+static unsigned long fp_off(unsigned long msr) { return WITH_MSR("lfd 0, 0(%3)", msr, "b"(va)); }
+static unsigned long vec_off(unsigned long msr) { return WITH_MSR("vaddubm 2, 0, 1", msr); }
+static unsigned long vsx_off(unsigned long msr) { return WITH_MSR("xxlor 2, 0, 1", msr); }
+
+/* lfd + stfd: the doubleword copied, bytes as they were. */
+static bool fp_on(unsigned long msr)
+{
+	unsigned long m = mfmsr();
+
+	__asm__ volatile("mtmsrd %0\n\tlfd 0, 0(%2)\n\tstfd 0, 0(%3)\n\tmtmsrd %1"
+			 :: "r"(msr), "r"(m), "b"(va), "b"(vd) : "memory");
+	return !memcmp(vd, va, 8);
+}
+
+/* lvx/lvx/vaddubm/stvx: each byte of vd = va + vb modulo 256 (lvx and stvx undo each other's element order). */
+static bool vec_on(unsigned long msr)
+{
+	unsigned long m = mfmsr();
+
+	__asm__ volatile("mtmsrd %0\n\tlvx 0, 0, %2\n\tlvx 1, 0, %3\n\tvaddubm 2, 0, 1\n\tstvx 2, 0, %4\n\tmtmsrd %1"
+			 :: "r"(msr), "r"(m), "r"(va), "r"(vb), "r"(vd) : "memory");
+	for (int i = 0; i < 16; i++)
+		if (vd[i] != (uint8_t)(va[i] + vb[i]))
+			return false;
+	return true;
+}
+
+/* lxvd2x/lxvd2x/xxlor/stxvd2x: each byte of vd = va | vb. */
+static bool vsx_on(unsigned long msr)
+{
+	unsigned long m = mfmsr();
+
+	__asm__ volatile("mtmsrd %0\n\tlxvd2x 0, 0, %2\n\tlxvd2x 1, 0, %3\n\txxlor 2, 0, 1\n\tstxvd2x 2, 0, %4\n\tmtmsrd %1"
+			 :: "r"(msr), "r"(m), "r"(va), "r"(vb), "r"(vd) : "memory");
+	for (int i = 0; i < 16; i++)
+		if (vd[i] != (va[i] | vb[i]))
+			return false;
+	return true;
+}
+
+static const struct facility {
+	const char *name, *bit_name, *insn, *rule;
+	int vector;
+	unsigned long bit;
+	const char *needs;   /* the cpu node property that says the facility exists, NULL: always */
+	unsigned long (*off)(unsigned long msr);
+	bool (*on)(unsigned long msr);
+	const char *on_what;
+} facilities[] = {
+	{ "Floating-Point", "FP", "lfd", "7.5.10", 0x800, MSR_FP, NULL, fp_off, fp_on, "lfd + stfd copy the doubleword" },
+	{ "Vector", "VEC", "vaddubm", "7.5.24", 0xf20, MSR_VEC, "ibm,vmx", vec_off, vec_on,
+	  "lvx + vaddubm + stvx store the bytewise sum" },
+	{ "VSX", "VSX", "xxlor", "7.5.25", 0xf40, MSR_VSX, "ibm,vmx", vsx_off, vsx_on,
+	  "lxvd2x + xxlor + stxvd2x store the bytewise OR" },
+};
+
+/* The boot CPU node's property (ibm,vmx: 1 VMX, 2 VMX and VSX), 0 if absent. */
+static uint32_t cpu_prop(const char *name)
+{
+	int cpus = fdt_path_offset("/cpus"), cpu;
+	uint32_t v;
+
+	fdt_for_each_child(cpu, cpus)
+		if (fdt_getprop_u32(cpu, name, &v))
+			return v;
+	return 0;
+}
+
+static void facility(const struct facility *fc)
+{
+	/* The other two facilities on: only this bit may gate this instruction. */
+	unsigned long msr = mfmsr(), off = (msr | MSR_FACILITIES) & ~fc->bit, at;
+	bool ok;
+
+	report_prefix_pushf("%s unavailable", fc->bit_name);
+	if (fc->needs && cpu_prop(fc->needs) < (fc->bit == MSR_VSX ? 2U : 1U)) {
+		report_skip("%s: the cpu node's %s is %u: no %s facility", fc->insn, fc->needs, cpu_prop(fc->needs),
+			    fc->name);
+		report_prefix_pop();
+		return;
+	}
+	install_exception_handler(fc->vector, facility_handler);
+	hits = 0;
+	seen_trap = seen_nip = seen_srr1 = seen_msr = 0;
+	at = fc->off(off);
+	report(hits == 1 && seen_trap == (unsigned long)fc->vector && seen_nip == at,
+	       "%s with MSR[%s] = 0: %s Unavailable interrupt at %#x, SRR0 = the %s (%d taken, vector %#lx, SRR0 %#lx, "
+	       "want %#lx) [Power ISA v3.1 Book III %s]", fc->insn, fc->bit_name, fc->name, fc->vector, fc->insn, hits,
+	       seen_trap, seen_nip, at, fc->rule);
+	/* SRR1 copies the MSR of the faulting instruction: the other two facility bits are 1 there. */
+	report(hits && !(seen_srr1 & SRR1_CAUSE_BITS) && (seen_srr1 & ~SRR1_CAUSE_BITS) == off,
+	       "SRR1: 33:36 and 42:47 = 0, the rest the MSR, %s = 0 and the other facility bits 1 (SRR1 %#lx, MSR %#lx) "
+	       "[Power ISA v3.1 Book III %s]", fc->bit_name, seen_srr1, off, fc->rule);
+	report(hits && !(seen_msr & (MSR_FACILITIES | MSR_CLEARED_ON_ENTRY)) && (seen_msr & MSR_SF) &&
+	       (seen_msr & MSR_LE) == (msr & MSR_LE),
+	       "handler MSR: FP VEC VSX EE PR IR DR RI = 0, SF = 1, LE = ILE (%#lx) [Power ISA v3.1 Book III 7.5 figure]",
+	       seen_msr);
+	hits = 0;
+	memset(vd, 0, sizeof(vd));
+	ok = fc->on((msr & ~MSR_FACILITIES) | fc->bit);
+	report(hits == 0 && ok, "with MSR[%s] = 1 (the other two 0) it executes: %s (%s, %d interrupts) "
+	       "[Power ISA v3.1 Book III %s]", fc->bit_name, fc->on_what, ok ? "right" : "wrong", hits, fc->rule);
+	install_exception_handler(fc->vector, NULL);
+	report_prefix_pop();
+}
+
+static void facilities_unavailable(void)
+{
+	for (int i = 0; i < 16; i++) {
+		va[i] = 0x11 * i + 3;
+		vb[i] = 0xf0 - 7 * i;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(facilities); i++)
+		facility(&facilities[i]);
+}
+
+/*
+ * Instruction storage and segment interrupts under the hashed page table
+ * (the one translation a pseries guest has without client-architecture-
+ * support, powerpc/hpt.c). Instruction fetch translates only with MSR[IR]
+ * = 1; the port's code runs in real mode, so the library's 1:1 map of the
+ * first 256 MiB (SLB entry 0, ppc_mmu_ensure()) lets this code go on
+ * running, translated, once IR is set. Data accesses stay real (DR = 0).
+ * A segment of its own (ESID 6, SLB entry 2, 4 KiB pages, Ks = Kp = 0)
+ * maps one frame holding "li r3, 0x5a; blr" twice: at ISI_EXEC (N = 0) and
+ * ISI_NOEXEC (N = 1); ISI_NOPTE has no PTE. ESID 8 (SLB entry 4) is the
+ * same VSID, so ISI_EXEC's PTE translates it too, with the SLB entry's N =
+ * 1. ESID 7 has no SLB entry. Interrupts run in real mode (LPCR[AIL] = 0),
+ * so the handler needs none of this.
+ */
+#define H_REMOVE 0x04
+#define H_ENTER 0x08
+#define ISI_VSID 0x5a5UL
+#define ISI_SEG (6UL << 28)
+#define ISI_EXEC (ISI_SEG + 0x1000)
+#define ISI_NOEXEC (ISI_SEG + 0x2000)
+#define ISI_NOPTE (ISI_SEG + 0x3000)
+#define ISI_NOSLB ((7UL << 28) + 0x1000)
+#define ISI_SEG_N (8UL << 28)
+#define SLB_V (1UL << 27)
+#define SLB_N 0x200UL                /* SLB entry (RS of slbmte) bit 54: no-execute segment */
+#define HPTE_V_VALID 1UL
+#define HPTE_R_R 0x100UL
+#define HPTE_R_C 0x80UL
+#define HPTE_R_M 0x10UL
+#define HPTE_R_N 0x4UL               /* PTE dword 1 bit 61: no-execute page */
+#define HPTE_R_PP_RW 0x2UL
+/* ISI causes in SRR1 (7.5.5): bit 33 no PTE, 35 no-execute or guarded, 36 protection. */
+#define SRR1_ISI_NOPTE (1UL << 30)
+#define SRR1_ISI_N_G (1UL << 28)
+#define SRR1_ISI_PROT (1UL << 27)
+#define SRR1_ISI_CAUSES (SRR1_ISI_NOPTE | SRR1_ISI_N_G | SRR1_ISI_PROT)
+#define CODE_RESULT 0x5a
+
+static unsigned long isi_pteg(unsigned long ea, unsigned long nr_ptegs)
+{
+	return ((ISI_VSID ^ ((ea & 0x0fffffff) >> 12)) & (nr_ptegs - 1)) * 8;   /* primary hash, 4 KiB pages */
+}
+
+/* H_ENTER of ea -> frame with extra dword-1 bits; returns the slot, or -1. */
+static long isi_enter(unsigned long ea, unsigned long frame, unsigned long extra, unsigned long nr_ptegs)
+{
+	unsigned long out[6] = { 0 }, va = (ISI_VSID << 28) | (ea & 0x0fffffff);
+	unsigned long v = ((va >> 23) << 7) | HPTE_V_VALID;   /* AVA, 256 MiB segment, 4 KiB page */
+	long rc = hcall(H_ENTER, out, 0, isi_pteg(ea, nr_ptegs), v,
+			frame | HPTE_R_R | HPTE_R_C | HPTE_R_M | HPTE_R_PP_RW | extra, 0, 0);
+
+	return rc == H_SUCCESS ? (long)out[0] : -1;
+}
+
+static volatile unsigned long fetched;
+
+/* Branches (bctrl) to the EA in arg with MSR[IR] = 1; the code there returns with r3 = CODE_RESULT. */
+static void branch_translated(void *arg)
+{
+	unsigned long msr = mfmsr(), r;
+
+	__asm__ volatile("li 3, 0\n\tmtctr %1\n\tmtmsrd %2\n\tbctrl\n\tmtmsrd %3\n\tmr %0, 3"
+			 : "=r"(r) : "r"(arg), "r"(msr | MSR_IR), "r"(msr) : "r3", "ctr", "lr", "memory");
+	fetched = r;
+}
+
+/* One branch to ea that must be an Instruction Storage interrupt with SRR1 cause bit `cause`. */
+static void expect_isi(unsigned long ea, unsigned long cause, const char *what, const char *why)
+{
+	unsigned long msr = mfmsr();
+	struct fault f;
+	int v = catch_exception(branch_translated, (void *)ea, &f);
+
+	report(v == 0x400 && f.pc == ea && (f.error_code & SRR1_ISI_CAUSES) == cause,
+	       "a branch to %s: Instruction Storage interrupt, SRR0 = the target, SRR1 %s only (vector %#x, SRR0 %#lx, "
+	       "want %#lx, SRR1 %#lx) [Power ISA v3.1 Book III 7.5.5]", what, why, v, f.pc, ea, f.error_code);
+	/* The MSR of the fetch: the caller's with IR = 1. */
+	report(v == 0x400 && (f.error_code & ~SRR1_CAUSE_BITS) == (msr | MSR_IR),
+	       "%s: SRR1 outside 33:36 and 42:47 is the MSR, IR = 1 (SRR1 %#lx, MSR %#lx) "
+	       "[Power ISA v3.1 Book III 7.5.5]", what, f.error_code, msr | MSR_IR);
+}
+
+static void storage(void)
+{
+	int cpus = fdt_path_offset("/cpus"), cpu, len = 0, v;
+	unsigned long nr_ptegs, out[6];
+	const void *p = NULL;
+	uint32_t *code = alloc_page();
+	long exec_slot, noexec_slot;
+	struct fault f;
+
+	report_prefix_push("instruction storage");
+	fdt_for_each_child(cpu, cpus)
+		if ((p = fdt_getprop(cpu, "ibm,pft-size", &len)) && len == 8)
+			break;
+	if (!p || len != 8 || !ppc_mmu_ensure()) {
+		report_skip("ISI/ISegI: no hashed page table (no ibm,pft-size in /cpus, or the library's 1:1 map failed)");
+		report_prefix_pop();
+		return;
+	}
+	nr_ptegs = 1UL << (fdt_cell(p, 1) - 7);   /* a 2^n-byte table of 128-byte groups */
+	assert(code && !((unsigned long)code & 0xfff));
+	code[0] = 0x38600000 | CODE_RESULT;   /* li r3, CODE_RESULT */
+	code[1] = 0x4e800020;                 /* blr */
+	flush_icache_range((unsigned long)code, (unsigned long)code + 8);
+	/* After ppc_mmu_ensure(): its first call on a CPU does slbia. */
+	__asm__ volatile("slbmte %0, %1\n\tslbmte %2, %3\n\tisync" ::
+			 "r"(ISI_VSID << 12), "r"(ISI_SEG | SLB_V | 2),
+			 "r"((ISI_VSID << 12) | SLB_N), "r"(ISI_SEG_N | SLB_V | 4) : "memory");
+	exec_slot = isi_enter(ISI_EXEC, (unsigned long)code, 0, nr_ptegs);
+	noexec_slot = isi_enter(ISI_NOEXEC, (unsigned long)code, HPTE_R_N, nr_ptegs);
+	assert(exec_slot >= 0 && noexec_slot >= 0);
+
+	/* The control: without it, the interrupts below could come from a map that never worked. */
+	fetched = 0;
+	v = catch_exception(branch_translated, (void *)ISI_EXEC, &f);
+	report(v == NO_EXCEPTION && fetched == CODE_RESULT,
+	       "a branch with MSR[IR] = 1 to a mapped page with N = 0 runs its code (vector %#x, r3 %#lx) "
+	       "[Power ISA v3.1 Book III 7.5.5]", v, fetched);
+	expect_isi(ISI_NOEXEC, SRR1_ISI_N_G, "the same frame mapped with PTE N = 1", "bit 35 (no-execute)");
+	expect_isi(ISI_NOPTE, SRR1_ISI_NOPTE, "a page with no PTE", "bit 33 (no PTE)");
+	expect_isi(ISI_SEG_N + (ISI_EXEC & 0x0fffffff), SRR1_ISI_N_G, "that PTE's page through an SLB entry with N = 1",
+		   "bit 35 (no-execute segment)");
+	report_prefix_pop();
+
+	report_prefix_push("instruction segment");
+	v = catch_exception(branch_translated, (void *)ISI_NOSLB, &f);
+	report(v == 0x480 && f.pc == ISI_NOSLB,
+	       "a branch with MSR[IR] = 1 to an EA no SLB entry translates: Instruction Segment interrupt, SRR0 = the "
+	       "target (vector %#x, SRR0 %#lx) [Power ISA v3.1 Book III 7.5.6]", v, f.pc);
+	report(v == 0x480 && !(f.error_code & SRR1_CAUSE_BITS) && (f.error_code & ~SRR1_CAUSE_BITS) == (mfmsr() | MSR_IR),
+	       "SRR1 33:36 and 42:47 = 0, the rest the MSR, IR = 1 (SRR1 %#lx) [Power ISA v3.1 Book III 7.5.6]",
+	       f.error_code);
+	report_prefix_pop();
+
+	hcall(H_REMOVE, out, 0, exec_slot, 0, 0, 0, 0);
+	hcall(H_REMOVE, out, 0, noexec_slot, 0, 0, 0, 0);
+	__asm__ volatile("slbie %0\n\tslbie %1\n\tisync" :: "r"(ISI_SEG), "r"(ISI_SEG_N) : "memory");
+}
+
+/*
+ * Hypervisor Decrementer (7.5.12): HDEC (SPR 310), LPCR[HDICE] that enables
+ * its interrupt, and the interrupt itself (0x980, taken in hypervisor state
+ * with HSRR0/HSRR1) are hypervisor resources. A PAPR partition runs with
+ * MSR[HV] = 0 and its hypervisor keeps HDEC for its own time slicing, so
+ * nothing of it is visible here: a SKIP with the reason, not a check.
+ */
+static void hypervisor_decrementer(void)
+{
+	unsigned long msr = mfmsr();
+
+	report_skip("hypervisor decrementer: HDEC, LPCR[HDICE] and the 0x980 interrupt (HSRR0/HSRR1) are hypervisor "
+		    "state, and a PAPR guest runs with MSR[HV] = %d (MSR %#lx): its hypervisor keeps them "
+		    "[Power ISA v3.1 Book III 7.5.12]", !!(msr & MSR_HV), msr);
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc;
@@ -207,5 +529,8 @@ int main(int argc, char **argv, char **envp)
 	alignment();
 	system_call();
 	decrementer();
+	hypervisor_decrementer();
+	facilities_unavailable();
+	storage();
 	return report_summary();
 }

@@ -178,8 +178,6 @@ int catch_exception(test_fn fn, void *arg, struct fault *f)
 	return run_catching(fn, arg, f, false);
 }
 
-bool ppc_mmu_ensure(void);
-
 int run_in_user(test_fn fn, void *arg, struct fault *f)
 {
 	/* Problem state runs translated: without the 1:1 map it cannot even fetch fn. */

@@ -91,6 +91,7 @@
 #define __stringify(x) __stringify_1(x)
 
 #ifndef __ASSEMBLY__
+#include <stdbool.h>
 #include <stdint.h>
 #include <asm/regs.h>
 
@@ -135,6 +136,13 @@ void flush_icache_range(unsigned long start, unsigned long end);
  */
 typedef void (*exception_handler)(struct ex_regs *regs);
 exception_handler install_exception_handler(int vector, exception_handler h);
+
+/*
+ * The library's 1:1 hashed-page-table map of the first 256 MiB (SLB entry 0,
+ * lib/powerpc/mmu.c): built on the first call, its SLB entry loaded once per
+ * CPU (after an slbia). False where it cannot be built.
+ */
+bool ppc_mmu_ensure(void);
 
 /* Timebase ticks per second, from the device tree. */
 extern uint64_t tb_hz;
