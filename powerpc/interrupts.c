@@ -16,18 +16,20 @@
  *   7.5.11 "Decrementer Interrupt": a decrementer exception with MSR[EE] = 0
  *         stays pending; setting EE takes it before the next instruction,
  *         with SRR0 = that instruction;
- *   7.5.10 "Floating-Point Unavailable Interrupt" (0x800), 7.5.24 "Vector
- *         Unavailable Interrupt" (0xF20), 7.5.25 "VSX Unavailable Interrupt"
+ *   7.5 "Floating-Point Unavailable Interrupt" (0x800), 7.5 "Vector
+ *         Unavailable Interrupt" (0xF20), 7.5 "VSX Unavailable Interrupt"
  *         (0xF40): an FP, vector or VSX instruction with MSR[FP], MSR[VEC] or
  *         MSR[VSX] = 0 does not execute; SRR0 = that instruction, SRR1 33:36
  *         and 42:47 = 0, the rest the MSR; each bit gates its own class only;
- *   7.5.5 "Instruction Storage Interrupt" (0x400): with MSR[IR] = 1 a branch
+ *   7.5 "Instruction Storage Interrupt" (0x400): with MSR[IR] = 1 a branch
  *         to a page whose PTE has N = 1, or to a segment whose SLB entry has
  *         N = 1, sets SRR1 bit 35; to a page with no PTE, bit 33; SRR0 = the
  *         branch target;
- *   7.5.6 "Instruction Segment Interrupt" (0x480): a branch to an EA no SLB
+ *   7.5 "Instruction Segment Interrupt" (0x480): a branch to an EA no SLB
  *         entry translates; SRR0 = the target, SRR1 33:36 and 42:47 = 0.
- * The Hypervisor Decrementer (7.5.12) SKIPs: it is the hypervisor's.
+ * The Hypervisor Decrementer (7.5 "Hypervisor Decrementer Interrupt") SKIPs:
+ * it is the hypervisor's. The sections these parts added are cited by title:
+ * their 7.5.x numbers were not checked against the manual here.
  */
 #include "hvut.h"
 #include "alloc.h"
@@ -297,10 +299,10 @@ static const struct facility {
 	bool (*on)(unsigned long msr);
 	const char *on_what;
 } facilities[] = {
-	{ "Floating-Point", "FP", "lfd", "7.5.10", 0x800, MSR_FP, NULL, fp_off, fp_on, "lfd + stfd copy the doubleword" },
-	{ "Vector", "VEC", "vaddubm", "7.5.24", 0xf20, MSR_VEC, "ibm,vmx", vec_off, vec_on,
+	{ "Floating-Point", "FP", "lfd", "7.5 FP Unavailable", 0x800, MSR_FP, NULL, fp_off, fp_on, "lfd + stfd copy the doubleword" },
+	{ "Vector", "VEC", "vaddubm", "7.5 Vector Unavailable", 0xf20, MSR_VEC, "ibm,vmx", vec_off, vec_on,
 	  "lvx + vaddubm + stvx store the bytewise sum" },
-	{ "VSX", "VSX", "xxlor", "7.5.25", 0xf40, MSR_VSX, "ibm,vmx", vsx_off, vsx_on,
+	{ "VSX", "VSX", "xxlor", "7.5 VSX Unavailable", 0xf40, MSR_VSX, "ibm,vmx", vsx_off, vsx_on,
 	  "lxvd2x + xxlor + stxvd2x store the bytewise OR" },
 };
 
@@ -395,7 +397,7 @@ static void facilities_unavailable(void)
 #define HPTE_R_M 0x10UL
 #define HPTE_R_N 0x4UL               /* PTE dword 1 bit 61: no-execute page */
 #define HPTE_R_PP_RW 0x2UL
-/* ISI causes in SRR1 (7.5.5): bit 33 no PTE, 35 no-execute or guarded, 36 protection. */
+/* ISI causes in SRR1 (7.5 Instruction Storage Interrupt): bit 33 no PTE, 35 no-execute or guarded, 36 protection. */
 #define SRR1_ISI_NOPTE (1UL << 30)
 #define SRR1_ISI_N_G (1UL << 28)
 #define SRR1_ISI_PROT (1UL << 27)
@@ -439,11 +441,11 @@ static void expect_isi(unsigned long ea, unsigned long cause, const char *what, 
 
 	report(v == 0x400 && f.pc == ea && (f.error_code & SRR1_ISI_CAUSES) == cause,
 	       "a branch to %s: Instruction Storage interrupt, SRR0 = the target, SRR1 %s only (vector %#x, SRR0 %#lx, "
-	       "want %#lx, SRR1 %#lx) [Power ISA v3.1 Book III 7.5.5]", what, why, v, f.pc, ea, f.error_code);
+	       "want %#lx, SRR1 %#lx) [Power ISA v3.1 Book III 7.5 Instruction Storage]", what, why, v, f.pc, ea, f.error_code);
 	/* The MSR of the fetch: the caller's with IR = 1. */
 	report(v == 0x400 && (f.error_code & ~SRR1_CAUSE_BITS) == (msr | MSR_IR),
 	       "%s: SRR1 outside 33:36 and 42:47 is the MSR, IR = 1 (SRR1 %#lx, MSR %#lx) "
-	       "[Power ISA v3.1 Book III 7.5.5]", what, f.error_code, msr | MSR_IR);
+	       "[Power ISA v3.1 Book III 7.5 Instruction Storage]", what, f.error_code, msr | MSR_IR);
 }
 
 static void storage(void)
@@ -482,7 +484,7 @@ static void storage(void)
 	v = catch_exception(branch_translated, (void *)ISI_EXEC, &f);
 	report(v == NO_EXCEPTION && fetched == CODE_RESULT,
 	       "a branch with MSR[IR] = 1 to a mapped page with N = 0 runs its code (vector %#x, r3 %#lx) "
-	       "[Power ISA v3.1 Book III 7.5.5]", v, fetched);
+	       "[Power ISA v3.1 Book III 7.5 Instruction Storage]", v, fetched);
 	expect_isi(ISI_NOEXEC, SRR1_ISI_N_G, "the same frame mapped with PTE N = 1", "bit 35 (no-execute)");
 	expect_isi(ISI_NOPTE, SRR1_ISI_NOPTE, "a page with no PTE", "bit 33 (no PTE)");
 	expect_isi(ISI_SEG_N + (ISI_EXEC & 0x0fffffff), SRR1_ISI_N_G, "that PTE's page through an SLB entry with N = 1",
@@ -493,9 +495,9 @@ static void storage(void)
 	v = catch_exception(branch_translated, (void *)ISI_NOSLB, &f);
 	report(v == 0x480 && f.pc == ISI_NOSLB,
 	       "a branch with MSR[IR] = 1 to an EA no SLB entry translates: Instruction Segment interrupt, SRR0 = the "
-	       "target (vector %#x, SRR0 %#lx) [Power ISA v3.1 Book III 7.5.6]", v, f.pc);
+	       "target (vector %#x, SRR0 %#lx) [Power ISA v3.1 Book III 7.5 Instruction Segment]", v, f.pc);
 	report(v == 0x480 && !(f.error_code & SRR1_CAUSE_BITS) && (f.error_code & ~SRR1_CAUSE_BITS) == (mfmsr() | MSR_IR),
-	       "SRR1 33:36 and 42:47 = 0, the rest the MSR, IR = 1 (SRR1 %#lx) [Power ISA v3.1 Book III 7.5.6]",
+	       "SRR1 33:36 and 42:47 = 0, the rest the MSR, IR = 1 (SRR1 %#lx) [Power ISA v3.1 Book III 7.5 Instruction Segment]",
 	       f.error_code);
 	report_prefix_pop();
 
@@ -505,7 +507,7 @@ static void storage(void)
 }
 
 /*
- * Hypervisor Decrementer (7.5.12): HDEC (SPR 310), LPCR[HDICE] that enables
+ * Hypervisor Decrementer (7.5): HDEC (SPR 310), LPCR[HDICE] that enables
  * its interrupt, and the interrupt itself (0x980, taken in hypervisor state
  * with HSRR0/HSRR1) are hypervisor resources. A PAPR partition runs with
  * MSR[HV] = 0 and its hypervisor keeps HDEC for its own time slicing, so
@@ -517,7 +519,7 @@ static void hypervisor_decrementer(void)
 
 	report_skip("hypervisor decrementer: HDEC, LPCR[HDICE] and the 0x980 interrupt (HSRR0/HSRR1) are hypervisor "
 		    "state, and a PAPR guest runs with MSR[HV] = %d (MSR %#lx): its hypervisor keeps them "
-		    "[Power ISA v3.1 Book III 7.5.12]", !!(msr & MSR_HV), msr);
+		    "[Power ISA v3.1 Book III 7.5 Hypervisor Decrementer]", !!(msr & MSR_HV), msr);
 }
 
 int main(int argc, char **argv, char **envp)
