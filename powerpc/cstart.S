@@ -44,12 +44,18 @@
  * carry-based 64-bit comparisons answer wrong (a timebase 0x3_01233cee came
  * out "below" 0x0_01529ce9). So 64-bit mode before any C. (MSR[ME] stays
  * as the hypervisor set it: a supervisor mtmsrd does not change it.)
+ * MSR[FP], MSR[VEC] and MSR[VSX] go off here too: the port has no FP or
+ * vector code, so any such instruction should trap, and QEMU 10.0 starts
+ * the CPU with MSR[FP] = 1 (0x3001) where 7.2 starts it with 0.
  */
 	.macro ENTER_64BIT
 	mfmsr	12
 	li	11, 1
 	sldi	11, 11, 63          /* MSR[SF] */
 	or	12, 12, 11
+	lis	11, 0x0280          /* MSR[VEC] 0x2000000 | MSR[VSX] 0x800000 */
+	ori	11, 11, 0x2000      /* MSR[FP] */
+	andc	12, 12, 11
 	mtmsrd	12
 	.endm
 
