@@ -154,6 +154,9 @@ const struct deviation arch_deviations[] = {
 	/* x86/syscall.c */
 	{ "sysenter-long-mode-amd", "bochs", NULL, NULL, "ryzen", "SYSENTER runs in long mode on an AMD model",
 	  "APM vol. 3 SYSENTER: #UD in long mode" },
+	{ "sysret-noncanonical-cpl3", "qemu-tcg", NULL, "10.0", NULL,
+	  "Intel vendor: SYSRET with a non-canonical RCX returns to CPL3 and #GPs fetching there",
+	  "SDM vol. 2B SYSRET: #GP(0) at CPL0, before any state changes, if RCX is not canonical" },
 	/* x86/tsc.c */
 	{ "cpuid-15h-rate", "bochs", NULL, NULL, NULL,
 	  "CPUID 15H gives the modelled CPU's TSC rate; the TSC counts at the emulator's ips (4 MHz against the PIT)",
