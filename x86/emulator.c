@@ -173,6 +173,14 @@ static void op_cmpxchg8b_fail(volatile uint64_t *m, uint64_t src, struct result 
 	op_cmpxchg8b(m, src, r, src ^ 0x0000555500005555ULL);
 }
 
+/* MOVNTI m64, r64 (SDM vol. 2B MOVNTI): a non-temporal store; SFENCE orders it before the read-back. */
+static void op_movnti(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	__asm__ volatile("movntiq %[s], %[m]\n\tsfence" : [m] "=m"(*m) : [s] "r"(src) : "memory");
+	r->reg = 0;
+	r->flags = 0;
+}
+
 static void op_mov32_store(volatile uint64_t *m, uint64_t src, struct result *r)
 {
 	uint32_t s = (uint32_t)src;
@@ -318,6 +326,7 @@ struct op {
 
 #define X86_FEATURE_MOVBE X86_FEATURE(1, 0, CPUID_ECX, 22)
 #define X86_FEATURE_CX8 X86_FEATURE(1, 0, CPUID_EDX, 8)
+#define X86_FEATURE_SSE2 X86_FEATURE(1, 0, CPUID_EDX, 26)
 
 static const struct op ops[] = {
 	{ "MOV m64, r64", op_mov_store, FLAGS_NONE, 0 },
@@ -355,6 +364,7 @@ static const struct op ops[] = {
 	{ "REP STOSQ (RCX=1) to m64", op_rep_stos, FLAGS_NONE, 0 },
 	{ "LODSQ m64 with DF=1", op_lods, FLAGS_NONE, 0 },
 	{ "CMPSQ m64, RAM", op_cmps, FLAGS_ARITH, 0 },
+	{ "MOVNTI m64, r64 [SDM vol. 2B MOVNTI]", op_movnti, FLAGS_NONE, X86_FEATURE_SSE2 },
 	{ "MOVBE r64, m64", op_movbe_load, FLAGS_NONE, X86_FEATURE_MOVBE },
 	{ "MOVBE m64, r64", op_movbe_store, FLAGS_NONE, X86_FEATURE_MOVBE },
 };
