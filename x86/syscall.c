@@ -22,6 +22,7 @@
  * USER_CS32 (0x23), USER_DS (0x2b), USER_CS (0x33).
  */
 #include "hvut.h"
+#include <asm/apic.h>
 #include <asm/cpufeature.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
@@ -186,7 +187,12 @@ static void test_sysenter_intel(void)
 	wrmsr(MSR_IA32_SYSENTER_EIP, (uintptr_t)sysenter_entry);
 	wrmsr(MSR_IA32_SYSENTER_ESP, stack_top);
 	memset(&se_seen, 0, sizeof(se_seen));
-	/* IF = 1 at CPL3 (enter_user copies RFLAGS), so the entry can show SYSENTER cleared it. */
+	/*
+	 * IF = 1 at CPL3 (enter_user copies RFLAGS), so the entry can show
+	 * SYSENTER cleared it. The 8259s and LINT0 are masked first: booted by
+	 * a BIOS, the PIT's IRQ0 is live and the PIC still sends it as vector 8.
+	 */
+	apic_quiet_legacy();
 	irq_enable();
 	v = run_in_user(user_sysenter_sysexit, NULL, &f);
 	irq_disable();
