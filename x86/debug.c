@@ -7,10 +7,13 @@
  *   access  DR4/DR5 alias DR6/DR7 with CR4.DE=0 and #UD with CR4.DE=1; bits
  *           63:32 of DR6/DR7 #GP; DR6/DR7 read their fixed bits
  *   gd      DR7.GD: the next MOV DR is a #DB fault with DR6.BD, GD cleared
- *   insn    an execute breakpoint is a fault before the instruction, DR6.Bn;
- *           RF=1 (through IRETQ) suppresses it for one instruction
- *   data    write and read/write breakpoints of length 1, 2, 4, 8 are traps
- *           after the access, for every byte they cover and none beyond
+ *   insn    an execute breakpoint is a fault before the instruction, DR6.Bn,
+ *           through each of DR0-DR3 (only its own Bn set) and with the global
+ *           enable alone (G=1, L=0); RF=1 (through IRETQ) suppresses it for
+ *           one instruction
+ *   data    write breakpoints of length 1, 2, 4, 8 and read/write ones of
+ *           length 2, 4, 8 (aligned) are traps after the access, for every
+ *           byte they cover and none beyond; a read trips RW=11, not RW=01
  *   io      I/O breakpoints (R/W=10 with CR4.DE=1): IN and OUT touching a
  *           covered port are traps after the instruction with DR6.Bn; ports
  *           outside the LEN range are not
@@ -30,6 +33,7 @@
 #define DR6_BD (1UL << 13)
 #define DR6_BS (1UL << 14)
 #define DR7_L(n) (1UL << (2 * (n)))
+#define DR7_G(n) (2UL << (2 * (n)))
 #define DR7_GD (1UL << 13)
 #define DR7_RW(n, rw) ((unsigned long)(rw) << (16 + 4 * (n)))
 #define DR7_LEN(n, len) ((unsigned long)(len) << (18 + 4 * (n)))
@@ -51,8 +55,19 @@
 	static inline __attribute__((unused)) void write_dr##n(unsigned long v) { __asm__ volatile("mov %0, %%dr" #n :: "r"(v)); }
 DR_ACCESSORS(0)
 DR_ACCESSORS(1)
+DR_ACCESSORS(2)
+DR_ACCESSORS(3)
 DR_ACCESSORS(6)
 DR_ACCESSORS(7)
+
+/* DR0-DR3 at address 0, which no test executes or touches: no condition of theirs is met. */
+static void clear_dr_addrs(void)
+{
+	write_dr0(0);
+	write_dr1(0);
+	write_dr2(0);
+	write_dr3(0);
+}
 
 static void reset_debug(void)
 {
@@ -215,6 +230,40 @@ static void test_insn(void)
 	       exception_name(v), f.pc, bp_target);
 	report(dr6 & DR6_B(0), "DR6.B0 set (DR6 %#lx)", dr6);
 
+	/*
+	 * DR2 and DR3 work as DR0 does, and DR6 names the one that matched. The
+	 * other address registers hold 0, so their conditions are not met and
+	 * their Bn stay 0 (vol. 3B 17.2.3 lets Bn be set for a disabled
+	 * breakpoint only when its condition is met).
+	 */
+	for (unsigned n = 2; n <= 3; n++) {
+		clear_dr_addrs();
+		write_dr6(0);
+		if (n == 2)
+			write_dr2((unsigned long)bp_target);
+		else
+			write_dr3((unsigned long)bp_target);
+		write_dr7(DR7_FIXED1 | DR7_L(n) | DR7_RW(n, RW_EXEC) | DR7_LEN(n, 0));
+		v = catch_exception(run_bp_target, NULL, &f);
+		dr6 = read_dr6();
+		write_dr7(0);
+		report(v == DB_VECTOR && f.pc == (unsigned long)bp_target && (dr6 & 0xf) == DR6_B(n),
+		       "execute breakpoint in DR%u: #DB fault before the instruction, DR6.B%u alone of B0-B3 (got %s at %#lx, want %p; DR6 %#lx) [SDM vol. 3B Debug Address Registers, Debug Status Register]",
+		       n, n, exception_name(v), f.pc, bp_target, dr6);
+	}
+
+	/* G0 alone (L0=0) enables the breakpoint too: L and G differ only in task switches clearing L. */
+	clear_dr_addrs();
+	write_dr0((unsigned long)bp_target);
+	write_dr6(0);
+	write_dr7(DR7_FIXED1 | DR7_G(0) | DR7_RW(0, RW_EXEC) | DR7_LEN(0, 0));
+	v = catch_exception(run_bp_target, NULL, &f);
+	dr6 = read_dr6();
+	write_dr7(0);
+	report(v == DB_VECTOR && f.pc == (unsigned long)bp_target && (dr6 & DR6_B(0)),
+	       "G0=1, L0=0: the breakpoint fires, DR6.B0 (got %s at %#lx, want %p; DR6 %#lx) [SDM vol. 3B Debug Control Register: G0-G3 global breakpoint enable]",
+	       exception_name(v), f.pc, bp_target, dr6);
+
 	/* A disabled breakpoint (L0=G0=0) never fires. */
 	write_dr6(0);
 	write_dr7(DR7_FIXED1 | DR7_RW(0, RW_EXEC));
@@ -250,7 +299,7 @@ struct data_access {
 	bool write;
 };
 
-extern char data_access_next[];
+extern char data_access_next[], data_read_next[];
 static void do_data_access(void *arg)
 {
 	struct data_access *a = arg;
@@ -259,7 +308,7 @@ static void do_data_access(void *arg)
 	if (a->write)
 		__asm__ volatile("movb $1, (%0)\n.globl data_access_next\ndata_access_next:" :: "r"(p) : "memory");
 	else
-		__asm__ volatile("movb (%0), %%al\n" :: "r"(p) : "rax", "memory");
+		__asm__ volatile("movb (%0), %%al\n.globl data_read_next\ndata_read_next:" :: "r"(p) : "rax", "memory");
 }
 
 /* LEN encodings: 00 = 1 byte, 01 = 2, 11 = 4, 10 = 8 (64-bit mode). */
@@ -302,6 +351,47 @@ static void test_data(void)
 		report(b1, "LEN %u: DR6.B1 set", n);
 		report(none_beyond, "LEN %u: writes to the byte before and after are not", n);
 	}
+	/*
+	 * Read/write breakpoints (RW=11) of LEN 2, 4 and 8 in DR3, at an address
+	 * aligned to the length (vol. 3B 17.2.5: the unaligned low bits are
+	 * ignored): a one-byte read of each covered byte is a trap after the read
+	 * with DR6.B3; the bytes before and after are not.
+	 */
+	for (unsigned i = 1; i < ARRAY_SIZE(lengths); i++) {
+		unsigned n = lengths[i].bytes;
+		bool all_hit = true, none_beyond = true;
+		unsigned long got_pc = 0, got_dr6 = 0;
+
+		clear_dr_addrs();
+		for (int off = -1; off <= (int)n; off++) {
+			bool inside = off >= 0 && off < (int)n;
+
+			a.offset = 8 + off;
+			a.write = false;
+			write_dr6(0);
+			write_dr3(base);
+			write_dr7(DR7_FIXED1 | DR7_L(3) | DR7_RW(3, RW_READWRITE) | DR7_LEN(3, lengths[i].len));
+			v = catch_exception(do_data_access, &a, &f);
+			dr6 = read_dr6();
+			write_dr7(0);
+			if (inside) {
+				bool ok = v == DB_VECTOR && f.pc == (unsigned long)data_read_next && (dr6 & 0xf) == DR6_B(3);
+
+				if (!ok && all_hit) {
+					got_pc = v == DB_VECTOR ? f.pc : 0;
+					got_dr6 = dr6;
+				}
+				all_hit &= ok;
+			} else {
+				none_beyond &= v == NO_EXCEPTION;
+			}
+		}
+		report(all_hit,
+		       "LEN %u read/write breakpoint in DR3: a read of each covered byte is a trap after the read, DR6.B3 (first miss: RIP %#lx, DR6 %#lx) [SDM vol. 3B Debug Control Register R/W=11, Data Memory and I/O Breakpoint Exception Conditions]",
+		       n, got_pc, got_dr6);
+		report(none_beyond, "LEN %u read/write: reads of the byte before and after are not", n);
+	}
+
 	/* RW=01 is write-only: a read does not trigger; RW=11 triggers on a read. */
 	a.offset = 8;
 	a.write = false;

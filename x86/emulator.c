@@ -20,6 +20,10 @@
  * MOVSQ from the register that faults on its second iteration leaves
  * RCX/RSI/RDI at the first (SDM vol. 2B REP).
  *
+ * LOCK where the SDM forbids it (vol. 2A LOCK): with a register destination
+ * (ADD, CMPXCHG), on NOP and on MOV to memory, RAM and the HPET register, is
+ * a #UD at the prefix with memory unchanged.
+ *
  * Last, MOV SS with its operand in device memory (the I/O APIC's IOREGSEL:
  * MOV SS reads two bytes, which the HPET does not take): the selector read
  * is loaded, and the load holds the single-step trap and a data breakpoint
@@ -169,6 +173,14 @@ static void op_cmpxchg8b_fail(volatile uint64_t *m, uint64_t src, struct result 
 	op_cmpxchg8b(m, src, r, src ^ 0x0000555500005555ULL);
 }
 
+/* MOVNTI m64, r64 (SDM vol. 2B MOVNTI): a non-temporal store; SFENCE orders it before the read-back. */
+static void op_movnti(volatile uint64_t *m, uint64_t src, struct result *r)
+{
+	__asm__ volatile("movntiq %[s], %[m]\n\tsfence" : [m] "=m"(*m) : [s] "r"(src) : "memory");
+	r->reg = 0;
+	r->flags = 0;
+}
+
 static void op_mov32_store(volatile uint64_t *m, uint64_t src, struct result *r)
 {
 	uint32_t s = (uint32_t)src;
@@ -314,6 +326,7 @@ struct op {
 
 #define X86_FEATURE_MOVBE X86_FEATURE(1, 0, CPUID_ECX, 22)
 #define X86_FEATURE_CX8 X86_FEATURE(1, 0, CPUID_EDX, 8)
+#define X86_FEATURE_SSE2 X86_FEATURE(1, 0, CPUID_EDX, 26)
 
 static const struct op ops[] = {
 	{ "MOV m64, r64", op_mov_store, FLAGS_NONE, 0 },
@@ -351,6 +364,7 @@ static const struct op ops[] = {
 	{ "REP STOSQ (RCX=1) to m64", op_rep_stos, FLAGS_NONE, 0 },
 	{ "LODSQ m64 with DF=1", op_lods, FLAGS_NONE, 0 },
 	{ "CMPSQ m64, RAM", op_cmps, FLAGS_ARITH, 0 },
+	{ "MOVNTI m64, r64 [SDM vol. 2B MOVNTI]", op_movnti, FLAGS_NONE, X86_FEATURE_SSE2 },
 	{ "MOVBE r64, m64", op_movbe_load, FLAGS_NONE, X86_FEATURE_MOVBE },
 	{ "MOVBE m64, r64", op_movbe_store, FLAGS_NONE, X86_FEATURE_MOVBE },
 };
@@ -565,12 +579,69 @@ static void test_movss(void)
 	report_prefix_pop();
 }
 
+/* --- LOCK where it is not allowed ---------------------------------------- */
+
+/*
+ * SDM vol. 2A LOCK: the prefix is allowed only with ADD, ADC, AND, BTC, BTR,
+ * BTS, CMPXCHG, CMPXCHG8B/16B, DEC, INC, NEG, NOT, OR, SBB, SUB, XOR, XADD
+ * and XCHG with a memory destination; "#UD if the LOCK prefix is used with
+ * any other instruction or if no memory operand is present". Each form is
+ * spelt in bytes (assemblers refuse some) and starts at its label, where the
+ * #UD must point (a fault: nothing done). RDI points at the memory operand.
+ */
+#define LOCK_FORM(name, bytes)                                                               \
+	extern char name##_insn[];                                                           \
+	static void name(void *arg)                                                          \
+	{                                                                                    \
+		__asm__ volatile("mov $0x5a5a, %%eax\n\tmov $7, %%ebx\n"                      \
+				 ".globl " #name "_insn\n" #name "_insn: .byte " bytes       \
+				 :: "D"(arg) : "rax", "rbx", "memory", "cc");                \
+	}
+LOCK_FORM(lock_add_reg, "0xf0, 0x01, 0xc3")           /* LOCK ADD EBX, EAX: register destination */
+LOCK_FORM(lock_cmpxchg_reg, "0xf0, 0x0f, 0xb1, 0xc3") /* LOCK CMPXCHG EBX, EAX: register destination */
+LOCK_FORM(lock_mov_mem, "0xf0, 0x48, 0x89, 0x07")     /* LOCK MOV [RDI], RAX: MOV is not lockable */
+LOCK_FORM(lock_nop, "0xf0, 0x90")                     /* LOCK NOP */
+
+static void lock_try(const char *what, test_fn fn, const char *insn, volatile uint64_t *m, const char *dev)
+{
+	static const uint64_t start = 0x0123456789abcdefULL;
+	struct fault f;
+	uint64_t after;
+	int v;
+
+	if (m == mmio)
+		writeq((uintptr_t)mmio, start);
+	else
+		*m = start;
+	v = catch_exception(fn, (void *)(uintptr_t)m, &f);
+	after = m == mmio ? readq((uintptr_t)mmio) : *m;
+	report_deviation(dev, v == UD_VECTOR && f.pc == (unsigned long)insn && after == start,
+	       "%s: #UD at the prefix, memory unchanged (got %s at %#lx, want %p; memory %#llx) [SDM vol. 2A LOCK]",
+	       what, exception_name(v), f.pc, insn, (unsigned long long)after);
+}
+
+static void test_lock_ud(bool with_mmio)
+{
+	report_prefix_push("LOCK #UD");
+	if (!with_mmio) {
+		lock_try("LOCK ADD r32, r32", lock_add_reg, lock_add_reg_insn, &ram, NULL);
+		lock_try("LOCK CMPXCHG r32, r32", lock_cmpxchg_reg, lock_cmpxchg_reg_insn, &ram, NULL);
+		lock_try("LOCK NOP", lock_nop, lock_nop_insn, &ram, NULL);
+		lock_try("LOCK MOV m64 (RAM), r64", lock_mov_mem, lock_mov_mem_insn, &ram, "lock-mov-no-ud");
+	} else {
+		/* The same on device memory: under KVM the emulator decodes it, and must not write. */
+		lock_try("LOCK MOV m64 (MMIO), r64", lock_mov_mem, lock_mov_mem_insn, mmio, "lock-mov-mmio-no-ud");
+	}
+	report_prefix_pop();
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	uint64_t gcap;
 
 	(void)argc, (void)argv, (void)envp;
 	report_prefix_push("emulator");
+	test_lock_ud(false);
 	gcap = readq(HPET_BASE + HPET_GCAP);
 	if ((gcap & 0xff) == 0 || (gcap & 0xff) == 0xff || !(gcap >> 32)) {
 		report_skip("emulated MMIO storage: no HPET at %#lx (GCAP_ID %#llx)", HPET_BASE, (unsigned long long)gcap);
@@ -588,6 +659,7 @@ int main(int argc, char **argv, char **envp)
 		return report_summary();
 	}
 	compare_ops();
+	test_lock_ud(true);
 	test_faults();
 	test_movss();
 	report_prefix_pop();

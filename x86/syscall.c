@@ -11,10 +11,18 @@
  *     state changes (SDM vol. 2B SYSRET "Protected Mode Exceptions").
  *   - SYSENTER: #UD in long mode on AMD (APM vol. 3 SYSENTER); on Intel #GP(0)
  *     when IA32_SYSENTER_CS[15:2] is 0.
+ *   - Intel SYSENTER from CPL3: CS = SYSENTER_CS, SS = SYSENTER_CS + 8,
+ *     RSP = SYSENTER_ESP, RIP = SYSENTER_EIP, RFLAGS.IF/RF/VM cleared and
+ *     the other flags kept; SYSEXIT with REX.W back to CPL3: CS =
+ *     SYSENTER_CS + 32 | 3, SS = SYSENTER_CS + 40 | 3, RIP = RDX, RSP = RCX,
+ *     RFLAGS untouched. SYSEXIT is #GP(0) at CPL3 and with SYSENTER_CS = 0.
+ *     SYSEXIT does not read the GDT (it loads fixed flat descriptors), so
+ *     its CS/SS selectors need not match lib/x86/desc.h's layout.
  * lib/x86/desc.h lays out the GDT for this STAR: KERNEL_CS/KERNEL_DS, then
  * USER_CS32 (0x23), USER_DS (0x2b), USER_CS (0x33).
  */
 #include "hvut.h"
+#include <asm/apic.h>
 #include <asm/cpufeature.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
@@ -22,6 +30,7 @@
 
 #define SFMASK_BITS (X86_EFLAGS_DF | X86_EFLAGS_AC)
 #define EFLAGS_RF (1UL << 16)
+#define EFLAGS_VM (1UL << 17)
 
 /* What the SYSCALL entry saw, and what the user code saw after SYSRET. */
 struct syscall_seen {
@@ -102,6 +111,126 @@ static void do_sysenter(void *arg)
 	__asm__ volatile("sysenter" ::: "memory");
 }
 
+/*
+ * What the SYSENTER entry saw at CPL0 and what the code SYSEXIT returned to
+ * saw at CPL3 (offsets used by the assembly below).
+ */
+struct sysenter_seen {
+	unsigned long cs, ss, rsp, rflags;                  /* 0, 8, 16, 24 */
+	unsigned long user_cs, user_ss, user_rsp, user_rflags; /* 32, 40, 48, 56 */
+	unsigned long before_rflags;                        /* 64: at CPL3, before SYSENTER */
+};
+struct sysenter_seen se_seen;
+uint8_t sysexit_stack[4096] __attribute__((aligned(16)));   /* not static: the assembly names it */
+
+/*
+ * sysenter_entry runs at CPL0 on sysenter_stack: it records CS, SS, RSP and
+ * RFLAGS, then SYSEXITs (REX.W: to 64-bit code) to sysexit_landing with RSP =
+ * the top of sysexit_stack. The landing, at CPL3, records the same and leaves
+ * through run_in_user()'s exit (INT 0x81), clearing DF first for the C side.
+ */
+extern char sysenter_entry[], sysexit_landing[];
+__asm__(".pushsection .text\n"
+	".globl sysenter_entry, sysexit_landing\n"
+	"sysenter_entry:\n"
+	"	mov %rsp, se_seen+16(%rip)\n"
+	"	pushfq\n"
+	"	popq se_seen+24(%rip)\n"
+	"	mov %cs, %eax\n"
+	"	mov %rax, se_seen+0(%rip)\n"
+	"	mov %ss, %eax\n"
+	"	mov %rax, se_seen+8(%rip)\n"
+	"	lea sysexit_landing(%rip), %rdx\n"
+	"	lea sysexit_stack+4096(%rip), %rcx\n"
+	"	sysexitq\n"
+	"sysexit_landing:\n"
+	"	mov %rsp, se_seen+48(%rip)\n"
+	"	pushfq\n"
+	"	popq se_seen+56(%rip)\n"
+	"	mov %cs, %eax\n"
+	"	mov %rax, se_seen+32(%rip)\n"
+	"	mov %ss, %eax\n"
+	"	mov %rax, se_seen+40(%rip)\n"
+	"	cld\n"
+	"	int $0x81\n"
+	".popsection");
+
+/*
+ * At CPL3, with IF = 1 from run_in_user()'s caller: set DF, which SYSENTER
+ * keeps, record RFLAGS (IF must be 1 there for the entry's IF = 0 to mean
+ * anything) and SYSENTER.
+ */
+static void user_sysenter_sysexit(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("std\n\tpushfq\n\tpopq se_seen+64(%%rip)\n\tsysenter" ::: "memory", "cc");
+}
+
+/* SYSEXIT where it must #GP; if it ran anyway it lands in sysexit_landing, which exits. */
+extern char sysexit_insn[];
+static void do_sysexit(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("lea sysexit_landing(%%rip), %%rdx\n\t"
+			 "lea sysexit_stack+4096(%%rip), %%rcx\n"
+			 ".globl sysexit_insn\nsysexit_insn: sysexitq" ::: "rcx", "rdx", "memory");
+}
+
+static void test_sysenter_intel(void)
+{
+	unsigned long want_cs = KERNEL_CS, stack_top = (uintptr_t)sysenter_stack + sizeof(sysenter_stack);
+	unsigned long exit_top = (uintptr_t)sysexit_stack + sizeof(sysexit_stack);
+	struct fault f;
+	int v;
+
+	wrmsr(MSR_IA32_SYSENTER_CS, want_cs);
+	wrmsr(MSR_IA32_SYSENTER_EIP, (uintptr_t)sysenter_entry);
+	wrmsr(MSR_IA32_SYSENTER_ESP, stack_top);
+	memset(&se_seen, 0, sizeof(se_seen));
+	/*
+	 * IF = 1 at CPL3 (enter_user copies RFLAGS), so the entry can show
+	 * SYSENTER cleared it. The 8259s and LINT0 are masked first: booted by
+	 * a BIOS, the PIT's IRQ0 is live and the PIC still sends it as vector 8.
+	 */
+	apic_quiet_legacy();
+	irq_enable();
+	v = run_in_user(user_sysenter_sysexit, NULL, &f);
+	irq_disable();
+	report(v == NO_EXCEPTION, "SYSENTER from CPL3 and SYSEXIT back run (got %s at %#lx) [SDM vol. 2B SYSENTER]",
+	       exception_name(v), f.pc);
+	report(se_seen.cs == want_cs && se_seen.ss == want_cs + 8,
+	       "entry: CS = SYSENTER_CS %#lx, SS = SYSENTER_CS + 8 (got %#lx, %#lx) [SDM vol. 2B SYSENTER Operation]",
+	       want_cs, se_seen.cs, se_seen.ss);
+	/* The entry stores RSP before it pushes anything. */
+	report(se_seen.rsp == stack_top,
+	       "entry: RSP = IA32_SYSENTER_ESP %#lx (got %#lx) [SDM vol. 2B SYSENTER Operation]", stack_top,
+	       se_seen.rsp);
+	report((se_seen.before_rflags & X86_EFLAGS_IF) &&
+	       !(se_seen.rflags & (X86_EFLAGS_IF | EFLAGS_RF | EFLAGS_VM)) && (se_seen.rflags & X86_EFLAGS_DF),
+	       "entry: RFLAGS.IF/RF/VM cleared, DF kept (got %#lx, %#lx at CPL3) [SDM vol. 2B SYSENTER Operation]",
+	       se_seen.rflags, se_seen.before_rflags);
+	report(se_seen.user_cs == ((want_cs + 32) | 3) && se_seen.user_ss == ((want_cs + 40) | 3),
+	       "SYSEXIT (REX.W): CS = SYSENTER_CS + 32 | 3 = %#lx, SS = SYSENTER_CS + 40 | 3 = %#lx (got %#lx, %#lx) [SDM vol. 2B SYSEXIT Operation]",
+	       (want_cs + 32) | 3, (want_cs + 40) | 3, se_seen.user_cs, se_seen.user_ss);
+	/* Reaching sysexit_landing at all is RIP = RDX; RSP must be RCX. */
+	report(se_seen.user_rsp == exit_top && se_seen.user_cs != 0,
+	       "SYSEXIT: RIP = RDX (the landing ran), RSP = RCX %#lx (got %#lx) [SDM vol. 2B SYSEXIT Operation]",
+	       exit_top, se_seen.user_rsp);
+	report(se_seen.user_rflags == se_seen.rflags,
+	       "SYSEXIT leaves RFLAGS alone (got %#lx, %#lx at the entry) [SDM vol. 2B SYSEXIT Operation]",
+	       se_seen.user_rflags, se_seen.rflags);
+
+	v = run_in_user(do_sysexit, NULL, &f);
+	report(v == GP_VECTOR && f.error_code == 0 && f.pc == (unsigned long)sysexit_insn,
+	       "SYSEXIT at CPL3: #GP(0) (got %s(%#lx) at %#lx) [SDM vol. 2B SYSEXIT: #GP(0) if CPL != 0]",
+	       exception_name(v), f.error_code, f.pc);
+	wrmsr(MSR_IA32_SYSENTER_CS, 0);
+	v = catch_exception(do_sysexit, NULL, &f);
+	report(v == GP_VECTOR && f.error_code == 0 && f.pc == (unsigned long)sysexit_insn,
+	       "SYSEXIT with IA32_SYSENTER_CS = 0: #GP(0) (got %s(%#lx) at %#lx) [SDM vol. 2B SYSEXIT: #GP(0) if IA32_SYSENTER_CS[15:2] = 0]",
+	       exception_name(v), f.error_code, f.pc);
+}
+
 static void test_syscall(void)
 {
 	uint64_t efer = rdmsr(MSR_EFER);
@@ -141,7 +270,7 @@ static void test_syscall(void)
 
 	v = catch_exception(sysret_noncanonical, NULL, &f);
 	if (cpu_vendor() == X86_VENDOR_INTEL)
-		report(v == GP_VECTOR && f.error_code == 0 && f.pc == (unsigned long)sysret_insn &&
+		report_deviation("sysret-noncanonical-cpl3", v == GP_VECTOR && f.error_code == 0 && f.pc == (unsigned long)sysret_insn &&
 		       (f.regs.cs & 3) == 0,
 		       "Intel: SYSRET to a non-canonical RCX is #GP(0) at CPL0 (got %s(%#lx) at %#lx, CS %#lx) [SDM vol. 2B SYSRET]",
 		       exception_name(v), f.error_code, f.pc, f.regs.cs);
@@ -156,20 +285,17 @@ static void test_syscall(void)
 static void test_sysenter(void)
 {
 	uint64_t old_cs = rdmsr(MSR_IA32_SYSENTER_CS);
+	uint64_t old_eip = rdmsr(MSR_IA32_SYSENTER_EIP), old_esp = rdmsr(MSR_IA32_SYSENTER_ESP);
 	struct fault f;
 	int v;
 
 	report_prefix_push("SYSENTER");
 	if (cpu_vendor() == X86_VENDOR_AMD) {
-		uint64_t old_eip = rdmsr(MSR_IA32_SYSENTER_EIP), old_esp = rdmsr(MSR_IA32_SYSENTER_ESP);
-
 		/* Set up as on Intel, so a VMM that runs it anyway ends up somewhere harmless. */
 		wrmsr(MSR_IA32_SYSENTER_CS, KERNEL_CS);
 		wrmsr(MSR_IA32_SYSENTER_EIP, (uintptr_t)sysenter_landing);
 		wrmsr(MSR_IA32_SYSENTER_ESP, (uintptr_t)sysenter_stack + sizeof(sysenter_stack));
 		v = run_in_user(do_sysenter, NULL, &f);
-		wrmsr(MSR_IA32_SYSENTER_EIP, old_eip);
-		wrmsr(MSR_IA32_SYSENTER_ESP, old_esp);
 		report_deviation("sysenter-long-mode-amd", v == UD_VECTOR, "AMD, long mode: #UD (got %s; none means it ran as on Intel) [APM vol. 3 SYSENTER: invalid in long mode]",
 		       exception_name(v));
 	} else {
@@ -178,8 +304,11 @@ static void test_sysenter(void)
 		report(v == GP_VECTOR && f.error_code == 0,
 		       "IA32_SYSENTER_CS = 0: #GP(0) (got %s(%#lx)) [SDM vol. 2B SYSENTER]", exception_name(v),
 		       f.error_code);
+		test_sysenter_intel();
 	}
 	wrmsr(MSR_IA32_SYSENTER_CS, old_cs);
+	wrmsr(MSR_IA32_SYSENTER_EIP, old_eip);
+	wrmsr(MSR_IA32_SYSENTER_ESP, old_esp);
 	report_prefix_pop();
 }
 

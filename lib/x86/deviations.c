@@ -151,9 +151,20 @@ const struct deviation arch_deviations[] = {
 	  "SDM vol. 3B 'General-Detect Exception Condition': MOV DR with GD=1 is a #DB fault with DR6.BD" },
 	{ "tf-sti-delayed", "qemu-tcg", NULL, "10.0", NULL, "the single-step #DB after STI comes one instruction late",
 	  "SDM vol. 2B STI: IF does not inhibit exceptions; vol. 3B 'Single-Step Exception Condition'" },
+	/* x86/emulator.c: LOCK MOV to memory. Under KVM on QEMU 7.2 TCG the RAM form runs on TCG
+	 * (nothing intercepts it); the MMIO form exits to KVM's emulator, which decodes the prefix. */
+#define SDM_LOCK "SDM vol. 2A LOCK: #UD if LOCK is used with an instruction not in its list (MOV is not)"
+	{ "lock-mov-no-ud", "qemu-tcg", NULL, "10.0", NULL, "LOCK MOV m64, r64 runs and writes (no #UD)", SDM_LOCK },
+	{ "lock-mov-no-ud", "kvm/qemu-tcg", NULL, "10.0", NULL,
+	  "LOCK MOV m64, r64 on RAM runs and writes (not intercepted: TCG executes it)", SDM_LOCK },
+	{ "lock-mov-mmio-no-ud", "qemu-tcg", NULL, "10.0", NULL,
+	  "LOCK MOV to device memory runs and writes (no #UD)", SDM_LOCK },
 	/* x86/syscall.c */
 	{ "sysenter-long-mode-amd", "bochs", NULL, NULL, "ryzen", "SYSENTER runs in long mode on an AMD model",
 	  "APM vol. 3 SYSENTER: #UD in long mode" },
+	{ "sysret-noncanonical-cpl3", "qemu-tcg", NULL, "10.0", NULL,
+	  "Intel vendor: SYSRET with a non-canonical RCX returns to CPL3 and #GPs fetching there",
+	  "SDM vol. 2B SYSRET: #GP(0) at CPL0, before any state changes, if RCX is not canonical" },
 	/* x86/tsc.c */
 	{ "cpuid-15h-rate", "bochs", NULL, NULL, NULL,
 	  "CPUID 15H gives the modelled CPU's TSC rate; the TSC counts at the emulator's ips (4 MHz against the PIT)",
