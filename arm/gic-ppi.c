@@ -34,11 +34,19 @@
 #define SOFT_PPI GIC_PPI(6)
 #define WAKER_PROCESSOR_SLEEP (1U << 1)
 #define WAKER_CHILDREN_ASLEEP (1U << 2)
-/* Bounds only a failure reaches: a timer under KVM nested in TCG is slow; a pending PPI needs no clock. */
+/*
+ * Bounds only a failure reaches, generous because under KVM nested in TCG on
+ * a loaded 2-core host the receiving vCPU (four of them on two L1 CPUs) may
+ * wait seconds for a core. Where a known deviation makes the pending PPI
+ * never come (the row below), the wait is short: it is spent every run there.
+ */
 #define TIMER_MUST_HAPPEN_MS 30000
-#define PENDING_MUST_HAPPEN_MS 2000
+#define PENDING_MUST_HAPPEN_MS 30000
+#define PENDING_KNOWN_LOST_MS 2000
 /* QEMU before 10.0 ignores GICv2 GICD_ISPENDR0 writes to PPI bits (lib/arm64/deviations.c). */
 #define V2_ISPENDR_DEVIATION (gic_version() == 2 ? "gicv2-ppi-ispendr-ignored" : NULL)
+#define PENDING_WAIT_MS \
+	(V2_ISPENDR_DEVIATION && deviation_applies(V2_ISPENDR_DEVIATION) ? PENDING_KNOWN_LOST_MS : PENDING_MUST_HAPPEN_MS)
 
 enum cmd { CMD_NONE, CMD_PEND, CMD_TIMER };
 
@@ -295,7 +303,7 @@ static void test_delivery(void)
 	for (int c = 0; c < ncpus; c++) {
 		clear_counts();
 		ask(c, CMD_PEND);
-		wait_for(soft_taken, PENDING_MUST_HAPPEN_MS);
+		wait_for(soft_taken, PENDING_WAIT_MS);
 		report_deviation(V2_ISPENDR_DEVIATION, only_on(soft_taken, c, counts, sizeof(counts)),
 				 "INTID %u made pending by CPU %d: taken there once, nowhere else (per CPU: %s)", SOFT_PPI, c,
 				 counts);

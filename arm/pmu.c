@@ -187,10 +187,17 @@ static void check_sw_incr(void)
  * 1% plus the few instructions between the two reads. Their rate against the
  * generic timer is the CPU clock: we accept 10 MHz .. 10 GHz, which every
  * Armv8 implementation (and QEMU's nominal 1 GHz) lies in.
+ * A hypervisor that backs each counter with a host event starts and stops
+ * them one after the other, and a host that deschedules it in between adds
+ * its time to one counter only: a measurement that fails is taken again, up
+ * to CYCLES_TRIES times. A preemption spoils one try; a wrong PMU spoils all.
  */
+#define CYCLES_TRIES 3
+
 static void check_cycles_event(void)
 {
-	uint64_t t0, t1, ev, cc, hz;
+	uint64_t t0, t1, ev = 0, cc = 0, hz = 0;
+	bool agree = false, plausible = false;
 
 	report_prefix_push("CPU_CYCLES");
 	if (!has_event(EV_CPU_CYCLES) || !ncounters) {
@@ -198,21 +205,27 @@ static void check_cycles_event(void)
 		report_prefix_pop();
 		return;
 	}
-	pmu_reset(PMCR_LC);
-	set_type(0, EV_CPU_CYCLES);
-	set_count(0, 0);
-	t0 = read_cntvct();
-	enable(1 | CYCLE_BIT);
-	loop(1000000);
-	disable(1 | CYCLE_BIT);
-	t1 = read_cntvct();
-	ev = get_count(0);
-	cc = read_sysreg(pmccntr_el0);
-	report(ev > 0 && (ev > cc ? ev - cc : cc - ev) <= cc / 100 + 1000,
-	       "event counter and PMCCNTR agree (%lu, %lu)", (unsigned long)ev, (unsigned long)cc);
-	hz = t1 > t0 ? cc * read_cntfrq() / (t1 - t0) : 0;
-	report(hz >= 10000000UL && hz <= 10000000000UL, "cycle rate is a plausible CPU clock (%lu MHz)",
-	       (unsigned long)(hz / 1000000));
+	for (int try = 1; try <= CYCLES_TRIES && !(agree && plausible); try++) {
+		if (try > 1)
+			report_info("try %d spoiled (event %lu, PMCCNTR %lu, %lu MHz): measuring again", try - 1,
+				    (unsigned long)ev, (unsigned long)cc, (unsigned long)(hz / 1000000));
+		pmu_reset(PMCR_LC);
+		set_type(0, EV_CPU_CYCLES);
+		set_count(0, 0);
+		t0 = read_cntvct();
+		enable(1 | CYCLE_BIT);
+		loop(1000000);
+		disable(1 | CYCLE_BIT);
+		t1 = read_cntvct();
+		ev = get_count(0);
+		cc = read_sysreg(pmccntr_el0);
+		agree = ev > 0 && (ev > cc ? ev - cc : cc - ev) <= cc / 100 + 1000;
+		hz = t1 > t0 ? cc * read_cntfrq() / (t1 - t0) : 0;
+		plausible = hz >= 10000000UL && hz <= 10000000000UL;
+	}
+	report(agree, "event counter and PMCCNTR agree (%lu, %lu) [DDI 0487 D11 CPU_CYCLES, PMCCNTR_EL0]",
+	       (unsigned long)ev, (unsigned long)cc);
+	report(plausible, "cycle rate is a plausible CPU clock (%lu MHz)", (unsigned long)(hz / 1000000));
 	report_prefix_pop();
 }
 
