@@ -192,12 +192,12 @@ static void decrementer(void)
 	report(hits == 0, "with MSR[EE] = 0 a negative DEC interrupts nothing (%d) [Book III 7.5.11]", hits);
 	seen_nip = seen_srr1 = 0;
 	/*
-	 * EE = 1, then poll `hits` until the handler ran or 1 s of timebase
+	 * EE = 1, then poll `hits` until the handler ran or 30 s of timebase
 	 * passed, EE = 0. QEMU raises the exception from a host timer, which a
 	 * loaded host may run after the DEC already reads negative: so SRR0
 	 * must lie in the window, and "right after the mtmsrd" is printed.
 	 */
-	end = mftb() + tb_hz;
+	end = mftb() + 30 * tb_hz;   /* 30 s: only a missing interrupt waits it out */
 	__asm__ volatile("bcl 20,31,1f\n1:\tmflr %0\n\t"
 			 "mtmsrd %3, 1\n"
 			 "2:\tlwz 9, 0(%5)\n\tcmpwi 9, 0\n\tbne 3f\n\tmftb 9\n\tcmpld 9, %2\n\tblt 2b\n"

@@ -46,10 +46,14 @@ static void external(struct ex_regs *r)
 	hits[c->id]++;
 }
 
-/* Keeps MSR[EE] = 1 until this CPU's handler ran `want` times or 1 s of timebase passed. */
+/*
+ * Keeps MSR[EE] = 1 until this CPU's handler ran `want` times or 30 s of
+ * timebase passed: every caller waits for an interrupt that must come, and a
+ * loaded host may not run the sending vCPU (CPU 1's waits) for seconds.
+ */
 static void wait_hits(int want)
 {
-	uint64_t end = mftb() + tb_hz;
+	uint64_t end = mftb() + 30 * tb_hz;
 
 	irq_enable();
 	while (hits[this_cpu()->id] < want && mftb() < end)

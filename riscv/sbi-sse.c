@@ -22,6 +22,7 @@
 #include <asm/sbi.h>
 #include <asm/smp.h>
 #include <asm/sse.h>
+#include <asm/timer.h>
 
 #define SSE_READ_ATTRS 0
 #define SSE_WRITE_ATTRS 1
@@ -442,7 +443,8 @@ static void global_on_other_hart(void)
 	sse_call(SSE_ENABLE, c->event, 0, 0, 0, 0);
 	check_error(sse_call(SSE_INJECT, c->event, cpu_hartid(0), 0, 0, 0), SBI_SUCCESS,
 		    "inject (hart_id is ignored for global events)");
-	for (uint64_t spins = 0; !c->runs && spins < 50000000ULL; spins++)
+	/* Bounded by the time CSR, not by spins: hart 1 may wait seconds for a host core. */
+	for (uint64_t end = read_time() + us_to_ticks(EVENT_WAIT_MS * 1000ULL); !c->runs && read_time() < end;)
 		cpu_relax();
 	report(c->runs == 1, "handled once (runs %d)", c->runs);
 	if (c->runs)
