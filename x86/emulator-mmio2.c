@@ -420,13 +420,13 @@ static void do_cx16(void *arg)
  * was). "#GP(0) If the memory operand for CMPXCHG16B is not aligned on a
  * 16-byte boundary." Checked on RAM and on the device, from byte 128.
  */
-static void cx16_case(const char *what, long at, uint64_t xlo, uint64_t xhi, bool aligned)
+static void cx16_case(const char *what, long at, uint64_t xlo, uint64_t xhi, bool aligned, bool mmio)
 {
 	uint64_t lo = *(uint64_t *)(pattern + at), hi = *(uint64_t *)(pattern + at + 8);
 	struct cx16_args a[2];
 	uint8_t model[REGION];
 	bool equal = !xlo && !xhi;
-	int v[2], d[2];
+	int v[2] = { NO_EXCEPTION, NO_EXCEPTION }, d[2] = { -1, -1 }, n = mmio ? 2 : 1;
 	struct fault f[2];
 
 	memcpy(model, pattern, REGION);
@@ -434,7 +434,7 @@ static void cx16_case(const char *what, long at, uint64_t xlo, uint64_t xhi, boo
 		*(uint64_t *)(model + at) = 0x1111222233334444ULL;
 		*(uint64_t *)(model + at + 8) = 0x5555666677778888ULL;
 	}
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < n; k++) {
 		reset_regions();
 		a[k] = (struct cx16_args){ (k ? vga : ram) + at, lo ^ xlo, hi ^ xhi, 0x1111222233334444ULL,
 					   0x5555666677778888ULL, 0, 0, 0 };
@@ -452,7 +452,7 @@ static void cx16_case(const char *what, long at, uint64_t xlo, uint64_t xhi, boo
 		       what, exception_name(v[0]), f[0].error_code, exception_name(v[1]), f[1].error_code, f[1].pc, d[0], d[1]);
 		return;
 	}
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < n; k++) {
 		bool zf = a[k].flags & FLAGS_ZF;
 		bool regs = equal ? (a[k].out_lo == (lo ^ xlo) && a[k].out_hi == (hi ^ xhi)) :
 				    (a[k].out_lo == lo && a[k].out_hi == hi);
@@ -468,16 +468,28 @@ static void cx16_case(const char *what, long at, uint64_t xlo, uint64_t xhi, boo
 
 static void test_cx16(void)
 {
+	bool mmio;
+
 	if (!this_cpu_has(X86_FEATURE_CX16)) {
 		report_skip("CMPXCHG16B: CPUID.01H:ECX.CX16[13]=0");
 		return;
 	}
 	report_prefix_push("cx16");
-	cx16_case("LOCK CMPXCHG16B, equal", 128, 0, 0, true);
-	cx16_case("LOCK CMPXCHG16B, low qword differs", 128, 0x100, 0, true);
-	cx16_case("LOCK CMPXCHG16B, high qword differs", 128, 0, 1ULL << 63, true);
-	cx16_case("LOCK CMPXCHG16B, 8-byte aligned", 136, 0, 0, false);
-	cx16_case("LOCK CMPXCHG16B, 1-byte aligned", 129, 0, 0, false);
+	/*
+	 * KVM's instruction emulator does not take CMPXCHG16B: an emulation
+	 * failure that stops the VM (KVM internal error). Where the table says
+	 * so the MMIO side of the aligned cases is not attempted; the
+	 * misaligned ones #GP in the CPU before any access.
+	 */
+	mmio = !deviation_applies("cmpxchg16b-mmio-unhandled");
+	if (!mmio)
+		report_deviation("cmpxchg16b-mmio-unhandled", false,
+				 "LOCK CMPXCHG16B on MMIO (not attempted: it stops the VM) [SDM vol. 2A CMPXCHG16B]");
+	cx16_case("LOCK CMPXCHG16B, equal", 128, 0, 0, true, mmio);
+	cx16_case("LOCK CMPXCHG16B, low qword differs", 128, 0x100, 0, true, mmio);
+	cx16_case("LOCK CMPXCHG16B, high qword differs", 128, 0, 1ULL << 63, true, mmio);
+	cx16_case("LOCK CMPXCHG16B, 8-byte aligned", 136, 0, 0, false, true);
+	cx16_case("LOCK CMPXCHG16B, 1-byte aligned", 129, 0, 0, false, true);
 	report_prefix_pop();
 }
 

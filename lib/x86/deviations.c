@@ -174,6 +174,11 @@ const struct deviation arch_deviations[] = {
 	  "XRSTOR #GPs on the compacted area XSAVEC just wrote (XCOMP_BV 0x8000000000000007; XSAVEC put the AVX component at 416, so YMM7-15's high halves land in the header's reserved bytes: xsave-compacted-offset)",
 	  "SDM vol. 1 'Operation of XRSTOR': the compacted form restores an area with XCOMP_BV[63]=1" },
 
+	/* x86/xsave-state.c */
+	{ "xsave-x87-fop-fip-fdp", "qemu-tcg", NULL, NULL, NULL,
+	  "XSAVE writes FIP and FDP as 0 and nothing at FOP (bytes 6-7); XRSTOR does not load them",
+	  "SDM vol. 1 13.4.1 and Table 10-2: the x87 state XSAVE saves and XRSTOR loads includes FOP, FIP, FDP" },
+
 	/* x86/cet.c */
 	{ "cet-msrs-without-cet", "qemu-tcg", NULL, NULL, NULL, "CET MSRs read 0 and ignore writes without CET",
 	  "SDM vol. 2B RDMSR/WRMSR: #GP(0) for an unimplemented MSR (CET MSRs need CPUID.(7,0):ECX[7] or EDX[20])" },
@@ -329,6 +334,10 @@ const struct deviation arch_deviations[] = {
 	{ "fep-iret-unhandled", "kvm", NULL, NULL, NULL,
 	  "IRETQ in 64-bit mode through KVM's instruction emulator is an emulation failure (KVM internal error, the VM stops): emulate.c has IRET for real mode only",
 	  "SDM vol. 2A IRET/IRETD/IRETQ: valid in 64-bit mode (IA-32e mode return)" },
+	/* x86/emulator-mmio2.c */
+	{ "cmpxchg16b-mmio-unhandled", "kvm", NULL, NULL, NULL,
+	  "LOCK CMPXCHG16B on MMIO is an emulation failure (KVM internal error, the VM stops): KVM's emulator has CMPXCHG8B only",
+	  "SDM vol. 2A CMPXCHG8B/CMPXCHG16B: CMPXCHG16B m128 with a 16-byte-aligned operand compares and exchanges" },
 	/* x86/ioapic.c with -machine kernel_irqchip=split: the IOAPIC is QEMU's device model under KVM */
 	{ "ioapic-edge-split", "kvm", NULL, NULL, NULL,
 	  "split irqchip: QEMU's IOAPIC delivers an edge that came while the pin was masked when it is unmasked (as under TCG)",
