@@ -300,10 +300,18 @@ static bool test_pendtable(void)
 		report_prefix_pop();
 		return false;
 	}
+	/* Diagnostics only: while EnableLPIs is 0 the table is software's; a VMM that already consumed it shows here. */
+	report_info("before EnableLPIs: pending table bits of LPI %u: %d, LPI %u: %d", LPI_P,
+		    table[LPI_P / 8] >> (LPI_P % 8) & 1, LPI_Q, table[LPI_Q / 8] >> (LPI_Q % 8) & 1);
 	on_cpu_async(1, cpu1_poll, NULL);
 	end = read_cntvct() + 5 * read_cntfrq();
 	while (!cpu1_ready && read_cntvct() < end)
 		;
+	/* A must-not-happen: a fixed 100 ms of the guest's clock with CPU 1 polling. */
+	udelay(100000);
+	report(cpu1_ready && !cpu1_p && !cpu1_q,
+	       "EnableLPIs = 0: CPU 1 is signalled neither LPI (%u, %u) [IHI 0069 GICR_CTLR.EnableLPIs: 0, LPI support is disabled]",
+	       cpu1_p, cpu1_q);
 	if (!report(cpu1_ready && lpi_enable_rdist(1), "CPU 1 polls; its GICR_CTLR.EnableLPIs written 1 reads 1")) {
 		report_prefix_pop();
 		return false;
