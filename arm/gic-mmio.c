@@ -35,7 +35,7 @@
  *   dt        the ID registers against the device tree: v2 CPUNumber is the
  *             DT's CPU count; ITLinesNumber covers every SPI a DT node uses;
  *             v3: one redistributor frame per DT CPU, its Affinity_Value the
- *             CPU's reg (MPIDR), Last only on each region's last frame;
+ *             CPU's reg (MPIDR), each region's walk ends at a Last frame;
  *             GICD_IIDR and every GICR_IIDR name one implementer and product
  */
 #include "hvut.h"
