@@ -19,6 +19,8 @@
  *          LEN gives a multiple of 128 bits, at most 2048
  *   zregs  with SVE, at the largest vector length: Z0-Z31 and P0-P15 survive
  *          a BRK, an EL0 run, exits to the VMM and the other CPU's own use
+ *   ffr    with SVE, the first-fault register (arm/fpu-ffr.c): SETFFR,
+ *          WRFFR/RDFFR, LDFF1B across into an unmapped page, kept like P
  * The library and this file are built without FP registers
  * (-mgeneral-regs-only), so the exception path does not touch V0-V31: what is
  * compared is what the VMM kept. arm/fpu-c.c alone is built with them.
@@ -28,6 +30,7 @@
 #include <asm/smp.h>
 #include <asm/sysreg.h>
 #include "fpu-c.h"
+#include "fpu-ffr.h"
 
 #define EC_SVE 0x19
 #define CPACR_FPEN(x) ((unsigned long)(x) << 20)
@@ -460,6 +463,7 @@ int main(int argc, char **argv, char **envp)
 		{ "fpen", test_fpen }, { "regs", fp_on }, { "regs", test_regs }, { "fpcr", fp_on },
 		{ "fpcr", test_fpcr }, { "cfp", fp_on }, { "cfp", fpu_c_round }, { "cfp", fpu_c_flags },
 		{ "cfp", c_live }, { "sve", test_sve }, { "zregs", test_zregs },
+		{ "ffr", fpu_ffr },
 	};
 
 	(void)envp;

@@ -29,8 +29,17 @@
  *   rdist     v3: each CPU has its redistributor, GICR_TYPER.Last only on
  *             the last, Processor_Number distinct, WAKER awake
  *   irouter   v3: GICD_IROUTER of an SPI holds a CPU's affinity
+ *   reserved  reserved offsets of the register maps (GICD v2 and v3, GICR
+ *             RD_base and SGI_base) read 0; all-ones written there reads
+ *             back 0 and changes none of the frame's defined registers
+ *   dt        the ID registers against the device tree: v2 CPUNumber is the
+ *             DT's CPU count; ITLinesNumber covers every SPI a DT node uses;
+ *             v3: one redistributor frame per DT CPU, its Affinity_Value the
+ *             CPU's reg (MPIDR), each region's walk ends at a Last frame;
+ *             GICD_IIDR and every GICR_IIDR name one implementer and product
  */
 #include "hvut.h"
+#include "devicetree.h"
 #include <asm/gic.h>
 #include <asm/io.h>
 #include <asm/smp.h>
@@ -261,6 +270,251 @@ static void test_irouter(void)
 	writeq(r, saved);
 }
 
+/* --- reserved: reserved register addresses ---------------------------------- */
+
+/*
+ * IHI 0048B 4.1.2, Table 4-1 (Distributor register map) and IHI 0069 12.8/12.10
+ * (GICD, GICR RD_base and SGI_base maps): offsets the tables list as Reserved.
+ * GICv2 (IHI 0048B 4.1.2): reserved register addresses are RAZ/WI. GICv3
+ * (IHI 0069 12.1 "GIC memory-mapped register access"): reserved register
+ * addresses are RES0, and a RES0 location with no function reads 0 and
+ * ignores writes (IHI 0069 Glossary, RES0). The IMPLEMENTATION DEFINED ranges
+ * (v2 0x020-0x03C, 0xD00-0xDFC; v3 0x0020-0x003C, 0xC000-0xFFCC) are left out.
+ */
+static const unsigned v2_dist_reserved[] = { 0x00c, 0x010, 0x01c, 0x040, 0x07c, 0xf04, 0xf0c, 0xf30, 0xfcc };
+static const unsigned v3_dist_reserved[] = { 0x0014, 0x001c, 0x0044, 0x004c, 0x005c, 0x0070, 0x0f04, 0x0f30, 0x0f7c };
+static const unsigned v3_rd_reserved[] = { 0x0050, 0x005c, 0x0080, 0x009c, 0x00c8, 0x00fc, 0x0200, 0x8000 };
+static const unsigned v3_sgi_reserved[] = { 0x0000, 0x0040, 0x007c, 0x00fc, 0x0500, 0x0800, 0x0a00, 0x0f00 };
+
+/*
+ * Each reserved word: read (expect 0), write 0xffffffff, read again (expect 0).
+ * The defined registers in `watch` must keep their values across all the writes.
+ */
+static void check_reserved(const char *frame, uintptr_t base, const unsigned *off, unsigned n, const unsigned *watch,
+			   unsigned nwatch, const char *rule)
+{
+	uint32_t before[16], first = 0, second = 0;
+	unsigned nonzero = 0, written = 0, changed = 0, bad_off = 0;
+
+	for (unsigned i = 0; i < nwatch; i++)
+		before[i] = readl(base + watch[i]);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t r = readl(base + off[i]), w;
+
+		writel(base + off[i], 0xffffffff);
+		w = readl(base + off[i]);
+		if (r && !nonzero++) {
+			first = r;
+			bad_off = off[i];
+		}
+		if (w && !written++) {
+			second = w;
+			if (!r)
+				bad_off = off[i];
+		}
+	}
+	for (unsigned i = 0; i < nwatch; i++)
+		if (readl(base + watch[i]) != before[i]) {
+			report_info("%s: %#x changed from %#x to %#x after the reserved writes", frame, watch[i], before[i],
+				    readl(base + watch[i]));
+			changed++;
+		}
+	report(!nonzero, "%s: %u reserved offsets read 0 (%u do not, first %#x = %#x) [%s]", frame, n, nonzero, bad_off,
+	       first, rule);
+	report(!written, "%s: 0xffffffff written to each reads back 0 (%u do not, %#x) [%s]", frame, written, second, rule);
+	report(!changed, "%s: the writes change none of %u defined registers (%u changed)", frame, nwatch, changed);
+}
+
+static void test_reserved(int version)
+{
+	/* Defined registers whose contents nothing else changes meanwhile. */
+	const unsigned dist_watch[] = { GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_IGROUPR + spi / 32 * 4,
+					GICD_ISENABLER + spi / 32 * 4, GICD_IPRIORITYR + (spi & ~3U), GICD_ICFGR + spi / 16 * 4 };
+	const unsigned rd_watch[] = { GICR_CTLR, GICR_IIDR, GICR_TYPER, GICR_TYPER + 4, GICR_WAKER };
+	const unsigned sgi_watch[] = { GICD_IGROUPR, GICD_ISENABLER, GICD_IPRIORITYR, GICD_IPRIORITYR + 0x1c, GICD_ICFGR,
+				       GICD_ICFGR + 4 };
+
+	report_prefix_push("reserved");
+	if (version == 2) {
+		check_reserved("GICD", dist, v2_dist_reserved, ARRAY_SIZE(v2_dist_reserved), dist_watch,
+			       ARRAY_SIZE(dist_watch), "IHI 0048B 4.1.2 Table 4-1: reserved addresses are RAZ/WI");
+	} else {
+		uintptr_t rd = gic_rdist_base(smp_id());
+
+		check_reserved("GICD", dist, v3_dist_reserved, ARRAY_SIZE(v3_dist_reserved), dist_watch,
+			       ARRAY_SIZE(dist_watch), "IHI 0069 12.8 GICD register map: Reserved, RES0");
+		check_reserved("GICR RD_base", rd, v3_rd_reserved, ARRAY_SIZE(v3_rd_reserved), rd_watch,
+			       ARRAY_SIZE(rd_watch), "IHI 0069 12.10 GICR RD_base map: Reserved, RES0");
+		check_reserved("GICR SGI_base", rd + GICR_SGI_FRAME, v3_sgi_reserved, ARRAY_SIZE(v3_sgi_reserved),
+			       sgi_watch, ARRAY_SIZE(sgi_watch), "IHI 0069 12.10 GICR SGI_base map: Reserved, RES0");
+	}
+	report_prefix_pop();
+}
+
+/* --- dt: the ID registers against the device tree --------------------------- */
+
+struct dt_cpus {
+	unsigned n;
+	uint64_t aff[MAX_CPUS * 4];   /* GICR_TYPER.Affinity_Value form: Aff3.Aff2.Aff1.Aff0 */
+};
+
+/* Devicetree spec 3.8 and the Arm CPU binding: /cpus/cpu@N, device_type "cpu", reg = MPIDR affinity. */
+static void dt_cpus(struct dt_cpus *c)
+{
+	int cpus = fdt_path_offset("/cpus"), child;
+
+	c->n = 0;
+	if (cpus < 0)
+		return;
+	fdt_for_each_child(child, cpus) {
+		const char *type = fdt_getprop_string(child, "device_type");
+		const void *reg;
+		int len;
+		uint64_t m;
+
+		if (!type || strcmp(type, "cpu") || !(reg = fdt_getprop(child, "reg", &len)) || len < 4)
+			continue;
+		m = fdt_cells(reg, 0, len >= 8 ? 2 : 1);
+		if (c->n < ARRAY_SIZE(c->aff))
+			c->aff[c->n] = (m >> 32 & 0xff) << 24 | (m & 0xffffff);
+		c->n++;
+	}
+}
+
+/* The interrupt parent of a node: its own interrupt-parent or the nearest ancestor's (DT spec 2.4.1). */
+static uint32_t dt_irq_parent(int node)
+{
+	uint32_t ph;
+
+	for (; node >= 0; node = fdt_parent(node))
+		if (fdt_getprop_u32(node, "interrupt-parent", &ph))
+			return ph;
+	return 0;
+}
+
+/*
+ * Every node whose interrupts go to the GIC: the highest SPI INTID used.
+ * The GIC binding's 3 cells: type (0 SPI, 1 PPI), number, flags; SPI n is INTID 32 + n.
+ */
+static void dt_walk_spis(int node, uint32_t gic_phandle, unsigned *max_spi, unsigned *nodes)
+{
+	int child, len;
+	const void *irqs = fdt_getprop(node, "interrupts", &len);
+
+	if (irqs && len >= 12 && dt_irq_parent(node) == gic_phandle) {
+		for (int i = 0; i + 2 < len / 4; i += 3)
+			if (fdt_cell(irqs, i) == 0 && 32 + fdt_cell(irqs, i + 1) > *max_spi)
+				*max_spi = 32 + fdt_cell(irqs, i + 1);
+		(*nodes)++;
+	}
+	fdt_for_each_child(child, node)
+		dt_walk_spis(child, gic_phandle, max_spi, nodes);
+}
+
+static void test_dt_v3(const struct dt_cpus *c)
+{
+	int node = fdt_find_compatible(-1, "arm,gic-v3");
+	uint32_t regions = 1, gicd_iidr = readl(dist + GICD_IIDR), iidr0 = 0;
+	unsigned frames = 0, lasts_wrong = 0, unmatched = 0, dups = 0, iidr_differ = 0;
+	uint64_t seen[MAX_CPUS * 4];
+
+	fdt_getprop_u32(node, "#redistributor-regions", &regions);
+	for (uint32_t r = 0; r < regions; r++) {
+		uint64_t base, size;
+		bool found_last = false;
+
+		if (!fdt_reg(node, 1 + r, &base, &size))
+			break;
+		/*
+		 * IHI 0069 12.11.36 GICR_TYPER.Last: the highest-numbered Redistributor of a
+		 * contiguous series. The DT region may be larger than the frames in it (room
+		 * for more CPUs): the walk must meet Last before the region ends.
+		 */
+		for (uint64_t off = 0; off < size; ) {
+			uint64_t typer = readq(base + off + GICR_TYPER);
+			uint32_t iidr = readl(base + off + GICR_IIDR);
+			bool last = typer & (1U << 4);
+			uint64_t next = off + ((typer & 2) ? 0x40000 : 0x20000);   /* VLPIS: 4 frames, else 2 */
+
+			if (!frames)
+				iidr0 = iidr;
+			iidr_differ += iidr != iidr0;
+			for (unsigned i = 0; i < frames && i < ARRAY_SIZE(seen); i++)
+				dups += seen[i] == typer >> 32;
+			if (frames < ARRAY_SIZE(seen))
+				seen[frames] = typer >> 32;
+			frames++;
+			if (last) {
+				found_last = true;
+				break;
+			}
+			if (next >= size || frames > 64)
+				break;
+			off = next;
+		}
+		if (!found_last) {
+			report_info("region %u: no frame with GICR_TYPER.Last before the region's end (%#lx bytes)", r,
+				    (unsigned long)size);
+			lasts_wrong++;
+		}
+	}
+	for (unsigned i = 0; i < c->n && i < ARRAY_SIZE(c->aff); i++) {
+		bool found = false;
+
+		for (unsigned j = 0; j < frames && j < ARRAY_SIZE(seen); j++)
+			found |= seen[j] == c->aff[i];
+		if (!found) {
+			report_info("DT CPU %u (affinity %#lx) has no redistributor frame", i, (unsigned long)c->aff[i]);
+			unmatched++;
+		}
+	}
+	report(frames == c->n, "v3: %u redistributor frames in %u region(s), one per DT CPU (%u) [IHI 0069 12.11.36 GICR_TYPER]",
+	       frames, regions, c->n);
+	report(!unmatched && !dups,
+	       "v3: each DT CPU's reg (MPIDR affinity) is one frame's GICR_TYPER.Affinity_Value (%u unmatched, %u duplicates) [IHI 0069 12.11.36 GICR_TYPER.Affinity_Value]",
+	       unmatched, dups);
+	report(!lasts_wrong, "v3: GICR_TYPER.Last ends each region's series of frames (%u regions without) [IHI 0069 12.11.36 GICR_TYPER.Last]",
+	       lasts_wrong);
+	/* IHI 0069 12.9.16 GICD_IIDR, 12.11.x GICR_IIDR: both identify the implementer and the product of the GIC. */
+	report_info("GICD_IIDR %#x (ProductID %#x, Implementer %#x), GICR_IIDR %#x (ProductID %#x, Implementer %#x)",
+		    gicd_iidr, gicd_iidr >> 24, gicd_iidr & 0xfff, iidr0, iidr0 >> 24, iidr0 & 0xfff);
+	report(!iidr_differ && frames, "v3: every redistributor's GICR_IIDR is the same (%u differ) [IHI 0069 GICR_IIDR]", iidr_differ);
+	report((gicd_iidr >> 24) == (iidr0 >> 24) && (gicd_iidr & 0xfff) == (iidr0 & 0xfff),
+	       "v3: GICD_IIDR and GICR_IIDR name the same ProductID and Implementer (%#x/%#x vs %#x/%#x) [IHI 0069 GICD_IIDR, GICR_IIDR]",
+	       gicd_iidr >> 24, gicd_iidr & 0xfff, iidr0 >> 24, iidr0 & 0xfff);
+}
+
+static void test_dt(int version)
+{
+	static const char *const compat[] = { "arm,gic-v3", "arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic" };
+	uint32_t typer = readl(dist + GICD_TYPER), phandle = 0;
+	unsigned lines = ((typer & 0x1f) + 1) * 32, max_spi = 0, nodes = 0;
+	struct dt_cpus c;
+	int gic = -1;
+
+	report_prefix_push("dt");
+	dt_cpus(&c);
+	for (unsigned i = 0; i < ARRAY_SIZE(compat) && gic < 0; i++)
+		gic = fdt_find_compatible(-1, compat[i]);
+	if (gic < 0 || !fdt_getprop_u32(gic, "phandle", &phandle)) {
+		report_fail("the GIC node (%d) has no phandle for interrupt-parent", gic);
+		report_prefix_pop();
+		return;
+	}
+	if (version == 2)
+		report(((typer >> 5) & 7) + 1 == c.n,
+		       "v2: GICD_TYPER.CPUNumber + 1 = %u, the device tree's CPU nodes (%u) [IHI 0048B 4.3.2 GICD_TYPER.CPUNumber]",
+		       ((typer >> 5) & 7) + 1, c.n);
+	dt_walk_spis(fdt_root(), phandle, &max_spi, &nodes);
+	report_info("%u DT nodes with interrupts to the GIC, highest SPI INTID %u", nodes, max_spi);
+	report(nodes && max_spi < lines,
+	       "GICD_TYPER.ITLinesNumber %u: 32*(N+1) = %u INTIDs cover the highest SPI INTID the DT uses (%u) [IHI 0048B 4.3.2; IHI 0069 12.9.38 GICD_TYPER]",
+	       typer & 0x1f, lines, max_spi);
+	if (version == 3)
+		test_dt_v3(&c);
+	report_prefix_pop();
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	int want = gic_wanted_version(argc, argv), version = gic_version();
@@ -292,6 +546,8 @@ int main(int argc, char **argv, char **envp)
 		test_rdist();
 		test_irouter();
 	}
+	test_reserved(version);
+	test_dt(version);
 	report_prefix_pop();
 	return report_summary();
 }

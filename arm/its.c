@@ -17,6 +17,11 @@
  *   clear     CLEAR removes a pending state INT made
  *   discard   DISCARD removes the mapping: a later INT signals nothing
  *   mapi      MAPI maps EventID = INTID
+ *   pendtable (smp 2) CPU 1's redistributor given a pending table with two
+ *             LPIs' bits set (PENDBASER.PTZ = 0, live data) before EnableLPIs:
+ *             once enabled, the one enabled in the configuration table is
+ *             signalled there, once; the disabled one is not, and stays
+ *             pending until it is enabled and INV'd
  *   movi      (smp 2) MOVI to a collection on CPU 1: INT is signalled there, not here
  *   errors    a device unmapped by MAPD V=0 translates nothing; MAPTI of an
  *             EventID beyond the device's size maps nothing; INT of an
@@ -37,10 +42,12 @@
 #define LPI_A (LPI_BASE + 0)
 #define LPI_B (LPI_BASE + 1)
 #define LPI_M (LPI_BASE + 5)
+#define LPI_P (LPI_BASE + 40)     /* pending in CPU 1's table, enabled */
+#define LPI_Q (LPI_BASE + 77)     /* pending in CPU 1's table, disabled */
 #define PRIO 0xa0
 
 static struct its_info its;
-static volatile unsigned cpu1_got;
+static volatile unsigned cpu1_got, cpu1_p, cpu1_q, cpu1_other;
 static volatile bool cpu1_stop, cpu1_ready;
 
 static void settle(void)
@@ -212,26 +219,121 @@ static void test_mapi(void)
 	report_prefix_pop();
 }
 
+/* CPU 1 takes whatever its CPU interface signals; CPU 0 programs CPU 1's redistributor. */
 static void cpu1_poll(void *arg)
 {
 	(void)arg;
-	if (!lpi_enable_here())
-		return;
 	cpu1_ready = true;
 	while (!READ_ONCE(cpu1_stop)) {
 		uint32_t iar = gic_ack();
+		unsigned id = gic_iar_intid(iar);
 
-		if (gic_iar_intid(iar) == GIC_SPURIOUS)
+		if (id == GIC_SPURIOUS)
 			continue;
-		if (gic_iar_intid(iar) == LPI_A)
+		if (id == LPI_A)
 			cpu1_got++;
+		else if (id == LPI_P)
+			cpu1_p++;
+		else if (id == LPI_Q)
+			cpu1_q++;
+		else
+			cpu1_other = id;
 		gic_eoi(iar);
 	}
 }
 
-static void test_movi(void)
+/* Waits (bounded, 5 s of the guest's clock) until *v reaches n; only spent when it does not. */
+static void wait_count(volatile unsigned *v, unsigned n)
 {
+	uint64_t end = read_cntvct() + 5 * read_cntfrq();
+
+	while (*v < n && read_cntvct() < end)
+		;
+	settle();
+}
+
+static void set_pending_bit(uint8_t *table, unsigned intid)
+{
+	/* IHI 0069 5.1.2 LPI Pending tables: one bit per INTID, bit N%8 of byte N/8 from the base. */
+	table[intid / 8] |= (uint8_t)(1U << (intid % 8));
+}
+
+/*
+ * IHI 0069 12.11 GICR_PENDBASER.PTZ: 0 says the LPI Pending table is not zero
+ * and holds live data; GICR_CTLR.EnableLPIs: when it is written from 0 to 1,
+ * the Redistributor loads the LPI Pending table from memory to check for
+ * pending LPIs; 5.1.2: the table's first 1 KiB (INTIDs 0-8191) is
+ * IMPLEMENTATION DEFINED: left zero here. An LPI pending in the table and
+ * enabled in the configuration table (5.1.1) is then signalled; one disabled
+ * there stays pending and is signalled once enabled and INV'd (5.3 INV).
+ * Both LPIs are mapped through the ITS to a collection on CPU 1 first, which
+ * changes nothing of the rule and gives a VMM that tracks only mapped LPIs a
+ * record of them.
+ */
+static bool test_pendtable(void)
+{
+	uint8_t *table;
+	bool ok;
 	uint64_t end;
+	unsigned n, other;
+
+	report_prefix_push("pendtable");
+	if (nr_cpus() < 2) {
+		report_skip("pending table on another CPU: needs 2 CPUs (smp >= 2 in unittests.cfg)");
+		report_prefix_pop();
+		return false;
+	}
+	table = alloc_pages(4);   /* 64 KiB aligned, zeroed */
+	if (!report(table != NULL, "a 64 KiB pending table for CPU 1")) {
+		report_prefix_pop();
+		return false;
+	}
+	set_pending_bit(table, LPI_P);
+	set_pending_bit(table, LPI_Q);
+	lpi_configure(LPI_P, PRIO, true);
+	lpi_configure(LPI_Q, PRIO, false);
+	ok = lpi_tables_rdist(1, table);
+	ok = ok && its_mapc(1, 1, true) && cmd(ITS_MAPTI, DEV, 2, LPI_P, 1) && cmd(ITS_MAPTI, DEV, 3, LPI_Q, 1) &&
+	     its_sync(1);
+	if (!report(ok, "CPU 1: PROPBASER, PENDBASER (PTZ = 0) written; events 2, 3 of device %u mapped to LPIs %u, %u on collection 1",
+		    DEV, LPI_P, LPI_Q)) {
+		report_prefix_pop();
+		return false;
+	}
+	/* Diagnostics only: while EnableLPIs is 0 the table is software's; a VMM that already consumed it shows here. */
+	report_info("before EnableLPIs: pending table bits of LPI %u: %d, LPI %u: %d", LPI_P,
+		    table[LPI_P / 8] >> (LPI_P % 8) & 1, LPI_Q, table[LPI_Q / 8] >> (LPI_Q % 8) & 1);
+	on_cpu_async(1, cpu1_poll, NULL);
+	end = read_cntvct() + 5 * read_cntfrq();
+	while (!cpu1_ready && read_cntvct() < end)
+		;
+	/* A must-not-happen: a fixed 100 ms of the guest's clock with CPU 1 polling. */
+	udelay(100000);
+	report_deviation("its-lpi-before-enablelpis", cpu1_ready && !cpu1_p && !cpu1_q,
+			 "EnableLPIs = 0: CPU 1 is signalled neither LPI (%u, %u) [IHI 0069 GICR_CTLR.EnableLPIs: 0, LPI support is disabled]",
+			 cpu1_p, cpu1_q);
+	if (!report(cpu1_ready && lpi_enable_rdist(1), "CPU 1 polls; its GICR_CTLR.EnableLPIs written 1 reads 1")) {
+		report_prefix_pop();
+		return false;
+	}
+	wait_count(&cpu1_p, 1);
+	n = take(LPI_P, &other);
+	report(cpu1_p == 1 && !cpu1_q && n == 0,
+	       "LPI %u, set in the pending table before EnableLPIs, is signalled on CPU 1 once (%u), the disabled LPI %u not (%u), CPU 0 nothing (%u) [IHI 0069 GICR_PENDBASER.PTZ, GICR_CTLR.EnableLPIs; 5.1.2 LPI Pending tables]",
+	       LPI_P, cpu1_p, LPI_Q, cpu1_q, n);
+	lpi_configure(LPI_Q, PRIO, true);
+	cmd(ITS_INV, DEV, 3, 0, 0);
+	its_sync(1);
+	wait_count(&cpu1_q, 1);
+	report_deviation("its-pendtable-disabled-lost", cpu1_q == 1 && cpu1_p == 1 && !cpu1_other,
+			 "LPI %u stayed pending while disabled: enabled and INV'd, it is signalled on CPU 1 once (%u; other %u) [IHI 0069 5.1.1 Enable; 5.3 INV]",
+			 LPI_Q, cpu1_q, cpu1_other);
+	report_prefix_pop();
+	return true;
+}
+
+static void test_movi(bool cpu1_polling)
+{
 	unsigned n, other;
 
 	report_prefix_push("movi");
@@ -240,11 +342,7 @@ static void test_movi(void)
 		report_prefix_pop();
 		return;
 	}
-	on_cpu_async(1, cpu1_poll, NULL);
-	end = read_cntvct() + 5 * read_cntfrq();
-	while (!cpu1_ready && read_cntvct() < end)
-		;
-	if (!report(cpu1_ready, "CPU 1's redistributor enables LPIs")) {
+	if (!report(cpu1_polling, "CPU 1 polls with LPIs enabled (pendtable)")) {
 		report_prefix_pop();
 		return;
 	}
@@ -252,15 +350,10 @@ static void test_movi(void)
 	cmd(ITS_MOVI, DEV, 0, 0, 1);
 	cmd(ITS_INT, DEV, 0, 0, 0);
 	its_sync(1);
-	end = read_cntvct() + 5 * read_cntfrq();
-	while (!cpu1_got && read_cntvct() < end)
-		;
-	settle();
+	wait_count(&cpu1_got, 1);
 	n = take(LPI_A, &other);
 	report(cpu1_got == 1 && n == 0, "after MOVI to collection 1 (CPU 1), INT is signalled on CPU 1 once (%u), not here (%u) [IHI 0069 5.3 ITS commands, MOVI]",
 	       cpu1_got, n);
-	cpu1_stop = true;
-	on_cpu_wait(1);
 	cmd(ITS_MOVI, DEV, 0, 0, 0);
 	report_prefix_pop();
 }
@@ -303,6 +396,7 @@ static void test_errors(void)
 int main(int argc, char **argv, char **envp)
 {
 	uint32_t gicd_typer;
+	bool polling;
 
 	(void)argc, (void)argv, (void)envp;
 	if (gic_version() != 3) {
@@ -335,7 +429,12 @@ int main(int argc, char **argv, char **envp)
 	test_config();
 	test_clear_discard();
 	test_mapi();
-	test_movi();
+	polling = test_pendtable();
+	test_movi(polling);
+	if (polling) {
+		cpu1_stop = true;
+		on_cpu_wait(1);
+	}
 	test_errors();
 	return report_summary();
 }

@@ -10,7 +10,8 @@
  *   chain     CHAIN (0x1e) in each odd counter counts the overflows of the
  *             even counter below it; with PMCR_EL0.LP (PMUv3p5) it counts
  *             its 64-bit overflow only
- *   pmmir     PMMIR_EL1 exists from PMUv3p4, UNDEFINED before
+ *   pmmir     PMMIR_EL1 exists from PMUv3p4, UNDEFINED before; where
+ *             PMCEID1_EL0 lists STALL_SLOT (0x3f), PMMIR_EL1.SLOTS is not 0
  *   pmceid    PMCEID0/1 bits [63:32] are RES0 before PMUv3p1
  * Absent parts (no CHAIN in PMCEID0, PMUVer below p4/p5, no PMU PPI) SKIP by name.
  */
@@ -27,6 +28,7 @@
 #define EVTYPER_U (1UL << 30)
 #define EV_SW_INCR 0x00
 #define EV_CHAIN 0x1e
+#define EV_STALL_SLOT 0x3f
 #define PMUV3P1 4
 #define PMUV3P4 5
 #define PMUV3P5 6
@@ -245,8 +247,22 @@ static void test_pmmir(void)
 
 	report_prefix_push("pmmir");
 	if (pmuver >= PMUV3P4 && pmuver != 0xf) {
+		bool stall_slot = read_sysreg(pmceid1_el0) >> (EV_STALL_SLOT - 32) & 1;
+
 		report(ec == NO_EXCEPTION, "PMUv3p4: PMMIR_EL1 is readable (%s, SLOTS %lu) [DDI 0487 D24 PMMIR_EL1]",
 		       exception_name(ec), v & 0xff);
+		/*
+		 * DDI 0487 D24 PMMIR_EL1.SLOTS: the largest amount STALL_SLOT can count
+		 * in one cycle; if the STALL_SLOT event is implemented, it must not be
+		 * zero. PMCEID1_EL0 bit 31 says whether common event 0x3f is implemented
+		 * (D24 PMCEID1_EL0). With the event absent no rule binds SLOTS.
+		 */
+		if (stall_slot)
+			report(ec == NO_EXCEPTION && (v & 0xff) != 0,
+			       "STALL_SLOT (0x3f) in PMCEID1_EL0: PMMIR_EL1.SLOTS is not 0 (got %lu) [DDI 0487 D24 PMMIR_EL1.SLOTS]",
+			       v & 0xff);
+		else
+			report_skip("PMMIR_EL1.SLOTS vs STALL_SLOT: STALL_SLOT (0x3f) not in PMCEID1_EL0 (SLOTS %lu)", v & 0xff);
 	} else {
 		report(ec == EC_UNKNOWN, "before PMUv3p4 PMMIR_EL1 is UNDEFINED (EC %#x) [DDI 0487 D24 PMMIR_EL1]", ec);
 	}

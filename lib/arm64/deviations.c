@@ -86,5 +86,20 @@ const struct deviation arch_deviations[] = {
 	{ "gicv3-waker-children-awake", "kvm", NULL, NULL, NULL,
 	  "GICR_WAKER.ProcessorSleep = 1 reads back 1 but ChildrenAsleep stays 0 (2 s of the counter)",
 	  "GICv3 IHI 0069 GICR_WAKER: software sets ProcessorSleep to 1 and waits until ChildrenAsleep == 1" },
+	/*
+	 * arm/its.c "pendtable": seen on KVM 6.12.117 (vgic-its in L1), arm64-kvm lane. CPU 1's pending table
+	 * has LPIs P (enabled) and Q (disabled) set, PTZ = 0, its EnableLPIs still 0; MAPTI of both to
+	 * CPU 1's collection. KVM's ITS reads and clears both table bits at the MAPTI (the INFO line reads
+	 * them 0 before EnableLPIs), signals P at once, and at EnableLPIs reloads the now-clear table: Q is lost.
+	 */
+	{ "its-lpi-before-enablelpis", "kvm", NULL, NULL, NULL,
+	  "an LPI mapped by MAPTI to a redistributor whose GICR_CTLR.EnableLPIs is 0 is taken from its pending "
+	  "table (the bit cleared) and signalled before EnableLPIs is set",
+	  "GICv3 IHI 0069 GICR_CTLR.EnableLPIs: 0, LPI support is disabled at the Redistributor" },
+	{ "its-pendtable-disabled-lost", "kvm", NULL, NULL, NULL,
+	  "a disabled LPI pending in the pending table (PTZ = 0) before EnableLPIs is never signalled after it is "
+	  "enabled and INV'd (its state consumed at MAPTI, then reloaded as 0 at EnableLPIs)",
+	  "GICv3 IHI 0069 GICR_PENDBASER.PTZ (0: live data), GICR_CTLR.EnableLPIs (0 to 1 loads the table); "
+	  "5.1.1: a disabled LPI stays pending" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

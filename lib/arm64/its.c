@@ -48,27 +48,46 @@ bool its_probe(struct its_info *its)
 	return true;
 }
 
-bool lpi_enable_here(void)
+bool lpi_tables_rdist(int cpu, void *pend_table)
 {
-	uintptr_t rd = gic_rdist_base(smp_id());
+	uintptr_t rd = gic_rdist_base(cpu);
 	uint64_t prop, pend;
-	void *pend_table;
+	bool live = pend_table != NULL;
 
 	if (!rd || !(readq(rd + GICR_TYPER) & GICR_TYPER_PLPIS))
 		return false;
 	if (!prop_table)
 		prop_table = alloc_pages(1);   /* 2^14 - 8192 = 8 KiB of configuration */
-	pend_table = alloc_pages(4);          /* 64 KiB aligned (PENDBASER [51:16]), zeroed */
+	if (!pend_table)
+		pend_table = alloc_pages(4);  /* 64 KiB aligned (PENDBASER [51:16]), zeroed */
 	if (!prop_table || !pend_table)
 		return false;
 	prop = (uintptr_t)prop_table | CACHE_RAWAWB << 7 | SHARE_INNER << 10 | (LPI_ID_BITS - 1);
-	pend = (uintptr_t)pend_table | CACHE_RAWAWB << 7 | SHARE_INNER << 10 | 1ULL << 62;   /* PTZ: all zero */
+	pend = (uintptr_t)pend_table | CACHE_RAWAWB << 7 | SHARE_INNER << 10;
+	/* PTZ = 1: the table is all zero; 0: it holds live pending state (IHI 0069 GICR_PENDBASER.PTZ). */
+	if (!live)
+		pend |= 1ULL << 62;
 	dsb(sy);
 	writeq(rd + GICR_PROPBASER, prop);
 	writeq(rd + GICR_PENDBASER, pend);
+	return true;
+}
+
+bool lpi_enable_rdist(int cpu)
+{
+	uintptr_t rd = gic_rdist_base(cpu);
+
+	if (!rd)
+		return false;
+	dsb(sy);
 	writel(rd + GICR_CTLR, readl(rd + GICR_CTLR) | GICR_CTLR_ENABLE_LPIS);
 	dsb(sy);
 	return readl(rd + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS;
+}
+
+bool lpi_enable_here(void)
+{
+	return lpi_tables_rdist(smp_id(), NULL) && lpi_enable_rdist(smp_id());
 }
 
 void lpi_configure(unsigned intid, uint8_t prio, bool enable)

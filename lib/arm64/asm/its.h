@@ -50,6 +50,14 @@ struct its_info {
 bool its_probe(struct its_info *its);
 /* This CPU's redistributor: shared configuration table, own pending table, EnableLPIs. */
 bool lpi_enable_here(void);
+/*
+ * The same in two steps for any CPU's redistributor (its registers are MMIO):
+ * the configuration table and a pending table, then EnableLPIs. pend_table
+ * NULL: a fresh zeroed one (PENDBASER.PTZ = 1); else the caller's, 64 KiB
+ * aligned, 2^LPI_ID_BITS bits, given as live data (PTZ = 0).
+ */
+bool lpi_tables_rdist(int cpu, void *pend_table);
+bool lpi_enable_rdist(int cpu);
 void lpi_configure(unsigned intid, uint8_t prio, bool enable);
 /* Device and collection tables, the command queue, then GITS_CTLR.Enabled. */
 bool its_setup(struct its_info *its);
