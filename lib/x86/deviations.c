@@ -141,6 +141,10 @@ const struct deviation arch_deviations[] = {
 	{ "vmx-entry-guest-rip-canonical", "bochs", NULL, NULL, NULL,
 	  "VM entry with a non-canonical guest RIP (CS.L=1, IA-32e mode guest) succeeds; L2 then #GPs",
 	  "SDM vol. 3C 27.3.1.4 Checks on Guest RIP, RFLAGS, and SSP (bits 63:N of RIP identical)" },
+	/* x86/vmx-load-save.c */
+	{ "vmx-debugctl-gp", "bochs", NULL, NULL, NULL,
+	  "RDMSR/WRMSR of IA32_DEBUGCTL (1D9h) #GP, in L1 and in L2 (no such MSR)",
+	  "SDM vol. 4 Table 2-2 IA32_DEBUGCTL (architectural since 06_01H); SDM vol. 3C 27.3.2.1, 28.3.1, 28.5.1" },
 
 	/* x86/vmx-ept.c */
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,
