@@ -13,6 +13,9 @@
  *   - not intercepted: the SMI goes to SMM from L2, RSM returns into L2,
  *     which runs to its end (the control that the handler works).
  * Whether the intercepted SMI stays pending for L1 after its STGI is printed.
+ * Where a BIOS relocated SMBASE (the seabios and bochs-grub lanes) the
+ * handler's count is not seen and the SMM check SKIPs; the intercept checks
+ * run there all the same.
  * Only when named (part `smi`): it writes low memory and enters SMM.
  */
 #include "svm-tests.h"
@@ -61,10 +64,22 @@ void test_smi(void)
 {
 	struct svm_vcpu v;
 	unsigned after_exit;
+	bool ours;
 
 	report_prefix_push("smi");
 	apic_enable();
 	install_smm_handler();
+	/*
+	 * A BIOS (SeaBIOS, the Bochs BIOS: the seabios and bochs-grub lanes)
+	 * relocates SMBASE and runs its own handler: an SMI in L1 tells whether
+	 * this one at the default SMBASE is in use. 1/8 of APIC_WAIT_TSC: the
+	 * self-IPI is taken at once where it is; the wait is spent only where not.
+	 */
+	apic_icr_write(APIC_ICR_SMI, apic_id());
+	ours = wait_count_at_least(smm_count(), 1, APIC_WAIT_TSC / 8);
+	if (!ours)
+		report_info("an SMI in L1 did not run the handler at SMBASE 30000h+8000h: SMBASE relocated (firmware) or no SMM");
+	*smm_count() = 0;
 
 	l2_ran = 0;
 	svm_vcpu_init(&v, l2_mark, NULL);
@@ -76,9 +91,11 @@ void test_smi(void)
 	expect_exit(&v, SVM_EXIT_SMI, "pending SMI, SMI intercepted [APM 15.13.3, table C-1]");
 	report(!l2_ran, "L2 did not run before the SMI exit [APM 15.13.3]");
 	/* After STGI: either the SMI was still pending and SMM ran once, or it was consumed. */
-	wait_count_at_least(smm_count(), 1, APIC_WAIT_TSC / 8);
-	if (after_exit)
-		report_info("after the SMI exit and L1's STGI, SMM was entered %u time(s)", *smm_count());
+	if (ours) {
+		wait_count_at_least(smm_count(), 1, APIC_WAIT_TSC / 8);
+		if (after_exit)
+			report_info("after the SMI exit and L1's STGI, SMM was entered %u time(s)", *smm_count());
+	}
 
 	*smm_count() = 0;
 	l2_ran = 0;
@@ -86,10 +103,14 @@ void test_smi(void)
 	svm_clgi();
 	apic_icr_write(APIC_ICR_SMI, apic_id());
 	svm_vmrun(&v);
-	wait_count_at_least(smm_count(), 1, APIC_WAIT_TSC);
+	if (ours)
+		wait_count_at_least(smm_count(), 1, APIC_WAIT_TSC);
 	expect_exit(&v, SVM_EXIT_VMMCALL, "pending SMI, no intercept: L2 ends with VMMCALL");
-	report(l2_ran && *smm_count() == 1,
-	       "the SMI went to SMM (%u entries) and RSM returned into L2, which ran to its end (%d) [APM 15.13.3, 10.3]",
-	       *smm_count(), l2_ran);
+	if (ours)
+		report(l2_ran && *smm_count() == 1,
+		       "the SMI went to SMM (%u entries) and RSM returned into L2, which ran to its end (%d) [APM 15.13.3, 10.3]",
+		       *smm_count(), l2_ran);
+	else
+		report_skip("SMM entry from L2: the SMM handler in use is not the test's (SMBASE relocated by the firmware, or no SMM)");
 	report_prefix_pop();
 }
