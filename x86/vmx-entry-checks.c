@@ -290,6 +290,8 @@ static const char *host_cr4_fixed1(void)
 	/* A bit that is 0 in IA32_VMX_CR4_FIXED1 is fixed to 0 in VMX operation. */
 	if ((uint32_t)~fixed1 == 0)
 		return "IA32_VMX_CR4_FIXED1: no bit of 31:0 fixed to 0";
+	report_info("host CR4: bit %u set (IA32_VMX_CR4_FIXED1 %#lx)", __builtin_ctz((uint32_t)~fixed1),
+		    (unsigned long)fixed1);
 	vmwrite(HOST_CR4, vmread(HOST_CR4) | (1ULL << __builtin_ctz((uint32_t)~fixed1)));
 	return NULL;
 }
