@@ -319,7 +319,18 @@ static const char *host_efer_lma(void)
 
 static const char *guest_cr0_ne(void) { vmwrite(GUEST_CR0, vmread(GUEST_CR0) & ~X86_CR0_NE); return NULL; }
 static const char *guest_cr4_pae(void) { vmwrite(GUEST_CR4, vmread(GUEST_CR4) & ~X86_CR4_PAE); return NULL; }
-static const char *guest_dr7_high(void) { vmwrite(GUEST_DR7, 0x400 | (1ULL << 32)); return NULL; }
+/*
+ * DR7[63:32] is checked only with "load debug controls", which the TRUE
+ * VM-entry capability lets be 0 and vmx_vcpu_new() leaves 0 then: set it.
+ */
+static const char *guest_dr7_high(void)
+{
+	if (!vmx_ctl_allowed(ENTRY_CONTROLS, ENTRY_LOAD_DEBUG))
+		return "\"load debug controls\" VM-entry control (bit 2) not allowed";
+	vmx_set_ctl(ENTRY_CONTROLS, ENTRY_LOAD_DEBUG, 0);
+	vmwrite(GUEST_DR7, 0x400 | (1ULL << 32));
+	return NULL;
+}
 static const char *guest_cs_l_db(void) { vmwrite(GUEST_CS_AR, vmread(GUEST_CS_AR) | AR_L | AR_DB); return NULL; }
 static const char *guest_tr_avail(void) { vmwrite(GUEST_TR_AR, (vmread(GUEST_TR_AR) & ~0xfULL) | 9); return NULL; }
 static const char *guest_rflags_vm(void) { vmwrite(GUEST_RFLAGS, 0x2 | (1U << 17)); return NULL; }
@@ -330,6 +341,16 @@ static const char *guest_sti_movss(void)
 	return NULL;
 }
 static const char *guest_rip_noncanonical(void) { vmwrite(GUEST_RIP, 0x8000000000000000ULL); return NULL; }
+
+/* 27.3.1.1: with "load debug controls", reserved IA32_DEBUGCTL bits must be 0 in the guest field. */
+static const char *guest_debugctl_reserved(void)
+{
+	if (!vmx_ctl_allowed(ENTRY_CONTROLS, ENTRY_LOAD_DEBUG))
+		return "\"load debug controls\" VM-entry control (bit 2) not allowed";
+	vmx_set_ctl(ENTRY_CONTROLS, ENTRY_LOAD_DEBUG, 0);
+	vmwrite(GUEST_DEBUGCTL, 1ULL << 63);   /* bits 63:16 reserved (SDM vol. 4 table 2-2) */
+	return NULL;
+}
 
 static const char *guest_efer_lma(void)
 {
@@ -424,8 +445,9 @@ static const struct entry_check checks[] = {
 	{ "host RIP not canonical", C27_2_4, ERR_HOST, 0, host_rip, NULL },
 	{ "guest CR0.NE=0 (IA32_VMX_CR0_FIXED0)", C27_3_1_1, GUEST_STATE, 0, guest_cr0_ne, NULL },
 	{ "guest CR4.PAE=0 with IA-32e mode guest", C27_3_1_1, GUEST_STATE, 0, guest_cr4_pae, NULL },
-	{ "guest DR7[63:32] not 0 (load debug controls)", C27_3_1_1, GUEST_STATE, 0, guest_dr7_high,
-	  "vmx-entry-guest-dr7-high" },
+	{ "guest DR7[63:32] not 0 (load debug controls)", C27_3_1_1, GUEST_STATE, 0, guest_dr7_high, NULL },
+	{ "guest IA32_DEBUGCTL bit 63 (reserved) with load debug controls", C27_3_1_1, GUEST_STATE, 0,
+	  guest_debugctl_reserved, "vmx-entry-guest-debugctl-reserved" },
 	{ "guest EFER.LMA=0 with IA-32e mode guest (load IA32_EFER)", C27_3_1_1, GUEST_STATE, 0, guest_efer_lma, NULL },
 	{ "guest IA32_PAT entry 0 = 2 (reserved type) with load IA32_PAT", C27_3_1_1, GUEST_STATE, 0, guest_pat_type2,
 	  NULL },
