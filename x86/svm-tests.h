@@ -26,6 +26,7 @@ void test_npt_rsvd(void);
 void test_pause_filter(void);
 void test_lbrv(void);
 void test_nmi(void);
+void test_smi(void);
 void test_init(void);
 void test_exitintinfo(void);
 void test_evtinj_once(void);

@@ -5,8 +5,8 @@
  * Arguments pick parts (default: all): basic, invalid, intercept, npt, tlb,
  * cet, seam, events, vmrun-checks, vintr, npt-rsvd, pause-filter, lbrv, nmi,
  * exitintinfo, evtinj-once and evtinj-stress (smp = 2);
- * migrate, migrate-l2 and init (smp = 2; it may leave CPU 1 reset) only when
- * named. This file: main, VMRUN/#VMEXIT
+ * migrate, migrate-l2, init (smp = 2; it may leave CPU 1 reset) and smi (it
+ * writes an SMM handler to low memory) only when named. This file: main, VMRUN/#VMEXIT
  * basics and the first VMRUN consistency checks; the other parts live in
  * x86/svm-*.c.
  */
@@ -125,6 +125,11 @@ void test_basic(void)
 	test_basic_run();
 	basic_gprs();
 	test_vmload_vmsave();
+	/* No lane enumerates the TSC ratio MSR (APM vol. 2 15.30 "TSC Ratio MSR", C000_0104h), so no check of it could be seen failing. */
+	if (!(svm_features() & SVM_FEAT_TSC_RATE))
+		report_skip("TSC ratio: CPUID 0x8000000A:EDX[4] TscRateMsr=0");
+	else
+		report_info("TSC ratio: enumerated, not covered by this test");
 	report_prefix_pop();
 }
 
@@ -242,6 +247,8 @@ int main(int argc, char **argv, char **envp)
 		test_migrate(argc, argv);
 	if (argc > 1 && arg_selected(argc, argv, "init"))
 		test_init();
+	if (argc > 1 && arg_selected(argc, argv, "smi"))
+		test_smi();
 	report_prefix_pop();
 	return report_summary();
 }

@@ -16,6 +16,7 @@
  */
 #include "vmx-tests.h"
 #include <asm/desc.h>
+#include <asm/paging.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 
@@ -78,6 +79,104 @@ static const char *pin_must_be_one(void)
 	if (!allowed0)
 		return "pin-based controls: no bit must be 1";
 	vmwrite(PIN_CONTROLS, vmread(PIN_CONTROLS) & ~(1U << __builtin_ctz(allowed0)));
+	return NULL;
+}
+
+/*
+ * 27.2.1.1-27.2.1.3: every control field against its capability MSR (the
+ * TRUE one when IA32_VMX_BASIC[55] is 1, SDM vol. 3D A.3-A.5): a bit whose
+ * allowed-1 setting is 0 set, or a bit whose allowed-0 setting is 1 cleared.
+ * The secondary controls are checked only with "activate secondary
+ * controls" (primary bit 31) set, which vmx_vcpu_new() does where allowed.
+ */
+static uint64_t ctl_cap_of(enum vmcs_field ctl)
+{
+	bool t = vmx_cap(MSR_IA32_VMX_BASIC) & VMX_BASIC_TRUE_CTLS;
+
+	switch (ctl) {
+	case CPU_CONTROLS:
+		return vmx_cap(t ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS);
+	case CPU_CONTROLS2:
+		return vmx_cap(MSR_IA32_VMX_PROCBASED_CTLS2);
+	case EXIT_CONTROLS:
+		return vmx_cap(t ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS);
+	case ENTRY_CONTROLS:
+		return vmx_cap(t ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS);
+	default:
+		return pin_cap();
+	}
+}
+
+static const char *ctl_set_must_be_zero(enum vmcs_field ctl, const char *name)
+{
+	static char why[80];
+	uint32_t allowed1 = ctl_cap_of(ctl) >> 32;
+
+	if (ctl == CPU_CONTROLS2 && !(vmread(CPU_CONTROLS) & CPU_SECONDARY))
+		return "\"activate secondary controls\" (primary bit 31) not allowed";
+	if (allowed1 == ~0U) {
+		snprintf(why, sizeof(why), "%s: every bit may be 1", name);
+		return why;
+	}
+	report_info("%s: bit %u set", name, __builtin_ctz(~allowed1));
+	vmwrite(ctl, vmread(ctl) | (1U << __builtin_ctz(~allowed1)));
+	return NULL;
+}
+
+static const char *ctl_clear_must_be_one(enum vmcs_field ctl, const char *name)
+{
+	static char why[80];
+	uint32_t allowed0 = (uint32_t)ctl_cap_of(ctl);
+
+	if (!allowed0) {
+		snprintf(why, sizeof(why), "%s: no bit must be 1", name);
+		return why;
+	}
+	report_info("%s: bit %u cleared", name, __builtin_ctz(allowed0));
+	vmwrite(ctl, vmread(ctl) & ~(1U << __builtin_ctz(allowed0)));
+	return NULL;
+}
+
+static const char *cpu_must_be_zero(void) { return ctl_set_must_be_zero(CPU_CONTROLS, "primary processor-based controls"); }
+static const char *cpu_must_be_one(void) { return ctl_clear_must_be_one(CPU_CONTROLS, "primary processor-based controls"); }
+static const char *cpu2_must_be_zero(void) { return ctl_set_must_be_zero(CPU_CONTROLS2, "secondary processor-based controls"); }
+static const char *exit_must_be_zero(void) { return ctl_set_must_be_zero(EXIT_CONTROLS, "VM-exit controls"); }
+static const char *exit_must_be_one(void) { return ctl_clear_must_be_one(EXIT_CONTROLS, "VM-exit controls"); }
+static const char *entry_must_be_zero(void) { return ctl_set_must_be_zero(ENTRY_CONTROLS, "VM-entry controls"); }
+static const char *entry_must_be_one(void) { return ctl_clear_must_be_one(ENTRY_CONTROLS, "VM-entry controls"); }
+
+/* 27.2.1.1: the CR3-target count is at most IA32_VMX_MISC[24:16] (SDM vol. 3D A.6); vmx-basic has 255. */
+static const char *cr3_target_one_too_many(void)
+{
+	vmwrite(CR3_TARGET_COUNT, ((vmx_cap(MSR_IA32_VMX_MISC) >> 16) & 0x1ff) + 1);
+	return NULL;
+}
+
+/*
+ * 27.2.1.2/27.2.1.3: with a count above 0, an MSR area address must have
+ * bits 3:0 clear and neither it nor its last byte may set a bit beyond
+ * MAXPHYADDR. 1 << MAXPHYADDR is 16-byte aligned, so only the width rule is
+ * broken by it.
+ */
+static const char *beyond_maxphyaddr(enum vmcs_field count, enum vmcs_field addr)
+{
+	unsigned maxphy = pg_maxphyaddr();
+
+	if (maxphy >= 64)
+		return "MAXPHYADDR 64: no address beyond it";
+	vmwrite(count, 1);
+	vmwrite(addr, 1ULL << maxphy);
+	return NULL;
+}
+
+static const char *exit_msr_store_beyond(void) { return beyond_maxphyaddr(EXIT_MSR_STORE_COUNT, 0x2006); }
+static const char *exit_msr_load_beyond(void) { return beyond_maxphyaddr(EXIT_MSR_LOAD_COUNT, 0x2008); }
+static const char *entry_msr_load_beyond(void) { return beyond_maxphyaddr(ENTRY_MSR_LOAD_COUNT, 0x200a); }
+
+static const char *exit_msr_load_unaligned(void)
+{
+	vmwrite(EXIT_MSR_LOAD_COUNT, 1);
+	vmwrite(0x2008, (uintptr_t)scratch_page() + 8);   /* VM-exit MSR-load address: bits 3:0 must be 0 */
 	return NULL;
 }
 
@@ -181,6 +280,33 @@ static const char *host_ss_rpl(void) { vmwrite(HOST_SS_SEL, vmread(HOST_SS_SEL) 
 static const char *host_fs_base(void) { vmwrite(HOST_FS_BASE, 0x8000000000000000ULL); return NULL; }
 static const char *host_rip(void) { vmwrite(HOST_RIP, 0x8000000000000000ULL); return NULL; }
 
+/* 27.2.2: "The CR0 field must not set any bit to a value not supported in VMX operation" (A.7, A.8). */
+static const char *host_cr0_pg(void) { vmwrite(HOST_CR0, vmread(HOST_CR0) & ~X86_CR0_PG); return NULL; }
+
+static const char *host_cr4_fixed1(void)
+{
+	uint64_t fixed1 = vmx_cap(MSR_IA32_VMX_CR4_FIXED1);
+
+	/* A bit that is 0 in IA32_VMX_CR4_FIXED1 is fixed to 0 in VMX operation. */
+	if ((uint32_t)~fixed1 == 0)
+		return "IA32_VMX_CR4_FIXED1: no bit of 31:0 fixed to 0";
+	report_info("host CR4: bit %u set (IA32_VMX_CR4_FIXED1 %#lx)", __builtin_ctz((uint32_t)~fixed1),
+		    (unsigned long)fixed1);
+	vmwrite(HOST_CR4, vmread(HOST_CR4) | (1ULL << __builtin_ctz((uint32_t)~fixed1)));
+	return NULL;
+}
+
+/* 27.2.2: host CR3 bits 63:52 and bits 51:32 beyond the physical-address width must be 0. */
+static const char *host_cr3_beyond(void)
+{
+	unsigned maxphy = pg_maxphyaddr();
+
+	if (maxphy >= 52)
+		return "MAXPHYADDR 52: no CR3 address bit beyond it";
+	vmwrite(HOST_CR3, vmread(HOST_CR3) | (1ULL << maxphy));
+	return NULL;
+}
+
 static const char *host_efer_lma(void)
 {
 	if (!(vmread(EXIT_CONTROLS) & EXIT_LOAD_EFER))
@@ -193,7 +319,18 @@ static const char *host_efer_lma(void)
 
 static const char *guest_cr0_ne(void) { vmwrite(GUEST_CR0, vmread(GUEST_CR0) & ~X86_CR0_NE); return NULL; }
 static const char *guest_cr4_pae(void) { vmwrite(GUEST_CR4, vmread(GUEST_CR4) & ~X86_CR4_PAE); return NULL; }
-static const char *guest_dr7_high(void) { vmwrite(GUEST_DR7, 0x400 | (1ULL << 32)); return NULL; }
+/*
+ * DR7[63:32] is checked only with "load debug controls", which the TRUE
+ * VM-entry capability lets be 0 and vmx_vcpu_new() leaves 0 then: set it.
+ */
+static const char *guest_dr7_high(void)
+{
+	if (!vmx_ctl_allowed(ENTRY_CONTROLS, ENTRY_LOAD_DEBUG))
+		return "\"load debug controls\" VM-entry control (bit 2) not allowed";
+	vmx_set_ctl(ENTRY_CONTROLS, ENTRY_LOAD_DEBUG, 0);
+	vmwrite(GUEST_DR7, 0x400 | (1ULL << 32));
+	return NULL;
+}
 static const char *guest_cs_l_db(void) { vmwrite(GUEST_CS_AR, vmread(GUEST_CS_AR) | AR_L | AR_DB); return NULL; }
 static const char *guest_tr_avail(void) { vmwrite(GUEST_TR_AR, (vmread(GUEST_TR_AR) & ~0xfULL) | 9); return NULL; }
 static const char *guest_rflags_vm(void) { vmwrite(GUEST_RFLAGS, 0x2 | (1U << 17)); return NULL; }
@@ -204,6 +341,16 @@ static const char *guest_sti_movss(void)
 	return NULL;
 }
 static const char *guest_rip_noncanonical(void) { vmwrite(GUEST_RIP, 0x8000000000000000ULL); return NULL; }
+
+/* 27.3.1.1: with "load debug controls", reserved IA32_DEBUGCTL bits must be 0 in the guest field. */
+static const char *guest_debugctl_reserved(void)
+{
+	if (!vmx_ctl_allowed(ENTRY_CONTROLS, ENTRY_LOAD_DEBUG))
+		return "\"load debug controls\" VM-entry control (bit 2) not allowed";
+	vmx_set_ctl(ENTRY_CONTROLS, ENTRY_LOAD_DEBUG, 0);
+	vmwrite(GUEST_DEBUGCTL, 1ULL << 63);   /* bits 63:16 reserved (SDM vol. 4 table 2-2) */
+	return NULL;
+}
 
 static const char *guest_efer_lma(void)
 {
@@ -262,6 +409,10 @@ static const char *guest_link_ptr(void)
 static const struct entry_check checks[] = {
 	{ "pin-based control with a must-be-0 bit set", C27_2_1_1, ERR_CONTROLS, 0, pin_must_be_zero, NULL },
 	{ "pin-based control with a must-be-1 bit clear", C27_2_1_1, ERR_CONTROLS, 0, pin_must_be_one, NULL },
+	{ "primary processor-based control with a must-be-0 bit set", C27_2_1_1, ERR_CONTROLS, 0, cpu_must_be_zero, NULL },
+	{ "primary processor-based control with a must-be-1 bit clear", C27_2_1_1, ERR_CONTROLS, 0, cpu_must_be_one, NULL },
+	{ "secondary processor-based control with a must-be-0 bit set", C27_2_1_1, ERR_CONTROLS, 0, cpu2_must_be_zero, NULL },
+	{ "CR3-target count IA32_VMX_MISC[24:16] + 1", C27_2_1_1, ERR_CONTROLS, 0, cr3_target_one_too_many, NULL },
 	{ "I/O bitmap A not 4 KiB aligned", C27_2_1_1, ERR_CONTROLS, 0, io_bitmap_unaligned, NULL },
 	{ "MSR bitmap not 4 KiB aligned", C27_2_1_1, ERR_CONTROLS, 0, msr_bitmap_unaligned, NULL },
 	{ "virtual-APIC address not 4 KiB aligned with TPR shadow", C27_2_1_1, ERR_CONTROLS, 0, tpr_shadow_no_page, NULL },
@@ -269,10 +420,21 @@ static const struct entry_check checks[] = {
 	{ "unrestricted guest without enable EPT", C27_2_1_1, ERR_CONTROLS, 0, ug_without_ept, NULL },
 	{ "EPTP memory type 2 (reserved)", C27_2_1_1, ERR_CONTROLS, 0, eptp_bad_type, NULL },
 	{ "VM-exit MSR-store address bits 3:0 not 0", C27_2_1_2, ERR_CONTROLS, 0, exit_msr_store_unaligned, NULL },
+	{ "VM-exit control with a must-be-0 bit set", C27_2_1_2, ERR_CONTROLS, 0, exit_must_be_zero, NULL },
+	{ "VM-exit control with a must-be-1 bit clear", C27_2_1_2, ERR_CONTROLS, 0, exit_must_be_one, NULL },
+	{ "VM-exit MSR-store address beyond MAXPHYADDR", C27_2_1_2, ERR_CONTROLS, 0, exit_msr_store_beyond, NULL },
+	{ "VM-exit MSR-load address bits 3:0 not 0", C27_2_1_2, ERR_CONTROLS, 0, exit_msr_load_unaligned, NULL },
+	{ "VM-exit MSR-load address beyond MAXPHYADDR", C27_2_1_2, ERR_CONTROLS, 0, exit_msr_load_beyond, NULL },
+	{ "VM-entry control with a must-be-0 bit set", C27_2_1_3, ERR_CONTROLS, 0, entry_must_be_zero, NULL },
+	{ "VM-entry control with a must-be-1 bit clear", C27_2_1_3, ERR_CONTROLS, 0, entry_must_be_one, NULL },
+	{ "VM-entry MSR-load address beyond MAXPHYADDR", C27_2_1_3, ERR_CONTROLS, 0, entry_msr_load_beyond, NULL },
 	{ "VM-entry MSR-load address bits 3:0 not 0", C27_2_1_3, ERR_CONTROLS, 0, entry_msr_load_unaligned, NULL },
 	{ "VM-entry interruption type 1 (reserved)", C27_2_1_3, ERR_CONTROLS, 0, entry_intr_reserved_type, NULL },
 	{ "VM-entry interruption type NMI with vector 3", C27_2_1_3, ERR_CONTROLS, 0, entry_intr_nmi_vector, NULL },
 	{ "host CR0.NE=0 (IA32_VMX_CR0_FIXED0)", C27_2_2, ERR_HOST, 0, host_cr0_ne, NULL },
+	{ "host CR0.PG=0 (IA32_VMX_CR0_FIXED0)", C27_2_2, ERR_HOST, 0, host_cr0_pg, NULL },
+	{ "host CR4 bit fixed to 0 by IA32_VMX_CR4_FIXED1 set", C27_2_2, ERR_HOST, 0, host_cr4_fixed1, NULL },
+	{ "host CR3 bit MAXPHYADDR set", C27_2_2, ERR_HOST, 0, host_cr3_beyond, NULL },
 	{ "host EFER.LMA=LME=0 with host address-space size 1", C27_2_2, ERR_HOST, 0, host_efer_lma, NULL },
 	{ "host IA32_PAT entry 0 = 2 (reserved type) with load IA32_PAT", C27_2_2, ERR_HOST, 0, host_pat_type2, NULL },
 	{ "host CS selector 0", C27_2_3, ERR_HOST, 0, host_cs_null, NULL },
@@ -283,8 +445,9 @@ static const struct entry_check checks[] = {
 	{ "host RIP not canonical", C27_2_4, ERR_HOST, 0, host_rip, NULL },
 	{ "guest CR0.NE=0 (IA32_VMX_CR0_FIXED0)", C27_3_1_1, GUEST_STATE, 0, guest_cr0_ne, NULL },
 	{ "guest CR4.PAE=0 with IA-32e mode guest", C27_3_1_1, GUEST_STATE, 0, guest_cr4_pae, NULL },
-	{ "guest DR7[63:32] not 0 (load debug controls)", C27_3_1_1, GUEST_STATE, 0, guest_dr7_high,
-	  "vmx-entry-guest-dr7-high" },
+	{ "guest DR7[63:32] not 0 (load debug controls)", C27_3_1_1, GUEST_STATE, 0, guest_dr7_high, NULL },
+	{ "guest IA32_DEBUGCTL bit 63 (reserved) with load debug controls", C27_3_1_1, GUEST_STATE, 0,
+	  guest_debugctl_reserved, "vmx-entry-guest-debugctl-reserved" },
 	{ "guest EFER.LMA=0 with IA-32e mode guest (load IA32_EFER)", C27_3_1_1, GUEST_STATE, 0, guest_efer_lma, NULL },
 	{ "guest IA32_PAT entry 0 = 2 (reserved type) with load IA32_PAT", C27_3_1_1, GUEST_STATE, 0, guest_pat_type2,
 	  NULL },

@@ -1,17 +1,17 @@
 /*
  * load-save: the values VM entry loads and VM exit saves and loads for
- * IA32_PAT, IA32_EFER and DR7, with and without their controls (Intel SDM
+ * IA32_PAT, IA32_EFER, DR7 and IA32_DEBUGCTL, with and without their controls (Intel SDM
  * vol. 3C, 2024 numbering, order no. 326019):
  *   - 27.3.2.1 "Loading Guest Control Registers, Debug Registers, and MSRs":
  *     "load IA32_PAT"/"load IA32_EFER" (entry bits 14/15) load the guest
  *     fields; without load IA32_EFER only EFER.LMA/LME follow the IA-32e mode
  *     guest control, the other bits stay L1's; "load debug controls" (entry
- *     bit 2) loads DR7;
+ *     bit 2) loads DR7 and IA32_DEBUGCTL;
  *   - 28.3.1 "Saving Control Registers, Debug Registers, and MSRs": "save
  *     IA32_PAT"/"save IA32_EFER" (exit bits 18/20) and "save debug controls"
- *     (exit bit 2) store L2's values in the guest fields;
+ *     (exit bit 2) store L2's values (DR7, IA32_DEBUGCTL) in the guest fields;
  *   - 28.5.1 "Loading Host Control Registers, Debug Registers, MSRs": DR7 is
- *     400H after every VM exit; "load IA32_PAT"/"load IA32_EFER" (exit bits
+ *     400H and IA32_DEBUGCTL 0 after every VM exit; "load IA32_PAT"/"load IA32_EFER" (exit bits
  *     19/21) load the host fields; without them PAT stays L2's and EFER keeps
  *     L2's bits other than LMA/LME.
  * L2 reads and writes the MSRs natively (an MSR bitmap of zeros). The values
@@ -19,6 +19,7 @@
  * EFER.SCE; DR7's LE/GE bits.
  */
 #include "vmx-tests.h"
+#include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 
@@ -177,6 +178,73 @@ static void dr7(void)
 	vmwrite(GUEST_DR7, 0x400);
 }
 
+/*
+ * IA32_DEBUGCTL with the debug-control bit 2 controls (27.3.2.1: the entry
+ * loads it from the guest field; 28.3.1: the exit saves it; 28.5.1: the exit
+ * clears it to 0). BTF (bit 1) only: without RFLAGS.TF it changes nothing
+ * L2 does, and the lanes' CPUs accept it. L2 reads and writes the MSR
+ * natively (the MSR bitmap of zeros).
+ */
+/* The deviation row when L2's access #GPed (Bochs has no IA32_DEBUGCTL), else none: any other miss FAILs. */
+static const char *debugctl_dev(bool ok)
+{
+	return !ok && v->fault.vector == GP_VECTOR ? "vmx-debugctl-gp" : NULL;
+}
+
+static void debugctl(void)
+{
+	const uint64_t btf = 1ULL << 1;
+	uint64_t val = 0;
+	bool ok, l1_ok;
+
+	if (!vmx_ctl_allowed(ENTRY_CONTROLS, ENTRY_LOAD_DEBUG_CTL) || !vmx_ctl_allowed(EXIT_CONTROLS, EXIT_SAVE_DEBUG)) {
+		report_skip("IA32_DEBUGCTL paths: load/save debug controls (entry/exit bit 2) not allowed");
+		return;
+	}
+	vmx_set_ctl(ENTRY_CONTROLS, ENTRY_LOAD_DEBUG_CTL, 0);
+	vmx_set_ctl(EXIT_CONTROLS, EXIT_SAVE_DEBUG, 0);
+
+	/* Through the VMCS alone: the entry loads BTF, L2 leaves it, the exit stores it back. */
+	vmwrite(GUEST_DEBUGCTL, btf);
+	vmx_vcpu_set_entry(v, l2_nop, NULL, 0);
+	ok = vmx_run(v) == VMX_END_DONE;
+	report(ok && vmread(GUEST_DEBUGCTL) == btf,
+	       "load and save debug controls: the guest IA32_DEBUGCTL field %#lx survives an L2 that does not touch it [field %#lx] [" SDM_LOAD_GUEST ", " SDM_SAVE "]",
+	       (unsigned long)btf, (unsigned long)vmread(GUEST_DEBUGCTL));
+
+	val = 0;
+	ok = l2_msr(MSR_IA32_DEBUGCTL, false, &val);
+	report_deviation(debugctl_dev(ok), ok && val == btf,
+			 "load debug controls: L2 reads IA32_DEBUGCTL %#lx (BTF) from the guest field [read %#lx] [" SDM_LOAD_GUEST "]",
+			 (unsigned long)btf, (unsigned long)val);
+
+	l1_ok = wrmsr_safe(MSR_IA32_DEBUGCTL, btf) == NO_EXCEPTION;
+	if (l1_ok) {
+		vmwrite(GUEST_DEBUGCTL, 0);
+		val = btf;
+		ok = l2_msr(MSR_IA32_DEBUGCTL, false, &val);
+		report(ok && val == 0,
+		       "load debug controls: L2 reads IA32_DEBUGCTL 0 from the guest field, not L1's BTF [read %#lx] [" SDM_LOAD_GUEST "]",
+		       (unsigned long)val);
+	} else {
+		report_skip("load debug controls over L1's IA32_DEBUGCTL: L1's WRMSR of BTF #GPs");
+	}
+
+	vmwrite(GUEST_DEBUGCTL, 0);
+	val = btf;
+	ok = l2_msr(MSR_IA32_DEBUGCTL, true, &val);
+	report_deviation(debugctl_dev(ok), ok && vmread(GUEST_DEBUGCTL) == btf,
+			 "save debug controls: the exit stores L2's IA32_DEBUGCTL %#lx [field %#lx] [" SDM_SAVE "]",
+			 (unsigned long)btf, (unsigned long)vmread(GUEST_DEBUGCTL));
+	/* L1's own access: #GP where the MSR is missing (the same row); after any exit it is 0. */
+	l1_ok = rdmsr_safe(MSR_IA32_DEBUGCTL, &val) == NO_EXCEPTION;
+	report_deviation(l1_ok ? NULL : "vmx-debugctl-gp", l1_ok && val == 0,
+			 "after the exit L1's IA32_DEBUGCTL is 0 [%s %#lx] [" SDM_LOAD_HOST "]",
+			 l1_ok ? "RDMSR" : "RDMSR #GP", (unsigned long)val);
+	wrmsr_safe(MSR_IA32_DEBUGCTL, 0);
+	vmwrite(GUEST_DEBUGCTL, 0);
+}
+
 void vmx_test_load_save(void)
 {
 	void *bitmap;
@@ -195,4 +263,5 @@ void vmx_test_load_save(void)
 	pat();
 	efer();
 	dr7();
+	debugctl();
 }

@@ -135,12 +135,21 @@ const struct deviation arch_deviations[] = {
 	{ "svm-lbrv-debugctl-gp", "bochs", NULL, NULL, NULL, "RDMSR/WRMSR of DEBUGCTL (1D9h) #GP, LBR virtualization enumerated",
 	  "APM vol. 2 13.1.1.6 Debug-Control MSR (DebugCtl); 15.23 LBR Virtualization (CPUID 0x8000000A:EDX[1])" },
 	/* x86/vmx-entry-checks.c */
-	{ "vmx-entry-guest-dr7-high", "bochs", NULL, NULL, NULL,
-	  "VM entry with guest DR7[63:32] != 0 and \"load debug controls\" succeeds",
+	/*
+	 * (vmx-entry-guest-dr7-high is gone: the check ran without "load debug
+	 * controls", which the TRUE entry capability lets be 0; with it Bochs
+	 * fails the entry as the SDM says.)
+	 */
+	{ "vmx-entry-guest-debugctl-reserved", "bochs", NULL, NULL, NULL,
+	  "VM entry with guest IA32_DEBUGCTL bit 63 (reserved) and \"load debug controls\" succeeds (Bochs has no IA32_DEBUGCTL)",
 	  "SDM vol. 3C 27.3.1.1 Checks on Guest Control Registers, Debug Registers, and MSRs" },
 	{ "vmx-entry-guest-rip-canonical", "bochs", NULL, NULL, NULL,
 	  "VM entry with a non-canonical guest RIP (CS.L=1, IA-32e mode guest) succeeds; L2 then #GPs",
 	  "SDM vol. 3C 27.3.1.4 Checks on Guest RIP, RFLAGS, and SSP (bits 63:N of RIP identical)" },
+	/* x86/vmx-load-save.c */
+	{ "vmx-debugctl-gp", "bochs", NULL, NULL, NULL,
+	  "RDMSR/WRMSR of IA32_DEBUGCTL (1D9h) #GP, in L1 and in L2 (no such MSR)",
+	  "SDM vol. 4 Table 2-2 IA32_DEBUGCTL (architectural since 06_01H); SDM vol. 3C 27.3.2.1, 28.3.1, 28.5.1" },
 
 	/* x86/vmx-ept.c */
 	{ "mbec-xu-qual-bit13", "bochs", "3", NULL, NULL,

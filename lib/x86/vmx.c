@@ -436,8 +436,10 @@ static void setup_guest(void)
 		vmwrite(GUEST_PAT, rdmsr(MSR_IA32_CR_PAT));
 	/*
 	 * "load debug controls" is a default1 VM-entry control (SDM vol. 3
-	 * appendix A.5): every entry loads DR7 and IA32_DEBUGCTL from the VMCS,
-	 * whose guest IA32_DEBUGCTL field always exists. 0: no LBR, no BTF.
+	 * appendix A.5), so entries load DR7 and IA32_DEBUGCTL from the VMCS,
+	 * whose guest IA32_DEBUGCTL field always exists; with the TRUE
+	 * capability MSR (IA32_VMX_BASIC[55]) it may be 0, and setup_controls()
+	 * leaves it 0 then. 0: no LBR, no BTF.
 	 */
 	vmwrite(GUEST_DEBUGCTL, 0);
 	vmwrite(GUEST_INTERRUPTIBILITY, 0);

@@ -16,10 +16,12 @@
 #define SVM_FEAT_LBRV (1U << 1)
 #define SVM_FEAT_SVML (1U << 2)
 #define SVM_FEAT_NRIPS (1U << 3)
+#define SVM_FEAT_TSC_RATE (1U << 4)
 #define SVM_FEAT_FLUSH_BY_ASID (1U << 6)
 #define SVM_FEAT_PAUSE_FILTER (1U << 10)
 #define SVM_FEAT_AVIC (1U << 13)
 #define SVM_FEAT_VGIF (1U << 16)
+#define SVM_FEAT_GMET (1U << 17)
 #define SVM_FEAT_VNMI (1U << 25)
 
 /* VMCB segment: selector, 12-bit compressed attributes, limit, base (APM B.2). */
