@@ -12,6 +12,9 @@ const struct deviation arch_deviations[] = {
 	  "PAPR, RTAS get-time-of-day: the last output is nanoseconds within the second" },
 	{ "rtas-set-time-range", "qemu-tcg", NULL, NULL, NULL, "set-time-of-day accepts month 13",
 	  "PAPR, RTAS set-time-of-day: status -3 (parameter error) for out-of-range values" },
+	{ "rtas-query-ceded-stopped", "qemu-tcg", NULL, "10.0", NULL,
+	  "query-cpu-stopped-state answers 0 (stopped) for a CPU idle in H_CEDE",
+	  "PAPR RTAS query-cpu-stopped-state: 0 only for a thread in the RTAS stopped state (entered by stop-self), not one that ceded" },
 	/* powerpc/pmu.c */
 	{ "pmu-no-pm-interrupt", "qemu-tcg", NULL, "10.0", NULL,
 	  "MMCR0[PMAO] is set but no performance monitor interrupt is taken",
