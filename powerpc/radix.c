@@ -14,6 +14,13 @@
  *   - translation through a radix tree of our own (PID 0, quadrant 3):
  *     a load reads the PTE's frame, a changed PTE after tlbie is seen, a
  *     missing PTE is a DSI with DSISR bit 33 and DAR = EA.
+ *   - across CPUs (smp = 2; Book III "TLB Management Instructions": tlbie
+ *     invalidates the matching TLB entries of every processor, and
+ *     eieio; tlbsync; ptesync on the issuing processor waits until all of
+ *     them have): CPU 1 holds a translation; CPU 0 changes the PTE and
+ *     issues tlbie (all of PID 0, then one page, IS = 0) + eieio; tlbsync;
+ *     ptesync; CPU 1's next load reads the new frame, not its stale TLB
+ *     entry; CPU 0 invalidates the PTE, tlbie: CPU 1's load is a DSI.
  */
 #include "hvut.h"
 #include "alloc.h"
@@ -109,6 +116,72 @@ static void tlbie_all_pid0(void)
 	do_tlbie_prs(NULL);
 }
 
+/* tlbie of one 4 KiB page of PID 0 (IS = 0, AP = 0: RB = EPN | IS | AP), RIC = 0, PRS = 1, R = 1. */
+static void tlbie_page_pid0(unsigned long ea)
+{
+	register unsigned long rb __asm__("r3") = ea & ~0xfffUL;
+
+	__asm__ volatile("li 4, 0\n\tptesync\n\t"
+			 ".long (31 << 26) | (4 << 21) | (1 << 17) | (1 << 16) | (3 << 11) | (306 << 1)\n\t"
+			 "eieio\n\ttlbsync\n\tptesync" :: "r"(rb) : "r4", "memory");
+}
+
+struct remote_load {
+	unsigned long ea;
+	int vec;
+	struct fault f;
+};
+
+static void remote_load(void *arg)
+{
+	struct remote_load *r = arg;
+
+	r->vec = catch_exception(radix_load, (void *)r->ea, &r->f);
+}
+
+#define LEAF(frame) (PTE_V | PTE_L | (unsigned long)(frame) | PTE_R | PTE_C | PTE_EAA_READ | PTE_EAA_RW)
+
+static void across_cpus(volatile uint64_t *slot, volatile uint64_t *frame_a, volatile uint64_t *frame_b)
+{
+	struct remote_load r = { .ea = RADIX_EA };
+
+	report_prefix_push("across CPUs");
+	if (nr_cpus() < 2) {
+		report_skip("tlbie across CPUs: needs 2 CPUs (smp = 2)");
+		report_prefix_pop();
+		return;
+	}
+	/* The slot maps frame B now: CPU 1 loads through it, its TLB caches B. */
+	on_cpu(1, remote_load, &r);
+	report(r.vec == NO_EXCEPTION && radix_loaded == frame_b[0],
+	       "CPU 1 translates through the same process table: frame B (%#lx, %s)",
+	       radix_loaded, r.vec == NO_EXCEPTION ? "no interrupt" : exception_name(r.vec));
+
+	put_be64(slot, LEAF(frame_a));
+	__asm__ volatile("ptesync" ::: "memory");
+	tlbie_all_pid0();
+	on_cpu(1, remote_load, &r);
+	report(r.vec == NO_EXCEPTION && radix_loaded == frame_a[0],
+	       "CPU 0 points the PTE at frame A, tlbie (PID 0) + eieio; tlbsync; ptesync: CPU 1 reads frame A (%#lx) [Book III TLB Management Instructions: tlbie]",
+	       radix_loaded);
+
+	put_be64(slot, LEAF(frame_b));
+	__asm__ volatile("ptesync" ::: "memory");
+	tlbie_page_pid0(RADIX_EA);
+	on_cpu(1, remote_load, &r);
+	report(r.vec == NO_EXCEPTION && radix_loaded == frame_b[0],
+	       "back to frame B, tlbie of the one page (IS = 0): CPU 1 reads frame B (%#lx)", radix_loaded);
+
+	put_be64(slot, 0);
+	__asm__ volatile("ptesync" ::: "memory");
+	tlbie_page_pid0(RADIX_EA);
+	on_cpu(1, remote_load, &r);
+	report(r.vec == DSI && (r.f.aux & DSISR_NOPTE) && r.f.addr == RADIX_EA,
+	       "the PTE invalidated, tlbie of the page: CPU 1's load is a DSI, DSISR bit 33 (%s, DSISR %#lx, DAR %#lx) [Book III 7.5.3]",
+	       r.vec == NO_EXCEPTION ? "no interrupt" : exception_name(r.vec), r.f.aux, r.f.addr);
+	report_prefix_pop();
+}
+
 static void translate(void *table)
 {
 	volatile uint64_t *frame_a = alloc_page(), *frame_b = alloc_page(), *slot;
@@ -151,6 +224,8 @@ static void translate(void *table)
 	report(vec == DSI && (f.aux & DSISR_NOPTE) && f.addr == RADIX_EA + 0x1000,
 	       "the next page has no PTE: DSI, DSISR bit 33, DAR = EA (%s, DSISR %#lx, DAR %#lx) [Book III 7.5.3]",
 	       vec == NO_EXCEPTION ? "no interrupt" : exception_name(vec), f.aux, f.addr);
+
+	across_cpus(slot, frame_a, frame_b);
 }
 
 int main(int argc, char **argv, char **envp)
