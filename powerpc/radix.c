@@ -37,6 +37,7 @@
 #include <asm/processor.h>
 
 #define H_REGISTER_PROC_TBL 0x37c
+#define H_MULTI_THREADS_ACTIVE (-9005)
 #define PROC_TABLE_NEW 0x18
 #define PROC_TABLE_RADIX 0x04
 #define PROC_TABLE_GTSE 0x01
@@ -287,7 +288,17 @@ int main(int argc, char **argv, char **envp)
 	}
 	ov5[OV5_BYTE_MMU - 1] = OV5_MMU_RADIX;
 	ov5[OV5_BYTE_RADIX_EXT - 1] = OV5_RADIX_GTSE;
-	rc = cas_negotiate(ov5, sizeof(ov5));
+	/*
+	 * With smp = 2, QEMU 10.0 refuses the MMU change with -9005 (its "other
+	 * threads active") unless CPU 1 is halted, which it is once back in its
+	 * idle H_CEDE: retry for up to 10 s of timebase, spent only on refusal.
+	 */
+	for (uint64_t end = mftb() + 10 * tb_hz;;) {
+		rc = cas_negotiate(ov5, sizeof(ov5));
+		if (rc != H_MULTI_THREADS_ACTIVE || mftb() >= end)
+			break;
+		udelay(1000);
+	}
 	if (rc != H_SUCCESS) {
 		report_skip("radix: client-architecture-support asking radix + GTSE failed (%ld)", rc);
 		return report_summary();
