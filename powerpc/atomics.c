@@ -17,6 +17,17 @@
  *   contend   two CPUs each add 1 to one word 200000 times with lwarx/stwcx.
  *             loops, starting together: the word ends at exactly 400000
  *   align     lwarx of a misaligned address is an Alignment interrupt (0x600)
+ *   quad      lqarx/stqcx. (Book II "Load Quadword And Reserve Indexed",
+ *             "Store Quadword Conditional Indexed"): the even/odd register
+ *             pair holds the doublewords at EA and EA+8 in big-endian mode and
+ *             at EA+8 and EA (each byte-reversed, i.e. read in the LE order)
+ *             in little-endian mode, both for the load and the store; CR0 is
+ *             0b00 || store-performed || XER[SO]; a stqcx. without reservation
+ *             stores nothing; another CPU's store to either doubleword of the
+ *             quadword ends the reservation; lqarx of an address 8 mod 16 is
+ *             an Alignment interrupt
+ *   ci        a larx to Caching Inhibited storage: the outcome is printed, not
+ *             asserted (see test_ci())
  */
 #include "hvut.h"
 #include <asm/processor.h>
@@ -208,11 +219,235 @@ static void test_align(void)
 	       v);
 }
 
+/* --- quad: lqarx / stqcx. ------------------------------------------------- */
+
+/*
+ * Encoded by hand so that gcc and clang assemble the same thing (X-form 31:
+ * RT 6:10, RA 11:15, RB 16:20, XO 21:30, bit 31 EH / Rc): lqarx r10, 0, r9
+ * (XO 276) and stqcx. r6, 0, r9 (XO 182, Rc = 1). RTp and RSp must be even.
+ */
+#define LQARX_R10_R9 ".long (31 << 26) | (10 << 21) | (9 << 11) | (276 << 1)"
+#define STQCX_R6_R9 ".long (31 << 26) | (6 << 21) | (9 << 11) | (182 << 1) | 1"
+#define CR0_LT 8
+#define CR0_GT 4
+#define CR0_EQ 2
+#define CR0_SO 1
+#define XER_SO (1UL << 31)
+
+static volatile uint64_t quad[4] __attribute__((aligned(64)));
+
+/*
+ * Which doubleword of storage goes with the even register (Book II lqarx,
+ * stqcx.): the one at EA in big-endian mode, the one at EA+8 in little-endian
+ * mode (the odd register takes the other). In memory order, as this build
+ * reads them with ld.
+ */
+#ifdef __LITTLE_ENDIAN__
+#define EVEN_DW 1
+#else
+#define EVEN_DW 0
+#endif
+
+struct quad_op {
+	volatile void *ea;
+	uint64_t even, odd;      /* stqcx. sources (r6, r7) */
+	uint64_t got_even, got_odd;
+	unsigned cr0;
+};
+
+/* lqarx r10:r11, then stqcx. r6:r7 at the same EA, with XER[SO] = so; CR0 after stqcx. */
+static void lq_stq(struct quad_op *q, bool so)
+{
+	register unsigned long ea __asm__("r9") = (uintptr_t)q->ea;
+	register uint64_t s0 __asm__("r6") = q->even, s1 __asm__("r7") = q->odd;
+	register uint64_t t0 __asm__("r10"), t1 __asm__("r11");
+	unsigned long cr;
+
+	__asm__ volatile("mtxer %[xer]\n\t" LQARX_R10_R9 "\n\t" STQCX_R6_R9 "\n\tmfcr %[cr]\n\tli 0, 0\n\tmtxer 0"
+			 : [cr] "=&r"(cr), "=&r"(t0), "=&r"(t1)
+			 : "r"(ea), "r"(s0), "r"(s1), [xer] "r"(so ? XER_SO : 0UL)
+			 : "r0", "xer", "cr0", "memory");
+	q->got_even = t0;
+	q->got_odd = t1;
+	q->cr0 = (cr >> 28) & 0xf;
+}
+
+/* stqcx. alone: CR0 after it. */
+static unsigned stq_only(volatile void *p, uint64_t even, uint64_t odd)
+{
+	register unsigned long ea __asm__("r9") = (uintptr_t)p;
+	register uint64_t s0 __asm__("r6") = even, s1 __asm__("r7") = odd;
+	unsigned long cr;
+
+	__asm__ volatile(STQCX_R6_R9 "\n\tmfcr %0" : "=r"(cr) : "r"(ea), "r"(s0), "r"(s1) : "cr0", "memory");
+	return (cr >> 28) & 0xf;
+}
+
+static void lq_stq_plain(void *arg)
+{
+	lq_stq(arg, false);
+}
+
+/* Returns false when stqcx. did not complete (the rest then cannot run). */
+static bool quad_roundtrip(void)
+{
+	struct quad_op q = { .ea = &quad[0], .even = 0xc0c1c2c3c4c5c6c7UL, .odd = 0xd0d1d2d3d4d5d6d7UL };
+	uint64_t want_even, want_odd;
+	struct fault f;
+	int vec;
+
+	quad[0] = 0xa0a1a2a3a4a5a6a7UL;
+	quad[1] = 0xb0b1b2b3b4b5b6b7UL;
+	want_even = quad[EVEN_DW];
+	want_odd = quad[1 - EVEN_DW];
+	/* Real mode, aligned, reserved: nothing here may interrupt (Book III 7.5.2/7.5.3 need translation). */
+	vec = catch_exception(lq_stq_plain, &q, &f);
+	if (!report_deviation("ppc-stqcx-data-segment", vec == NO_EXCEPTION,
+			      "lqarx + stqcx. of an aligned quadword in real mode: no interrupt (got %s at %#lx)",
+			      vec == NO_EXCEPTION ? "none" : exception_name(vec), (unsigned long)f.pc))
+		return false;
+	report(q.got_even == want_even && q.got_odd == want_odd,
+	       "lqarx loads the even register with the doubleword at EA%s, the odd one with the other (%#lx %#lx) [Power ISA v3.1 Book II lqarx]",
+	       EVEN_DW ? "+8 (little-endian)" : " (big-endian)", (unsigned long)q.got_even, (unsigned long)q.got_odd);
+	report(q.cr0 == CR0_EQ, "stqcx. right after lqarx: CR0 = 0b0010 (LT GT EQ SO = %u%u%u%u) [Book II stqcx.: CR0 = 0b00 || n || XER[SO]]",
+	       !!(q.cr0 & CR0_LT), !!(q.cr0 & CR0_GT), !!(q.cr0 & CR0_EQ), !!(q.cr0 & CR0_SO));
+	report(quad[EVEN_DW] == q.even && quad[1 - EVEN_DW] == q.odd,
+	       "and stores the even register at EA%s, the odd one beside it (%#lx %#lx)",
+	       EVEN_DW ? "+8" : "", (unsigned long)quad[0], (unsigned long)quad[1]);
+
+	q.even = 1;
+	q.odd = 2;
+	lq_stq(&q, true);
+	report(q.cr0 == (CR0_EQ | CR0_SO) && quad[EVEN_DW] == 1 && quad[1 - EVEN_DW] == 2,
+	       "with XER[SO] = 1: CR0 = 0b0011, stored (CR0 %#x)", q.cr0);
+
+	/* Nothing reserved now: the last stqcx. consumed it (Book II 4.4.2). */
+	q.cr0 = stq_only(&quad[0], 3, 4);
+	report(q.cr0 == 0 && quad[EVEN_DW] == 1 && quad[1 - EVEN_DW] == 2,
+	       "stqcx. with no reservation: CR0 = 0b0000, the quadword unchanged (CR0 %#x, %#lx %#lx)",
+	       q.cr0, (unsigned long)quad[0], (unsigned long)quad[1]);
+	return true;
+}
+
+/* CPU 0 holds a quadword reservation while CPU 1 stores v to *target; did stqcx. succeed? */
+static int quad_phase;
+static void quad_remote_store(void *arg)
+{
+	uint64_t end = mftb() + 10 * tb_hz;
+
+	(void)arg;
+	while (__atomic_load_n(&quad_phase, __ATOMIC_ACQUIRE) != 1 && mftb() < end)
+		cpu_relax();
+	*store_target = store_value;
+	__asm__ volatile("sync" ::: "memory");
+	__atomic_store_n(&quad_phase, 2, __ATOMIC_RELEASE);
+}
+
+static int stqcx_after_remote_store(volatile uint64_t *target, uint64_t v, bool *timed_out)
+{
+	unsigned long cr, end;
+
+	quad[0] = 5;
+	quad[1] = 6;
+	store_target = target;
+	store_value = v;
+	quad_phase = 0;
+	on_cpu_async(1, quad_remote_store, NULL);
+	end = mftb() + 10 * tb_hz;
+	/*
+	 * The register variables only now, after the calls: a call may use
+	 * r6/r7/r9, and gcc then did not load them again for the asm.
+	 */
+	register unsigned long ea __asm__("r9") = (uintptr_t)&quad[0];
+	register uint64_t s0 __asm__("r6") = 0x77, s1 __asm__("r7") = 0x88;
+	/*
+	 * lqarx, phase = 1, wait (at most 10 s of timebase) for CPU 1's
+	 * phase = 2, stqcx.: no store of ours into the quadword in between.
+	 */
+	__asm__ volatile(LQARX_R10_R9 "\n\t"
+			 "li 8, 1\n\t"
+			 "stw 8, 0(%[ph])\n\t"
+			 "sync\n"
+			 "1:\tlwz 8, 0(%[ph])\n\t"
+			 "cmpwi 8, 2\n\t"
+			 "beq 2f\n\t"
+			 "mftb 8\n\t"
+			 "cmpld 8, %[end]\n\t"
+			 "blt 1b\n"
+			 "2:\t" STQCX_R6_R9 "\n\t"
+			 "mfcr %[cr]"
+			 : [cr] "=r"(cr)
+			 : "r"(ea), "r"(s0), "r"(s1), [ph] "b"(&quad_phase), [end] "r"(end)
+			 : "r8", "r10", "r11", "cr0", "memory");
+	on_cpu_wait(1);
+	*timed_out = quad_phase != 2;
+	return !!((cr >> 28) & CR0_EQ);
+}
+
+static void quad_lost(void)
+{
+	static const struct { int dw; bool same; const char *what; } cases[] = {
+		{ 0, false, "a new value to the doubleword at EA" },
+		{ 1, false, "a new value to the doubleword at EA+8" },
+		{ 0, true, "the value already in the doubleword at EA" },
+	};
+
+	if (nr_cpus() < 2) {
+		report_skip("lost: needs 2 CPUs (smp = 2)");
+		return;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool late;
+		uint64_t v = cases[i].same ? 5 : 1234;
+		int ok = stqcx_after_remote_store(&quad[cases[i].dw], v, &late);
+
+		if (late) {
+			report_fail("quad lost: CPU 1 did not store within 10 s of timebase");
+			continue;
+		}
+		if (cases[i].same) {
+			report_deviation("ppc-reservation-by-value", !ok,
+					 "another CPU stores %s: stqcx. fails", cases[i].what);
+			continue;
+		}
+		/* The store was not performed: CR0.EQ = 0 and CPU 1's store stays (Book II stqcx.). */
+		report(quad[cases[i].dw] == v && quad[1 - cases[i].dw] == (cases[i].dw ? 5 : 6),
+		       "another CPU stores %s: stqcx. stores nothing (memory %#lx %#lx)",
+		       cases[i].what, (unsigned long)quad[0], (unsigned long)quad[1]);
+		report(!ok, "another CPU stores %s: stqcx. reports failure, CR0.EQ = 0 (%d) [Power ISA v3.1 Book II 4.4.2]",
+		       cases[i].what, ok);
+	}
+}
+
+static void misaligned_lqarx(void *arg)
+{
+	register unsigned long ea __asm__("r9") = (uintptr_t)arg;
+
+	__asm__ volatile(LQARX_R10_R9 :: "r"(ea) : "r10", "r11", "memory");
+}
+
+static void test_quad(void)
+{
+	struct fault f;
+	int v;
+
+	report_prefix_push("quad");
+	if (quad_roundtrip())
+		quad_lost();
+	else
+		report_skip("the reservation checks need a stqcx. that completes");
+	v = catch_exception(misaligned_lqarx, (void *)&quad[1], &f);
+	report(v == ALIGNMENT_INTERRUPT && f.addr == (uintptr_t)&quad[1],
+	       "lqarx of an address 8 mod 16: Alignment interrupt 0x600, DAR = EA (got %#x, DAR %#lx) [Power ISA v3.1 Book III 7.5.8]",
+	       v, (unsigned long)f.addr);
+	report_prefix_pop();
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	static const struct test_part parts[] = {
 		{ "sizes", test_sizes }, { "noreserve", test_noreserve }, { "lost", test_lost },
-		{ "contend", test_contend }, { "align", test_align },
+		{ "contend", test_contend }, { "align", test_align }, { "quad", test_quad },
 	};
 
 	(void)envp;

@@ -104,6 +104,24 @@ secondary:
 	nop
 	b	.
 
+/*
+ * The same for a CPU started again after RTAS stop-self (powerpc/rtas.c's
+ * stop-self check): a second entry point, so the test can tell which one
+ * start-cpu used.
+ */
+	.globl secondary_restart_entry
+secondary_restart_entry:
+	ENTER_NATIVE restart
+restart:
+	ENTER_64BIT
+	LOAD_TOC
+	ld	1, CPU_STACK(3)
+	li	0, 0
+	stdu	0, -32(1)
+	bl	ppc_secondary_restart
+	nop
+	b	.
+
 	.bss
 	.balign 16
 	.space 32768

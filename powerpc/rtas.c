@@ -1,7 +1,9 @@
 /*
  * rtas: RTAS calls (PAPR chapter 7) through QEMU's H_RTAS: the time of day
  * advances, set-time-of-day round-trips, CPU state queries, and what RTAS
- * says about unknown tokens and wrong argument counts. FWNMI (ibm,nmi-register
+ * says about unknown tokens and wrong argument counts; a secondary CPU
+ * that calls stop-self is seen stopped by query-cpu-stopped-state and
+ * start-cpu restarts it at another entry point (check_stop_self()). FWNMI (ibm,nmi-register
  * and delivery) is powerpc/fwnmi.c's.
  */
 #include "hvut.h"
@@ -135,6 +137,111 @@ static void check_cpu_state(void)
 	report_prefix_pop();
 }
 
+/* --- stop-self ------------------------------------------------------------- */
+
+static volatile int stop_self_status = 1;
+
+static void stop_self(void *arg)
+{
+	(void)arg;
+	/* Returns only if RTAS refused (PAPR stop-self: no return on success). */
+	stop_self_status = rtas_stop_self();
+}
+
+static struct cpu *volatile ran_on;
+static void which_cpu(void *arg)
+{
+	(void)arg;
+	ran_on = this_cpu();
+}
+
+static int query_state(int token, unsigned hwid, int *status)
+{
+	int32_t out[2];
+
+	*status = rtas_call(token, 1, 2, out, hwid);
+	return out[1];
+}
+
+/* query-cpu-stopped-state's state for hwid, polled until it is `want` or 10 s of timebase pass. */
+static int poll_state(int token, unsigned hwid, int want, int *status)
+{
+	uint64_t end = mftb() + 10 * tb_hz;
+	int32_t out[2];
+
+	do {
+		*status = rtas_call(token, 1, 2, out, hwid);
+		if (*status != RTAS_SUCCESS || out[1] == want)
+			break;
+		udelay(1000);
+	} while (mftb() < end);
+	return out[1];
+}
+
+/*
+ * PAPR RTAS "stop-self": the calling processor thread enters the RTAS
+ * stopped state; "query-cpu-stopped-state" then answers 0 for it; "start-cpu"
+ * (inputs: server number, start address, r3 value) starts a stopped thread
+ * at the given real address with r3 as given.
+ */
+static void check_stop_self(void)
+{
+	int q = rtas_token("query-cpu-stopped-state"), start = rtas_token("start-cpu");
+	struct cpu *c = &cpus[1];
+	int st, state, before;
+	uint64_t end;
+
+	report_prefix_push("stop-self");
+	if (nr_cpus() < 2) {
+		report_skip("stop-self: needs 2 CPUs (smp = 2)");
+		goto out;
+	}
+	if (rtas_token("stop-self") == RTAS_UNKNOWN_TOKEN || q == RTAS_UNKNOWN_TOKEN || start == RTAS_UNKNOWN_TOKEN) {
+		report_skip("stop-self: /rtas lacks stop-self, query-cpu-stopped-state or start-cpu");
+		goto out;
+	}
+	/* Not asserted: CPU 1 idles in H_CEDE, which PAPR does not call the RTAS stopped state. */
+	/*
+	 * CPU 1 idles in H_CEDE: a power-saving state, not the RTAS stopped
+	 * state, which only stop-self enters. One query: the state is stable.
+	 */
+	before = query_state(q, c->hwid, &st);
+	report_deviation("rtas-query-ceded-stopped", st == RTAS_SUCCESS && before != 0,
+			 "CPU 1 idle in H_CEDE is not stopped (status %d, state %d) [PAPR RTAS query-cpu-stopped-state: 0 only in the RTAS stopped state]",
+			 st, before);
+
+	c->online = false;
+	on_cpu_async(1, stop_self, NULL);
+	state = poll_state(q, c->hwid, 0, &st);
+	report(st == RTAS_SUCCESS && state == 0 && stop_self_status == 1,
+	       "after CPU 1's stop-self, query-cpu-stopped-state says stopped (status %d, state %d; stop-self returned %d) [PAPR RTAS stop-self, query-cpu-stopped-state: 0 = stopped]",
+	       st, state, stop_self_status == 1 ? 0 : stop_self_status);
+	if (st != RTAS_SUCCESS || state != 0) {
+		report_skip("stop-self: restart not tried, CPU 1 is not stopped");
+		goto out;
+	}
+
+	st = rtas_call(start, 3, 1, NULL, c->hwid, (int)(uintptr_t)secondary_restart_entry, (int)(uintptr_t)c);
+	report(st == RTAS_SUCCESS, "start-cpu of the stopped CPU at another entry point: success (%d) [PAPR RTAS start-cpu]", st);
+	/* Up to 10 s of timebase, ended by the CPU coming up. */
+	end = mftb() + 10 * tb_hz;
+	while (!c->online && mftb() < end)
+		udelay(1000);
+	report(c->online && c->restarts == 1,
+	       "CPU 1 runs from the new entry point with r3 = the value given (online %d, restarts %d)",
+	       c->online, c->restarts);
+	if (c->online) {
+		on_cpu(1, which_cpu, NULL);
+		report(ran_on == c, "and takes work again through on_cpu (ran on CPU %d)", ran_on ? ran_on->id : -1);
+		state = query_state(q, c->hwid, &st);
+		report_deviation("rtas-query-ceded-stopped", st == RTAS_SUCCESS && state != 0,
+				 "restarted and idle in H_CEDE: query-cpu-stopped-state no longer says stopped (status %d, state %d)",
+				 st, state);
+	}
+out:
+	report_prefix_pop();
+}
+
 static void check_unknown_token(void)
 {
 	/* QEMU's tokens start at 0x2000; 0xa is left alone (QEMU maps it to display-character). */
@@ -156,6 +263,7 @@ int main(int argc, char **argv, char **envp)
 	(void)argc, (void)argv, (void)envp;
 	check_time();
 	check_cpu_state();
+	check_stop_self();
 	check_unknown_token();
 	return report_summary();
 }

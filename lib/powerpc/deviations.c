@@ -12,6 +12,9 @@ const struct deviation arch_deviations[] = {
 	  "PAPR, RTAS get-time-of-day: the last output is nanoseconds within the second" },
 	{ "rtas-set-time-range", "qemu-tcg", NULL, NULL, NULL, "set-time-of-day accepts month 13",
 	  "PAPR, RTAS set-time-of-day: status -3 (parameter error) for out-of-range values" },
+	{ "rtas-query-ceded-stopped", "qemu-tcg", NULL, "10.0", NULL,
+	  "query-cpu-stopped-state answers 0 (stopped) for a CPU idle in H_CEDE",
+	  "PAPR RTAS query-cpu-stopped-state: 0 only for a thread in the RTAS stopped state (entered by stop-self), not one that ceded" },
 	/* powerpc/pmu.c */
 	{ "pmu-no-pm-interrupt", "qemu-tcg", NULL, "10.0", NULL,
 	  "MMCR0[PMAO] is set but no performance monitor interrupt is taken",
@@ -24,6 +27,11 @@ const struct deviation arch_deviations[] = {
 	{ "ppc-reservation-by-value", "qemu-tcg", NULL, NULL, NULL,
 	  "another CPU's store leaves the reservation unless it changes the reserved doubleword (TCG compares values)",
 	  "Power ISA v3.1 Book II 4.4.2: any store by another processor to the reservation granule (>= 16 bytes) clears the reservation" },
+	/* powerpc/atomics.c quad (lqarx/stqcx.), the entry's 2 vCPUs, x86_64 host */
+	{ "ppc-stqcx-data-segment", "qemu-tcg", NULL, "10.0", NULL,
+	  "stqcx. right after lqarx of an aligned quadword in real mode raises a Data Segment interrupt (0x380, DAR = EA) "
+	  "(with 1 vCPU instead: no interrupt, but CR0.EQ = 0 and nothing stored)",
+	  "Power ISA v3.1 Book II stqcx. and Book III 7.5.3: a Data Segment interrupt needs a translated access (MSR[DR] = 1)" },
 	/* powerpc/interrupts.c */
 	{ "ppc-align-le-multiple-no-dar", "qemu-tcg", NULL, NULL, NULL,
 	  "the Alignment interrupt of lmw/stmw in little-endian mode does not set DAR (it keeps its previous value)",

@@ -90,3 +90,24 @@ bool hcall_available(const char *name)
 			return true;
 	return false;
 }
+
+/*
+ * stop-self (PAPR, RTAS "stop-self": no inputs, one output, returns only on
+ * failure). Not through rtas_call(): its lock would stay held by a CPU that
+ * never comes back, so each CPU has a buffer of its own.
+ */
+int rtas_stop_self(void)
+{
+	static struct rtas_args self[MAX_CPUS] __attribute__((aligned(16)));
+	struct rtas_args *a = &self[this_cpu()->id];
+	int token = rtas_token("stop-self");
+
+	if (token == RTAS_UNKNOWN_TOKEN)
+		return RTAS_UNKNOWN_TOKEN;
+	a->token = be32(token);
+	a->nargs = be32(0);
+	a->nret = be32(1);
+	a->cells[0] = be32(0xdeadbeef);
+	hcall1(KVMPPC_H_RTAS, (unsigned long)a);
+	return (int32_t)be32(a->cells[0]);
+}

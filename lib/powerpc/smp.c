@@ -49,12 +49,22 @@ static void idle_loop(struct cpu *c)
 	}
 }
 
+void ppc_secondary_restart(struct cpu *c);
+void ppc_secondary_main(struct cpu *c);
+
 void ppc_secondary_main(struct cpu *c)
 {
 	ppc_percpu_init(c);
 	c->mb.done = true;
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
 	idle_loop(c);
+}
+
+/* From secondary_restart_entry: counts the restarts, then as a first start. */
+void ppc_secondary_restart(struct cpu *c)
+{
+	c->restarts++;
+	ppc_secondary_main(c);
 }
 
 static void init_cpu(struct cpu *c, int id, unsigned hwid)

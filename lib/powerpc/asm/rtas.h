@@ -25,5 +25,7 @@ int rtas_token(const char *name);
 int rtas_call(int token, int nargs, int nret, int32_t *outputs, ...);
 /* The hcall's own return code for the last rtas_call() on this CPU. */
 long rtas_last_hcall_status(void);
+/* RTAS stop-self for the calling CPU: returns (a status) only if it failed. */
+int rtas_stop_self(void);
 
 #endif

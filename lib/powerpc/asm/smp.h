@@ -28,7 +28,11 @@ struct cpu {
 	/* on_cpu() mailbox */
 	struct cpu_mailbox mb;
 	volatile bool online;
+	volatile int restarts;       /* times started at secondary_restart_entry */
 };
+
+/* cstart.S: where RTAS start-cpu restarts a stopped CPU (r3 = its struct cpu). */
+extern char secondary_restart_entry[];
 
 extern struct cpu cpus[MAX_CPUS];
 
