@@ -24,6 +24,8 @@ struct isa_probe {
 	 * by ' ', "c+d" for "both c and d". Absent from the list then means "executes".
 	 */
 	const char *also;
+	/* lib/riscv/deviations.c row for the not-listed-traps check, or NULL. */
+	const char *absent_deviation;
 };
 
 extern const struct isa_probe isa_probes[];

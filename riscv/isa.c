@@ -98,8 +98,8 @@ static void check(const struct isa_probe *p)
 		report(v == NO_EXCEPTION, "%s: not listed but %s is, %s executes (%s)", p->name, also, p->what,
 		       exception_name(v));
 	else
-		report(v == EXC_ILLEGAL_INSN, "%s: not listed, %s is an illegal instruction (%s)", p->name,
-		       p->what, exception_name(v));
+		report_deviation(p->absent_deviation, v == EXC_ILLEGAL_INSN,
+				 "%s: not listed, %s is an illegal instruction (%s)", p->name, p->what, exception_name(v));
 }
 
 static bool has_probe(const char *name)
