@@ -1,8 +1,11 @@
 /*
- * isa: every extension the device tree lists (riscv,isa or riscv,isa-extensions)
- * executes, and the ones it does not list trap as illegal instructions.
- * Instructions are emitted as raw encodings (from the ISA manual) so that the
- * test does not depend on what the assembler was told to accept.
+ * isa: walks the boot hart's device tree ISA (riscv,isa-extensions where the
+ * tree has it, else the riscv,isa string parsed by the naming conventions):
+ * every listed extension with a probe (riscv/isa-probes.c) executes it, every
+ * known one not listed traps as an illegal instruction; listed ones without a
+ * probe are named in one INFO line. Both properties must agree where both
+ * exist. Then a few behaviours of listed extensions (cbo.zero, czero, wrs,
+ * mop.r, Sstc's timer, FS = Off).
  */
 #include "hvut.h"
 #include <asm/csr.h>
@@ -10,102 +13,78 @@
 #include <asm/isa.h>
 #include <asm/timer.h>
 #include "devicetree.h"
-
-static void i_mul(void *a) { (void)a; __asm__ volatile(".4byte 0x02a50533" ::: "a0"); }        /* mul a0, a0, a0 */
-static void i_amoor(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x4005202f" :: "r"(a) : "a0", "memory"); } /* amoor.w x0, x0, (a0) */
-static void i_cnop(void *a) { (void)a; __asm__ volatile(".2byte 0x0001\n.2byte 0x0001"); }    /* c.nop; c.nop */
-static void i_fmvwx(void *a) { (void)a; __asm__ volatile(".4byte 0xf0000053"); }              /* fmv.w.x f0, zero */
-static void i_fmvdx(void *a) { (void)a; __asm__ volatile(".4byte 0xf2000053"); }              /* fmv.d.x f0, zero */
-static void i_vsetvli(void *a) { (void)a; __asm__ volatile(".4byte 0x00007057"); }            /* vsetvli zero, zero, e8, m1 */
-static void i_hfence(void *a) { (void)a; __asm__ volatile(".4byte 0x62000073" ::: "memory"); } /* hfence.gvma zero, zero */
-static void i_sh1add(void *a) { (void)a; __asm__ volatile(".4byte 0x20a52533" ::: "a0"); }    /* sh1add a0, a0, a0 */
-static void i_clz(void *a) { (void)a; __asm__ volatile(".4byte 0x60051513" ::: "a0"); }       /* clz a0, a0 */
-static void i_clmul(void *a) { (void)a; __asm__ volatile(".4byte 0x0aa51533" ::: "a0"); }     /* clmul a0, a0, a0 */
-static void i_bset(void *a) { (void)a; __asm__ volatile(".4byte 0x28a51533" ::: "a0"); }      /* bset a0, a0, a0 */
-static void i_czero(void *a) { (void)a; __asm__ volatile(".4byte 0x0ea55533" ::: "a0"); }     /* czero.eqz a0, a0, a0 */
-static void i_stimecmp(void *a) { (void)a; __asm__ volatile("csrr a0, 0x14d" ::: "a0"); }     /* Sstc's CSR */
-static void i_fencei(void *a) { (void)a; __asm__ volatile(".4byte 0x0000100f" ::: "memory"); } /* fence.i */
-/* Zicbo*: MISC-MEM, funct3 2, imm = 0 inval, 1 clean, 2 flush, 4 zero; rs1 = a0 (the arg: a buffer). */
-static void i_cbozero(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x0045200f" :: "r"(a) : "a0", "memory"); }
-static void i_cboclean(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x0015200f" :: "r"(a) : "a0", "memory"); }
-static void i_cboflush(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x0025200f" :: "r"(a) : "a0", "memory"); }
-static void i_wrsnto(void *a) { (void)a; __asm__ volatile(".4byte 0x00d00073" ::: "memory"); }   /* wrs.nto */
-static void i_wrssto(void *a) { (void)a; __asm__ volatile(".4byte 0x01d00073" ::: "memory"); }   /* wrs.sto */
-static void i_czeronez(void *a) { (void)a; __asm__ volatile(".4byte 0x0ea57533" ::: "a0"); }   /* czero.nez a0, a0, a0 */
-/* Encodings checked against binutils 2.40 where it knows the instruction; the rest from the extension specs. */
-static void i_amocas(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x28b525af" :: "r"(a) : "a0", "a1", "memory"); } /* amocas.w a1, a1, (a0) */
-static void i_amoaddb(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x00b505af" :: "r"(a) : "a0", "a1", "memory"); } /* amoadd.b a1, a1, (a0) */
-static void i_pack(void *a) { (void)a; __asm__ volatile(".4byte 0x08a54533" ::: "a0"); }      /* pack a0, a0, a0 */
-static void i_xperm8(void *a) { (void)a; __asm__ volatile(".4byte 0x28a54533" ::: "a0"); }    /* xperm8 a0, a0, a0 */
-static void i_sha256sig0(void *a) { (void)a; __asm__ volatile(".4byte 0x10251513" ::: "a0"); } /* sha256sig0 a0, a0 */
-static void i_aes64es(void *a) { (void)a; __asm__ volatile(".4byte 0x32a50533" ::: "a0"); }   /* aes64es a0, a0, a0 */
-static void i_sm3p0(void *a) { (void)a; __asm__ volatile(".4byte 0x10851513" ::: "a0"); }     /* sm3p0 a0, a0 */
-static void i_sinval(void *a) { (void)a; __asm__ volatile(".4byte 0x16000073" ::: "memory"); } /* sinval.vma zero, zero */
-static void i_fli(void *a) { (void)a; __asm__ volatile(".4byte 0xf0100053"); }                /* fli.s f0, -1.0 */
-static void i_fmvhx(void *a) { (void)a; __asm__ volatile(".4byte 0xf4000053"); }              /* fmv.h.x f0, zero */
-static void i_cnot(void *a) { (void)a; __asm__ volatile(".2byte 0x9d75\n.2byte 0x0001" ::: "a0"); } /* c.not a0; c.nop */
-static void i_cmop(void *a) { (void)a; __asm__ volatile(".2byte 0x6081\n.2byte 0x0001"); }   /* c.mop.1; c.nop */
-static void i_mopr(void *a) { (void)a; __asm__ volatile(".4byte 0x81c54573" ::: "a0"); }      /* mop.r.0 a0, a0 */
-static void i_cboinval(void *a) { __asm__ volatile("mv a0, %0\n.4byte 0x0005200f" :: "r"(a) : "a0", "memory"); }
-
-struct ext {
-	const char *name;
-	test_fn insn;
-	const char *what;
-	unsigned long sstatus;   /* state to switch on first (FS/VS), or 0 */
-};
-
-static const struct ext exts[] = {
-	{ "m", i_mul, "mul", 0 },
-	{ "a", i_amoor, "amoor.w", 0 },
-	{ "c", i_cnop, "c.nop", 0 },
-	{ "f", i_fmvwx, "fmv.w.x", 1UL << 13 },   /* FS = Initial */
-	{ "d", i_fmvdx, "fmv.d.x", 1UL << 13 },
-	{ "v", i_vsetvli, "vsetvli", 1UL << 9 },  /* VS = Initial */
-	{ "h", i_hfence, "hfence.gvma", 0 },
-	{ "zifencei", i_fencei, "fence.i", 0 },
-	{ "zba", i_sh1add, "sh1add", 0 },
-	{ "zbb", i_clz, "clz", 0 },
-	{ "zbc", i_clmul, "clmul", 0 },
-	{ "zbs", i_bset, "bset", 0 },
-	{ "zicond", i_czero, "czero.eqz", 0 },
-	{ "zicond", i_czeronez, "czero.nez", 0 },
-	{ "sstc", i_stimecmp, "csrr stimecmp", 0 },
-	{ "zicboz", i_cbozero, "cbo.zero", 0 },
-	{ "zicbom", i_cboclean, "cbo.clean", 0 },
-	{ "zicbom", i_cboflush, "cbo.flush", 0 },
-	{ "zicbom", i_cboinval, "cbo.inval", 0 },
-	{ "zawrs", i_wrsnto, "wrs.nto", 0 },
-	{ "zawrs", i_wrssto, "wrs.sto", 0 },
-	{ "zacas", i_amocas, "amocas.w", 0 },
-	{ "zabha", i_amoaddb, "amoadd.b", 0 },
-	{ "zbkb", i_pack, "pack", 0 },
-	{ "zbkx", i_xperm8, "xperm8", 0 },
-	{ "zknh", i_sha256sig0, "sha256sig0", 0 },
-	{ "zkne", i_aes64es, "aes64es", 0 },
-	{ "zksh", i_sm3p0, "sm3p0", 0 },
-	{ "svinval", i_sinval, "sinval.vma", 0 },
-	{ "zfa", i_fli, "fli.s", 1UL << 13 },
-	{ "zfh", i_fmvhx, "fmv.h.x", 1UL << 13 },
-	{ "zcb", i_cnot, "c.not", 0 },
-	{ "zcmop", i_cmop, "c.mop.1", 0 },
-	{ "zimop", i_mopr, "mop.r.0", 0 },
-};
+#include "isa-probes.h"
 
 static uint8_t cbo_buf[4096] __attribute__((aligned(4096)));
 
-static void check(const struct ext *e)
+/* Is every extension of one "also" alternative ("c+d": c and d) listed? */
+static bool alternative_listed(const char *alt, size_t n)
 {
-	bool listed = isa_has(e->name);
+	char name[ISA_NAME_MAX];
+
+	while (n) {
+		size_t k = strcspn(alt, "+");
+
+		if (k > n)
+			k = n;
+		if (k >= sizeof(name))
+			return false;
+		memcpy(name, alt, k);
+		name[k] = 0;
+		if (!isa_has(name))
+			return false;
+		alt += k;
+		n -= k;
+		if (n) {
+			alt++;
+			n--;
+		}
+	}
+	return true;
+}
+
+/* The first alternative of p->also that is listed, copied to buf, or NULL. */
+static const char *also_listed(const struct isa_probe *p, char *buf, size_t size)
+{
+	const char *s = p->also;
+
+	while (s && *s) {
+		size_t n = strcspn(s, " ");
+
+		if (n && alternative_listed(s, n)) {
+			snprintf(buf, size, "%.*s", (int)n, s);
+			return buf;
+		}
+		s += n;
+		s += strspn(s, " ");
+	}
+	return NULL;
+}
+
+/*
+ * Run one probe: listed (or provided by an "also" extension that is) must
+ * execute; absent must raise an illegal-instruction exception (privileged
+ * spec "Supervisor Cause Register (scause)": exception code 2), except for
+ * rows whose flags say why the spec lets it run or firmware decides.
+ */
+static void check(const struct isa_probe *p)
+{
+	bool listed = isa_has(p->name);
+	char alsobuf[ISA_NAME_MAX];
+	const char *also = listed ? NULL : also_listed(p, alsobuf, sizeof(alsobuf));
 	struct fault f;
 	int v;
 
-	if (e->sstatus)
-		csr_set(CSR_SSTATUS, e->sstatus);
+	if ((listed || also) && (p->flags & PROBE_ABSENT_ONLY))
+		return;
+	if (!listed && !also && (p->flags & (PROBE_HINT | PROBE_LISTED_ONLY)))
+		return;
+	if (p->sstatus)
+		csr_set(CSR_SSTATUS, p->sstatus);
 	/* A block-aligned buffer: the argument the cache-block instructions use, a scratch word for the rest. */
-	v = catch_exception(e->insn, cbo_buf, &f);
-	if (e->sstatus)
-		csr_clear(CSR_SSTATUS, e->sstatus);
+	v = catch_exception(p->insn, cbo_buf, &f);
+	if (p->sstatus)
+		csr_clear(CSR_SSTATUS, p->sstatus);
 	/*
 	 * OpenSBI 1.6 traps some illegal SYSTEM instructions itself and prints a
 	 * complaint without a newline before handing the trap to us: end its
@@ -114,10 +93,157 @@ static void check(const struct ext *e)
 	if (v == EXC_ILLEGAL_INSN)
 		printf("\n");
 	if (listed)
-		report(v == NO_EXCEPTION, "%s: listed, %s executes (%s)", e->name, e->what, exception_name(v));
+		report(v == NO_EXCEPTION, "%s: listed, %s executes (%s)", p->name, p->what, exception_name(v));
+	else if (also)
+		report(v == NO_EXCEPTION, "%s: not listed but %s is, %s executes (%s)", p->name, also, p->what,
+		       exception_name(v));
 	else
-		report(v == EXC_ILLEGAL_INSN, "%s: not listed, %s is an illegal instruction (%s)", e->name,
-		       e->what, exception_name(v));
+		report_deviation(p->absent_deviation, v == EXC_ILLEGAL_INSN,
+				 "%s: not listed, %s is an illegal instruction (%s)", p->name, p->what, exception_name(v));
+}
+
+static bool has_probe(const char *name)
+{
+	for (size_t i = 0; i < nr_isa_probes; i++)
+		if (!strcmp(isa_probes[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * Listed, no probe here: extensions without instructions of their own
+ * (Ztso, Zkt, Za64rs, the Ssccptr-style profile names...), umbrellas (G, B,
+ * Zk, Zvkn...: their parts have rows), M-mode-only ones (Sm*), those whose
+ * S-mode access the firmware gates (Zihpm: mcounteren), and the ones with a
+ * test of their own (svpbmt, svnapot, svadu, ssdbltrp, zicbo...).
+ */
+static char noprobe[1024];
+
+static void note_noprobe(const char *name, void *arg)
+{
+	size_t n = strlen(noprobe);
+
+	(void)arg;
+	/* The base ISA: "the boot hart is rv64i" checks it. */
+	if (!has_probe(name) && strcmp(name, "i") && n + strlen(name) + 2 < sizeof(noprobe))
+		snprintf(noprobe + n, sizeof(noprobe) - n, "%s%s", n ? " " : "", name);
+}
+
+/* Hints and listed-only rows whose extension is absent: named, not checked. */
+static void note_unchecked(void)
+{
+	char buf[256] = "";
+
+	for (size_t i = 0; i < nr_isa_probes; i++) {
+		const struct isa_probe *p = &isa_probes[i];
+		char alsobuf[ISA_NAME_MAX];
+		size_t n = strlen(buf);
+
+		if (isa_has(p->name) || also_listed(p, alsobuf, sizeof(alsobuf)) ||
+		    !(p->flags & (PROBE_HINT | PROBE_LISTED_ONLY)))
+			continue;
+		snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? " " : "", p->name);
+	}
+	if (*buf)
+		report_info("not listed, not checked (a HINT, or the spec lets the hart have it anyway; see the table): %s",
+			    buf);
+}
+
+/* Collects one property's names to compare with the other's. */
+#define MAX_NAMES 256
+struct names {
+	int n;
+	char name[MAX_NAMES][ISA_NAME_MAX];
+};
+
+static struct names from_string, from_list;
+
+static void collect(const char *name, void *arg)
+{
+	struct names *s = arg;
+
+	if (s->n < MAX_NAMES)
+		snprintf(s->name[s->n++], ISA_NAME_MAX, "%s", name);
+}
+
+static bool in_names(const struct names *s, const char *name)
+{
+	for (int i = 0; i < s->n; i++)
+		if (!strcmp(s->name[i], name))
+			return true;
+	return false;
+}
+
+/* Names of a missing from b, space-separated into out. */
+static int missing(const struct names *a, const struct names *b, char *out, size_t size)
+{
+	int count = 0;
+
+	*out = 0;
+	for (int i = 0; i < a->n; i++) {
+		size_t n = strlen(out);
+
+		if (in_names(b, a->name[i]))
+			continue;
+		count++;
+		snprintf(out + n, size - n, "%s%s", n ? " " : "", a->name[i]);
+	}
+	return count;
+}
+
+/*
+ * The device tree's two spellings of the ISA must name the same extensions:
+ * riscv,isa (the naming-conventions string) and riscv,isa-extensions (one
+ * name per entry). Only where the tree has both (QEMU 7.2 has the string only).
+ */
+static void check_two_properties(void)
+{
+	char only_string[512], only_list[512];
+	int a, b, nlist;
+
+	nlist = isa_extensions_for_each(collect, &from_list);
+	if (nlist < 0) {
+		report_skip("riscv,isa vs riscv,isa-extensions: the device tree has only riscv,isa");
+		return;
+	}
+	if (isa_string_for_each(isa_string(), collect, &from_string) < 0) {
+		report_skip("riscv,isa vs riscv,isa-extensions: no riscv,isa string (\"%s\")", isa_string());
+		return;
+	}
+	a = missing(&from_string, &from_list, only_string, sizeof(only_string));
+	b = missing(&from_list, &from_string, only_list, sizeof(only_list));
+	report(!a && !b && from_string.n == nlist,
+	       "riscv,isa (%d names) and riscv,isa-extensions (%d) list the same extensions "
+	       "(only in riscv,isa: [%s]; only in the list: [%s])", from_string.n, nlist, only_string, only_list);
+}
+
+/* The parser itself, on strings with versions and '_' between single letters (naming conventions chapter). */
+static void check_parser(void)
+{
+	static const struct { const char *isa; const char *want; } cases[] = {
+		{ "rv64imafdc_zicsr_zifencei", "i m a f d c zicsr zifencei" },
+		{ "RV64I2p1M2A2p1_C2_Zicsr2p0_Zba1p0_Sstc", "i m a c zicsr zba sstc" },
+		{ "rv64gc_zve32x_zvl128b1p0_zic64b", "g c zve32x zvl128b zic64b" },
+	};
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct names got = { 0 };
+		char joined[128] = "";
+
+		isa_string_for_each(cases[i].isa, collect, &got);
+		for (int k = 0; k < got.n; k++) {
+			size_t n = strlen(joined);
+
+			snprintf(joined + n, sizeof(joined) - n, "%s%s", k ? " " : "", got.name[k]);
+		}
+		if (strcmp(joined, cases[i].want)) {
+			bad++;
+			report_info("riscv,isa parser: \"%s\" -> \"%s\", want \"%s\"", cases[i].isa, joined, cases[i].want);
+		}
+	}
+	report(!bad, "riscv,isa parser: versions dropped, '_' and case handled (%u of %u wrong)", bad,
+	       (unsigned)ARRAY_SIZE(cases));
 }
 
 /*
@@ -350,8 +476,15 @@ int main(int argc, char **argv, char **envp)
 	report_prefix_push("isa");
 	report_info("riscv,isa = \"%s\"", isa_string());
 	report(isa_has("i") && !strncmp(isa_string(), "rv64", 4), "the boot hart is rv64i");
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
-		check(&exts[i]);
+	check_parser();
+	check_two_properties();
+	for (size_t i = 0; i < nr_isa_probes; i++)
+		check(&isa_probes[i]);
+	note_unchecked();
+	if (isa_extensions_for_each(note_noprobe, NULL) < 0)
+		isa_string_for_each(isa_string(), note_noprobe, NULL);
+	if (*noprobe)
+		report_info("listed, no probe in this test: %s", noprobe);
 	check_fs_off();
 	check_cbo_zero();
 	check_zicond();
