@@ -6,6 +6,9 @@
 #          instructions power off (x86: a 64 KiB ROM as QEMU -bios or Bochs
 #          romimage; arm64: PSCI SYSTEM_OFF; riscv64: the sifive_test device;
 #          ppc64: RTAS power-off), with the machine options of <arch>/vmm.sh
+#   fw     riscv64 only: the floor with the firmware every test needs (QEMU's
+#          OpenSBI, -bios default), its payload an SBI SRST shutdown at once:
+#          what OpenSBI's own start costs, which no harness change can remove
 #   bare   <testdir>/empty.elf booted by the lane's VMM command, no harness
 #   run    the same through <testdir>/run (probe, environ, timeout, console
 #          filter, verdict)
@@ -164,6 +167,18 @@ make_other_floor() {
 	echo "$img"
 }
 
+# make_fw_floor: riscv64's S-mode payload for the "fw" row, loaded with
+# -kernel at 0x80200000 under QEMU's OpenSBI: SBI SRST system_reset
+# (EID 0x53525354, FID 0) with type 0 (shutdown), reason 0 (SBI spec, System
+# Reset Extension). lui a7,0x53525; addi a7,a7,0x354; li a6,0; li a0,0;
+# li a1,0; ecall; j .
+make_fw_floor() {
+	local img=$tmp/fwfloor-$arch.bin
+	[ "$arch" = riscv64 ] || return 1
+	emit32 le 0x535258b7 0x35488893 0x00000813 0x00000513 0x00000593 0x00000073 0x0000006f >"$img"
+	echo "$img"
+}
+
 # bochs_floor_rc ROM: a bochsrc as scripts/bochs-run.sh writes it, booting ROM.
 bochs_floor_rc() {
 	local display_line='display_library: term'
@@ -192,7 +207,7 @@ RC
 # cannot run here (and says why).
 lane_setup() {
 	local rom lane=$1
-	lane_env=() lane_suite=(-j "$jobs") FLOOR_CMD=() lane_path=$PATH
+	lane_env=() lane_suite=(-j "$jobs") FLOOR_CMD=() FW_FLOOR_CMD=() lane_path=$PATH
 	if [ "$lane" = tcg-qemu10 ]; then
 		# QEMU 10 of a Debian 13 root (scripts/qemu10.sh): its wrappers first
 		# in PATH for the floor, bare and run rows; the suite's --lane does the same.
@@ -271,6 +286,11 @@ lane_setup() {
 		[ "$lane" = kvm ] && cpu=host
 		FLOOR_CMD=("$q" -machine "$machine" -accel "$lane" ${cpu:+-cpu "$cpu"} -m 256 -smp 1
 			-nodefaults -display none -no-reboot -serial none -bios "$rom")
+		if rom=$(make_fw_floor); then
+			FW_FLOOR_CMD=("${FLOOR_CMD[@]}")
+			FW_FLOOR_CMD[${#FW_FLOOR_CMD[@]} - 1]=default
+			FW_FLOOR_CMD+=(-kernel "$rom")
+		fi
 		;;
 	*)
 		echo "(lane $1: not known for $arch)"
@@ -338,10 +358,11 @@ bench_lane() {
 	fi
 	[ "$bare_ok" = 1 ] && mapfile -d '' -t VMM_CMD <"$tmp/vmmcmd"
 
-	rm -f "$tmp"/{floor,bare,run,ref}.{wall,cpu}
+	rm -f "$tmp"/{floor,fw,bare,run,ref}.{wall,cpu}
 	local k ref=${BENCH_REF:+$BENCH_REF/$testdir/run}
 	for ((k = 0; k < runs; k++)); do
 		[ ${#FLOOR_CMD[@]} -gt 0 ] && measure floor env PATH="$lane_path" timeout "$TIMEOUT" "${FLOOR_CMD[@]}"
+		[ ${#FW_FLOOR_CMD[@]} -gt 0 ] && measure fw env PATH="$lane_path" timeout "$TIMEOUT" "${FW_FLOOR_CMD[@]}"
 		[ "$bare_ok" = 1 ] && measure bare env "${lane_env[@]}" PATH="$lane_path" timeout "$TIMEOUT" "${VMM_CMD[@]}"
 		# As a user runs it: <testdir>/run finds its tree itself (no HVUT_SRCDIR).
 		[ -n "$guest" ] && measure run env -u HVUT_SRCDIR "${lane_env[@]}" PATH="$lane_path" "$srcdir/$testdir/run" "$guest"
@@ -355,7 +376,14 @@ bench_lane() {
 		base=bare
 		row "floor: n/a for $arch (bare empty test instead)" "" "" ""
 	fi
-	local bare_wall='' run_wall='' bare_x='' run_x='' bare_cx='' run_cx=''
+	local fw_wall='' fw_x=''
+	if [ -s "$tmp/fw.wall" ] && [ -s "$tmp/$base.wall" ]; then
+		fw_wall=$(median "$tmp/fw.wall")
+		fw_x=$(ratio_median "$tmp/fw.wall" "$tmp/$base.wall")
+		row "fw: the floor + OpenSBI, SBI SRST at once" "$fw_wall" "$(median "$tmp/fw.cpu")" "$fw_x" \
+			"$(ratio_median "$tmp/fw.cpu" "$tmp/$base.cpu")"
+	fi
+	local bare_wall='' run_wall='' bare_x='' run_x='' bare_cx='' run_cx='' run_fx=''
 	if [ -s "$tmp/bare.wall" ]; then
 		bare_wall=$(median "$tmp/bare.wall")
 		bare_x=$(ratio_median "$tmp/bare.wall" "$tmp/$base.wall")
@@ -367,6 +395,10 @@ bench_lane() {
 		run_x=$(ratio_median "$tmp/run.wall" "$tmp/$base.wall")
 		run_cx=$(ratio_median "$tmp/run.cpu" "$tmp/$base.cpu")
 		row "run: $testdir/run $guest" "$run_wall" "$(median "$tmp/run.cpu")" "$run_x" "$run_cx"
+		if [ -s "$tmp/fw.wall" ]; then
+			run_fx=$(ratio_median "$tmp/run.wall" "$tmp/fw.wall")
+			echo "  run / fw (what a test costs beyond the firmware it needs): $run_fx wall, $(ratio_median "$tmp/run.cpu" "$tmp/fw.cpu") CPU"
+		fi
 	fi
 	if [ -s "$tmp/ref.wall" ] && [ -s "$tmp/$base.wall" ]; then
 		row "run (BENCH_REF): ${BENCH_REF##*/}/$testdir/run" "$(median "$tmp/ref.wall")" "$(median "$tmp/ref.cpu")" \
@@ -401,8 +433,8 @@ bench_lane() {
 		row "suite: run_tests.sh ${lane_suite[*]} ($ntests ran)" "$suite_wall" "$(median "$tmp/suite.cpu")" ""
 		echo "  suite guest time (sum of test times - floor): $guest_ms ms; suite / (guest / $jobs) = ${suite_x:-n/a}"
 	fi
-	json+=("$(printf '"%s": {"desc": "%s", "floor_ms": %s, "floor_cpu_ms": %s, "bare_ms": %s, "run_ms": %s, "run_cpu_ms": %s, "bare_x_floor": %s, "run_x_floor": %s, "bare_cpu_x_floor": %s, "run_cpu_x_floor": %s, "suite_ms": %s, "suite_tests": %s, "suite_guest_ms": %s, "suite_x_guest_per_job": %s}' \
-		"$lane" "$lane_desc" "${fl_wall:-null}" "${fl_cpu:-null}" "${bare_wall:-null}" "${run_wall:-null}" \
+	json+=("$(printf '"%s": {"desc": "%s", "floor_ms": %s, "floor_cpu_ms": %s, "fw_ms": %s, "run_x_fw": %s, "bare_ms": %s, "run_ms": %s, "run_cpu_ms": %s, "bare_x_floor": %s, "run_x_floor": %s, "bare_cpu_x_floor": %s, "run_cpu_x_floor": %s, "suite_ms": %s, "suite_tests": %s, "suite_guest_ms": %s, "suite_x_guest_per_job": %s}' \
+		"$lane" "$lane_desc" "${fl_wall:-null}" "${fl_cpu:-null}" "${fw_wall:-null}" "${run_fx:-null}" "${bare_wall:-null}" "${run_wall:-null}" \
 		"$( [ -s "$tmp/run.cpu" ] && median "$tmp/run.cpu" || echo null)" "${bare_x:-null}" "${run_x:-null}" "${bare_cx:-null}" "${run_cx:-null}" "${suite_wall:-null}" "${ntests:-null}" \
 		"${guest_ms:-null}" "${suite_x:-null}")")
 }
