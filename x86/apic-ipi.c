@@ -67,7 +67,7 @@ static void stop_receivers(void) { irq_receivers_stop(); }
  */
 /*
  * Waits for IPIs that must arrive: the other vCPUs are host threads a loaded
- * host may not run for a while (APIC_WAIT_TSC, ~0.4 s of QEMU's TSC, ran out
+ * host may not run for a while (APIC_WAIT_TSC when it was 1e9 ticks, ~0.4 s of QEMU's TSC, ran out
  * once at load ~30: a logical-cluster IPI seen by CPU 0 only). A passing
  * wait ends at the arrival, so only a failure pays the bound.
  */

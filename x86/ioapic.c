@@ -241,7 +241,7 @@ static void test_edge(void)
 				 hits[0], rose ? "seen" : "not seen");
 	else
 		report_skip("edge at unmask: neither a delivery nor the RTC's next period within %llu TSC ticks",
-			    RTC_WAIT_TSC);
+			    (unsigned long long)RTC_WAIT_TSC);
 	report(cmos_read(0x0c) & 0x40, "(the RTC did raise its periodic flag meanwhile)");
 out:
 	ack_after = 0;

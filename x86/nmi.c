@@ -15,7 +15,7 @@
 #define BLOCKED_TSC 20000000ULL
 /*
  * NMIs that must reach other CPUs: those vCPUs are host threads a loaded
- * host may not run for a while (4 vCPUs on 2 cores: APIC_WAIT_TSC, ~0.4 s
+ * host may not run for a while (4 vCPUs on 2 cores: APIC_WAIT_TSC at 1e9 ticks, ~0.4 s
  * of QEMU's TSC, once ran out, 0x8 of 0xe at load 8). A passing wait ends
  * at the arrival, so only a failure pays the bound.
  */

@@ -87,7 +87,7 @@ static void init_with_gif0(void)
 	/* Until CPU 2 is done, or its loop count stops moving for APIC_WAIT_TSC ticks (the INIT reset it). */
 	beat = gif.beat;
 	seen = rdtsc();
-	while (!gif.held && rdtsc() - seen < APIC_WAIT_TSC) {
+	while (!gif.held && rdtsc() - seen < APIC_STALL_TSC) {
 		if (gif.beat != beat) {
 			beat = gif.beat;
 			seen = rdtsc();
