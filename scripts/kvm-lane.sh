@@ -348,6 +348,11 @@ run() {
 		# The reports (TAP included) are made from all the L1s' lines at the
 		# end: this L1's lines go to stderr, as -t's human output does.
 		out_fd=2
+		# The dead L1's run_tests.sh left its lock in the shared results dir.
+		# The fresh L1 boots the same way, so that lock's PID is alive there
+		# as some other process and the rerun refused to start (CI, 2026-12-03:
+		# "another run_tests.sh (pid 199) is using ..."): no run holds it now.
+		rm -f -- "$logdir/.lock"
 		write_job "${again[@]}" "${pending[@]}"
 		boot_l1
 		[ -z "$rc" ] || rc=merged

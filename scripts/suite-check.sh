@@ -90,11 +90,18 @@ check_setup() {
 }
 
 # suite_lock: one run per results dir; a second refuses (its logs, states
-# and .durations would overwrite this one's). A lock whose run is gone is taken.
+# and .durations would overwrite this one's). A lock whose run is gone is taken:
+# its PID no longer runs, or (with /proc) runs something that is not
+# run_tests.sh (PIDs come round on a busy host, and a machine booted again,
+# such as the kvm lane's L1, hands the same PIDs out in the same order).
 suite_lock() {
-	local lock=$logdir/.lock pid=''
+	local lock=$logdir/.lock pid='' argv=()
 	if ! (set -C && echo "$$" >"$lock") 2>/dev/null; then
 		read -r pid <"$lock" 2>/dev/null || true
+		if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ]; then
+			mapfile -d '' -t argv <"/proc/$pid/cmdline" 2>/dev/null || argv=()
+			[[ " ${argv[*]} " == *run_tests.sh* ]] || pid=''
+		fi
 		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
 			usage_error "another run_tests.sh (pid $pid) is using $logdir; wait for it, or give this one its own HVUT_LOGDIR"
 		fi
