@@ -53,36 +53,7 @@ static uint8_t regs_out[16 * 32] __attribute__((aligned(32)));
 static const uint8_t zero32[32];
 static const uint8_t zero_regs[16 * 32] __attribute__((aligned(32)));
 
-/* YMM (or XMM without AVX) 0-15 from and to 32-byte slots. */
-__asm__(".pushsection .text\n"
-	".globl xs_xmm_load, xs_xmm_store, xs_ymm_load, xs_ymm_store\n"
-	"xs_xmm_load:\n"
-	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
-	"	movdqu \\n*32(%rdi), %xmm\\n\n"
-	".endr\n"
-	"	ret\n"
-	"xs_xmm_store:\n"
-	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
-	"	movdqu %xmm\\n, \\n*32(%rdi)\n"
-	".endr\n"
-	"	ret\n"
-	"xs_ymm_load:\n"
-	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
-	"	vmovdqu \\n*32(%rdi), %ymm\\n\n"
-	".endr\n"
-	"	ret\n"
-	"xs_ymm_store:\n"
-	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
-	"	vmovdqu %ymm\\n, \\n*32(%rdi)\n"
-	".endr\n"
-	"	ret\n"
-	".popsection");
-void xs_xmm_load(const void *buf);
-void xs_xmm_store(void *buf);
-void xs_ymm_load(const void *buf);
-void xs_ymm_store(void *buf);
-
-static void vec_load(const uint8_t *buf) { if (avx) xs_ymm_load(buf); else xs_xmm_load(buf); }
+static void vec_load(const uint8_t *buf) { if (avx) ymm_load_all(buf); else xmm_load_all(buf); }
 
 /* How many of the 16 registers differ from want (32 bytes each with AVX, 16 without). */
 static unsigned vec_differ(const uint8_t *want)
@@ -91,9 +62,9 @@ static unsigned vec_differ(const uint8_t *want)
 
 	memset(regs_out, 0x5a, sizeof(regs_out));
 	if (avx)
-		xs_ymm_store(regs_out);
+		ymm_store_all(regs_out);
 	else
-		xs_xmm_store(regs_out);
+		xmm_store_all(regs_out);
 	for (unsigned r = 0; r < 16; r++)
 		bad += memcmp(regs_out + r * 32, want + r * 32, avx ? 32 : 16) != 0;
 	return bad;
@@ -112,11 +83,6 @@ static void fill(uint8_t *buf, unsigned n, uint8_t seed)
 {
 	for (unsigned i = 0; i < n; i++)
 		buf[i] = (uint8_t)(seed + i * 13 + (i >> 4));
-}
-
-static inline void xsaveopt(void *a, uint64_t mask)
-{
-	__asm__ volatile("xsaveopt64 (%0)" :: "r"(a), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
 }
 
 static uint16_t rd16(const uint8_t *a, unsigned off) { uint16_t v; memcpy(&v, a + off, 2); return v; }

@@ -53,41 +53,6 @@ static int xsetbv_safe(uint32_t idx, uint64_t val)
 	return catch_exception(do_xsetbv, &op, NULL);
 }
 
-/* Whole-register loads and stores, one instruction per register (SSE: 16 bytes, AVX: 32). */
-__asm__(".pushsection .text\n"
-	".globl xmm_load_all, xmm_store_all, ymm_load_all, ymm_store_all, xmm_zero_all\n"
-	"xmm_load_all:\n"
-	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
-	"	movdqu \\n*32(%rdi), %xmm\\n\n"
-	".endr\n"
-	"	ret\n"
-	"xmm_store_all:\n"
-	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
-	"	movdqu %xmm\\n, \\n*32(%rdi)\n"
-	".endr\n"
-	"	ret\n"
-	"ymm_load_all:\n"
-	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
-	"	vmovdqu \\n*32(%rdi), %ymm\\n\n"
-	".endr\n"
-	"	ret\n"
-	"ymm_store_all:\n"
-	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
-	"	vmovdqu %ymm\\n, \\n*32(%rdi)\n"
-	".endr\n"
-	"	ret\n"
-	"xmm_zero_all:\n"
-	".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
-	"	pxor %xmm\\n, %xmm\\n\n"
-	".endr\n"
-	"	ret\n"
-	".popsection");
-void xmm_load_all(const void *buf);
-void xmm_store_all(void *buf);
-void ymm_load_all(const void *buf);
-void ymm_store_all(void *buf);
-void xmm_zero_all(void);
-
 static inline void xsavec(void *a, uint64_t mask)
 {
 	__asm__ volatile("xsavec64 (%0)" :: "r"(a), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
@@ -304,11 +269,6 @@ static void test_xinuse(void)
 }
 
 /* --- xsaveopt --------------------------------------------------------------------- */
-
-static inline void xsaveopt(void *a, uint64_t mask)
-{
-	__asm__ volatile("xsaveopt64 (%0)" :: "r"(a), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
-}
 
 /* XMM register n's 16 bytes in a standard-form area (the legacy region, SDM vol. 1 Table 10-2). */
 static uint8_t *xmm_slot(uint8_t *a, unsigned n) { return a + 160 + 16 * n; }

@@ -43,6 +43,18 @@ static inline void xrstor(void *a, uint64_t mask)
 
 static inline uint64_t *xstate_bv(void *a) { return (uint64_t *)((uint8_t *)a + XSAVE_HDR); }
 
+static inline void xsaveopt(void *a, uint64_t mask)
+{
+	__asm__ volatile("xsaveopt64 (%0)" :: "r"(a), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
+}
+
+/* XMM (16 bytes) or YMM (32) registers 0-15 from and to buf[32 * n] (lib/x86/xsave.c); xmm_zero_all: PXOR each. */
+void xmm_load_all(const void *buf);
+void xmm_store_all(void *buf);
+void ymm_load_all(const void *buf);
+void ymm_store_all(void *buf);
+void xmm_zero_all(void);
+
 /* CR0.EM=0, MP=1 and CR4.OSFXSR, OSXMMEXCPT, OSXSAVE: what XSAVE and SSE/AVX need (lib/x86/xsave.c). */
 void xsave_enable_os(void);
 /*
